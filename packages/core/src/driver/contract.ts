@@ -1,0 +1,158 @@
+import type { Asset } from '../model/asset.ts';
+import type { JobHandle } from '../model/handle.ts';
+import type { Job, Warning } from '../model/job.ts';
+import type { AudioFormat, OutputFormat, StemName } from '../model/names.ts';
+import type { DriverCapabilities } from './capabilities.ts';
+
+/** The version of the driver contract this build of core speaks. Drivers declare the one they implement. */
+export const DRIVER_CONTRACT_VERSION = 1 as const;
+
+/** Options every driver operation takes. */
+export interface DriverCallOptions {
+  /** Aborts the operation; drivers pass it to every request they make. */
+  readonly signal?: AbortSignal;
+}
+
+/** A source to upload, always as a stream: the client turns paths, Blobs and bytes into one. */
+export interface UploadRequest {
+  readonly body: ReadableStream<Uint8Array>;
+  /** File name, with its extension when known (`song.mp3`). */
+  readonly name: string;
+  /** Size in bytes when known; some providers need it up front. */
+  readonly size?: number;
+  readonly contentType?: string;
+  /** Called as bytes leave, with the running total. */
+  readonly onProgress?: (sentBytes: number) => void;
+}
+
+/** Where a job's audio comes from: an uploaded asset, or a remote URL the provider fetches itself. */
+export type SourceReference = { readonly asset: Asset } | { readonly url: string };
+
+/** One stem or model to produce. */
+export interface TargetRequest {
+  readonly stem: StemName;
+  /** Output formats, at least one. */
+  readonly formats: readonly OutputFormat[];
+  readonly residual?: boolean;
+  readonly variant?: string;
+  readonly language?: string;
+  /** For alignment: the transcript to align, uploaded or remote. */
+  readonly transcript?: SourceReference;
+}
+
+/** A validated request to start a job. */
+export interface StartRequest {
+  readonly source: SourceReference;
+  readonly targets: readonly TargetRequest[];
+  /** Separate only a section of the track, in seconds. */
+  readonly trial?: { readonly start?: number; readonly seconds?: number };
+  readonly callbackUrl?: string;
+  /** Free text the provider stores and echoes back. */
+  readonly metadata?: string;
+  readonly priority?: string;
+  /** Provider-specific fields, passed through untouched. */
+  readonly providerOptions?: Readonly<Record<string, unknown>>;
+}
+
+/** What `start` returns: the handle to follow the job with, and the job if the provider already described it. */
+export interface StartResult {
+  readonly handle: JobHandle;
+  readonly job?: Job;
+  readonly warnings?: readonly Warning[];
+}
+
+/** What `status` returns: the job as it is now, and the provider's hint for when to ask again. */
+export interface StatusResult {
+  readonly job: Job;
+  /** Milliseconds the provider asked us to wait before the next poll (`Retry-After`, a 202's hint…). */
+  readonly retryAfterMs?: number;
+}
+
+/** Asks for a fresh download link for one output, optionally converted to another format. */
+export interface LinkRequest {
+  readonly asset: Asset;
+  readonly format?: OutputFormat;
+}
+
+/** A download link, or a note that the file is still being prepared (a 202). */
+export type LinkResult =
+  | {
+      readonly ready: true;
+      readonly url: string;
+      readonly expiresAt?: string;
+      /** Method and headers the storage host expects; never the provider credential. */
+      readonly method?: string;
+      readonly headers?: Readonly<Record<string, string>>;
+    }
+  | { readonly ready: false; readonly retryAfterMs?: number };
+
+/** A provider-side mix of a job's stems. `volume` is 0–1, `pan` −1 (left) to 1 (right). */
+export interface MixRequest {
+  readonly tracks: ReadonlyArray<{ readonly stem: StemName; readonly volume: number; readonly pan: number }>;
+  readonly name?: string;
+  readonly format?: AudioFormat;
+}
+
+/** A provider-side zip of a job's stems in one format. */
+export interface ZipRequest {
+  readonly stems: readonly StemName[];
+  readonly format: AudioFormat;
+  readonly name?: string;
+}
+
+/** One page of jobs. */
+export interface JobPage {
+  readonly jobs: readonly Job[];
+  /** Pass it back to get the next page; absent on the last one. */
+  readonly nextCursor?: string;
+}
+
+/** An incoming callback: its headers and parsed JSON body. */
+export interface CallbackRequest {
+  readonly headers: Headers;
+  readonly body: unknown;
+}
+
+/** What a callback says: which job to re-fetch. It is a hint, never a result. */
+export interface CallbackHint {
+  readonly handle: JobHandle;
+  /** The provider's event name or status, when it gave one. */
+  readonly event?: string;
+}
+
+/**
+ * The contract every provider driver implements. Each method is **one logical provider operation**: drivers
+ * never sleep, poll or loop — the client owns waiting. Optional methods double as capability signals.
+ *
+ * @example
+ * ```ts
+ * const driver: StemkitDriver = sourcere({ username, password });
+ * const stemkit = createStemkit({ driver });
+ * ```
+ */
+export interface StemkitDriver {
+  readonly contract: typeof DRIVER_CONTRACT_VERSION;
+  /** Provider name, as written in every neutral object's `provider`. */
+  readonly provider: string;
+  readonly capabilities: DriverCapabilities;
+  /** The fetch the driver uses, so the client moves signed-URL bytes through the same transport. */
+  readonly fetch?: typeof globalThis.fetch;
+
+  /** Uploads a source; resolves once the provider knows the asset (metadata computed where the API does it). */
+  upload(request: UploadRequest, options?: DriverCallOptions): Promise<Asset>;
+  /** Starts a job. Never retried by the transport unless a duplicate cannot result. */
+  start(request: StartRequest, options?: DriverCallOptions): Promise<StartResult>;
+  /** Fetches the job's current state once. */
+  status(handle: JobHandle, options?: DriverCallOptions): Promise<StatusResult>;
+  /** Fetches a fresh download link for one output of the job. */
+  link(handle: JobHandle, request: LinkRequest, options?: DriverCallOptions): Promise<LinkResult>;
+
+  mix?(handle: JobHandle, request: MixRequest, options?: DriverCallOptions): Promise<Asset>;
+  zip?(handle: JobHandle, request: ZipRequest, options?: DriverCallOptions): Promise<Asset>;
+  list?(
+    request: { readonly cursor?: string; readonly pageSize: number },
+    options?: DriverCallOptions,
+  ): Promise<JobPage>;
+  cancel?(handle: JobHandle, options?: DriverCallOptions): Promise<void>;
+  parseCallback?(request: CallbackRequest): CallbackHint;
+}

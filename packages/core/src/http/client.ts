@@ -1,0 +1,255 @@
+import ky, { type KyInstance } from 'ky';
+import * as z from 'zod/mini';
+import { InvalidResponseError, ProviderError, StemkitError } from '../errors.ts';
+import { type Logger, silentLogger } from '../logger.ts';
+import { redactUrl } from '../secrets.ts';
+import { type ErrorBodyReader, toStemkitError } from './errors.ts';
+import { parseRetryAfter } from './retry-after.ts';
+
+/** Options of {@link createHttpClient}. */
+export interface HttpClientOptions {
+  /** Provider name, used in error messages. */
+  readonly provider: string;
+  /** The API host every `call` goes to, e.g. `https://api.example.com/v1/`. */
+  readonly baseUrl: string;
+  readonly fetch?: typeof globalThis.fetch;
+  /** Credential headers for the API host, asked for before each attempt. Never sent to other hosts. */
+  readonly authenticate?: (signal?: AbortSignal) => Promise<Record<string, string>> | Record<string, string>;
+  /** Called when the API answers 401 to credentials it accepted before; return `true` to retry once. */
+  readonly reauthenticate?: (headers: Record<string, string>) => Promise<boolean> | boolean;
+  /** Per-attempt timeout in ms (default 30 s). Streaming transfers have none. */
+  readonly timeoutMs?: number;
+  /** Timeout of a whole call including retries, in ms (default 2 min). */
+  readonly totalTimeoutMs?: number;
+  /** Transport retries for retryable calls (default 3). */
+  readonly retryLimit?: number;
+  /** Reads the provider's message out of an error body. */
+  readonly readErrorBody?: ErrorBodyReader;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly logger?: Logger;
+}
+
+/** One call to the API host. */
+export interface ApiRequest<Schema extends z.ZodMiniType = z.ZodMiniType> {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path relative to the base URL (a leading slash is fine). */
+  readonly path: string;
+  readonly searchParams?: Readonly<Record<string, string | number | boolean | undefined>>;
+  readonly json?: unknown;
+  /** A raw body (FormData, a stream…) instead of `json`. */
+  readonly body?: BodyInit;
+  /** Lenient schema for the response body; a mismatch becomes an `InvalidResponseError`. */
+  readonly schema?: Schema;
+  /**
+   * Whether repeating the call is harmless. Defaults to true for GET. Non-idempotent calls are only retried
+   * on 429, which the server answers before doing anything.
+   */
+  readonly idempotent?: boolean;
+  /** Names the call in error messages (`create upload`). */
+  readonly what?: string;
+  readonly signal?: AbortSignal;
+  /** Per-attempt timeout override; `false` for streaming bodies. */
+  readonly timeoutMs?: number | false;
+}
+
+/** A parsed API response. */
+export interface ApiResponse<Data> {
+  readonly status: number;
+  readonly data: Data;
+  readonly headers: Headers;
+  /** The server's `Retry-After`, when it sent one (e.g. with a 202). */
+  readonly retryAfterMs?: number;
+}
+
+/** A request to a signed storage URL. */
+export interface TransferInit {
+  readonly method?: string;
+  readonly body?: BodyInit | null;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly signal?: AbortSignal;
+  /** Names the transfer in error messages. */
+  readonly what?: string;
+}
+
+/** The HTTP toolkit a driver gets from {@link createHttpClient}. */
+export interface HttpClient {
+  readonly baseUrl: URL;
+  readonly provider: string;
+  readonly fetch: typeof globalThis.fetch;
+  /** A JSON call to the API host: auth, transport retries, timeouts, error mapping, lenient parsing. */
+  call<Schema extends z.ZodMiniType = z.ZodMiniType<unknown>>(
+    request: ApiRequest<Schema>,
+  ): Promise<ApiResponse<z.output<Schema>>>;
+  /**
+   * A transfer to or from a signed URL: no credential ever, no timeout (the caller's signal rules), no retry.
+   * Non-2xx answers are returned, not thrown, so callers can tell an expired link (403) from the rest.
+   */
+  transfer(url: string, init?: TransferInit): Promise<Response>;
+}
+
+const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'x-access-token', 'cookie'];
+
+/**
+ * Creates the HTTP toolkit drivers share: a ky 2 instance with the auth hook, the transport retry policy
+ * (idempotent calls on 408/429/5xx with jitter and `Retry-After`), per-attempt and total timeouts, error mapping
+ * into stemkit's classes, an injectable `fetch`, and a guard that never sends the credential to another host.
+ *
+ * @example
+ * ```ts
+ * const http = createHttpClient({
+ *   provider: 'acme', baseUrl: 'https://api.acme.test/',
+ *   authenticate: () => ({ authorization: `Bearer ${token}` }),
+ * });
+ * const { data } = await http.call({ method: 'GET', path: 'jobs/1', schema: JobPayload });
+ * ```
+ */
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const baseUrl = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+  const fetchFunction = options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
+  const logger = options.logger ?? silentLogger;
+  const provider = options.provider;
+
+  const api: KyInstance = ky.create({
+    baseUrl,
+    fetch: fetchFunction,
+    timeout: options.timeoutMs ?? 30_000,
+    totalTimeout: options.totalTimeoutMs ?? 120_000,
+    headers: { accept: 'application/json', ...options.headers },
+    hooks: {
+      beforeRequest: [
+        async ({ request, options: requestOptions }) => {
+          // The guard: credentials only ever go to the API's own origin.
+          if (new URL(request.url).origin !== baseUrl.origin) {
+            for (const name of CREDENTIAL_HEADERS) request.headers.delete(name);
+            return;
+          }
+          const credentials = await options.authenticate?.(requestOptions.signal ?? undefined);
+          for (const [name, value] of Object.entries(credentials ?? {})) request.headers.set(name, value);
+          logger.debug(`${request.method} ${redactUrl(request.url)}`, { provider });
+        },
+      ],
+    },
+  });
+
+  async function attempt<Schema extends z.ZodMiniType>(request: ApiRequest<Schema>) {
+    const idempotent = request.idempotent ?? request.method === 'GET';
+    // A stream can be sent once only: such calls are never repeated by the transport.
+    const replayable = !(request.body instanceof ReadableStream);
+    const path = request.path.replace(/^\//, '');
+    const response = await api(path, {
+      method: request.method,
+      searchParams: request.searchParams,
+      json: request.json,
+      body: request.body,
+      signal: request.signal,
+      timeout: request.timeoutMs,
+      retry: {
+        limit: replayable ? (options.retryLimit ?? 3) : 0,
+        methods: ['get', 'post', 'put', 'patch', 'delete', 'head'],
+        statusCodes: [408, 429, 500, 502, 503, 504],
+        afterStatusCodes: [429, 503],
+        jitter: true,
+        backoffLimit: 8_000,
+        maxRetryAfter: 60_000,
+        retryOnTimeout: idempotent,
+        shouldRetry: ({ error }) => {
+          if (idempotent) return undefined;
+          const status = (error as { response?: Response }).response?.status;
+          return status === 429;
+        },
+      },
+    });
+    return response;
+  }
+
+  async function call<Schema extends z.ZodMiniType>(
+    request: ApiRequest<Schema>,
+  ): Promise<ApiResponse<z.output<Schema>>> {
+    const what = request.what ?? `${request.method} ${request.path}`;
+    let response: Response;
+    try {
+      response = await attempt(request);
+    } catch (error) {
+      const mapped = toStemkitError(error, { provider, what, readBody: options.readErrorBody });
+      const retried = await retryAfterReauthentication(mapped, request);
+      if (!retried) throw mapped;
+      response = retried;
+    }
+    return parseResponse(response, request, what);
+  }
+
+  async function retryAfterReauthentication(error: unknown, request: ApiRequest) {
+    if (!options.reauthenticate || !ProviderError.isInstance(error) || error.status !== 401) return undefined;
+    const credentials = await options.authenticate?.(request.signal);
+    if (!(await options.reauthenticate(credentials ?? {}))) return undefined;
+    try {
+      return await attempt(request);
+    } catch (second) {
+      throw toStemkitError(second, {
+        provider,
+        what: request.what ?? request.path,
+        readBody: options.readErrorBody,
+      });
+    }
+  }
+
+  async function parseResponse<Schema extends z.ZodMiniType>(
+    response: Response,
+    request: ApiRequest<Schema>,
+    what: string,
+  ): Promise<ApiResponse<z.output<Schema>>> {
+    const text = await response.text();
+    let body: unknown = text;
+    if (text.length > 0 && (response.headers.get('content-type') ?? '').includes('json')) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        throw new InvalidResponseError(`${provider} sent malformed JSON for ${what}`, {
+          provider,
+          status: response.status,
+        });
+      }
+    }
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+    if (!request.schema) {
+      return {
+        status: response.status,
+        data: body as z.output<Schema>,
+        headers: response.headers,
+        retryAfterMs,
+      };
+    }
+    const parsed = z.safeParse(request.schema, body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? ` at \`${issue.path.join('.')}\`` : '';
+      throw new InvalidResponseError(
+        `${provider} sent an unexpected body for ${what}${where}: ${issue?.message ?? 'invalid'}`,
+        { provider, status: response.status },
+      );
+    }
+    return { status: response.status, data: parsed.data, headers: response.headers, retryAfterMs };
+  }
+
+  async function transfer(url: string, init: TransferInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    for (const name of CREDENTIAL_HEADERS) headers.delete(name);
+    const what = init.what ?? 'transfer';
+    logger.debug(`${init.method ?? 'GET'} ${redactUrl(url)}`, { provider });
+    try {
+      return await fetchFunction(url, {
+        method: init.method ?? 'GET',
+        body: init.body ?? null,
+        headers,
+        signal: init.signal,
+        // Streams need half-duplex in Node's fetch; harmless elsewhere.
+        ...(init.body instanceof ReadableStream ? { duplex: 'half' } : {}),
+      } as RequestInit);
+    } catch (error) {
+      const mapped = toStemkitError(error, { provider, what });
+      throw StemkitError.isInstance(mapped) || mapped !== error ? mapped : error;
+    }
+  }
+
+  return { baseUrl, provider, fetch: fetchFunction, call, transfer };
+}

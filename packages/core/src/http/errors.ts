@@ -1,0 +1,80 @@
+import { isHTTPError, isNetworkError, isTimeoutError } from 'ky';
+import {
+  AuthenticationError,
+  ConnectionError,
+  isAbortError,
+  NotFoundError,
+  ProviderError,
+  RateLimitError,
+  StemkitError,
+} from '../errors.ts';
+import { parseRetryAfter } from './retry-after.ts';
+
+/** Reads the provider's message (and code) out of an error body. */
+export type ErrorBodyReader = (body: unknown) => { message?: string; code?: string } | undefined;
+
+/** The common shapes: `{message}`, `{error}`, `{error: {message, code}}`, `{detail}`, plain text. */
+export const readErrorBody: ErrorBodyReader = (body) => {
+  if (typeof body === 'string') return body.trim() ? { message: body.trim().slice(0, 300) } : undefined;
+  if (typeof body !== 'object' || body === null) return undefined;
+  const record = body as Record<string, unknown>;
+  const nested =
+    typeof record.error === 'object' && record.error !== null
+      ? (record.error as Record<string, unknown>)
+      : {};
+  const message = [record.message, nested.message, record.detail, record.error].find(
+    (value): value is string => typeof value === 'string' && value.length > 0,
+  );
+  const code = [record.code, nested.code].find(
+    (value) => typeof value === 'string' || typeof value === 'number',
+  );
+  return { message, code: code === undefined ? undefined : String(code) };
+};
+
+/**
+ * Maps whatever a request threw into stemkit's error classes. Aborts pass through untouched; stemkit errors
+ * are returned as they are.
+ *
+ * @example
+ * ```ts
+ * try { await api.get('jobs/1') } catch (error) { throw toStemkitError(error, { provider: 'acme' }) }
+ * ```
+ */
+export function toStemkitError(
+  error: unknown,
+  context: { provider: string; what?: string; readBody?: ErrorBodyReader },
+): unknown {
+  if (isAbortError(error) && !isTimeoutError(error)) return error;
+  if (StemkitError.isInstance(error)) return error;
+  const { provider } = context;
+  const what = context.what ?? 'request';
+  if (isHTTPError(error)) {
+    const status = error.response.status;
+    const body = (context.readBody ?? readErrorBody)(error.data);
+    const detail = body?.message ? `: ${body.message}` : '';
+    const options = { provider, status, providerCode: body?.code };
+    if (status === 401 || status === 403) {
+      return new AuthenticationError(
+        `${provider} refused the credentials (${status}) for ${what}${detail}`,
+        options,
+      );
+    }
+    if (status === 404)
+      return new NotFoundError(`${provider} found nothing for ${what} (404)${detail}`, options);
+    if (status === 429) {
+      const retryAfterMs = parseRetryAfter(error.response.headers.get('retry-after'));
+      return new RateLimitError(`${provider} rate-limited ${what} (429)${detail}`, {
+        ...options,
+        retryAfterMs,
+      });
+    }
+    return new ProviderError(`${provider} answered ${status} to ${what}${detail}`, options);
+  }
+  if (isTimeoutError(error)) {
+    return new ConnectionError(`${provider} did not answer ${what} in time`, { provider });
+  }
+  if (isNetworkError(error) || error instanceof TypeError) {
+    return new ConnectionError(`Could not reach ${provider} for ${what}`, { provider });
+  }
+  return error;
+}

@@ -1,0 +1,61 @@
+/** A streamed `multipart/form-data` body. */
+export interface MultipartBody {
+  readonly body: ReadableStream<Uint8Array>;
+  readonly contentType: string;
+  /** Total length in bytes, when the file's size is known. */
+  readonly length?: number;
+}
+
+/**
+ * Wraps a file stream in a one-part `multipart/form-data` body without buffering it, so uploads of any size
+ * keep memory flat (a `FormData` would need the whole file as a Blob).
+ *
+ * @example
+ * ```ts
+ * const multipart = multipartFile({ field: 'file', fileName: 'song.mp3', contentType: 'audio/mpeg', body, size });
+ * await fetch(url, { method: 'POST', body: multipart.body, headers: { 'content-type': multipart.contentType }, duplex: 'half' });
+ * ```
+ */
+export function multipartFile(file: {
+  field: string;
+  fileName: string;
+  contentType?: string;
+  body: ReadableStream<Uint8Array>;
+  size?: number;
+}): MultipartBody {
+  const boundary = `stemkit-${crypto.randomUUID()}`;
+  const encoder = new TextEncoder();
+  const safeName = file.fileName.replace(/["\r\n]/g, '_');
+  const head = encoder.encode(
+    `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${safeName}"\r\n` +
+      `Content-Type: ${file.contentType ?? 'application/octet-stream'}\r\n\r\n`,
+  );
+  const tail = encoder.encode(`\r\n--${boundary}--\r\n`);
+  const reader = file.body.getReader();
+  let stage: 'head' | 'file' | 'done' = 'head';
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (stage === 'head') {
+        stage = 'file';
+        controller.enqueue(head);
+        return;
+      }
+      const { done, value } = await reader.read();
+      if (!done) {
+        controller.enqueue(value);
+        return;
+      }
+      controller.enqueue(tail);
+      controller.close();
+      stage = 'done';
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+  return {
+    body,
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    length: file.size === undefined ? undefined : head.byteLength + file.size + tail.byteLength,
+  };
+}

@@ -1,0 +1,31 @@
+import { redact } from './secrets.ts';
+
+/** Where stemkit writes what it does. Every line is scrubbed of secrets before it reaches you. */
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** A logger that writes nothing: the default. */
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {} };
+
+/**
+ * Wraps a logger so every message and field is scrubbed by `redact` first.
+ *
+ * @example
+ * ```ts
+ * const logger = redactingLogger({ debug: console.debug, info: console.info, warn: console.warn });
+ * ```
+ */
+export function redactingLogger(logger: Logger): Logger {
+  const scrub = (fields?: Record<string, unknown>) =>
+    fields === undefined
+      ? undefined
+      : (JSON.parse(redact(JSON.stringify(fields))) as Record<string, unknown>);
+  return {
+    debug: (message, fields) => logger.debug(redact(message), scrub(fields)),
+    info: (message, fields) => logger.info(redact(message), scrub(fields)),
+    warn: (message, fields) => logger.warn(redact(message), scrub(fields)),
+  };
+}

@@ -1,0 +1,34 @@
+import * as z from 'zod/mini';
+import { InvalidArgumentError } from './errors.ts';
+
+/**
+ * Parses caller input strictly; a mismatch becomes an {@link InvalidArgumentError} naming the first bad field
+ * (as a dotted path under `root`) and listing every issue.
+ *
+ * @example
+ * ```ts
+ * const volume = parseArgument(z.number().check(z.gte(0), z.lte(1)), input, 'tracks.0.volume');
+ * ```
+ */
+export function parseArgument<Schema extends z.ZodMiniType>(
+  schema: Schema,
+  value: unknown,
+  root: string,
+): z.output<Schema> {
+  const result = z.safeParse(schema, value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => ({
+    field: [root, ...issue.path.map(String)].filter(Boolean).join('.'),
+    message: issue.message,
+  }));
+  const first = issues[0] ?? { field: root, message: 'is invalid' };
+  return throwInvalid(first.field, first.message, issues);
+}
+
+function throwInvalid(
+  field: string,
+  message: string,
+  issues: ReadonlyArray<{ field: string; message: string }>,
+): never {
+  throw new InvalidArgumentError(field, message, { issues });
+}

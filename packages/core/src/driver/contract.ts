@@ -100,6 +100,11 @@ export interface ZipRequest {
   readonly name?: string;
 }
 
+/** What the provider has computed about an uploaded asset: ready, or still computing (a 202). */
+export type InspectResult =
+  | { readonly ready: true; readonly asset: Asset }
+  | { readonly ready: false; readonly retryAfterMs?: number };
+
 /** One page of jobs. */
 export interface JobPage {
   readonly jobs: readonly Job[];
@@ -138,8 +143,14 @@ export interface StemkitDriver {
   /** The fetch the driver uses, so the client moves signed-URL bytes through the same transport. */
   readonly fetch?: typeof globalThis.fetch;
 
-  /** Uploads a source; resolves once the provider knows the asset (metadata computed where the API does it). */
+  /** Uploads a source; resolves once the bytes are stored (see `inspect` for metadata computed afterwards). */
   upload(request: UploadRequest, options?: DriverCallOptions): Promise<Asset>;
+  /**
+   * Asks once for what the provider computes after an upload (duration, channels, sample rate, or that the file
+   * is not audio: an `UploadError` with the provider's message). The client's `upload` waits on it while it
+   * answers `ready: false`. Drivers whose API computes nothing after upload leave it out.
+   */
+  inspect?(asset: Asset, options?: DriverCallOptions): Promise<InspectResult>;
   /** Starts a job. Never retried by the transport unless a duplicate cannot result. */
   start(request: StartRequest, options?: DriverCallOptions): Promise<StartResult>;
   /** Fetches the job's current state once. */

@@ -1,0 +1,52 @@
+import { isReachableHost } from './http/hosts.ts';
+import type { Clock } from './processing/clock.ts';
+
+/** One callback or webhook the emulator sent (or refused to send). */
+export interface CallbackDelivery {
+  url: string;
+  /** `refused`: the URL is not a loopback or `.test` host, so nothing was sent. */
+  outcome: 'delivered' | 'failed' | 'refused';
+  attempts: number;
+  /** The receiver's last HTTP status, when it answered. */
+  responseStatus?: number;
+  body: unknown;
+}
+
+const attempts = 4;
+const keptDeliveries = 1000;
+
+/** POSTs JSON callbacks, retrying non-2xx answers a few times with a doubling pause. */
+export class CallbackSender {
+  readonly deliveries: CallbackDelivery[] = [];
+
+  constructor(private readonly clock: Clock) {}
+
+  async send(url: string, body: unknown): Promise<CallbackDelivery> {
+    const delivery: CallbackDelivery = { url, outcome: 'refused', attempts: 0, body };
+    this.deliveries.push(delivery);
+    if (this.deliveries.length > keptDeliveries) this.deliveries.shift();
+    if (!isReachableHost(url)) return delivery;
+    delivery.outcome = 'failed';
+    for (let attempt = 1; attempt <= attempts; attempt += 1) {
+      delivery.attempts = attempt;
+      try {
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'user-agent': 'stemkit-emulator' },
+          body: JSON.stringify(body),
+          signal: AbortSignal.any([this.clock.signal, AbortSignal.timeout(10_000)]),
+        });
+        await response.body?.cancel();
+        delivery.responseStatus = response.status;
+        if (response.ok) {
+          delivery.outcome = 'delivered';
+          return delivery;
+        }
+      } catch {
+        if (this.clock.signal.aborted) return delivery;
+      }
+      if (attempt < attempts) await this.clock.sleepReal(100 * 2 ** (attempt - 1)).catch(() => undefined);
+    }
+    return delivery;
+  }
+}

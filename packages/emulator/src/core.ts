@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Hono } from 'hono';
+import { CallbackSender } from './callbacks.ts';
+import type { EmulatorContext } from './context.ts';
+import { FaultController, seededRandom } from './faults.ts';
+import { createLegacyApp, resumeLegacy } from './legacy/routes.ts';
+import { type EmulatorOptions, resolveOptions } from './options.ts';
+import { AudioLoader } from './processing/audio.ts';
+import { Clock } from './processing/clock.ts';
+import { Limiter } from './processing/limiter.ts';
+import { createSourcereApp, resumeSourcere } from './sourcere/routes.ts';
+import { Store } from './state/store.ts';
+import { ObjectStore } from './storage/objects.ts';
+import { createStorageApp } from './storage/routes.ts';
+import { UrlSigner } from './storage/signing.ts';
+import { createTasksApp, resumeTasks } from './tasks/routes.ts';
+
+/** The four hono apps, one per origin or base path. */
+export interface EmulatorApps {
+  sourcere: Hono;
+  legacy: Hono;
+  tasks: Hono;
+  storage: Hono;
+}
+
+/** One emulator, transport-free: both the Node server and the msw handlers wrap it. */
+export interface EmulatorCore {
+  context: EmulatorContext;
+  apps: EmulatorApps;
+  /** Sets the storage origin once known (the Node listener picks a free port). */
+  setStorageUrl(url: string): void;
+  /** Stops processing, writes the state, and removes a temporary data folder. */
+  close(): Promise<void>;
+}
+
+export function createEmulatorCore(options: EmulatorOptions, storageUrl: string): EmulatorCore {
+  const resolved = resolveOptions(options);
+  const temporary = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'stemkit-emulator-'));
+  const store = new Store(dataDir);
+  if (options.tasksWebhookUrl !== undefined) store.state.tasksWebhookUrl = options.tasksWebhookUrl;
+  const objects = new ObjectStore(dataDir);
+  const clock = new Clock(resolved.speed);
+  const faults = new FaultController({ seed: resolved.seed, ...options.faults });
+  let storageBase = storageUrl;
+  const running = new Set<Promise<void>>();
+
+  const context: EmulatorContext = {
+    options: resolved,
+    store,
+    objects,
+    signer: new UrlSigner(store.state.secret, () => storageBase),
+    faults,
+    clock,
+    limiter: new Limiter(resolved.concurrency),
+    audio: new AudioLoader(objects),
+    callbacks: new CallbackSender(clock),
+    random: seededRandom(resolved.seed),
+    background(work) {
+      const promise = work().catch((error: unknown) => {
+        if (!clock.signal.aborted) console.error('[stemkit-emulator] background work failed:', error);
+      });
+      running.add(promise);
+      void promise.finally(() => running.delete(promise));
+    },
+    objectWritten: new Set(),
+    signedUrlLifetime: (defaultSeconds) => faults.options.signedUrlLifetimeSeconds ?? defaultSeconds,
+  };
+
+  const apps: EmulatorApps = {
+    sourcere: createSourcereApp(context),
+    legacy: createLegacyApp(context),
+    tasks: createTasksApp(context),
+    storage: createStorageApp(context),
+  };
+  resumeSourcere(context);
+  resumeLegacy(context);
+  resumeTasks(context);
+
+  return {
+    context,
+    apps,
+    setStorageUrl(url) {
+      storageBase = url;
+    },
+    async close() {
+      clock.stop();
+      await Promise.allSettled([...running]);
+      await store.flush();
+      if (temporary) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

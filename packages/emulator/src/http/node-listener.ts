@@ -1,0 +1,107 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { resetHeader } from '../faults.ts';
+
+/** Answers a Web `Request`; the path is already relative to the API's base. */
+export type FetchHandler = (request: Request) => Response | Promise<Response>;
+
+/** Picks the handler of a path and the path below its base; `undefined` is a 404. */
+export type Router = (pathname: string) => { handle: FetchHandler; path: string } | undefined;
+
+export interface NodeListener {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+function toRequest(incoming: IncomingMessage, origin: string, path: string): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(incoming.headers)) {
+    if (Array.isArray(value)) for (const each of value) headers.append(name, each);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  const method = incoming.method ?? 'GET';
+  const hasBody = method !== 'GET' && method !== 'HEAD';
+  return new Request(`${origin}${path}`, {
+    method,
+    headers,
+    body: hasBody ? (Readable.toWeb(incoming) as ReadableStream<Uint8Array>) : undefined,
+    duplex: 'half',
+  } as RequestInit);
+}
+
+async function respond(
+  response: Response,
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+): Promise<void> {
+  if (response.headers.has(resetHeader)) {
+    await response.body?.cancel();
+    incoming.socket.destroy();
+    return;
+  }
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  outgoing.writeHead(response.status, headers);
+  if (!response.body || incoming.method === 'HEAD') {
+    await response.body?.cancel();
+    outgoing.end();
+    return;
+  }
+  await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), outgoing);
+}
+
+/**
+ * Serves Web-standard handlers on 127.0.0.1 with node:http: request bodies stream in, response bodies stream
+ * out, and a reset fault destroys the socket instead of answering.
+ */
+export function listen(port: number, route: Router): Promise<NodeListener> {
+  let origin = '';
+  const server = createServer((incoming, outgoing) => {
+    const url = new URL(incoming.url ?? '/', 'http://127.0.0.1');
+    const target = route(url.pathname);
+    const handle = async () => {
+      if (!target) {
+        outgoing.writeHead(404, { 'content-type': 'application/json' });
+        outgoing.end(
+          JSON.stringify({ status: 404, error: 'Not Found', message: 'No emulated API at this path' }),
+        );
+        return;
+      }
+      const response = await target.handle(toRequest(incoming, origin, `${target.path}${url.search}`));
+      await respond(response, incoming, outgoing);
+    };
+    handle().catch(() => {
+      if (!outgoing.headersSent) {
+        outgoing.writeHead(500, { 'content-type': 'application/json' });
+        outgoing.end(
+          JSON.stringify({ status: 500, error: 'Internal Server Error', message: 'Internal server error' }),
+        );
+      } else {
+        outgoing.destroy();
+      }
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      const address = server.address() as AddressInfo;
+      origin = `http://127.0.0.1:${address.port}`;
+      resolve({
+        server,
+        url: origin,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,78 @@
+import type { FaultOptions } from './faults.ts';
+
+/** The credentials each emulated API accepts. */
+export interface EmulatorCredentials {
+  /** Sourcere `POST /auth/` username (default `emulator`). */
+  username?: string;
+  /** Sourcere `POST /auth/` password (default `emulator-password`). */
+  password?: string;
+  /** Legacy API Bearer token (default `emulator-legacy-token`). */
+  legacyToken?: string;
+  /** Tasks API `x-api-key` (default `emulator-tasks-key`). */
+  tasksApiKey?: string;
+}
+
+/** How simulated processing time runs. */
+export interface ProcessingOptions {
+  /**
+   * Time factor: every simulated duration (metadata, queueing, separation, conversion) is divided by it.
+   * 1 (default) feels like a slow real service; tests use 100 or more.
+   */
+  speed?: number;
+  /** How many audio computations run at once (default 2: the rest wait in a queue, as on a real service). */
+  concurrency?: number;
+}
+
+/** Options shared by both transports (`startEmulator` and `createEmulatorHandlers`). */
+export interface EmulatorOptions {
+  /** Where state and files live; reloaded on start. Default: a temporary folder removed on close. */
+  dataDir?: string;
+  credentials?: EmulatorCredentials;
+  faults?: FaultOptions;
+  processing?: ProcessingOptions;
+  /** Tasks API requests per second per key before 429 (default 60, as documented). */
+  tasksRateLimit?: number;
+  /** Tasks API targets per task (default 10). */
+  tasksMaxTargets?: number;
+  /** The Tasks account webhook, also settable with `POST /webhooks`. */
+  tasksWebhookUrl?: string;
+  /** Seed of the emulator's own randomness (trial section starts). */
+  seed?: number;
+}
+
+/** Options with every default applied. */
+export interface ResolvedOptions {
+  credentials: Required<EmulatorCredentials>;
+  speed: number;
+  concurrency: number;
+  tasksRateLimit: number;
+  tasksMaxTargets: number;
+  seed: number;
+}
+
+/** The defaults the bin prints and tests rely on. */
+export const defaultCredentials: Required<EmulatorCredentials> = {
+  username: 'emulator',
+  password: 'emulator-password',
+  legacyToken: 'emulator-legacy-token',
+  tasksApiKey: 'emulator-tasks-key',
+};
+
+export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
+  const speed = options.processing?.speed ?? 1;
+  if (!(speed > 0)) throw new RangeError('processing.speed must be a positive number');
+  return {
+    credentials: { ...defaultCredentials, ...stripUndefined(options.credentials ?? {}) },
+    speed,
+    concurrency: Math.max(1, options.processing?.concurrency ?? 2),
+    tasksRateLimit: options.tasksRateLimit ?? 60,
+    tasksMaxTargets: options.tasksMaxTargets ?? 10,
+    seed: options.seed ?? Date.now(),
+  };
+}
+
+function stripUndefined<Value extends object>(value: Value): Partial<Value> {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, entry]) => entry !== undefined),
+  ) as Partial<Value>;
+}

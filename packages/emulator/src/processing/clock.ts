@@ -1,0 +1,37 @@
+/** Simulated time: durations shrink by the speed factor, and every wait ends when the emulator closes. */
+export class Clock {
+  readonly #controller = new AbortController();
+
+  constructor(private readonly speed: number) {}
+
+  /** Aborted when the emulator closes. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** Waits `milliseconds` of simulated time; rejects once the emulator closes. */
+  sleep(milliseconds: number): Promise<void> {
+    return this.sleepReal(milliseconds / this.speed);
+  }
+
+  /** Waits real time (latency faults, callback retries). */
+  sleepReal(milliseconds: number): Promise<void> {
+    const signal = this.#controller.signal;
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, milliseconds);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  stop(): void {
+    this.#controller.abort(new Error('The emulator closed'));
+  }
+}

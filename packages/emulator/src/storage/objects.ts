@@ -1,0 +1,83 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { type FileHandle, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+
+/**
+ * Files by storage key (`sourcere/<id>/response/vocals.wav`), under `<dataDir>/objects`. Writes stream to a
+ * temporary name and rename, so a reader never sees half a file and memory stays flat whatever the size.
+ */
+export class ObjectStore {
+  readonly root: string;
+
+  constructor(dataDir: string) {
+    this.root = join(dataDir, 'objects');
+  }
+
+  /** The file path of a key; keys never climb out of the root. */
+  path(key: string): string {
+    const path = resolve(this.root, key);
+    if (!path.startsWith(this.root + sep)) throw new Error('Invalid storage key');
+    return path;
+  }
+
+  /** Streams a body to the key's file; returns its size in bytes. */
+  async write(key: string, body: ReadableStream<Uint8Array> | Readable): Promise<number> {
+    const path = this.path(key);
+    await mkdir(dirname(path), { recursive: true });
+    const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.part`;
+    const source = body instanceof Readable ? body : Readable.fromWeb(body as WebReadableStream<Uint8Array>);
+    try {
+      await pipeline(source, createWriteStream(temporary));
+      await rename(temporary, path);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+    return (await stat(path)).size;
+  }
+
+  /** Writes bytes computed in memory (stems, mixes, archives: small next to uploads). */
+  async writeBytes(key: string, data: Uint8Array): Promise<void> {
+    const path = this.path(key);
+    await mkdir(dirname(path), { recursive: true });
+    const temporary = `${path}.${process.pid}.part`;
+    await writeFile(temporary, data);
+    await rename(temporary, path);
+  }
+
+  async readBytes(key: string): Promise<Uint8Array> {
+    return new Uint8Array(await readFile(this.path(key)));
+  }
+
+  /** The first bytes of a file (format sniffing), or `undefined` when there is no such file. */
+  async readBytesHead(key: string, length = 64): Promise<Uint8Array | undefined> {
+    let handle: FileHandle | undefined;
+    try {
+      handle = await open(this.path(key), 'r');
+      const buffer = new Uint8Array(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, 0);
+      return buffer.subarray(0, bytesRead);
+    } catch {
+      return undefined;
+    } finally {
+      await handle?.close();
+    }
+  }
+
+  /** Size in bytes, or `undefined` when there is no such file. */
+  async size(key: string): Promise<number | undefined> {
+    try {
+      return (await stat(this.path(key))).size;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A web stream of the file, read from disk as it is consumed. */
+  readStream(key: string): ReadableStream<Uint8Array> {
+    return Readable.toWeb(createReadStream(this.path(key))) as ReadableStream<Uint8Array>;
+  }
+}

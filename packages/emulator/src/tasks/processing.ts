@@ -1,0 +1,122 @@
+import type { EmulatorContext } from '../context.ts';
+import { fetchToStorage } from '../processing/fetch-source.ts';
+import { mimeType } from '../processing/formats.ts';
+import { runModel } from '../processing/models.ts';
+import { transcriptText } from '../processing/text.ts';
+import type { Task, TaskTarget } from '../state/records.ts';
+import { taskJson } from './serialize.ts';
+
+/** Simulated processing time of a target, in milliseconds at speed 1. */
+const processingMilliseconds = 3000;
+
+/** Credits per started minute: 1, more for the heavier models and variants, less for music detection. */
+function creditsPerMinute(target: TaskTarget): number {
+  if (target.model === 'music_detection') return 0.5;
+  if (target.variant === 'high_quality' || ['dialogue', 'music_fx', 'effects'].includes(target.model))
+    return 1.5;
+  return 1;
+}
+
+function fail(target: TaskTarget, code: number, message: string): void {
+  target.status = 'error';
+  target.error = { code, message };
+}
+
+/** The task's source audio on disk: the asset's file, or the `url`, fetched once. */
+async function sourceKey(context: EmulatorContext, task: Task): Promise<string> {
+  if (task.sourceKey) return task.sourceKey;
+  if (task.assetId) {
+    const asset = context.store.state.tasksAssets[task.assetId];
+    if (!asset) throw Object.assign(new Error('The asset no longer exists'), { code: 404 });
+    task.sourceKey = asset.key;
+  } else if (task.url) {
+    const key = `tasks/${task.id}/source`;
+    await fetchToStorage(context, task.url, key).catch((error: unknown) => {
+      throw Object.assign(
+        new Error(error instanceof Error ? error.message : 'The url could not be fetched'),
+        {
+          code: 400,
+        },
+      );
+    });
+    task.sourceKey = key;
+  }
+  context.store.changed();
+  if (!task.sourceKey) throw Object.assign(new Error('The task has no source'), { code: 400 });
+  return task.sourceKey;
+}
+
+async function transcriptOf(context: EmulatorContext, target: TaskTarget): Promise<string | undefined> {
+  if (target.transcriptAssetId) {
+    const asset = context.store.state.tasksAssets[target.transcriptAssetId];
+    if (!asset) throw Object.assign(new Error('The transcript asset does not exist'), { code: 404 });
+    return transcriptText(await context.objects.readBytes(asset.key));
+  }
+  if (target.transcriptUrl) {
+    const key = `tasks/transcripts/${target.id}`;
+    await fetchToStorage(context, target.transcriptUrl, key);
+    return transcriptText(await context.objects.readBytes(key));
+  }
+  return undefined;
+}
+
+async function runTarget(context: EmulatorContext, task: Task, target: TaskTarget, source: Promise<string>) {
+  const started = Date.now();
+  target.output = [];
+  try {
+    const injected = context.faults.jobFailure('tasks', target.model);
+    if (injected) throw Object.assign(new Error(injected), { code: 500 });
+    const key = await source;
+    const transcript = await transcriptOf(context, target);
+    const outputs = await context.limiter.run(async () => {
+      const audio = await context.audio.load(key).catch((error: unknown) => {
+        const reason = error instanceof Error ? error.message : 'not audio';
+        throw Object.assign(new Error(`The source is not decodable audio: ${reason}`), { code: 400 });
+      });
+      target.duration = Math.round(((audio.channels[0]?.length ?? 0) / audio.sampleRate) * 1000) / 1000;
+      return runModel(audio, {
+        model: target.model,
+        formats: target.formats,
+        outputName: target.variant ? `${target.model}_${target.variant}` : target.model,
+        residual: target.residual === true,
+        language: target.language ?? 'en',
+        transcript,
+      });
+    });
+    for (const output of outputs) {
+      const key = `tasks/${task.id}/${target.id}/${output.name}.${output.format}`;
+      await context.objects.writeBytes(key, output.data);
+      target.output.push({ name: output.name, format: output.format, type: mimeType(output.format), key });
+    }
+    await context.clock.sleep(
+      Math.max(0, processingMilliseconds - (Date.now() - started) * context.options.speed),
+    );
+    target.status = 'completed';
+    target.cost = Math.ceil((target.duration ?? 0) / 60) * creditsPerMinute(target);
+  } catch (error) {
+    if (context.clock.signal.aborted) return;
+    const code = (error as { code?: unknown }).code;
+    fail(target, typeof code === 'number' ? code : 500, error instanceof Error ? error.message : 'failed');
+  }
+  const now = new Date().toISOString();
+  target.updatedAt = now;
+  task.updatedAt = now;
+  if (task.targets.every((each) => each.status !== 'processing')) task.completedAt = now;
+  context.store.changed();
+  const webhook = context.store.state.tasksWebhookUrl;
+  if (webhook) {
+    const body = taskJson(context, task);
+    context.background(async () => {
+      await context.callbacks.send(webhook, body);
+    });
+  }
+}
+
+/** Runs every target of a task independently; each finished target posts the whole task to the webhook. */
+export function runTask(context: EmulatorContext, task: Task): void {
+  const source = sourceKey(context, task);
+  source.catch(() => undefined);
+  for (const target of task.targets) {
+    if (target.status === 'processing') context.background(() => runTarget(context, task, target, source));
+  }
+}

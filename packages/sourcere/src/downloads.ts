@@ -1,0 +1,66 @@
+import {
+  type DriverCallOptions,
+  type HttpClient,
+  type JobHandle,
+  type LinkRequest,
+  type LinkResult,
+  UnsupportedCapabilityError,
+} from '@stemkit/core';
+import { requireFormat } from './catalog.ts';
+import type { SourcereEndpoints } from './endpoints.ts';
+import { readHandle } from './handle.ts';
+import { DownloadResponse, parseBody, utcTimestamp } from './schemas.ts';
+
+/**
+ * The download endpoint's `fileName` and `fileFormat` for an asset: a stem's file name loses its extension
+ * (`track.wav` → `track`, converted on the fly to any of mp3, m4a, wav, flac); a mix keeps its id
+ * (`mix/mix_<uuid>`); a zip keeps its `.zip` and always comes as `zip`.
+ */
+export function downloadParameters(request: LinkRequest): { fileName: string; fileFormat: string } {
+  const { asset } = request;
+  if (asset.role === 'archive') {
+    if (request.format !== undefined && request.format !== 'zip') {
+      throw new UnsupportedCapabilityError(
+        `format:${request.format}`,
+        `a sourcere zip downloads as zip only, not ${request.format}`,
+      );
+    }
+    return { fileName: asset.id, fileFormat: 'zip' };
+  }
+  return {
+    fileName: asset.id.replace(/\.(?:mp3|m4a|wav|flac)$/i, ''),
+    fileFormat: requireFormat(request.format ?? asset.format ?? 'wav'),
+  };
+}
+
+/**
+ * Asks once for a fresh signed link to one output: 202 while the file is prepared (a conversion, a mix, a zip);
+ * 200 with the link, its method and its expiry (zone-less UTC in the API, ISO-8601 here). Asking again is how
+ * an expired link is refreshed.
+ */
+export async function downloadLink(
+  http: HttpClient,
+  endpoints: SourcereEndpoints,
+  handle: JobHandle,
+  request: LinkRequest,
+  options: DriverCallOptions = {},
+): Promise<LinkResult> {
+  const { separationId } = readHandle(handle);
+  const parameters = downloadParameters(request);
+  const what = `get a download link for ${parameters.fileName}`;
+  const response = await http.call({
+    method: 'GET',
+    path: endpoints.download,
+    searchParams: { separationId, ...parameters },
+    what,
+    signal: options.signal,
+  });
+  if (response.status === 202) return { ready: false, retryAfterMs: response.retryAfterMs };
+  const link = parseBody(DownloadResponse, response.data, what, response.status);
+  return {
+    ready: true,
+    url: link.signedUrl,
+    expiresAt: utcTimestamp(link.expiry),
+    method: link.method ?? 'GET',
+  };
+}

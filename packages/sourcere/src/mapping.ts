@@ -1,0 +1,164 @@
+import {
+  type Asset,
+  deriveJobStatus,
+  type Failure,
+  type Job,
+  type JobHandle,
+  mimeTypeOf,
+  type Progress,
+  type StemName,
+  type Target,
+  type TargetStatus,
+} from '@stemkit/core';
+import { fileBaseOf, stemOfFile } from './catalog.ts';
+import type { HandleData } from './handle.ts';
+import type { ProgressEntry, ProgressResponse } from './schemas.ts';
+
+/** The documented event sequence of a full separation; a trial adds its chunking after the metadata. */
+const FULL_SEQUENCE = [
+  'Formatting Request File',
+  'Request Formatting Done',
+  'Requesting Metadata',
+  'Metadata Task Done',
+  'Starting Separation',
+  'Queue message received',
+  'Processing',
+  'Finalising',
+];
+const TRIAL_SEQUENCE = [
+  ...FULL_SEQUENCE.slice(0, 4),
+  'Trial Chunking Start',
+  'Trial Chunking Done',
+  ...FULL_SEQUENCE.slice(4),
+];
+
+/** Events that mean a worker has the separation: from the first of them on, it is running. */
+const RUNNING_EVENTS = new Set(['Queue message received', 'Processing', 'Finalising']);
+const FAILED_EVENT = 'Failed';
+
+/** When the status is read, and how long a silent event log may last before the job counts as stalled. */
+export interface MappingContext {
+  readonly now: number;
+  readonly stallTimeoutMs: number;
+}
+
+/** Where one separation is, decided from its progress payload alone. */
+type SeparationState =
+  | { readonly status: 'queued' | 'running' | 'succeeded' }
+  | { readonly status: 'failed'; readonly failure: Failure };
+
+/**
+ * Decides the state of a separation (the README's mapping table):
+ * `outputFiles` non-empty → succeeded; last event `Failed` → failed with its message; no event for longer than
+ * the stall timeout → failed; a worker event seen (`Queue message received`, `Processing`, `Finalising`) →
+ * running; otherwise (no event yet, or only preparation steps) → queued.
+ */
+export function separationState(
+  body: ProgressResponse,
+  data: HandleData,
+  context: MappingContext,
+): SeparationState {
+  const events = body.events ?? [];
+  if ((body.outputFiles ?? []).length > 0) return { status: 'succeeded' };
+  const last = events.at(-1);
+  if (last?.event === FAILED_EVENT) {
+    return {
+      status: 'failed',
+      failure: { code: FAILED_EVENT, message: last.message || 'the separation failed' },
+    };
+  }
+  const lastActivity = Date.parse(last?.timestamp ?? data.startedAt ?? '');
+  if (context.now - lastActivity > context.stallTimeoutMs) {
+    const since = last ? `the event "${last.event}" at ${last.timestamp}` : `its start at ${data.startedAt}`;
+    const minutes = Math.round(context.stallTimeoutMs / 60_000);
+    return {
+      status: 'failed',
+      failure: { code: 'stalled', message: `stalled: no progress since ${since} (more than ${minutes} min)` },
+    };
+  }
+  return events.some((entry) => RUNNING_EVENTS.has(entry.event))
+    ? { status: 'running' }
+    : { status: 'queued' };
+}
+
+/**
+ * The event log as neutral progress: the stage is the last event's name; the fraction is the share of the
+ * documented steps done (the last known event's position, over the sequence plus the output files' arrival).
+ */
+export function toProgress(body: ProgressResponse, data: HandleData, succeeded: boolean): Progress {
+  const events = body.events ?? [];
+  const sequence = data.trial ? TRIAL_SEQUENCE : FULL_SEQUENCE;
+  const lastKnown = events.findLast((entry) => sequence.includes(entry.event));
+  const fraction = succeeded
+    ? 1
+    : lastKnown && (sequence.indexOf(lastKnown.event) + 1) / (sequence.length + 1);
+  return {
+    stage: events.at(-1)?.event,
+    fraction: fraction || undefined,
+    events: events.map(toProgressEvent),
+  };
+}
+
+function toProgressEvent(entry: ProgressEntry): Progress['events'][number] {
+  return { name: entry.event, at: entry.timestamp ?? undefined, message: entry.message || undefined };
+}
+
+/** One output of a separation as a neutral asset: the id is Sourcere's file name in that format. */
+export function stemAsset(stem: StemName, format: string, file: string): Asset {
+  const base = fileBaseOf(stem);
+  return {
+    id: `${base}.${format}`,
+    name: `${stem}.${format}`,
+    role: 'stem',
+    stem,
+    format,
+    mimeType: mimeTypeOf(format),
+    provider: 'sourcere',
+    raw: { file },
+  };
+}
+
+/** A stand-in stem for a handle that does not know which stems were asked (one built from a callback). */
+export const UNKNOWN_STEMS = '*';
+
+/**
+ * Rebuilds the neutral job from the handle and one progress payload: one target per requested stem, all sharing
+ * the separation's state, each with only the outputs asked for (Sourcere also returns the stems of its
+ * algorithm nobody asked for; they stay in `raw`).
+ */
+export function toJob(
+  handle: JobHandle,
+  data: HandleData,
+  body: ProgressResponse,
+  context: MappingContext,
+): Job {
+  const state = separationState(body, data, context);
+  const outputFiles = body.outputFiles ?? [];
+  const stems = data.stems ?? (outputFiles.length > 0 ? outputFiles.map(stemOfFile) : [UNKNOWN_STEMS]);
+  const formats = data.formats ?? ['wav'];
+  const targets = stems.map((stem): Target => {
+    const file = outputFiles.find((each) => stemOfFile(each) === stem);
+    const base = { id: `${handle.id}:${stem}`, stem, formats, raw: { file } };
+    if (state.status === 'failed') return { ...base, status: 'failed', outputs: [], error: state.failure };
+    if (state.status !== 'succeeded') return { ...base, status: state.status, outputs: [] };
+    if (!file) {
+      const error = { code: 'missing-output', message: `sourcere listed no output file for ${stem}` };
+      return { ...base, status: 'failed', outputs: [], error };
+    }
+    return { ...base, status: 'succeeded', outputs: formats.map((format) => stemAsset(stem, format, file)) };
+  });
+  const events = body.events ?? [];
+  return {
+    id: handle.id,
+    provider: 'sourcere',
+    status: deriveJobStatus(targets.map((target): TargetStatus => target.status)),
+    targets,
+    progress: toProgress(body, data, state.status === 'succeeded'),
+    warnings: [],
+    metadata: data.customMetadata,
+    createdAt: data.startedAt ?? events[0]?.timestamp ?? undefined,
+    updatedAt: events.at(-1)?.timestamp ?? undefined,
+    handle,
+    raw: body,
+  };
+}

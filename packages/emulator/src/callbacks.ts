@@ -19,7 +19,11 @@ const keptDeliveries = 1000;
 export class CallbackSender {
   readonly deliveries: CallbackDelivery[] = [];
 
-  constructor(private readonly clock: Clock) {}
+  readonly #clock: Clock;
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
 
   async send(url: string, body: unknown): Promise<CallbackDelivery> {
     const delivery: CallbackDelivery = { url, outcome: 'refused', attempts: 0, body };
@@ -34,7 +38,7 @@ export class CallbackSender {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'user-agent': 'stemkit-emulator' },
           body: JSON.stringify(body),
-          signal: AbortSignal.any([this.clock.signal, AbortSignal.timeout(10_000)]),
+          signal: AbortSignal.any([this.#clock.signal, AbortSignal.timeout(10_000)]),
         });
         await response.body?.cancel();
         delivery.responseStatus = response.status;
@@ -43,9 +47,9 @@ export class CallbackSender {
           return delivery;
         }
       } catch {
-        if (this.clock.signal.aborted) return delivery;
+        if (this.#clock.signal.aborted) return delivery;
       }
-      if (attempt < attempts) await this.clock.sleepReal(100 * 2 ** (attempt - 1)).catch(() => undefined);
+      if (attempt < attempts) await this.#clock.sleepReal(100 * 2 ** (attempt - 1)).catch(() => undefined);
     }
     return delivery;
   }

@@ -9,10 +9,13 @@ import { codecOf } from './formats.ts';
 export class AudioLoader {
   readonly #cache = new Map<string, Promise<PcmAudio>>();
 
-  constructor(
-    private readonly objects: ObjectStore,
-    private readonly capacity = 8,
-  ) {}
+  readonly #objects: ObjectStore;
+  readonly #capacity: number;
+
+  constructor(objects: ObjectStore, capacity = 8) {
+    this.#objects = objects;
+    this.#capacity = capacity;
+  }
 
   load(key: string): Promise<PcmAudio> {
     const cached = this.#cache.get(key);
@@ -21,10 +24,10 @@ export class AudioLoader {
       this.#cache.set(key, cached);
       return cached;
     }
-    const loading = this.objects.readBytes(key).then((bytes) => decodeAudio(bytes));
+    const loading = this.#objects.readBytes(key).then((bytes) => decodeAudio(bytes));
     loading.catch(() => this.#cache.delete(key));
     this.#cache.set(key, loading);
-    while (this.#cache.size > this.capacity) {
+    while (this.#cache.size > this.#capacity) {
       const oldest = this.#cache.keys().next().value;
       if (oldest === undefined) break;
       this.#cache.delete(oldest);

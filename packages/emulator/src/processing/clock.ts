@@ -2,7 +2,11 @@
 export class Clock {
   readonly #controller = new AbortController();
 
-  constructor(private readonly speed: number) {}
+  readonly #speed: number;
+
+  constructor(speed: number) {
+    this.#speed = speed;
+  }
 
   /** Aborted when the emulator closes. */
   get signal(): AbortSignal {
@@ -11,7 +15,7 @@ export class Clock {
 
   /** Waits `milliseconds` of simulated time; rejects once the emulator closes. */
   sleep(milliseconds: number): Promise<void> {
-    return this.sleepReal(milliseconds / this.speed);
+    return this.sleepReal(milliseconds / this.#speed);
   }
 
   /** Waits real time (latency faults, callback retries). */

@@ -3,10 +3,14 @@ export class Limiter {
   #running = 0;
   readonly #waiting: (() => void)[] = [];
 
-  constructor(private readonly concurrency: number) {}
+  readonly #concurrency: number;
+
+  constructor(concurrency: number) {
+    this.#concurrency = concurrency;
+  }
 
   async run<Result>(task: () => Promise<Result>): Promise<Result> {
-    if (this.#running >= this.concurrency) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    if (this.#running >= this.#concurrency) await new Promise<void>((resolve) => this.#waiting.push(resolve));
     this.#running += 1;
     try {
       return await task();

@@ -30,7 +30,10 @@ export class Store {
   #writing: Promise<void> = Promise.resolve();
   #dirty = false;
 
-  constructor(readonly dataDir: string) {
+  readonly dataDir: string;
+
+  constructor(dataDir: string) {
+    this.dataDir = dataDir;
     mkdirSync(dataDir, { recursive: true });
     this.#path = join(dataDir, 'state.json');
     this.state = existsSync(this.#path)

@@ -35,10 +35,13 @@ function parseCompactDate(value: string): Date | undefined {
  * over the method, the path, the date, the lifetime and the download name, so any change to them is detected.
  */
 export class UrlSigner {
-  constructor(
-    private readonly secret: string,
-    private readonly baseUrl: () => string,
-  ) {}
+  readonly #secret: string;
+  readonly #baseUrl: () => string;
+
+  constructor(secret: string, baseUrl: () => string) {
+    this.#secret = secret;
+    this.#baseUrl = baseUrl;
+  }
 
   sign(method: SignedMethod, key: string, lifetimeSeconds: number, downloadName?: string): SignedUrl {
     const now = new Date();
@@ -57,7 +60,7 @@ export class UrlSigner {
     }
     query.set('X-Goog-Signature', this.#signature(method, path, query));
     const expiresAt = new Date(now.getTime() + Number(expires) * 1000);
-    return { url: `${this.baseUrl()}${path}?${query}`, expiresAt };
+    return { url: `${this.#baseUrl()}${path}?${query}`, expiresAt };
   }
 
   /** Checks a request's signature and expiry; `undefined` when it is valid. */
@@ -98,6 +101,6 @@ export class UrlSigner {
       query.get('X-Goog-Expires') ?? '',
       query.get('response-content-disposition') ?? '',
     ].join('\n');
-    return createHmac('sha256', this.secret).update(canonical).digest('hex');
+    return createHmac('sha256', this.#secret).update(canonical).digest('hex');
   }
 }

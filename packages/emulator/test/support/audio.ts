@@ -23,6 +23,10 @@ export function testSong(seconds = 2, sampleRate = 16_000, channelCount = 2): Pc
 }
 
 /** The test song as WAV bytes (16-bit). */
-export function testSongWav(seconds = 2, sampleRate = 16_000, channelCount = 2): Promise<Uint8Array> {
-  return encodeAudio(testSong(seconds, sampleRate, channelCount), 'wav');
+export async function testSongWav(
+  seconds = 2,
+  sampleRate = 16_000,
+  channelCount = 2,
+): Promise<Uint8Array<ArrayBuffer>> {
+  return new Uint8Array(await encodeAudio(testSong(seconds, sampleRate, channelCount), 'wav'));
 }

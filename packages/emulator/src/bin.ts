@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import type { FaultOptions } from './faults.ts';
+import { startEmulator } from './server.ts';
+
+const usage = `Usage: stemkit-emulator [options]
+
+Serves the Sourcere, AudioShake legacy and AudioShake Tasks APIs on 127.0.0.1 and prints one line of JSON
+naming their base URLs and credentials. Stops on SIGINT or SIGTERM.
+
+  --port <n>                  API port (default: a free one)
+  --storage-port <n>          signed-URL storage port (default: a free one)
+  --data-dir <path>           keep state and files there, across restarts (default: a temporary folder)
+  --username <s> --password <s>   Sourcere credentials
+  --legacy-token <s>          legacy API Bearer token
+  --tasks-api-key <s>         Tasks API x-api-key
+  --speed <factor>            simulated time factor (default 1; larger is faster)
+  --concurrency <n>           audio computations at once (default 2)
+  --tasks-rate-limit <n>      Tasks API requests per second (default 60)
+  --tasks-webhook-url <url>   Tasks account webhook
+  --seed <n>                  seed of the emulator's randomness
+Faults (probabilities 0–1, applied to every API unless --faults says otherwise):
+  --rate-limit <p>  --server-error <p>  --reset <p>  --latency <ms>
+  --not-found-after-create <ms>  --token-lifetime <s>  --signed-url-lifetime <s>  --fail-jobs <p>
+  --faults <json>             full FaultOptions as JSON (see the README)
+`;
+
+function number(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed)) throw new Error(`--${flag} needs a number`);
+  return parsed;
+}
+
+function faultsFrom(values: Record<string, string | boolean | undefined>): FaultOptions {
+  const text = (name: string) => {
+    const value = values[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const faults: FaultOptions = text('faults') ? (JSON.parse(text('faults') ?? '{}') as FaultOptions) : {};
+  const probability = (name: string) => number(text(name), name);
+  const rateLimit = probability('rate-limit');
+  if (rateLimit !== undefined) faults.rateLimit = [{ probability: rateLimit }];
+  const serverError = probability('server-error');
+  if (serverError !== undefined) faults.serverError = [{ probability: serverError }];
+  const reset = probability('reset');
+  if (reset !== undefined) faults.reset = [{ probability: reset }];
+  const latency = number(text('latency'), 'latency');
+  if (latency !== undefined) faults.latency = [{ milliseconds: latency }];
+  const notFound = number(text('not-found-after-create'), 'not-found-after-create');
+  if (notFound !== undefined) faults.notFoundAfterCreate = { milliseconds: notFound };
+  const tokenLifetime = number(text('token-lifetime'), 'token-lifetime');
+  if (tokenLifetime !== undefined) faults.tokenLifetimeSeconds = tokenLifetime;
+  const urlLifetime = number(text('signed-url-lifetime'), 'signed-url-lifetime');
+  if (urlLifetime !== undefined) faults.signedUrlLifetimeSeconds = urlLifetime;
+  const failJobs = probability('fail-jobs');
+  if (failJobs !== undefined) faults.failJobs = { probability: failJobs };
+  return faults;
+}
+
+async function main(): Promise<void> {
+  const stringFlags = [
+    'port',
+    'storage-port',
+    'data-dir',
+    'username',
+    'password',
+    'legacy-token',
+    'tasks-api-key',
+    'speed',
+    'concurrency',
+    'tasks-rate-limit',
+    'tasks-webhook-url',
+    'seed',
+    'faults',
+    'rate-limit',
+    'server-error',
+    'reset',
+    'latency',
+    'not-found-after-create',
+    'token-lifetime',
+    'signed-url-lifetime',
+    'fail-jobs',
+  ] as const;
+  const { values } = parseArgs({
+    options: {
+      ...Object.fromEntries(stringFlags.map((flag) => [flag, { type: 'string' as const }])),
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(usage);
+    return;
+  }
+  const flags = values as Record<string, string | boolean | undefined>;
+  const text = (name: (typeof stringFlags)[number]) => flags[name] as string | undefined;
+  const emulator = await startEmulator({
+    port: number(text('port'), 'port'),
+    storagePort: number(text('storage-port'), 'storage-port'),
+    dataDir: text('data-dir'),
+    credentials: {
+      username: text('username'),
+      password: text('password'),
+      legacyToken: text('legacy-token'),
+      tasksApiKey: text('tasks-api-key'),
+    },
+    processing: {
+      speed: number(text('speed'), 'speed'),
+      concurrency: number(text('concurrency'), 'concurrency'),
+    },
+    tasksRateLimit: number(text('tasks-rate-limit'), 'tasks-rate-limit'),
+    tasksWebhookUrl: text('tasks-webhook-url'),
+    seed: number(text('seed'), 'seed'),
+    faults: faultsFrom(flags),
+  });
+  process.stdout.write(
+    `${JSON.stringify({
+      sourcere: emulator.sourcere,
+      legacy: emulator.legacy,
+      tasks: emulator.tasks,
+      storageUrl: emulator.storageUrl,
+    })}\n`,
+  );
+  let closing = false;
+  const stop = () => {
+    if (closing) return;
+    closing = true;
+    emulator.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `stemkit-emulator: ${error instanceof Error ? error.message : String(error)}\n${usage}`,
+  );
+  process.exit(2);
+});

@@ -48,10 +48,13 @@ export async function downloadLink(
   const { separationId } = readHandle(handle);
   const parameters = downloadParameters(request);
   const what = `get a download link for ${parameters.fileName}`;
+  // Built by hand: the documented URLs keep the `/` of `mix/…` and `zip/…` file names unescaped.
+  const query = Object.entries({ separationId, ...parameters })
+    .map(([name, value]) => `${name}=${encodeURIComponent(value).replaceAll('%2F', '/')}`)
+    .join('&');
   const response = await http.call({
     method: 'GET',
-    path: endpoints.download,
-    searchParams: { separationId, ...parameters },
+    path: `${endpoints.download}?${query}`,
     what,
     signal: options.signal,
   });

@@ -13,6 +13,7 @@ import {
   DRIVER_CONTRACT_VERSION,
   type DriverCallOptions,
   type DriverCapabilities,
+  type InspectResult,
   type JobHandle,
   type MixRequest,
   type StemkitDriver,
@@ -25,11 +26,10 @@ import { mixStems, zipStems } from './derived.ts';
 import { downloadLink } from './downloads.ts';
 import { separationStatus, startSeparation } from './jobs.ts';
 import { resolveOptions, type SourcereDriverOptions } from './options.ts';
-import { type InspectResult, inspectUpload, uploadSource } from './upload.ts';
+import { inspectUpload, uploadSource } from './upload.ts';
 
 export { DEFAULT_ENDPOINTS, type SourcereEndpoints } from './endpoints.ts';
 export { DEFAULT_BASE_URL, type SourcereDriverOptions } from './options.ts';
-export type { InspectResult } from './upload.ts';
 
 /**
  * What Sourcere can do: five stems over two algorithms (one per job), four formats, trials, a callback URL per

@@ -2,17 +2,13 @@ import {
   type Asset,
   type DriverCallOptions,
   type HttpClient,
+  type InspectResult,
   mimeTypeOf,
   UploadError,
   type UploadRequest,
 } from '@stemkit/core';
 import type { SourcereEndpoints } from './endpoints.ts';
 import { CreateResponse, MetadataResponse, parseBody, utcTimestamp } from './schemas.ts';
-
-/** What `inspect` answers: the asset with its metadata, or a note that the API is still computing it (202). */
-export type InspectResult =
-  | { readonly ready: true; readonly asset: Asset }
-  | { readonly ready: false; readonly retryAfterMs?: number };
 
 /**
  * Creates an upload slot, then streams the file to the signed URL with the method the API gave and

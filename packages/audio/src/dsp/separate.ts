@@ -1,0 +1,105 @@
+import { AudioError } from '../errors.ts';
+import { assertPcm, frameCount, silence } from '../pcm.ts';
+import type { PcmAudio } from '../types.ts';
+import { type SeparatorSettings, StemSeparator } from './separator.ts';
+import { type StemRecipe, stemRecipe } from './stems.ts';
+
+/** Frames fed between yields to the event loop, so a long separation never blocks a server for seconds. */
+const CHUNK_FRAMES = 1 << 17;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+function assertFinite(audio: PcmAudio): void {
+  for (const channel of audio.channels) {
+    for (let index = 0; index < channel.length; index++) {
+      if (!Number.isFinite(channel[index]!))
+        throw new AudioError('invalid-argument', `audio sample ${index} is not a finite number`);
+    }
+  }
+}
+
+/** Runs the streaming separator over in-memory audio, writing each stem (and the remainder) in place. */
+async function run(
+  audio: PcmAudio,
+  recipes: readonly StemRecipe[],
+  remainder: boolean,
+  settings?: Partial<SeparatorSettings>,
+): Promise<PcmAudio[]> {
+  assertPcm(audio);
+  assertFinite(audio);
+  const frames = frameCount(audio);
+  const outputs = Array.from({ length: recipes.length + (remainder ? 1 : 0) }, () =>
+    silence(audio.sampleRate, audio.channels.length, frames),
+  );
+  let offset = 0;
+  const separator = new StemSeparator(
+    { sampleRate: audio.sampleRate, channelCount: audio.channels.length },
+    recipes,
+    {
+      remainder,
+      settings,
+      sink: (blocks, length) => {
+        blocks.forEach((channels, stem) => {
+          channels.forEach((block, channel) => {
+            outputs[stem]!.channels[channel]!.set(block.subarray(0, length), offset);
+          });
+        });
+        offset += length;
+      },
+    },
+  );
+  for (let start = 0; start < frames; start += CHUNK_FRAMES) {
+    separator.write(audio.channels, start, Math.min(frames, start + CHUNK_FRAMES));
+    await yieldToEventLoop();
+  }
+  separator.end();
+  return outputs;
+}
+
+/**
+ * Separates any list of stem names by DSP. Known: vocals, instrumental (alias accompaniment), drums, bass, other;
+ * other names (guitar, piano, strings, wind, dialogue, music_fx, music_removal, other-x-guitar, …) get the
+ * approximation documented in {@link STEM_RECIPES}. Each output has the input's channels, sample rate and length.
+ *
+ * @example
+ * ```ts
+ * const { vocals, drums } = await separate(audio, ['vocals', 'drums']);
+ * ```
+ */
+export async function separate(
+  audio: PcmAudio,
+  stems: readonly string[],
+  settings?: Partial<SeparatorSettings>,
+): Promise<Record<string, PcmAudio>> {
+  const names = [...new Set(stems)];
+  if (names.length === 0) throw new AudioError('invalid-argument', 'no stems requested');
+  const outputs = await run(audio, names.map(stemRecipe), false, settings);
+  return Object.fromEntries(names.map((name, index) => [name, outputs[index]!]));
+}
+
+const SETS = {
+  two: { masked: ['vocals'], remainder: 'instrumental' },
+  four: { masked: ['vocals', 'drums', 'bass'], remainder: 'other' },
+} as const;
+
+/**
+ * The canonical stem sets: `'two'` gives vocals and instrumental, `'four'` vocals, drums, bass and other. The last
+ * stem of each set is the input minus the others, so each set sums back to the input up to float rounding.
+ *
+ * @example
+ * ```ts
+ * const { vocals, drums, bass, other } = await separateSet(audio, 'four');
+ * ```
+ */
+export async function separateSet(
+  audio: PcmAudio,
+  set: 'two' | 'four',
+  settings?: Partial<SeparatorSettings>,
+): Promise<Record<string, PcmAudio>> {
+  const definition = SETS[set];
+  if (!definition)
+    throw new AudioError('invalid-argument', `unknown stem set "${set}"; expected "two" or "four"`);
+  const outputs = await run(audio, definition.masked.map(stemRecipe), true, settings);
+  const names = [...definition.masked, definition.remainder];
+  return Object.fromEntries(names.map((name, index) => [name, outputs[index]!]));
+}

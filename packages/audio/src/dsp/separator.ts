@@ -1,0 +1,405 @@
+import { bandWeights, rise } from './bands.ts';
+import { Fft } from './fft.ts';
+import { replaceSorted, slidingMedian } from './median.ts';
+import type { BasePart, StemRecipe } from './stems.ts';
+
+/** Tuning of the STFT masks; the defaults are what the quality figures in the README were measured with. */
+export interface SeparatorSettings {
+  /** STFT frame length in seconds, rounded to a power-of-two number of samples. */
+  frameSeconds: number;
+  /** Frames per hop: 2 (50 %) or 4 (75 %) overlap. */
+  overlap: 2 | 4;
+  /** Span of the time median that finds sustained (harmonic) energy above the bass band. */
+  harmonicSeconds: number;
+  /** Span of the same median in the bass band, longer because kicks ring longer than hats. */
+  bassHarmonicSeconds: number;
+  /** Span of the frequency median that finds broadband (percussive) energy. */
+  percussiveHertz: number;
+  /** Harmonic content below this is bass (one-octave crossover centred here). */
+  bassCrossoverHertz: number;
+  /** Sharpness of the centre mask: centre-ness is raised to this power. */
+  centrePower: number;
+  /** Exponent of the soft harmonic/percussive masks (2 = Wiener-like). */
+  maskPower: number;
+}
+
+export const DEFAULT_SETTINGS: SeparatorSettings = {
+  frameSeconds: 0.046,
+  overlap: 2,
+  harmonicSeconds: 0.2,
+  bassHarmonicSeconds: 0.4,
+  percussiveHertz: 300,
+  bassCrossoverHertz: 150,
+  centrePower: 2,
+  maskPower: 2,
+};
+
+/** Receives output in blocks: `blocks[stem][channel]` holds `length` new frames (buffers are reused: copy them). */
+export type BlockSink = (blocks: readonly (readonly Float32Array[])[], length: number) => void;
+
+interface Target {
+  mask: Float32Array;
+  channel: number;
+  overlapAdd: Float64Array;
+}
+
+/**
+ * Streaming STFT separation. Samples go in with {@link StemSeparator.write}, stems come out through the sink,
+ * a fixed latency later; {@link StemSeparator.end} flushes. Memory is a few frames, whatever the track length.
+ *
+ * Per time-frequency point it computes four masks that sum to 1: drums from a harmonic/percussive split (time
+ * median versus frequency median of the magnitude), bass as the harmonic part below the crossover, vocals as the
+ * harmonic part above it weighted by how centred the point is in the stereo image, other as the rest.
+ */
+export class StemSeparator {
+  private readonly size: number;
+  private readonly hop: number;
+  private readonly bins: number;
+  private readonly channelCount: number;
+  private readonly fft: Fft;
+  private readonly analysisWindow: Float64Array;
+  private readonly synthesisWindow: Float64Array;
+  private readonly settings: SeparatorSettings;
+  private readonly recipes: readonly StemRecipe[];
+  private readonly remainder: boolean;
+  private readonly sink: BlockSink;
+
+  // Input side: the frame being filled, per channel.
+  private readonly pending: Float32Array[];
+  private filled: number;
+  private readonly frameInput: Float64Array[];
+  private written = 0;
+  private frameIndex = 0;
+
+  // Ring buffers: spectra and raw first hops for the frames awaiting synthesis, magnitudes for the medians.
+  private readonly maxHalf: number;
+  private readonly spectrumSlots: number;
+  private readonly spectraReal: Float32Array[][];
+  private readonly spectraImaginary: Float32Array[][];
+  private readonly rawHops: Float32Array[][];
+  private readonly magnitudeSlots: number;
+  private readonly magnitudes: Float32Array[];
+
+  // Time medians per bin: sorted windows, each bin with its own half-width.
+  private readonly halfWidths: Int32Array;
+  private readonly windowStride: number;
+  private readonly sortedWindows: Float32Array;
+
+  // Per-frame work arrays.
+  private readonly percussive: Float32Array;
+  private readonly medianScratch: Float32Array;
+  private readonly lowWeights: Float32Array;
+  private readonly base: Record<BasePart, Float32Array>;
+  private readonly centreness: Float32Array;
+  private readonly stemMasks: Float32Array[];
+  private readonly stemBands: (Float32Array | undefined)[];
+  private readonly targets: Target[];
+  private readonly maskedReal: [Float32Array, Float32Array];
+  private readonly maskedImaginary: [Float32Array, Float32Array];
+  private readonly overlapAdds: Float64Array[][];
+  private readonly blocks: Float32Array[][];
+  private emitted = 0;
+
+  constructor(
+    shape: { sampleRate: number; channelCount: number },
+    recipes: readonly StemRecipe[],
+    options: { remainder?: boolean; sink: BlockSink; settings?: Partial<SeparatorSettings> },
+  ) {
+    const settings = { ...DEFAULT_SETTINGS, ...options.settings };
+    this.settings = settings;
+    this.recipes = recipes;
+    this.remainder = options.remainder ?? false;
+    this.sink = options.sink;
+    this.channelCount = shape.channelCount;
+    const size = 2 ** Math.round(Math.log2(shape.sampleRate * settings.frameSeconds));
+    const hop = size / settings.overlap;
+    const bins = size / 2 + 1;
+    const framesPerSecond = shape.sampleRate / hop;
+    const binHertz = shape.sampleRate / size;
+    this.size = size;
+    this.hop = hop;
+    this.bins = bins;
+    this.fft = new Fft(size);
+
+    // √Hann analysis and synthesis: their product sums to overlap/2 at every sample, divided out here.
+    this.analysisWindow = new Float64Array(size);
+    this.synthesisWindow = new Float64Array(size);
+    for (let index = 0; index < size; index++) {
+      const root = Math.sqrt(0.5 - 0.5 * Math.cos((2 * Math.PI * index) / size));
+      this.analysisWindow[index] = root;
+      this.synthesisWindow[index] = (root * 2) / settings.overlap;
+    }
+
+    // The first frame starts size − hop zeros before the input, so every sample is covered by `overlap` frames.
+    this.pending = Array.from({ length: this.channelCount }, () => new Float32Array(size));
+    this.filled = size - hop;
+    this.frameInput = Array.from({ length: 2 }, () => new Float64Array(size));
+
+    this.halfWidths = new Int32Array(bins);
+    const harmonicHalf = Math.max(1, Math.round((settings.harmonicSeconds * framesPerSecond) / 2));
+    const bassHalf = Math.max(1, Math.round((settings.bassHarmonicSeconds * framesPerSecond) / 2));
+    this.lowWeights = new Float32Array(bins);
+    for (let bin = 0; bin < bins; bin++) {
+      const low = 1 - rise(bin * binHertz, settings.bassCrossoverHertz, 1);
+      this.lowWeights[bin] = low;
+      this.halfWidths[bin] = low > 0 ? bassHalf : harmonicHalf;
+    }
+    this.maxHalf = Math.max(harmonicHalf, bassHalf);
+    this.windowStride = 2 * this.maxHalf + 1;
+    this.sortedWindows = new Float32Array(bins * this.windowStride);
+
+    this.spectrumSlots = this.maxHalf + 1;
+    const perSlot = () =>
+      Array.from({ length: this.spectrumSlots }, () =>
+        Array.from({ length: this.channelCount }, () => new Float32Array(bins)),
+      );
+    this.spectraReal = perSlot();
+    this.spectraImaginary = perSlot();
+    this.rawHops = Array.from({ length: this.spectrumSlots }, () =>
+      Array.from({ length: this.channelCount }, () => new Float32Array(hop)),
+    );
+    this.magnitudeSlots = 2 * this.maxHalf + 2;
+    this.magnitudes = Array.from({ length: this.magnitudeSlots }, () => new Float32Array(bins));
+
+    const verticalHalf = Math.max(1, Math.round(settings.percussiveHertz / binHertz / 2));
+    this.percussive = new Float32Array(bins);
+    this.medianScratch = new Float32Array(2 * verticalHalf + 1);
+    this.base = {
+      vocals: new Float32Array(bins),
+      drums: new Float32Array(bins),
+      bass: new Float32Array(bins),
+      other: new Float32Array(bins),
+    };
+    this.centreness = new Float32Array(bins);
+    this.stemBands = recipes.map((recipe) =>
+      recipe.band ? bandWeights(bins, binHertz, recipe.band) : undefined,
+    );
+    // A recipe that is exactly one base mask reads it directly.
+    this.stemMasks = recipes.map((recipe) =>
+      recipe.parts.length === 1 && !recipe.band && !recipe.stereo
+        ? this.base[recipe.parts[0]!]
+        : new Float32Array(bins),
+    );
+    this.overlapAdds = recipes.map(() =>
+      Array.from({ length: this.channelCount }, () => new Float64Array(size)),
+    );
+    this.targets = recipes.flatMap((_, stem) =>
+      Array.from({ length: this.channelCount }, (_, channel) => ({
+        mask: this.stemMasks[stem]!,
+        channel,
+        overlapAdd: this.overlapAdds[stem]![channel]!,
+      })),
+    );
+    this.maskedReal = [new Float32Array(bins), new Float32Array(bins)];
+    this.maskedImaginary = [new Float32Array(bins), new Float32Array(bins)];
+    const outputs = recipes.length + (this.remainder ? 1 : 0);
+    this.blocks = Array.from({ length: outputs }, () =>
+      Array.from({ length: this.channelCount }, () => new Float32Array(hop)),
+    );
+  }
+
+  /** Frames of latency between input and output. */
+  get latency(): number {
+    return this.size - this.hop + this.maxHalf * this.hop;
+  }
+
+  /** Feeds frames `[start, end)` of `channels`. */
+  write(channels: readonly Float32Array[], start = 0, end = channels[0]!.length): void {
+    this.written += end - start;
+    this.feed(channels, start, end);
+  }
+
+  /** Flushes: feeds silence until every input frame has come out. */
+  end(): void {
+    const silence = Array.from({ length: this.channelCount }, () => new Float32Array(this.hop));
+    while (this.emitted < this.written) this.feed(silence, 0, this.hop);
+  }
+
+  private feed(channels: readonly Float32Array[], start: number, end: number): void {
+    let position = start;
+    while (position < end) {
+      const take = Math.min(end - position, this.size - this.filled);
+      for (let channel = 0; channel < this.channelCount; channel++) {
+        this.pending[channel]!.set(channels[channel]!.subarray(position, position + take), this.filled);
+      }
+      this.filled += take;
+      position += take;
+      if (this.filled === this.size) this.analyseFrame();
+    }
+  }
+
+  private analyseFrame(): void {
+    const { size, hop, bins, channelCount } = this;
+    const frame = this.frameIndex++;
+    const slot = frame % this.spectrumSlots;
+    for (let channel = 0; channel < channelCount; channel++) {
+      const input = this.frameInput[channel]!;
+      const pending = this.pending[channel]!;
+      for (let index = 0; index < size; index++) input[index] = pending[index]! * this.analysisWindow[index]!;
+      this.rawHops[slot]![channel]!.set(pending.subarray(0, hop));
+      pending.copyWithin(0, hop);
+    }
+    this.filled = size - hop;
+    const real = this.spectraReal[slot]!;
+    const imaginary = this.spectraImaginary[slot]!;
+    this.fft.forwardPair(
+      this.frameInput[0]!,
+      channelCount === 2 ? this.frameInput[1] : undefined,
+      real[0]!,
+      imaginary[0]!,
+      real[1],
+      imaginary[1],
+    );
+
+    const magnitude = this.magnitudes[frame % this.magnitudeSlots]!;
+    for (let bin = 0; bin < bins; bin++) {
+      let power = 0;
+      for (let channel = 0; channel < channelCount; channel++)
+        power += real[channel]![bin]! ** 2 + imaginary[channel]![bin]! ** 2;
+      magnitude[bin] = Math.sqrt(power);
+    }
+
+    // Advance every bin's time-median window to centre on the frame about to be synthesized.
+    const centre = frame - this.maxHalf;
+    const slots = this.magnitudeSlots;
+    const stride = this.windowStride;
+    for (let bin = 0; bin < bins; bin++) {
+      const half = this.halfWidths[bin]!;
+      const leaving = this.magnitudes[(((centre - half - 1) % slots) + slots) % slots]![bin]!;
+      const entering = this.magnitudes[(((centre + half) % slots) + slots) % slots]![bin]!;
+      if (leaving !== entering)
+        replaceSorted(this.sortedWindows, bin * stride, bin * stride + 2 * half + 1, leaving, entering);
+    }
+    if (centre >= 0) this.synthesizeFrame(centre);
+  }
+
+  private computeMasks(centre: number): void {
+    const { bins, settings, base } = this;
+    const magnitude = this.magnitudes[centre % this.magnitudeSlots]!;
+    slidingMedian(magnitude, (this.medianScratch.length - 1) / 2, this.percussive, this.medianScratch);
+    const slot = centre % this.spectrumSlots;
+    const stereo = this.channelCount === 2;
+    const [leftReal, rightReal] = this.spectraReal[slot]!;
+    const [leftImaginary, rightImaginary] = this.spectraImaginary[slot]!;
+    const stride = this.windowStride;
+    const power = settings.maskPower;
+    const centrePower = settings.centrePower;
+    for (let bin = 0; bin < bins; bin++) {
+      const sustained = this.sortedWindows[bin * stride + this.halfWidths[bin]!]!;
+      // In the bass band a kick rings as long as a note, so what rises above the sustained level counts too.
+      const excess = Math.max(0, magnitude[bin]! - sustained) * this.lowWeights[bin]!;
+      const harmonicLevel = sustained ** power;
+      const percussiveLevel = Math.max(this.percussive[bin]!, excess) ** power;
+      const total = harmonicLevel + percussiveLevel;
+      const drums = total > 0 ? percussiveLevel / total : 0;
+      const harmonic = 1 - drums;
+      const low = this.lowWeights[bin]!;
+      let centred = 1;
+      if (stereo) {
+        const a = leftReal![bin]!;
+        const b = leftImaginary![bin]!;
+        const c = rightReal![bin]!;
+        const d = rightImaginary![bin]!;
+        const energy = a * a + b * b + c * c + d * d;
+        // 1 when left and right are equal (centre), 0 when one side is silent or they are in antiphase.
+        centred = energy > 0 ? Math.max(0, (2 * (a * c + b * d)) / energy) : 1;
+      }
+      this.centreness[bin] = centred;
+      const vocalShare = centred ** centrePower;
+      base.drums[bin] = drums;
+      base.bass[bin] = harmonic * low;
+      base.vocals[bin] = harmonic * (1 - low) * vocalShare;
+      base.other[bin] = harmonic * (1 - low) * (1 - vocalShare);
+    }
+
+    for (let stem = 0; stem < this.recipes.length; stem++) {
+      const recipe = this.recipes[stem]!;
+      const mask = this.stemMasks[stem]!;
+      if (mask === base[recipe.parts[0]!]) continue;
+      const band = this.stemBands[stem];
+      const parts = recipe.parts.map((part) => base[part]);
+      for (let bin = 0; bin < bins; bin++) {
+        let value = 0;
+        for (const part of parts) value += part[bin]!;
+        if (band) value *= band[bin]!;
+        if (recipe.stereo) {
+          const share = this.centreness[bin]! ** recipe.stereo.power;
+          value *= recipe.stereo.keep === 'centre' ? share : 1 - share;
+        }
+        mask[bin] = value;
+      }
+    }
+  }
+
+  private synthesizeFrame(centre: number): void {
+    this.computeMasks(centre);
+    const { size, hop, bins, fft } = this;
+    const slot = centre % this.spectrumSlots;
+    const targets = this.targets;
+    for (let pair = 0; pair < targets.length; pair += 2) {
+      const count = Math.min(2, targets.length - pair);
+      for (let member = 0; member < count; member++) {
+        const target = targets[pair + member]!;
+        const sourceReal = this.spectraReal[slot]![target.channel]!;
+        const sourceImaginary = this.spectraImaginary[slot]![target.channel]!;
+        const maskedReal = this.maskedReal[member]!;
+        const maskedImaginary = this.maskedImaginary[member]!;
+        const mask = target.mask;
+        for (let bin = 0; bin < bins; bin++) {
+          maskedReal[bin] = sourceReal[bin]! * mask[bin]!;
+          maskedImaginary[bin] = sourceImaginary[bin]! * mask[bin]!;
+        }
+      }
+      fft.inversePair(
+        this.maskedReal[0],
+        this.maskedImaginary[0],
+        count === 2 ? this.maskedReal[1] : undefined,
+        count === 2 ? this.maskedImaginary[1] : undefined,
+      );
+      for (let member = 0; member < count; member++) {
+        const signal = member === 0 ? fft.real : fft.imaginary;
+        const overlapAdd = targets[pair + member]!.overlapAdd;
+        for (let index = 0; index < size; index++)
+          overlapAdd[index] = overlapAdd[index]! + signal[index]! * this.synthesisWindow[index]!;
+      }
+    }
+
+    // The first hop of each overlap-add buffer has all its contributions: move it out.
+    for (let stem = 0; stem < this.recipes.length; stem++) {
+      for (let channel = 0; channel < this.channelCount; channel++) {
+        const overlapAdd = this.overlapAdds[stem]![channel]!;
+        const block = this.blocks[stem]![channel]!;
+        for (let index = 0; index < hop; index++) block[index] = overlapAdd[index]!;
+        overlapAdd.copyWithin(0, hop);
+        overlapAdd.fill(0, size - hop);
+      }
+    }
+    if (this.remainder) {
+      const rest = this.blocks[this.recipes.length]!;
+      for (let channel = 0; channel < this.channelCount; channel++) {
+        const block = rest[channel]!;
+        block.set(this.rawHops[slot]![channel]!);
+        for (let stem = 0; stem < this.recipes.length; stem++) {
+          const stemBlock = this.blocks[stem]![channel]!;
+          for (let index = 0; index < hop; index++) block[index] = block[index]! - stemBlock[index]!;
+        }
+      }
+    }
+    this.emit(centre);
+  }
+
+  /** Hands the finished hop to the sink, minus the leading padding and anything past the input's end. */
+  private emit(centre: number): void {
+    const hop = this.hop;
+    const firstReal = centre * hop - (this.size - hop);
+    const from = Math.max(0, -firstReal);
+    const to = Math.min(hop, this.written - firstReal);
+    if (to <= from) return;
+    const views =
+      from === 0 && to === hop
+        ? this.blocks
+        : this.blocks.map((channels) => channels.map((block) => block.subarray(from, to)));
+    this.sink(views, to - from);
+    this.emitted += to - from;
+  }
+}

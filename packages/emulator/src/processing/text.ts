@@ -131,12 +131,23 @@ export function transcribe(audio: PcmAudio, language: string): TranscriptDocumen
   return { text: segments.map((segment) => segment.text).join('\n'), language, segments };
 }
 
-/** Alignment: the supplied transcript's words, timed on the audio's real sound spans. */
+/**
+ * Alignment: the supplied transcript's words, timed on the audio's real sound spans. When the transcript has
+ * one line per span, each line takes its span; otherwise the words spread over the spans by length.
+ */
 export function align(audio: PcmAudio, transcript: string, language: string): TranscriptDocument {
-  const lines = transcript.split(/\r?\n/).filter((line) => line.trim() !== '');
-  const words = lines.flatMap((line) => line.trim().split(/\s+/));
+  const lines = transcript
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
   const spans = soundSpans(audio);
-  const segments = placeWords(words, spans.length > 0 ? spans : [{ start: 0, end: 0 }]);
+  const segments =
+    lines.length === spans.length
+      ? lines.flatMap((line, index) => placeWords(line.split(/\s+/), [spans[index] ?? { start: 0, end: 0 }]))
+      : placeWords(
+          lines.flatMap((line) => line.split(/\s+/)),
+          spans.length > 0 ? spans : [{ start: 0, end: 0 }],
+        );
   return { text: lines.join('\n'), language, segments };
 }
 

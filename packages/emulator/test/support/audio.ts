@@ -30,3 +30,19 @@ export async function testSongWav(
 ): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await encodeAudio(testSong(seconds, sampleRate, channelCount), 'wav'));
 }
+
+/** Tone bursts with true silences between: `burst` seconds of 330 Hz starting every `period` seconds. */
+export async function burstsWav(
+  seconds: number,
+  burst = 0.6,
+  period = 1,
+  sampleRate = 16_000,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const length = Math.round(seconds * sampleRate);
+  const channel = new Float32Array(length);
+  for (let index = 0; index < length; index += 1) {
+    const time = index / sampleRate;
+    channel[index] = time % period < burst ? 0.4 * Math.sin(2 * Math.PI * 330 * time) : 0;
+  }
+  return new Uint8Array(await encodeAudio({ sampleRate, channels: [channel] }, 'wav'));
+}

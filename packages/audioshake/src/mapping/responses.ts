@@ -1,0 +1,168 @@
+import {
+  legacyJobFailure,
+  legacyJobMetadata,
+  legacyJobModel,
+  legacyJobOutputs,
+  unwrapJob,
+} from '../legacy/mapping.ts';
+import {
+  type LegacyAsset,
+  LegacyAssetSchema,
+  LegacyJobSchema,
+  LegacyUsageSchema,
+} from '../legacy/schemas.ts';
+import { expandLegacyFormat, extensionOf, outputMimeType } from '../shared/formats.ts';
+import { parseOrThrow } from '../shared/wire.ts';
+import type { TasksAsset, TasksOutput, TasksTarget, TasksTask } from '../tasks/schemas.ts';
+import type { TasksUsageMonth } from '../tasks/usage.ts';
+import { legacyModelToTaskModel } from './models.ts';
+import type { DroppedField, MappingResult } from './result.ts';
+import { legacyStatusToTaskStatus } from './status.ts';
+
+const PROVIDER = 'audioshake-legacy';
+
+/**
+ * A legacy job as the Tasks record it corresponds to (spec §3.4): the job is one target (`target.id = job.id`)
+ * of a task whose id is the job's `requestId`. It is what migration tooling stores and compares; it does not
+ * exist on the Tasks API until the job is re-run there.
+ *
+ * @example
+ * ```ts
+ * const record: LegacyTaskRecord = { taskId: 'clksrfob8000bf7of6xkscy8m', targetId: 'clksrfob8000bf7of6xkscy8m', task };
+ * ```
+ */
+export interface LegacyTaskRecord {
+  readonly taskId: string;
+  readonly targetId: string;
+  readonly task: TasksTask;
+}
+
+/**
+ * Maps a legacy Job (`{ job }` or bare) to a Tasks-shaped record (spec §3.4): ids, client, times, model (renamed
+ * per §3.6), formats, options, status (§3.5), `statusInfo` → `error`, `sourceAsset` → `assetId`, outputs without
+ * ids and extensions (`vocals.wav` → `{ name: 'vocals', format: 'wav' }`, `fileType` → `type`), `customProperty`
+ * → task `metadata`. What Tasks has no field for is in `dropped`.
+ *
+ * @example
+ * ```ts
+ * const { value, dropped } = legacyJobToTaskRecord(await (await fetch(jobUrl)).json());
+ * value.task.targets[0].output; // [{ name: 'instrumental', format: 'wav', type: 'audio/wav', link: '…' }]
+ * ```
+ */
+export function legacyJobToTaskRecord(payload: unknown): MappingResult<LegacyTaskRecord> {
+  const job = parseOrThrow(LegacyJobSchema, unwrapJob(payload), 'job', PROVIDER);
+  const dropped: DroppedField[] = [];
+  const metadata = legacyJobMetadata(job);
+  const model = legacyModelToTaskModel(legacyJobModel(job) ?? 'unknown');
+  dropped.push(...model.dropped);
+  const status = legacyStatusToTaskStatus(job.status);
+  dropped.push(...status.dropped);
+  const failure = legacyJobFailure(job);
+  const outputs = legacyJobOutputs(job);
+  if (job.licenseId) dropped.push(none('licenseId', 'Tasks has no license id'));
+  if (job.startedAt) dropped.push(none('startedAt', 'Tasks exposes no start time'));
+  if (job.callbackUrl) {
+    dropped.push({
+      field: 'callbackUrl',
+      reason: 'Tasks calls one account webhook instead',
+      behaviourChange: true,
+    });
+  }
+  for (const field of ['name', 'format', 'fileType'] as const) {
+    if (job.sourceAsset?.[field]) {
+      dropped.push(none(`sourceAsset.${field}`, 'a task keeps only assetId or url; keep it client-side'));
+    }
+  }
+  if (outputs.length > 0) dropped.push(none('outputAssets[].id', 'Tasks outputs have no id'));
+  const terminal = status.value !== 'processing';
+  const target: TasksTarget = {
+    id: job.id,
+    model: model.value,
+    status: status.value,
+    formats: metadata?.format ? expandLegacyFormat(metadata.format) : [],
+    output: outputs.map(outputOf),
+    error: failure ? { code: failure.code ?? null, message: failure.message } : null,
+    residual: metadata?.residual ?? null,
+    language: metadata?.language ?? null,
+    variant: metadata?.variant ?? null,
+    createdAt: job.createdAt ?? null,
+    updatedAt: job.updatedAt ?? null,
+  };
+  const taskId = job.requestId ?? job.id;
+  const task: TasksTask = {
+    id: taskId,
+    createdAt: job.createdAt ?? null,
+    updatedAt: job.updatedAt ?? null,
+    completedAt: terminal ? (job.completedAt ?? job.updatedAt ?? null) : null,
+    clientId: job.clientId ?? null,
+    assetId: job.sourceAsset?.id ?? job.assetId ?? null,
+    metadata: metadata?.customProperty ?? null,
+    targets: [target],
+  };
+  return { value: { taskId, targetId: job.id, task }, dropped };
+}
+
+function outputOf(asset: LegacyAsset): TasksOutput {
+  const name = asset.name ?? asset.id;
+  const format = asset.format ?? extensionOf(name) ?? null;
+  return {
+    name: format && extensionOf(name) === format ? name.slice(0, -(format.length + 1)) : name,
+    format,
+    link: asset.link ?? null,
+    type: outputMimeType(format ?? undefined, asset.fileType) ?? null,
+  };
+}
+
+/**
+ * A legacy Asset as a Tasks asset record (spec §3.2, §3.7): `fileType` is dropped (Tasks derives it from the
+ * format). The id does not carry over between the APIs: re-upload with `POST /assets`.
+ *
+ * @example
+ * ```ts
+ * legacyAssetToTaskAsset({ name: 'audioshake-it-up', id: 'clyx…', fileType: 'audio/mpeg', format: 'mp3' }).value;
+ * // { id: 'clyx…', name: 'audioshake-it-up', format: 'mp3' }
+ * ```
+ */
+export function legacyAssetToTaskAsset(payload: unknown): MappingResult<TasksAsset> {
+  const asset = parseOrThrow(LegacyAssetSchema, payload, 'asset', PROVIDER);
+  const dropped: DroppedField[] = [];
+  if (asset.fileType)
+    dropped.push(none('fileType', 'Tasks assets carry no MIME type; derive it from format'));
+  if (asset.clientId) dropped.push(none('clientId', 'Tasks assets carry no client id'));
+  return {
+    value: {
+      id: asset.id,
+      name: asset.name ?? null,
+      format: asset.format ?? null,
+      ...(asset.link ? { link: asset.link } : {}),
+    },
+    dropped,
+  };
+}
+
+/**
+ * Legacy `POST /usage` as Tasks usage statistics (spec §3.2): `totalJobs` → `totalTargets` (one legacy job is
+ * one target), `totalMinutes` as a number. The client id is dropped.
+ *
+ * @example
+ * ```ts
+ * legacyUsageToTaskStatistics({ clientId: 'c1', usage: [{ month: '2026-01', totalJobs: 4, totalMinutes: 12 }] }).value;
+ * // [{ month: '2026-01', totalTargets: 4, totalMinutes: 12 }]
+ * ```
+ */
+export function legacyUsageToTaskStatistics(payload: unknown): MappingResult<TasksUsageMonth[]> {
+  const usage = parseOrThrow(LegacyUsageSchema, payload, 'usage', PROVIDER);
+  const dropped = usage.clientId ? [none('clientId', 'the statistics carry no client id')] : [];
+  return {
+    value: (usage.usage ?? []).map((row) => ({
+      month: row.month,
+      totalTargets: row.totalJobs ?? 0,
+      totalMinutes: Number(row.totalMinutes ?? 0),
+    })),
+    dropped,
+  };
+}
+
+function none(field: string, reason: string): DroppedField {
+  return { field, reason, behaviourChange: false };
+}

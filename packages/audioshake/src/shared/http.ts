@@ -1,0 +1,124 @@
+import {
+  createHttpClient,
+  type HttpClient,
+  type Logger,
+  mimeTypeOf,
+  multipartFile,
+  registerSecret,
+  type UploadRequest,
+} from '@stemkit/core';
+import type * as z from 'zod/mini';
+import { extensionOf } from './formats.ts';
+
+/** Transport options both drivers take, so tests can inject a fetch and keep retries short. */
+export interface TransportOptions {
+  /** The fetch every request goes through (default: the global one). */
+  readonly fetch?: typeof globalThis.fetch;
+  /** Transport retries of retryable calls (default 3). */
+  readonly retryLimit?: number;
+  /** Per-attempt timeout in ms (default 30 s). */
+  readonly timeoutMs?: number;
+  readonly logger?: Logger;
+}
+
+/** An HTTP client for one AudioShake API, and the streamed multipart upload both APIs share. */
+export interface AudioShakeHttp {
+  readonly api: HttpClient;
+  /** Posts `request` as a streamed `multipart/form-data` body with one `file` part. */
+  uploadFile<Schema extends z.ZodMiniType>(
+    path: string,
+    request: UploadRequest,
+    schema: Schema,
+    signal?: AbortSignal,
+  ): Promise<z.output<Schema>>;
+}
+
+/**
+ * The HTTP toolkit of one AudioShake API: core's client with the API's credential header, the credential
+ * registered for redaction.
+ *
+ * @example
+ * ```ts
+ * const http = createAudioShakeHttp('audioshake-tasks', 'https://api.audioshake.ai', { 'x-api-key': key }, {});
+ * ```
+ */
+export function createAudioShakeHttp(
+  provider: string,
+  baseUrl: string,
+  credentials: Readonly<Record<string, string>>,
+  options: TransportOptions,
+): AudioShakeHttp {
+  for (const value of Object.values(credentials)) registerSecret(value);
+  const settings = {
+    provider,
+    baseUrl,
+    fetch: options.fetch,
+    retryLimit: options.retryLimit,
+    timeoutMs: options.timeoutMs,
+    logger: options.logger,
+    authenticate: () => ({ ...credentials }),
+  };
+  const api = createHttpClient(settings);
+
+  async function uploadFile<Schema extends z.ZodMiniType>(
+    path: string,
+    request: UploadRequest,
+    schema: Schema,
+    signal?: AbortSignal,
+  ): Promise<z.output<Schema>> {
+    const contentType = request.contentType ?? mimeTypeOf(extensionOf(request.name) ?? '');
+    const multipart = multipartFile({
+      field: 'file',
+      fileName: request.name,
+      contentType,
+      body: countBytes(request.body, request.onProgress),
+      size: request.size,
+    });
+    // The toolkit's calls take no per-request headers, so the boundary rides on a client made for this upload.
+    const uploads = createHttpClient({ ...settings, headers: { 'content-type': multipart.contentType } });
+    const { data } = await uploads.call({
+      method: 'POST',
+      path,
+      body: multipart.body,
+      schema,
+      idempotent: false,
+      timeoutMs: false,
+      signal,
+      what: `upload ${request.name}`,
+    });
+    return data;
+  }
+
+  return { api, uploadFile };
+}
+
+function countBytes(
+  body: ReadableStream<Uint8Array>,
+  onProgress: ((sentBytes: number) => void) | undefined,
+): ReadableStream<Uint8Array> {
+  if (!onProgress) return body;
+  let sent = 0;
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        controller.enqueue(chunk);
+        sent += chunk.byteLength;
+        onProgress(sent);
+      },
+    }),
+  );
+}
+
+/**
+ * An environment variable, where there is an environment (Node, Deno, Bun); `undefined` in browsers.
+ *
+ * @example
+ * ```ts
+ * environmentVariable('AUDIOSHAKE_API_KEY');
+ * ```
+ */
+export function environmentVariable(name: string): string | undefined {
+  const environment = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const value = environment?.[name];
+  return value ? value : undefined;
+}

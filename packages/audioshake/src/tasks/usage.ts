@@ -1,0 +1,45 @@
+import { InvalidResponseError } from '@stemkit/core';
+import type { AudioShakeHttp } from '../shared/http.ts';
+import { TASKS_PROVIDER } from './mapping.ts';
+import { TasksUsageSchema } from './schemas.ts';
+
+/**
+ * One month of Tasks usage, with `totalMinutes` as a number (the wire sends a string).
+ *
+ * @example
+ * ```ts
+ * const month: TasksUsageMonth = { month: '2026-01', totalTargets: 12, totalMinutes: 31.5 };
+ * ```
+ */
+export interface TasksUsageMonth {
+  readonly month: string;
+  readonly totalTargets: number;
+  readonly totalMinutes: number;
+}
+
+/** `GET /tasks/statistics?name=usage`, with `totalMinutes` parsed as a number. */
+export async function fetchTasksUsage(
+  http: AudioShakeHttp,
+  signal?: AbortSignal,
+): Promise<TasksUsageMonth[]> {
+  const { data } = await http.api.call({
+    method: 'GET',
+    path: 'tasks/statistics',
+    searchParams: { name: 'usage' },
+    schema: TasksUsageSchema,
+    signal,
+    what: 'usage statistics',
+  });
+  return data.map((row) => {
+    const totalMinutes = Number(row.totalMinutes ?? 0);
+    if (!Number.isFinite(totalMinutes)) {
+      throw new InvalidResponseError(
+        `${TASKS_PROVIDER} sent totalMinutes \`${row.totalMinutes}\` for ${row.month}`,
+        {
+          provider: TASKS_PROVIDER,
+        },
+      );
+    }
+    return { month: row.month, totalTargets: row.totalTargets ?? 0, totalMinutes };
+  });
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+import { ExitCode } from './exit-codes.ts';
+import { main } from './main.ts';
+
+// First Ctrl-C: stop waiting cleanly and print the handle. A second one: leave now.
+const controller = new AbortController();
+process.on('SIGINT', () => {
+  if (controller.signal.aborted) process.exit(ExitCode.interrupted);
+  controller.abort();
+});
+process.on('SIGTERM', () => controller.abort());
+
+process.exitCode = await main({
+  argv: process.argv.slice(2),
+  stdout: process.stdout,
+  stderr: process.stderr,
+  environment: process.env,
+  signal: controller.signal,
+});

@@ -1,0 +1,64 @@
+import { type CapabilityMatrix, describeCapabilities } from '@stemkit/core';
+import { Command } from 'commander';
+import type { CliContext } from '../context.ts';
+import type { RemoteProvider } from '../credentials.ts';
+import { printResult } from '../output/result.ts';
+import { renderTable } from '../output/table.ts';
+import { formatBytes } from '../output/units.ts';
+import { createDriver } from '../providers.ts';
+import { type SessionFlags, startOutput } from '../session.ts';
+
+// Placeholders: building a driver sends nothing, and capabilities do not depend on the account.
+const PROBES: readonly RemoteProvider[] = [
+  { driver: 'sourcere', username: 'capabilities', password: 'capabilities' },
+  { driver: 'audioshake-legacy', token: 'capabilities' },
+  { driver: 'audioshake', apiKey: 'capabilities' },
+];
+
+const yes = (value: boolean) => (value ? 'yes' : 'no');
+
+/** One row per capability, one column per provider: reads down like a spec sheet. */
+function matrixTable(matrices: readonly CapabilityMatrix[]): string {
+  const rows: Array<[string, (matrix: CapabilityMatrix) => string]> = [
+    ['stems', (matrix) => (matrix.stems === 'any' ? 'any model' : matrix.stems.join(', '))],
+    ['formats', (matrix) => matrix.formats.join(', ')],
+    ['stems per job', (matrix) => String(matrix.maxTargets ?? '—')],
+    ['trial', (matrix) => yes(matrix.trial)],
+    ['residual', (matrix) => yes(matrix.residual)],
+    ['mix', (matrix) => (matrix.mix ? 'provider' : 'local fallback')],
+    ['zip', (matrix) => (matrix.zip ? 'provider' : 'local fallback')],
+    ['url input', (matrix) => yes(matrix.urlInput)],
+    ['callbacks', (matrix) => (matrix.callbacks === false ? 'no' : matrix.callbacks)],
+    ['transcription', (matrix) => yes(matrix.transcription)],
+    ['alignment', (matrix) => yes(matrix.alignment)],
+    ['list jobs', (matrix) => yes(matrix.list)],
+    ['cancel', (matrix) => yes(matrix.cancel)],
+    ['max upload', (matrix) => formatBytes(matrix.maxUploadBytes)],
+  ];
+  return renderTable(
+    [{ header: 'capability' }, ...matrices.map((matrix) => ({ header: matrix.provider }))],
+    rows.map(([label, cell]) => [label, ...matrices.map(cell)]),
+  );
+}
+
+/**
+ * `stemkit providers`: what each driver can do, as a table (or `--json`). Mix and zip show where they run: at
+ * the provider, or through the CLI's local fallback.
+ *
+ * @example
+ * ```sh
+ * stemkit providers --json | jq '.providers[] | {provider, stems}'
+ * ```
+ */
+export function providersCommand(context: CliContext): Command {
+  return new Command('providers')
+    .description("list each provider's capabilities")
+    .option('--json', 'print one machine-readable JSON result on stdout')
+    .action(async (flags: SessionFlags) => {
+      startOutput(context, flags);
+      const matrices = await Promise.all(
+        PROBES.map(async (probe) => describeCapabilities(await createDriver(probe))),
+      );
+      printResult(context, { text: matrixTable(matrices), json: { providers: matrices } });
+    });
+}

@@ -1,0 +1,122 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { probeAudio, wavInfo } from '@stemkit/audio';
+import type { Asset, DownloadResult } from '@stemkit/core';
+import type { CliContext } from './context.ts';
+import type { Session } from './session.ts';
+
+/** One file a command wrote. */
+export interface WrittenFile {
+  readonly stem?: string;
+  readonly format: string;
+  readonly path: string;
+  readonly sizeBytes: number;
+  readonly durationSeconds?: number;
+}
+
+/**
+ * Streams a download to `path` with progress: written beside it first, then renamed, so `path` is never half a
+ * file (an interrupt leaves nothing behind).
+ */
+export async function writeDownload(
+  download: DownloadResult,
+  path: string,
+  onProgress: (bytes: number) => void,
+  signal: AbortSignal,
+): Promise<number> {
+  const temporary = `${path}.${process.pid}.part`;
+  let bytes = 0;
+  const counter = new Transform({
+    transform(chunk: Uint8Array, _encoding, done) {
+      bytes += chunk.byteLength;
+      onProgress(bytes);
+      done(null, chunk);
+    },
+  });
+  try {
+    await pipeline(
+      Readable.fromWeb(download.body as NodeReadableStream<Uint8Array>),
+      counter,
+      createWriteStream(temporary),
+      { signal },
+    );
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  return bytes;
+}
+
+const WAV_HEADER_BYTES = 64 * 1024;
+
+/**
+ * The duration of an audio file: what the provider said, else read from the file — a WAV from its header alone,
+ * a compressed file (small) whole.
+ */
+async function durationOf(asset: Asset, path: string, format: string): Promise<number | undefined> {
+  if (asset.durationSeconds !== undefined) return asset.durationSeconds;
+  try {
+    if (format !== 'wav') return (await probeAudio(await readFile(path))).durationSeconds;
+    const file = await open(path);
+    try {
+      const { size } = await file.stat();
+      const { buffer, bytesRead } = await file.read({
+        buffer: new Uint8Array(WAV_HEADER_BYTES),
+        position: 0,
+      });
+      return wavInfo(buffer.subarray(0, bytesRead), size).durationSeconds;
+    } finally {
+      await file.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Downloads assets into a folder as `<file name>.<format>`, each with its own progress bar, and reports what
+ * was written. `fileName` picks the name; `convertTo` asks the provider for another format.
+ *
+ * @example
+ * ```ts
+ * await downloadAll(session, context, stemOutputs(job), { out: 'stems', fileName: (asset) => asset.stem! });
+ * ```
+ */
+export async function downloadAll(
+  session: Session,
+  context: CliContext,
+  assets: readonly Asset[],
+  options: { readonly out: string; readonly convertTo?: string; readonly fileName: (asset: Asset) => string },
+): Promise<WrittenFile[]> {
+  await mkdir(options.out, { recursive: true });
+  return Promise.all(
+    assets.map(async (asset) => {
+      const format = options.convertTo ?? asset.format ?? (extname(asset.name).slice(1) || 'bin');
+      const path = join(options.out, `${options.fileName(asset)}.${format}`);
+      const download = await session.stemkit.download(asset, {
+        signal: context.signal,
+        ...(options.convertTo === undefined ? {} : { format: options.convertTo }),
+      });
+      const task = session.reporter.task(
+        `${options.fileName(asset)}.${format}`,
+        download.size ?? asset.sizeBytes ?? 0,
+        'bytes',
+      );
+      const sizeBytes = await writeDownload(download, path, (bytes) => task.update(bytes), context.signal);
+      task.finish(`saved ${path}`);
+      const durationSeconds = format === 'zip' ? undefined : await durationOf(download.asset, path, format);
+      return {
+        ...(asset.stem === undefined ? {} : { stem: asset.stem }),
+        format,
+        path,
+        sizeBytes,
+        durationSeconds,
+      };
+    }),
+  );
+}

@@ -1,0 +1,98 @@
+import { type Asset, handleToToken, type Job, type JobReference, readHandle } from '@stemkit/core';
+import type { CliContext } from './context.ts';
+import { UsageError } from './errors.ts';
+import type { Session } from './session.ts';
+
+/**
+ * Reads a `<handle>` argument: the `sk1.…` token `separate` prints, or the handle's JSON.
+ *
+ * @example
+ * ```ts
+ * const handle = parseHandle('sk1.eyJjb250cmFjdCI6MS…');
+ * ```
+ */
+export function parseHandle(text: string) {
+  const handle = readHandle(text.trim());
+  if (handle === undefined) {
+    throw new UsageError(
+      '<handle> must be the sk1.… token that `stemkit separate` printed, or the handle as JSON',
+    );
+  }
+  return handle;
+}
+
+/** How far a job is, 0–1: the provider's fraction when it gives one, else the share of finished targets. */
+export function progressOf(job: Job): number {
+  if (job.progress?.fraction !== undefined) return job.progress.fraction;
+  if (job.targets.length === 0) return 0;
+  const finished = job.targets.filter((target) => target.status !== 'queued' && target.status !== 'running');
+  return finished.length / job.targets.length;
+}
+
+/**
+ * Waits for a job, drawing its processing stage as it goes. The context remembers the job, so an interrupt or
+ * a timeout can print how to resume.
+ *
+ * @example
+ * ```ts
+ * const done = await follow(session, context, job, { timeoutMs: 600_000 });
+ * ```
+ */
+export async function follow(
+  session: Session,
+  context: CliContext,
+  job: JobReference,
+  options: { readonly timeoutMs?: number } = {},
+): Promise<Job> {
+  const handle = typeof job === 'string' ? readHandle(job) : 'handle' in job ? job.handle : job;
+  if (handle !== undefined) context.job = handle;
+  if (handle !== undefined) session.reporter.debug(`job handle: ${handleToToken(handle)}`);
+  const started = Date.now();
+  const task = session.reporter.task('processing', 1, 'fraction', 'waiting for the provider');
+  const finished = await session.stemkit.wait(job, {
+    signal: context.signal,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    onProgress: (current) => task.update(progressOf(current), current.progress?.stage ?? current.status),
+  });
+  task.finish(`${finished.status} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return finished;
+}
+
+/** The outputs of a job's succeeded targets that are stems (or residuals), optionally only some stems. */
+export function stemOutputs(job: Job, stems?: readonly string[]): Asset[] {
+  return job.targets
+    .filter((target) => target.status === 'succeeded' && (stems === undefined || stems.includes(target.stem)))
+    .flatMap((target) => target.outputs.map((output) => ({ ...output, stem: output.stem ?? target.stem })))
+    .filter((output) => output.role === 'stem' || output.role === 'residual');
+}
+
+/**
+ * A job as `--json` prints it: everything a script needs, and the token to resume with.
+ *
+ * @example
+ * ```ts
+ * JSON.stringify(jobSummary(job));
+ * ```
+ */
+export function jobSummary(job: Job) {
+  return {
+    id: job.id,
+    provider: job.provider,
+    status: job.status,
+    handle: handleToToken(job.handle),
+    stage: job.progress?.stage,
+    targets: job.targets.map((target) => ({
+      stem: target.stem,
+      status: target.status,
+      formats: target.formats,
+      error: target.error?.message,
+      outputs: target.outputs.map((output) => ({
+        name: output.name,
+        format: output.format,
+        sizeBytes: output.sizeBytes,
+        durationSeconds: output.durationSeconds,
+      })),
+    })),
+    warnings: job.warnings,
+  };
+}

@@ -1,0 +1,68 @@
+import { Command, CommanderError } from 'commander';
+import { demoTrackCommand } from './commands/demo-track.ts';
+import { downloadCommand } from './commands/download.ts';
+import { emulatorCommand } from './commands/emulator.ts';
+import { mixCommand } from './commands/mix.ts';
+import { providersCommand } from './commands/providers.ts';
+import { separateCommand } from './commands/separate.ts';
+import { statusCommand } from './commands/status.ts';
+import { waitCommand } from './commands/wait.ts';
+import { zipCommand } from './commands/zip.ts';
+import type { CliContext } from './context.ts';
+import { CREDENTIAL_HELP } from './credentials.ts';
+import { EXIT_CODE_HELP } from './exit-codes.ts';
+
+const EXAMPLES = `Examples:
+  stemkit separate song.wav                      four stems into ./stems (embedded emulator when nothing is configured)
+  stemkit separate song.mp3 --stems vocals,instrumental --format mp3 --provider audioshake
+  stemkit status sk1.eyJ…                        a job's status, from the token separate printed
+  stemkit mix sk1.eyJ… --track vocals:1:0 --track drums:0.6:0.4 --format mp3
+  stemkit providers                              what each provider can do`;
+
+/** The version printed by `--version`, from package.json at build time. */
+declare const STEMKIT_VERSION: string | undefined;
+
+/**
+ * Builds the `stemkit` command tree. Commander's own exits (help, version, parse errors) are turned into
+ * thrown `CommanderError`s so the caller owns the exit code.
+ *
+ * @example
+ * ```ts
+ * await buildProgram(context).parseAsync(['separate', 'song.wav'], { from: 'user' });
+ * ```
+ */
+export function buildProgram(context: CliContext): Command {
+  const program = new Command('stemkit')
+    .description('Separate music into stems (vocals, drums, bass, …) with any provider, or offline.')
+    .version(typeof STEMKIT_VERSION === 'string' ? STEMKIT_VERSION : '0.0.0-source', '-V, --version')
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', `\n${EXAMPLES}\n\n${CREDENTIAL_HELP}\n\n${EXIT_CODE_HELP}\n`);
+  const commands = [
+    separateCommand(context),
+    statusCommand(context),
+    waitCommand(context),
+    downloadCommand(context),
+    mixCommand(context),
+    zipCommand(context),
+    providersCommand(context),
+    emulatorCommand(context),
+  ];
+  for (const command of commands) program.addCommand(command);
+  program.addCommand(demoTrackCommand(context), { hidden: true });
+  for (const command of [program, ...program.commands]) {
+    command.exitOverride().configureOutput({
+      writeOut: (text) => context.stdout.write(text),
+      writeErr: (text) => context.stderr.write(text),
+    });
+    if (command !== program) command.addHelpText('after', `\n${CREDENTIAL_HELP}\n\n${EXIT_CODE_HELP}\n`);
+  }
+  return program;
+}
+
+/** Whether an error is commander saying it printed help or the version (a success). */
+export function isHelpOrVersion(error: unknown): boolean {
+  return (
+    error instanceof CommanderError &&
+    ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)
+  );
+}

@@ -74,6 +74,7 @@ export function audioshakeLegacy(options: AudioShakeLegacyOptions = {}): AudioSh
     LEGACY_PROVIDER,
     settings.baseUrl,
     { authorization: `Bearer ${settings.token}` },
+    settings.token,
     settings,
   );
 

@@ -34,21 +34,22 @@ export interface AudioShakeHttp {
 }
 
 /**
- * The HTTP toolkit of one AudioShake API: core's client with the API's credential header, the credential
- * registered for redaction.
+ * The HTTP toolkit of one AudioShake API: core's client with the API's credential header, and `secret` (the
+ * bare token or key) registered for redaction.
  *
  * @example
  * ```ts
- * const http = createAudioShakeHttp('audioshake-tasks', 'https://api.audioshake.ai', { 'x-api-key': key }, {});
+ * const http = createAudioShakeHttp('audioshake-tasks', 'https://api.audioshake.ai', { 'x-api-key': key }, key, {});
  * ```
  */
 export function createAudioShakeHttp(
   provider: string,
   baseUrl: string,
   credentials: Readonly<Record<string, string>>,
+  secret: string,
   options: TransportOptions,
 ): AudioShakeHttp {
-  for (const value of Object.values(credentials)) registerSecret(value);
+  registerSecret(secret);
   const settings = {
     provider,
     baseUrl,

@@ -63,6 +63,7 @@ export function audioshakeTasks(options: AudioShakeTasksOptions = {}): AudioShak
     TASKS_PROVIDER,
     settings.baseUrl,
     { 'x-api-key': settings.apiKey },
+    settings.apiKey,
     settings,
   );
   const capabilities: DriverCapabilities = {

@@ -9,7 +9,7 @@ export const STORAGE_ORIGIN = 'https://storage.audioshake.test';
 /** An msw server for one test file: unhandled requests fail the test, handlers reset after each test. */
 export function useMockServer() {
   const server = setupServer();
-  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
   afterEach(() => server.resetHandlers());
   afterAll(() => server.close());
   return server;

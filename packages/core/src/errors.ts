@@ -44,7 +44,12 @@ export class StemkitError extends Error {
    * RateLimitError.isInstance(error) && error.retryAfterMs;
    * ```
    */
-  static isInstance<T extends typeof StemkitError>(this: T, value: unknown): value is InstanceType<T> {
+  static isInstance<Instance extends StemkitError>(
+    this: abstract new (
+      ...args: never[]
+    ) => Instance,
+    value: unknown,
+  ): value is Instance {
     if (typeof value !== 'object' || value === null || !(MARKER in value)) return false;
     // Compared by name, not identity: another copy of the package has other class objects.
     // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass the check was called on.

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 
+export * from './client/index.ts';
 export * from './driver/capabilities.ts';
 export * from './driver/contract.ts';
 export * from './errors.ts';

@@ -18,10 +18,11 @@ export function parseArgument<Schema extends z.ZodMiniType>(
   const result = z.safeParse(schema, value);
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => ({
-    field: [root, ...issue.path.map(String)].filter(Boolean).join('.'),
+    // An issue with the whole value (not an object at all) names the root, or `options` when there is none.
+    field: [root, ...issue.path.map(String)].filter(Boolean).join('.') || 'options',
     message: issue.message,
   }));
-  const first = issues[0] ?? { field: root, message: 'is invalid' };
+  const first = issues[0] ?? { field: root || 'options', message: 'is invalid' };
   return throwInvalid(first.field, first.message, issues);
 }
 

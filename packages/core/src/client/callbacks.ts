@@ -1,0 +1,43 @@
+import type { CallbackHint } from '../driver/contract.ts';
+import { InvalidArgumentError } from '../errors.ts';
+import { JobHandleSchema } from '../model/handle.ts';
+import { requireCapability } from './capabilities.ts';
+import type { ClientContext } from './context.ts';
+import type { CallbackInput } from './types.ts';
+
+/**
+ * Reads an incoming callback into the handle of the job to re-fetch. The body is only a hint: fetch the job
+ * (`get`) before acting on it.
+ */
+export async function parseCallback(context: ClientContext, input: CallbackInput): Promise<CallbackHint> {
+  const { driver } = context;
+  requireCapability(context, 'callbacks', driver.parseCallback !== undefined);
+  let request: { headers: Headers; body: unknown };
+  if (input instanceof Request) {
+    const text = await input.text();
+    let body: unknown = text;
+    if (text.length > 0) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        throw new InvalidArgumentError('request.body', 'must be JSON');
+      }
+    }
+    request = { headers: input.headers, body };
+  } else if (
+    typeof input === 'object' &&
+    input !== null &&
+    input.headers instanceof Headers &&
+    'body' in input
+  ) {
+    request = { headers: input.headers, body: input.body };
+  } else {
+    throw new InvalidArgumentError('request', 'must be a Request or { headers: Headers, body }');
+  }
+  const hint = driver.parseCallback!(request);
+  const handle = JobHandleSchema.safeParse(hint.handle);
+  if (!handle.success || handle.data.provider !== driver.provider) {
+    throw new InvalidArgumentError('request', `is not a callback ${driver.provider} sent`);
+  }
+  return { ...hint, handle: handle.data };
+}

@@ -1,0 +1,47 @@
+import type { TargetRequest } from '../driver/contract.ts';
+import { UnsupportedCapabilityError } from '../errors.ts';
+import type { ClientContext } from './context.ts';
+
+/** Throws when the driver lacks `capability`; called before any request so nothing is sent. */
+export function requireCapability(context: ClientContext, capability: string, supported: boolean): void {
+  if (supported) return;
+  const provider = context.driver.provider;
+  throw new UnsupportedCapabilityError(capability, `The ${provider} driver does not support ${capability}`, {
+    provider,
+  });
+}
+
+/** Checks every stem, format and option of a start request against the driver's declarations. */
+export function checkStartRequest(
+  context: ClientContext,
+  request: {
+    readonly targets: readonly TargetRequest[];
+    readonly trial?: unknown;
+    readonly callbackUrl?: string;
+  },
+): void {
+  const declared = context.capabilities;
+  const formats = new Set(declared.formats.map((format) => format.toLowerCase()));
+  if (declared.maxTargets !== undefined) {
+    requireCapability(
+      context,
+      `${request.targets.length} targets (at most ${declared.maxTargets})`,
+      request.targets.length <= declared.maxTargets,
+    );
+  }
+  for (const target of request.targets) {
+    if (target.stem === 'transcription') requireCapability(context, 'transcription', declared.transcription);
+    if (target.stem === 'alignment') requireCapability(context, 'alignment', declared.alignment);
+    if (declared.stems !== 'any') {
+      requireCapability(context, `stem:${target.stem}`, declared.stems.includes(target.stem));
+    }
+    for (const format of target.formats) requireCapability(context, `format:${format}`, formats.has(format));
+    if (target.residual) requireCapability(context, 'residual', declared.residual);
+    if (target.variant !== undefined) requireCapability(context, 'variant', declared.variants);
+    if (target.language !== undefined) requireCapability(context, 'language', declared.languages);
+  }
+  if (request.trial !== undefined) requireCapability(context, 'trial', declared.trial);
+  if (request.callbackUrl !== undefined) {
+    requireCapability(context, 'callbacks', declared.callbacks === 'per-job');
+  }
+}

@@ -1,0 +1,55 @@
+import type { CapabilityMatrix } from '../driver/capabilities.ts';
+import type { StemkitDriver, UploadRequest } from '../driver/contract.ts';
+import type { Logger } from '../logger.ts';
+import type { Asset } from '../model/asset.ts';
+import type { JobHandle } from '../model/handle.ts';
+import type { Job } from '../model/job.ts';
+import type { StemkitPlugin, WaitOptions } from './types.ts';
+
+/** Opens a file path as an upload; only `@stemkit/core/node` provides it. */
+export type PathOpener = (path: string, name?: string) => Promise<UploadRequest>;
+
+/** A file `mix` or `zip` produced locally, served from memory by `download`. */
+export interface LocalFile {
+  readonly asset: Asset;
+  readonly data: Uint8Array;
+}
+
+/** What every client operation shares. */
+export interface ClientContext {
+  readonly driver: StemkitDriver;
+  readonly capabilities: CapabilityMatrix;
+  readonly logger: Logger;
+  readonly plugins: readonly StemkitPlugin[];
+  readonly wait: WaitOptions;
+  readonly fetch: typeof globalThis.fetch;
+  readonly openPath: PathOpener | undefined;
+  /** Which job each output seen belongs to, so `download` can refresh its link. */
+  readonly owners: OutputOwners;
+  readonly localFiles: Map<string, LocalFile>;
+}
+
+const REMEMBERED_OUTPUTS = 10_000;
+
+/** Remembers the job of every output the client returned, by asset id (bounded, oldest forgotten first). */
+export class OutputOwners {
+  readonly #owners = new Map<string, JobHandle>();
+
+  /** Records the owner of every output (and the source) of `job`. */
+  remember(job: Job): void {
+    const assets = [...(job.source ? [job.source] : []), ...job.targets.flatMap((target) => target.outputs)];
+    for (const asset of assets) {
+      this.#owners.delete(asset.id);
+      this.#owners.set(asset.id, job.handle);
+    }
+    for (const key of this.#owners.keys()) {
+      if (this.#owners.size <= REMEMBERED_OUTPUTS) break;
+      this.#owners.delete(key);
+    }
+  }
+
+  /** The handle of the job `asset` came from, when known. */
+  ownerOf(asset: Asset): JobHandle | undefined {
+    return this.#owners.get(asset.id);
+  }
+}

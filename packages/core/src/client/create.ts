@@ -1,0 +1,91 @@
+import * as z from 'zod/mini';
+import { describeCapabilities } from '../driver/capabilities.ts';
+import { DRIVER_CONTRACT_VERSION } from '../driver/contract.ts';
+import { InvalidArgumentError } from '../errors.ts';
+import { redactingLogger, silentLogger } from '../logger.ts';
+import { parseArgument } from '../validation.ts';
+import { parseCallback } from './callbacks.ts';
+import { type ClientContext, OutputOwners, type PathOpener } from './context.ts';
+import { mix, zip } from './derived.ts';
+import { download } from './download.ts';
+import { cancel, get, list } from './jobs.ts';
+import { UploadOptionsSchema, WaitOptionsSchema } from './schemas.ts';
+import { separate } from './separate.ts';
+import { resolveSource } from './source.ts';
+import type { Stemkit, StemkitOptions } from './types.ts';
+import { uploadSource } from './upload.ts';
+import { wait } from './wait.ts';
+
+const StemkitOptionsSchema = z.object({
+  driver: z.object({
+    contract: z.literal(DRIVER_CONTRACT_VERSION),
+    provider: z.string().check(z.minLength(1)),
+    capabilities: z.object({
+      stems: z.union([z.literal('any'), z.array(z.string())]),
+      formats: z.array(z.string()),
+    }),
+  }),
+  plugins: z.optional(z.array(z.object({ name: z.string().check(z.minLength(1)) }))),
+  logger: z.optional(z.object({ debug: z.unknown(), info: z.unknown(), warn: z.unknown() })),
+  wait: z.optional(WaitOptionsSchema),
+});
+
+/** What only `@stemkit/core/node` adds to a client. */
+export interface ClientEnvironment {
+  readonly openPath?: PathOpener;
+}
+
+/**
+ * Creates the one client over a driver. Changing the driver is all it takes to change provider.
+ *
+ * @example
+ * ```ts
+ * import { createStemkit } from '@stemkit/core';
+ * const stemkit = createStemkit({ driver: sourcere({ username, password }) });
+ * const job = await stemkit.wait(await stemkit.separate({ source: blob, stems: ['vocals', 'instrumental'] }));
+ * ```
+ */
+export function createStemkit(options: StemkitOptions): Stemkit {
+  return createClient(options, {});
+}
+
+/** `createStemkit` with the environment's extras; the Node entry passes a path opener. */
+export function createClient(options: StemkitOptions, environment: ClientEnvironment): Stemkit {
+  parseArgument(StemkitOptionsSchema, options, '');
+  if (options.driver.contract !== DRIVER_CONTRACT_VERSION) {
+    throw new InvalidArgumentError('driver.contract', `must be ${DRIVER_CONTRACT_VERSION}`);
+  }
+  const driver = options.driver;
+  const fetchFunction =
+    driver.fetch ?? ((...args: Parameters<typeof fetch>): Promise<Response> => globalThis.fetch(...args));
+  const context: ClientContext = {
+    driver,
+    capabilities: describeCapabilities(driver),
+    logger: redactingLogger(options.logger ?? silentLogger),
+    plugins: options.plugins ?? [],
+    wait: options.wait ?? {},
+    fetch: fetchFunction,
+    openPath: environment.openPath,
+    owners: new OutputOwners(),
+    localFiles: new Map(),
+  };
+
+  return {
+    provider: driver.provider,
+    capabilities: context.capabilities,
+    async upload(source, input = {}) {
+      const uploadOptions = parseArgument(UploadOptionsSchema, input, '');
+      const resolved = await resolveSource(context, source, uploadOptions.name);
+      return uploadSource(context, resolved, uploadOptions);
+    },
+    separate: (input) => separate(context, input),
+    get: (reference, input) => get(context, reference, input),
+    wait: (reference, input) => wait(context, reference, input),
+    download: (asset, input) => download(context, asset, input),
+    mix: (reference, input) => mix(context, reference, input),
+    zip: (reference, input) => zip(context, reference, input),
+    list: (input) => list(context, input),
+    cancel: (reference, input) => cancel(context, reference, input),
+    callbacks: { parse: (request) => parseCallback(context, request) },
+  };
+}

@@ -1,0 +1,126 @@
+import type { LinkResult } from '../driver/contract.ts';
+import { DownloadError, InvalidArgumentError, isAbortError } from '../errors.ts';
+import { type Asset, AssetSchema } from '../model/asset.ts';
+import type { JobHandle } from '../model/handle.ts';
+import { mimeTypeOf } from '../model/names.ts';
+import { parseArgument } from '../validation.ts';
+import type { ClientContext } from './context.ts';
+import { toHandle } from './handles.ts';
+import { DownloadOptionsSchema } from './schemas.ts';
+import { sleep } from './sleep.ts';
+import { bytesStream } from './source.ts';
+import type { DownloadOptions, DownloadResult } from './types.ts';
+import { backoffDelay } from './wait.ts';
+
+/** Answers of a storage host that mean "this link no longer works": worth one refresh. */
+const STALE_LINK_STATUSES = new Set([401, 403, 404, 410]);
+/** How many `ready: false` answers to wait out before giving up on a link. */
+const LINK_ATTEMPTS = 30;
+const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'x-access-token', 'cookie'];
+
+type ReadyLink = Extract<LinkResult, { ready: true }>;
+
+/**
+ * Streams one output: asks the driver for a link (waiting out "still preparing"), GETs it without any
+ * credential, and refreshes the link once when the host says it is stale or it is past its expiry.
+ */
+export async function download(
+  context: ClientContext,
+  input: Asset,
+  options: DownloadOptions = {},
+): Promise<DownloadResult> {
+  const asset = parseArgument(AssetSchema, input, 'asset');
+  const { format, signal } = parseArgument(DownloadOptionsSchema, options, '');
+  const local = context.localFiles.get(asset.id);
+  if (local) return { asset: local.asset, body: bytesStream(local.data), size: local.data.byteLength };
+  const provider = context.driver.provider;
+  if (asset.provider !== provider) {
+    throw new InvalidArgumentError(
+      'asset',
+      `is an asset of "${asset.provider}", this client drives "${provider}"`,
+    );
+  }
+  const handle = options.job === undefined ? context.owners.ownerOf(asset) : toHandle(context, options.job);
+  if (!handle) {
+    throw new InvalidArgumentError(
+      'job',
+      `this client has not seen the job of asset ${asset.id}; pass \`job\``,
+    );
+  }
+
+  let link = await readyLink(context, handle, asset, format, signal);
+  let refreshed = false;
+  if (isExpired(link)) {
+    link = await readyLink(context, handle, asset, format, signal);
+    refreshed = true;
+  }
+  let response = await get(context, asset, link, signal);
+  if (!response.ok && STALE_LINK_STATUSES.has(response.status) && !refreshed) {
+    await response.body?.cancel();
+    context.logger.debug('download link stale; refreshing', { provider, asset: asset.id });
+    link = await readyLink(context, handle, asset, format, signal);
+    response = await get(context, asset, link, signal);
+  }
+  if (!response.ok || !response.body) {
+    await response.body?.cancel();
+    throw new DownloadError(`Downloading asset ${asset.id} from ${provider} answered ${response.status}`, {
+      provider,
+      status: response.status,
+    });
+  }
+  const length = Number(response.headers.get('content-length'));
+  return {
+    asset: {
+      ...asset,
+      format: format ?? asset.format,
+      mimeType: format ? mimeTypeOf(format) : asset.mimeType,
+      url: link.url,
+      expiresAt: link.expiresAt,
+    },
+    body: response.body,
+    size:
+      Number.isSafeInteger(length) && length >= 0 && response.headers.has('content-length')
+        ? length
+        : undefined,
+  };
+}
+
+function isExpired(link: ReadyLink): boolean {
+  return link.expiresAt !== undefined && Date.parse(link.expiresAt) <= Date.now();
+}
+
+async function readyLink(
+  context: ClientContext,
+  handle: JobHandle,
+  asset: Asset,
+  format: string | undefined,
+  signal: AbortSignal | undefined,
+): Promise<ReadyLink> {
+  for (let attempt = 0; attempt < LINK_ATTEMPTS; attempt++) {
+    const link = await context.driver.link(handle, { asset, format }, { signal });
+    if (link.ready) return link;
+    await sleep(link.retryAfterMs ?? backoffDelay(attempt, context.wait), signal);
+  }
+  throw new DownloadError(`${context.driver.provider} kept preparing asset ${asset.id}; try again later`, {
+    provider: context.driver.provider,
+  });
+}
+
+async function get(
+  context: ClientContext,
+  asset: Asset,
+  link: ReadyLink,
+  signal: AbortSignal | undefined,
+): Promise<Response> {
+  const headers = new Headers(link.headers);
+  for (const name of CREDENTIAL_HEADERS) headers.delete(name);
+  try {
+    return await context.fetch(link.url, { method: link.method ?? 'GET', headers, signal });
+  } catch (error) {
+    if (isAbortError(error)) throw error;
+    throw new DownloadError(`Could not download asset ${asset.id} from ${context.driver.provider}`, {
+      provider: context.driver.provider,
+      cause: error,
+    });
+  }
+}

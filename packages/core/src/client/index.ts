@@ -1,0 +1,3 @@
+export { createStemkit } from './create.ts';
+export type * from './types.ts';
+export { backoffDelay } from './wait.ts';

@@ -1,0 +1,55 @@
+import type { Job } from '../model/job.ts';
+import { parseArgument } from '../validation.ts';
+import { requireCapability } from './capabilities.ts';
+import type { ClientContext } from './context.ts';
+import { toHandle } from './handles.ts';
+import { CallOptionsSchema, ListOptionsSchema } from './schemas.ts';
+import { throwIfAborted } from './sleep.ts';
+import type { CallOptions, JobReference, ListOptions } from './types.ts';
+
+/** The job as it is now: one status request. */
+export async function get(
+  context: ClientContext,
+  reference: JobReference,
+  input: CallOptions = {},
+): Promise<Job> {
+  const handle = toHandle(context, reference);
+  const { signal } = parseArgument(CallOptionsSchema, input, '');
+  const { job } = await context.driver.status(handle, { signal });
+  context.owners.remember(job);
+  return job;
+}
+
+/** Asks the provider to stop a job; an unsupported capability when the driver cannot. */
+export async function cancel(
+  context: ClientContext,
+  reference: JobReference,
+  input: CallOptions = {},
+): Promise<void> {
+  const handle = toHandle(context, reference);
+  const { signal } = parseArgument(CallOptionsSchema, input, '');
+  const { driver } = context;
+  requireCapability(context, 'cancel', driver.cancel !== undefined);
+  await driver.cancel!(handle, { signal });
+}
+
+/** Validates eagerly (so a bad argument throws at the call), then pages lazily. */
+export function list(context: ClientContext, input: ListOptions = {}): AsyncIterable<Job> {
+  const { pageSize = 50, signal } = parseArgument(ListOptionsSchema, input, '');
+  const { driver } = context;
+  requireCapability(context, 'list', driver.list !== undefined);
+  return {
+    async *[Symbol.asyncIterator]() {
+      let cursor: string | undefined;
+      do {
+        throwIfAborted(signal);
+        const page = await driver.list!({ cursor, pageSize }, { signal });
+        for (const job of page.jobs) {
+          context.owners.remember(job);
+          yield job;
+        }
+        cursor = page.nextCursor;
+      } while (cursor !== undefined);
+    },
+  };
+}

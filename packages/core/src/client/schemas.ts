@@ -1,0 +1,115 @@
+import * as z from 'zod/mini';
+import { OutputFormatSchema, StemNameSchema } from '../model/names.ts';
+
+// Strict schemas for what callers pass. Every mismatch becomes an InvalidArgumentError naming the field.
+
+const signal = z.optional(
+  z.custom<AbortSignal>((value) => value instanceof AbortSignal, { message: 'must be an AbortSignal' }),
+);
+const callback = <Arguments extends unknown[]>() =>
+  z.optional(
+    z.custom<(...values: Arguments) => void>((value) => typeof value === 'function', {
+      message: 'must be a function',
+    }),
+  );
+const name = z.optional(z.string().check(z.minLength(1), z.maxLength(1024)));
+const milliseconds = z.number().check(z.gte(0), z.lte(2 ** 31 - 1));
+const formats = z.array(OutputFormatSchema).check(z.minLength(1), z.maxLength(16));
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+/** Options of `upload`. */
+export const UploadOptionsSchema = z.object({
+  name,
+  signal,
+  onProgress: callback<[number]>(),
+});
+
+/** Options of `wait` (client defaults and per-call). */
+export const WaitOptionsSchema = z.object({
+  timeoutMs: z.optional(milliseconds.check(z.gt(0))),
+  initialDelayMs: z.optional(milliseconds),
+  maxDelayMs: z.optional(milliseconds.check(z.gt(0))),
+  factor: z.optional(z.number().check(z.gte(1), z.lte(10))),
+  jitter: z.optional(z.number().check(z.gte(0), z.lte(1))),
+  maxPollFailures: z.optional(z.int().check(z.gte(0), z.lte(1000))),
+});
+
+/** Options of one `wait` call. */
+export const WaitCallOptionsSchema = z.extend(WaitOptionsSchema, {
+  signal,
+  onProgress: callback<[unknown]>(),
+});
+
+const TargetInputSchema = z.object({
+  stem: StemNameSchema,
+  formats: z.optional(formats),
+  residual: z.optional(z.boolean()),
+  variant: z.optional(z.string().check(z.minLength(1))),
+  language: z.optional(z.string().check(z.minLength(2), z.maxLength(35))),
+});
+
+/** Options of `separate`, apart from `source` (checked on its own). */
+export const SeparateOptionsSchema = z.object({
+  source: z.unknown(),
+  stems: z.optional(z.array(StemNameSchema).check(z.maxLength(64))),
+  targets: z.optional(z.array(TargetInputSchema).check(z.maxLength(64))),
+  formats: z.optional(formats),
+  residual: z.optional(z.boolean()),
+  variant: z.optional(z.string().check(z.minLength(1))),
+  language: z.optional(z.string().check(z.minLength(2), z.maxLength(35))),
+  trial: z.optional(
+    z.object({
+      start: z.optional(z.number().check(z.gte(0), z.lte(86_400))),
+      seconds: z.optional(z.number().check(z.gt(0), z.lte(86_400))),
+    }),
+  ),
+  callbackUrl: z.optional(httpUrl),
+  metadata: z.optional(z.string().check(z.maxLength(10_000))),
+  priority: z.optional(z.string().check(z.minLength(1))),
+  providerOptions: z.optional(z.record(z.string(), z.unknown())),
+  name,
+  signal,
+  onUploadProgress: callback<[number]>(),
+});
+
+/** Options of `get` and `cancel`. */
+export const CallOptionsSchema = z.object({ signal });
+
+/** Options of `download`. */
+export const DownloadOptionsSchema = z.object({
+  format: z.optional(OutputFormatSchema),
+  signal,
+  job: z.optional(z.unknown()),
+});
+
+const AudioFormatSchema = z.enum(['wav', 'mp3', 'm4a', 'flac', 'aiff', 'mp4']);
+
+/** Options of `mix`. */
+export const MixOptionsSchema = z.object({
+  tracks: z
+    .array(
+      z.object({
+        stem: StemNameSchema,
+        volume: z.number().check(z.gte(0), z.lte(1)),
+        pan: z.number().check(z.gte(-1), z.lte(1)),
+      }),
+    )
+    .check(z.minLength(1), z.maxLength(64)),
+  name,
+  format: z.optional(AudioFormatSchema),
+  signal,
+});
+
+/** Options of `zip`. */
+export const ZipOptionsSchema = z.object({
+  stems: z.array(StemNameSchema).check(z.minLength(1), z.maxLength(64)),
+  format: AudioFormatSchema,
+  name,
+  signal,
+});
+
+/** Options of `list`. */
+export const ListOptionsSchema = z.object({
+  pageSize: z.optional(z.int().check(z.gte(1), z.lte(100))),
+  signal,
+});

@@ -1,0 +1,105 @@
+import type { SourceReference, StartRequest, TargetRequest } from '../driver/contract.ts';
+import { InvalidArgumentError } from '../errors.ts';
+import type { Job } from '../model/job.ts';
+import { deriveJobStatus } from '../model/status.ts';
+import { parseArgument } from '../validation.ts';
+import { checkStartRequest } from './capabilities.ts';
+import type { ClientContext } from './context.ts';
+import { SeparateOptionsSchema } from './schemas.ts';
+import { resolveSource } from './source.ts';
+import type { SeparateOptions } from './types.ts';
+import { uploadSource } from './upload.ts';
+
+/**
+ * Validates the request, checks it against the driver's capabilities (nothing is sent when it does not fit),
+ * uploads the source when needed and starts the job. Does not wait.
+ */
+export async function separate(context: ClientContext, input: SeparateOptions): Promise<Job> {
+  const options = parseArgument(SeparateOptionsSchema, input, '');
+  const targets = targetsOf(options);
+  const request = {
+    targets,
+    trial: options.trial,
+    callbackUrl: options.callbackUrl,
+    metadata: options.metadata,
+    priority: options.priority,
+    providerOptions: options.providerOptions,
+  };
+  checkStartRequest(context, request);
+  const resolved = await resolveSource(context, input.source, options.name);
+  let source: SourceReference;
+  if (resolved.kind === 'url' && context.capabilities.urlInput) {
+    source = { url: resolved.url };
+  } else {
+    const asset = await uploadSource(context, resolved, {
+      signal: options.signal,
+      onProgress: options.onUploadProgress,
+    });
+    source = { asset };
+  }
+  const start: StartRequest = { ...request, source };
+  const { driver, logger } = context;
+  logger.debug('start', { provider: driver.provider, targets: targets.map((target) => target.stem) });
+  const result = await driver.start(start, { signal: options.signal });
+  const job = result.job ?? placeholderJob(context, start, result.handle);
+  const warnings = [...job.warnings, ...(result.warnings ?? [])];
+  for (const warning of warnings)
+    logger.warn(warning.message, { provider: driver.provider, code: warning.code });
+  const started = { ...job, warnings };
+  context.owners.remember(started);
+  return started;
+}
+
+function targetsOf(options: ReturnType<typeof SeparateOptionsSchema.parse>): TargetRequest[] {
+  const shared = {
+    formats: options.formats ?? ['wav'],
+    residual: options.residual,
+    variant: options.variant,
+    language: options.language,
+  };
+  const targets: TargetRequest[] = [
+    ...(options.stems ?? []).map((stem) => ({ stem, ...shared })),
+    ...(options.targets ?? []).map((target) => ({
+      stem: target.stem,
+      formats: target.formats ?? shared.formats,
+      residual: target.residual ?? shared.residual,
+      variant: target.variant ?? shared.variant,
+      language: target.language ?? shared.language,
+    })),
+  ];
+  if (targets.length === 0) throw new InvalidArgumentError('stems', 'give at least one stem or target');
+  const seen = new Set<string>();
+  for (const [index, target] of targets.entries()) {
+    const key = `${target.stem}/${target.variant ?? ''}`;
+    if (seen.has(key)) {
+      const field = index < (options.stems?.length ?? 0) ? `stems.${index}` : 'targets';
+      throw new InvalidArgumentError(field, `asks for "${target.stem}" twice`);
+    }
+    seen.add(key);
+  }
+  return targets;
+}
+
+/** The job as requested, for drivers whose start call does not describe it: every target queued. */
+function placeholderJob(context: ClientContext, start: StartRequest, handle: Job['handle']): Job {
+  const provider = context.driver.provider;
+  const targets = start.targets.map((target, index) => ({
+    id: `${handle.id}:${index}`,
+    stem: target.stem,
+    formats: [...target.formats],
+    status: 'queued' as const,
+    outputs: [],
+    raw: null,
+  }));
+  return {
+    id: handle.id,
+    provider,
+    status: deriveJobStatus(targets.map((target) => target.status)),
+    source: 'asset' in start.source ? start.source.asset : undefined,
+    targets,
+    warnings: [],
+    metadata: start.metadata,
+    handle,
+    raw: null,
+  };
+}

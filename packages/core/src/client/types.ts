@@ -1,0 +1,256 @@
+import type { CapabilityMatrix } from '../driver/capabilities.ts';
+import type { CallbackHint, StemkitDriver } from '../driver/contract.ts';
+import type { Logger } from '../logger.ts';
+import type { Asset } from '../model/asset.ts';
+import type { JobHandle } from '../model/handle.ts';
+import type { Job } from '../model/job.ts';
+import type { AudioFormat, OutputFormat, StemName } from '../model/names.ts';
+
+/**
+ * Audio to separate: a `Blob` (or `File`), bytes, a Web stream, a remote `http(s)` URL, a named stream, an asset
+ * uploaded before, or — with `@stemkit/core/node` only — a file path.
+ *
+ * @example
+ * ```ts
+ * const source: SourceInput = { body: response.body!, name: 'song.mp3', size: 4_200_000 };
+ * ```
+ */
+export type SourceInput =
+  | Blob
+  | ArrayBuffer
+  | Uint8Array
+  | ReadableStream<Uint8Array>
+  | URL
+  | { readonly url: string }
+  | {
+      readonly body: ReadableStream<Uint8Array>;
+      readonly name: string;
+      readonly size?: number;
+      readonly contentType?: string;
+    }
+  | Asset
+  | string;
+
+/**
+ * A job, its handle, the handle's JSON text, or its `handleToToken` token: every client method that follows a
+ * job takes any of them.
+ *
+ * @example
+ * ```ts
+ * await stemkit.get('sk1.eyJjb250cmFjdCI6MS…');
+ * ```
+ */
+export type JobReference = Job | JobHandle | string;
+
+/**
+ * How `wait` polls. Defaults: first poll after 1 s, ×1.5 per poll with ±20 % jitter, capped at 15 s; a server
+ * hint (`retryAfterMs`) wins when given; no deadline.
+ *
+ * @example
+ * ```ts
+ * createStemkit({ driver, wait: { timeoutMs: 10 * 60_000, maxDelayMs: 5_000 } });
+ * ```
+ */
+export interface WaitOptions {
+  /** Give up (with a `WaitTimeoutError` carrying the handle) after this many milliseconds. Default: none. */
+  readonly timeoutMs?: number;
+  /** Delay before the first poll of a job just started, in ms (default 1 000). */
+  readonly initialDelayMs?: number;
+  /** Longest delay between polls, in ms (default 15 000). */
+  readonly maxDelayMs?: number;
+  /** Growth of the delay per poll (default 1.5). */
+  readonly factor?: number;
+  /** Random spread of each delay, 0–1 (default 0.2 = ±20 %). */
+  readonly jitter?: number;
+  /** Consecutive transient poll failures tolerated before the last one surfaces (default 8). */
+  readonly maxPollFailures?: number;
+}
+
+/**
+ * A local fallback for `mix` and `zip`, used when the driver cannot do them provider-side. `@stemkit/audio`
+ * provides one; any object of this shape works.
+ *
+ * @example
+ * ```ts
+ * const plugin: StemkitPlugin = { name: 'zip-only', zip: async ({ files, name }) => ({ data: await zip(files), name }) };
+ * ```
+ */
+export interface StemkitPlugin {
+  readonly name: string;
+  mix?(input: {
+    tracks: Array<{ stem: StemName; volume: number; pan: number; data: Uint8Array; format: string }>;
+    format: string;
+    name: string;
+  }): Promise<{ data: Uint8Array; format: string; name: string }>;
+  zip?(input: {
+    files: Array<{ name: string; data: Uint8Array }>;
+    name: string;
+  }): Promise<{ data: Uint8Array; name: string }>;
+}
+
+/**
+ * Options of `createStemkit`.
+ *
+ * @example
+ * ```ts
+ * const stemkit = createStemkit({ driver: sourcere({ username, password }), logger: console });
+ * ```
+ */
+export interface StemkitOptions {
+  /** The provider driver; swapping it is the only change an app needs to move providers. */
+  readonly driver: StemkitDriver;
+  /** Local fallbacks for `mix` and `zip`. */
+  readonly plugins?: readonly StemkitPlugin[];
+  /** Where stemkit writes what it does; every line is scrubbed of secrets. Default: silent. */
+  readonly logger?: Logger;
+  /** Defaults for every `wait`. */
+  readonly wait?: WaitOptions;
+}
+
+/** Options of `upload`. */
+export interface UploadOptions {
+  /** File name to give the provider (default: the `File`'s name, the path's base name or `source`). */
+  readonly name?: string;
+  readonly signal?: AbortSignal;
+  /** Called as bytes leave, with the running total. */
+  readonly onProgress?: (sentBytes: number) => void;
+}
+
+/** One target of `separate`, when stems need different formats or options. */
+export interface TargetInput {
+  readonly stem: StemName;
+  readonly formats?: readonly OutputFormat[];
+  readonly residual?: boolean;
+  readonly variant?: string;
+  readonly language?: string;
+}
+
+/**
+ * What `separate` starts. Give `stems` (all sharing `formats` and options) and/or `targets`.
+ *
+ * @example
+ * ```ts
+ * const job = await stemkit.separate({ source: file, stems: ['vocals', 'drums'], formats: ['wav', 'mp3'] });
+ * ```
+ */
+export interface SeparateOptions {
+  readonly source: SourceInput;
+  readonly stems?: readonly StemName[];
+  readonly targets?: readonly TargetInput[];
+  /** Output formats of every target from `stems` (default `['wav']`). */
+  readonly formats?: readonly OutputFormat[];
+  readonly residual?: boolean;
+  readonly variant?: string;
+  readonly language?: string;
+  /** Separate only a section of the track, in seconds. */
+  readonly trial?: { readonly start?: number; readonly seconds?: number };
+  /** Where the provider calls back when the job changes (a hint to re-fetch, never a result). */
+  readonly callbackUrl?: string;
+  readonly metadata?: string;
+  readonly priority?: string;
+  /** Provider-specific fields, passed through untouched. */
+  readonly providerOptions?: Readonly<Record<string, unknown>>;
+  /** File name for an upload, when the source does not carry one. */
+  readonly name?: string;
+  readonly signal?: AbortSignal;
+  readonly onUploadProgress?: (sentBytes: number) => void;
+}
+
+/** Options of `get` and `cancel`. */
+export interface CallOptions {
+  readonly signal?: AbortSignal;
+}
+
+/** Options of one `wait`, over the client's defaults. */
+export interface WaitCallOptions extends WaitOptions {
+  readonly signal?: AbortSignal;
+  /** Called with the job after every poll. */
+  readonly onProgress?: (job: Job) => void;
+}
+
+/** Options of `download`. */
+export interface DownloadOptions {
+  /** Ask the provider for another format of the same output, where it converts. */
+  readonly format?: OutputFormat;
+  readonly signal?: AbortSignal;
+  /**
+   * The job the asset belongs to, needed to refresh its link when this client has not seen the job (an asset
+   * read back from storage, say).
+   */
+  readonly job?: JobReference;
+}
+
+/** A download in progress: the body streams; nothing is buffered. */
+export interface DownloadResult {
+  readonly asset: Asset;
+  readonly body: ReadableStream<Uint8Array>;
+  /** Length in bytes, when the host said. */
+  readonly size?: number;
+}
+
+/** Options of `mix`. `volume` is 0–1 and `pan` −1 (left) to 1 (right). */
+export interface MixOptions {
+  readonly tracks: ReadonlyArray<{ readonly stem: StemName; readonly volume: number; readonly pan: number }>;
+  readonly name?: string;
+  readonly format?: AudioFormat;
+  readonly signal?: AbortSignal;
+}
+
+/** Options of `zip`. */
+export interface ZipOptions {
+  readonly stems: readonly StemName[];
+  readonly format: AudioFormat;
+  readonly name?: string;
+  readonly signal?: AbortSignal;
+}
+
+/** Options of `list`. */
+export interface ListOptions {
+  /** Jobs per provider request, 1–100 (default 50). */
+  readonly pageSize?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** An incoming callback, as a Web `Request` or its headers and parsed body. */
+export type CallbackInput = Request | { readonly headers: Headers; readonly body: unknown };
+
+/**
+ * The one client: every provider behind the same methods. Create it with `createStemkit`.
+ *
+ * @example
+ * ```ts
+ * const job = await stemkit.wait(await stemkit.separate({ source: file, stems: ['vocals'] }));
+ * const { body } = await stemkit.download(job.targets[0]!.outputs[0]!);
+ * ```
+ */
+export interface Stemkit {
+  /** The driver's provider name. */
+  readonly provider: string;
+  /** What the driver can do. */
+  readonly capabilities: CapabilityMatrix;
+  /** Uploads a source without starting a job; pass the asset to `separate` later. */
+  upload(source: SourceInput, options?: UploadOptions): Promise<Asset>;
+  /** Starts a job (uploading first when needed); does not wait for it. */
+  separate(options: SeparateOptions): Promise<Job>;
+  /** The job as it is now (one provider request). */
+  get(job: JobReference, options?: CallOptions): Promise<Job>;
+  /**
+   * Polls until the job is terminal: resolves with `succeeded`, `partial` (inspect the failed targets) or
+   * `canceled`; throws `JobFailedError` when it failed and `WaitTimeoutError` (with the handle) past the deadline.
+   */
+  wait(job: JobReference, options?: WaitCallOptions): Promise<Job>;
+  /** Streams one output; refreshes an expired link once instead of failing. */
+  download(asset: Asset, options?: DownloadOptions): Promise<DownloadResult>;
+  /** Mixes stems of a finished job, provider-side or through a plugin. */
+  mix(job: JobReference, options: MixOptions): Promise<Asset>;
+  /** Zips stems of a finished job, provider-side or through a plugin. */
+  zip(job: JobReference, options: ZipOptions): Promise<Asset>;
+  /** Every job the account has, page by page. */
+  list(options?: ListOptions): AsyncIterable<Job>;
+  /** Asks the provider to stop the job. */
+  cancel(job: JobReference, options?: CallOptions): Promise<void>;
+  readonly callbacks: {
+    /** Reads an incoming callback into the handle to re-fetch; a callback is a hint, never a result. */
+    parse(request: CallbackInput): Promise<CallbackHint>;
+  };
+}

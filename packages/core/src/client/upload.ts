@@ -1,0 +1,109 @@
+import type { UploadRequest } from '../driver/contract.ts';
+import { isAbortError, StemkitError, UploadError } from '../errors.ts';
+import type { Asset } from '../model/asset.ts';
+import { redactUrl } from '../secrets.ts';
+import { requireCapability } from './capabilities.ts';
+import type { ClientContext } from './context.ts';
+import { throwIfAborted } from './sleep.ts';
+import type { ResolvedSource } from './source.ts';
+
+/** Options of {@link uploadSource}. */
+interface UploadSourceOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (sentBytes: number) => void;
+}
+
+/**
+ * Uploads a resolved source through the driver, streaming: a remote URL is fetched by the client (without any
+ * credential) and piped straight into the upload. Sizes over the driver's limit fail before any byte is sent.
+ */
+export async function uploadSource(
+  context: ClientContext,
+  source: ResolvedSource,
+  options: UploadSourceOptions = {},
+): Promise<Asset> {
+  if (source.kind === 'asset') return source.asset;
+  checkSize(context, source.kind === 'upload' ? source.request.size : undefined);
+  throwIfAborted(options.signal);
+  const request = source.kind === 'url' ? await fetchRemote(context, source, options.signal) : source.request;
+  checkSize(context, request.size);
+  const { logger, driver } = context;
+  logger.debug('upload', { provider: driver.provider, name: request.name, size: request.size });
+  try {
+    return await driver.upload(
+      { ...request, body: meter(context, request.body, options.onProgress) },
+      { signal: options.signal },
+    );
+  } catch (error) {
+    if (isAbortError(error) || StemkitError.isInstance(error)) throw error;
+    throw new UploadError(`Uploading ${request.name} to ${driver.provider} failed`, {
+      provider: driver.provider,
+      cause: error,
+    });
+  }
+}
+
+function checkSize(context: ClientContext, size: number | undefined): void {
+  const limit = context.capabilities.maxUploadBytes;
+  if (limit === undefined || size === undefined) return;
+  requireCapability(context, `uploads of ${size} bytes (at most ${limit})`, size <= limit);
+}
+
+async function fetchRemote(
+  context: ClientContext,
+  source: Extract<ResolvedSource, { kind: 'url' }>,
+  signal: AbortSignal | undefined,
+): Promise<UploadRequest> {
+  const provider = context.driver.provider;
+  let response: Response;
+  try {
+    response = await context.fetch(source.url, { signal });
+  } catch (error) {
+    if (isAbortError(error)) throw error;
+    throw new UploadError(`Could not fetch the source ${redactUrl(source.url)}`, { provider, cause: error });
+  }
+  if (!response.ok || !response.body) {
+    await response.body?.cancel();
+    throw new UploadError(`Fetching the source ${redactUrl(source.url)} answered ${response.status}`, {
+      provider,
+    });
+  }
+  const length = Number(response.headers.get('content-length'));
+  return {
+    body: response.body,
+    name: source.name,
+    size: Number.isSafeInteger(length) && length > 0 ? length : undefined,
+    contentType: response.headers.get('content-type')?.split(';')[0] || undefined,
+  };
+}
+
+/** Counts bytes as the driver pulls them (progress, and the size limit for streams of unknown length). */
+function meter(
+  context: ClientContext,
+  body: ReadableStream<Uint8Array>,
+  onProgress: ((sentBytes: number) => void) | undefined,
+): ReadableStream<Uint8Array> {
+  const limit = context.capabilities.maxUploadBytes;
+  if (limit === undefined && !onProgress) return body;
+  let sent = 0;
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        sent += chunk.byteLength;
+        if (limit !== undefined && sent > limit) {
+          controller.error(
+            new UploadError(
+              `The source is larger than ${context.driver.provider}'s limit of ${limit} bytes`,
+              {
+                provider: context.driver.provider,
+              },
+            ),
+          );
+          return;
+        }
+        controller.enqueue(chunk);
+        onProgress?.(sent);
+      },
+    }),
+  );
+}

@@ -1,0 +1,33 @@
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import type { DownloadResult } from '../client/types.ts';
+import type { Asset } from '../model/asset.ts';
+
+/** What `downloadToFile` wrote. */
+export interface FileDownloadResult {
+  readonly asset: Asset;
+  readonly path: string;
+  /** Bytes written. */
+  readonly size: number;
+}
+
+/** Writes a download to a temporary file beside `path`, then renames it, so `path` is never half-written. */
+export async function downloadToFile(download: DownloadResult, path: string): Promise<FileDownloadResult> {
+  const temporary = `${path}.${crypto.randomUUID()}.part`;
+  let size = 0;
+  const counted = Readable.fromWeb(download.body as NodeReadableStream<Uint8Array>);
+  counted.on('data', (chunk: Uint8Array) => {
+    size += chunk.byteLength;
+  });
+  try {
+    await pipeline(counted, createWriteStream(temporary));
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  return { asset: download.asset, path, size };
+}

@@ -1,0 +1,52 @@
+/**
+ * The Node entry of `@stemkit/core`: everything the main entry has, plus file paths as sources and
+ * `downloadToFile`.
+ *
+ * @packageDocumentation
+ */
+
+import { createClient } from '../client/create.ts';
+import type { DownloadOptions, Stemkit, StemkitOptions } from '../client/types.ts';
+import { downloadToFile, type FileDownloadResult } from './download-to-file.ts';
+import { openPath } from './open-path.ts';
+
+export * from '../index.ts';
+
+/** The client of `@stemkit/core/node`: file paths work as sources, and outputs stream to files. */
+export interface NodeStemkit extends Stemkit {
+  /**
+   * Streams one output to `path`, atomically: it is written to a temporary file beside it, then renamed.
+   *
+   * @example
+   * ```ts
+   * await stemkit.downloadToFile(asset, 'stems/vocals.wav');
+   * ```
+   */
+  downloadToFile(
+    asset: Parameters<Stemkit['download']>[0],
+    path: string,
+    options?: DownloadOptions,
+  ): Promise<FileDownloadResult>;
+}
+
+/**
+ * Creates the client, with file-path sources and `downloadToFile`.
+ *
+ * @example
+ * ```ts
+ * import { createStemkit } from '@stemkit/core/node';
+ * const stemkit = createStemkit({ driver });
+ * const job = await stemkit.wait(await stemkit.separate({ source: './song.mp3', stems: ['vocals'] }));
+ * await stemkit.downloadToFile(job.targets[0]!.outputs[0]!, './vocals.wav');
+ * ```
+ */
+export function createStemkit(options: StemkitOptions): NodeStemkit {
+  const client = createClient(options, { openPath });
+  return {
+    ...client,
+    downloadToFile: async (asset, path, downloadOptions) =>
+      downloadToFile(await client.download(asset, downloadOptions), path),
+  };
+}
+
+export type { FileDownloadResult } from './download-to-file.ts';

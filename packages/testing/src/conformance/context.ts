@@ -1,0 +1,101 @@
+import type { Asset, Job, LinkResult, StartResult, StemkitDriver } from '@stemkit/core';
+import { check, pause } from './assert.ts';
+import type { ConformanceHarness, ConformanceOptions } from './harness.ts';
+import { bytesStream } from './streams.ts';
+
+/** What every check shares: the harness, the options, and the conformance job (started once, lazily). */
+export interface ConformanceContext {
+  readonly harness: ConformanceHarness;
+  readonly options: Required<ConformanceOptions>;
+  /** Uploads the sample and starts the conformance job, once. */
+  startedJob(): Promise<{ source: Asset; start: StartResult }>;
+  /** The conformance job, polled until terminal, once; with every state seen on the way. */
+  finishedJob(): Promise<{ job: Job; seen: readonly Job[] }>;
+  /** Polls a job until terminal (bounded), returning every state seen. */
+  pollUntilTerminal(driver: StemkitDriver, handle: StartResult['handle']): Promise<Job[]>;
+  /** Asks for a link until it is ready (bounded). */
+  readyLink(asset: Asset, driver?: StemkitDriver): Promise<Extract<LinkResult, { ready: true }>>;
+}
+
+const TERMINAL = new Set(['succeeded', 'partial', 'failed', 'canceled']);
+
+/**
+ * Builds the shared context of a conformance run.
+ *
+ * @example
+ * ```ts
+ * const context = createConformanceContext(createMockHarness());
+ * for (const each of conformanceChecks) await each.run(context);
+ * ```
+ */
+export function createConformanceContext(
+  harness: ConformanceHarness,
+  options: ConformanceOptions = {},
+): ConformanceContext {
+  const resolved: Required<ConformanceOptions> = {
+    checkTimeoutMs: options.checkTimeoutMs ?? 60_000,
+    jobTimeoutMs: options.jobTimeoutMs ?? 45_000,
+    streamingGraceMs: options.streamingGraceMs ?? 5_000,
+    abortGraceMs: options.abortGraceMs ?? 5_000,
+  };
+  let started: Promise<{ source: Asset; start: StartResult }> | undefined;
+  let finished: Promise<{ job: Job; seen: Job[] }> | undefined;
+
+  async function pollUntilTerminal(driver: StemkitDriver, handle: StartResult['handle']): Promise<Job[]> {
+    const seen: Job[] = [];
+    const deadline = Date.now() + resolved.jobTimeoutMs;
+    for (;;) {
+      const { job, retryAfterMs } = await driver.status(handle);
+      seen.push(job);
+      if (TERMINAL.has(job.status)) return seen;
+      check(
+        Date.now() < deadline,
+        `the job was still "${job.status}" after ${resolved.jobTimeoutMs} ms of polling (statuses seen: ${seen
+          .map((each) => each.status)
+          .join(', ')})`,
+      );
+      await pause(Math.min(Math.max(retryAfterMs ?? 100, 20), 1_000));
+    }
+  }
+
+  const context: ConformanceContext = {
+    harness,
+    options: resolved,
+    startedJob() {
+      started ??= (async () => {
+        const sample = harness.sampleAudio();
+        const source = await harness.driver.upload({
+          body: bytesStream(sample.bytes),
+          name: sample.name,
+          size: sample.bytes.byteLength,
+          contentType: sample.contentType,
+        });
+        const start = await harness.driver.start({
+          source: { asset: source },
+          targets: harness.request.stems.map((stem) => ({ stem, formats: [harness.request.format] })),
+        });
+        return { source, start };
+      })();
+      return started;
+    },
+    finishedJob() {
+      finished ??= (async () => {
+        const { start } = await context.startedJob();
+        const seen = await pollUntilTerminal(harness.driver, start.handle);
+        return { job: seen.at(-1) as Job, seen };
+      })();
+      return finished;
+    },
+    pollUntilTerminal,
+    async readyLink(asset, driver = harness.driver) {
+      const { job } = await context.finishedJob();
+      for (let attempt = 0; attempt < 50; attempt++) {
+        const link = await driver.link(job.handle, { asset });
+        if (link.ready) return link;
+        await pause(Math.min(link.retryAfterMs ?? 100, 1_000));
+      }
+      throw new Error(`the link to asset ${asset.id} never became ready`);
+    },
+  };
+  return context;
+}

@@ -1,0 +1,49 @@
+import type { OutputFormat, StemkitDriver, StemName } from '@stemkit/core';
+import type { InjectedStatus } from '../faulty-fetch.ts';
+
+/**
+ * What a driver package hands the conformance suite: its driver wired to a working provider (the emulator or
+ * the mock) through `createFaultyFetch`, and the levers the suite pulls.
+ *
+ * @example
+ * ```ts
+ * const faulty = createFaultyFetch(emulator.fetch, { isApiRequest: (url) => url.host === emulator.apiHost });
+ * const harness: ConformanceHarness = {
+ *   driver: sourcere({ ...credentials, fetch: faulty.fetch }),
+ *   driverWithBadCredentials: () => sourcere({ ...credentials, password: 'wrong', fetch: faulty.fetch }),
+ *   driverForUnreachableHost: () => sourcere({ ...credentials, baseUrl: 'http://127.0.0.1:9' }),
+ *   failNextRequests: faulty.failNextRequests,
+ *   expireNextLink: faulty.expireNextLink,
+ *   sampleAudio: () => ({ bytes: sampleWav(), name: 'sample.wav', contentType: 'audio/wav' }),
+ *   request: { stems: ['vocals', 'instrumental'], format: 'wav' },
+ *   close: () => emulator.close(),
+ * };
+ * ```
+ */
+export interface ConformanceHarness {
+  /** Wired to a working provider (emulator or mock), using the faulty fetch. */
+  readonly driver: StemkitDriver;
+  driverWithBadCredentials(): StemkitDriver;
+  /** E.g. a base URL of `http://127.0.0.1:9`, where nothing listens. */
+  driverForUnreachableHost(): StemkitDriver;
+  /** The next `count` API requests (not storage) answer `status`. */
+  failNextRequests(status: InjectedStatus, count: number): void;
+  /** The next signed-URL GET answers 403, as if expired. */
+  expireNextLink(): void;
+  sampleAudio(): { bytes: Uint8Array; name: string; contentType: string };
+  /** What the conformance job asks for. */
+  readonly request: { readonly stems: StemName[]; readonly format: OutputFormat };
+  close(): Promise<void>;
+}
+
+/** Tuning of the conformance suite. */
+export interface ConformanceOptions {
+  /** Longest a check may take, in ms (default 60 000). */
+  readonly checkTimeoutMs?: number;
+  /** Longest the conformance job may take to finish, in ms (default 45 000). */
+  readonly jobTimeoutMs?: number;
+  /** How long the streaming check waits for the first bytes to leave before calling the upload buffered (default 5 000). */
+  readonly streamingGraceMs?: number;
+  /** How long a driver may take to settle after an abort, in ms (default 5 000). */
+  readonly abortGraceMs?: number;
+}

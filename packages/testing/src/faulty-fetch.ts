@@ -1,0 +1,99 @@
+import { isWatching, observeBody } from './conformance/byte-watch.ts';
+
+/** Statuses the conformance suite injects into API requests. */
+export type InjectedStatus = 401 | 403 | 404 | 422 | 429 | 500 | 503;
+
+/** A `fetch` wrapper that fails on command, as the conformance suite needs. */
+export interface FaultyFetch {
+  /** Pass this as the driver's `fetch`. */
+  readonly fetch: typeof globalThis.fetch;
+  /** The next `count` API requests (not storage transfers) answer `status`; a count of 0 clears the fault. */
+  failNextRequests(status: InjectedStatus, count: number): void;
+  /** The next storage (signed-URL) GET answers 403, as an expired link would. */
+  expireNextLink(): void;
+}
+
+/**
+ * Wraps a `fetch` so tests can make API requests fail with a status and signed-URL downloads look expired.
+ * Requests otherwise go through to `baseFetch` untouched.
+ *
+ * @example
+ * ```ts
+ * const faulty = createFaultyFetch(emulator.fetch, { isApiRequest: (url) => url.pathname.startsWith('/api/') });
+ * const driver = sourcere({ username, password, baseUrl: emulator.url, fetch: faulty.fetch });
+ * faulty.failNextRequests(503, 5);
+ * ```
+ */
+export function createFaultyFetch(
+  baseFetch: typeof globalThis.fetch,
+  options: { isApiRequest(url: URL): boolean },
+): FaultyFetch {
+  let failure: { status: InjectedStatus; remaining: number } | undefined;
+  let expireNext = false;
+
+  const faulty = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+    if (options.isApiRequest(url)) {
+      if (failure && failure.remaining > 0) {
+        failure.remaining--;
+        await discardBody(input, init);
+        return injected(failure.status);
+      }
+    } else if (expireNext && method === 'GET') {
+      expireNext = false;
+      return new Response('<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>', {
+        status: 403,
+        headers: { 'content-type': 'application/xml' },
+      });
+    }
+    if (!isWatching()) return baseFetch(input, init);
+    return watched(baseFetch, input, init);
+  };
+
+  return {
+    fetch: faulty as typeof globalThis.fetch,
+    failNextRequests(status, count) {
+      failure = count > 0 ? { status, remaining: count } : undefined;
+    },
+    expireNextLink() {
+      expireNext = true;
+    },
+  };
+}
+
+function injected(status: InjectedStatus): Response {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  // A zero hint keeps transport retries on 429/503 quick; the error still maps to its class.
+  if (status === 429 || status === 503) headers['retry-after'] = '0';
+  const body = { error: { code: `injected_${status}`, message: `injected ${status} by createFaultyFetch` } };
+  return new Response(JSON.stringify(body), { status, headers });
+}
+
+async function discardBody(input: RequestInfo | URL, init?: RequestInit): Promise<void> {
+  const body = init?.body ?? (input instanceof Request ? input.body : null);
+  if (body instanceof ReadableStream) await body.cancel().catch(() => undefined);
+}
+
+/** Sends the request with its body observed by the upload-streaming check. */
+function watched(
+  baseFetch: typeof globalThis.fetch,
+  input: RequestInfo | URL,
+  init?: RequestInit,
+): Promise<Response> {
+  if (init?.body instanceof ReadableStream) {
+    return baseFetch(input, { ...init, body: observeBody(init.body), duplex: 'half' } as RequestInit);
+  }
+  if (input instanceof Request && input.body && init?.body === undefined) {
+    const request = new Request(input.url, {
+      method: input.method,
+      headers: input.headers,
+      body: observeBody(input.body),
+      signal: input.signal,
+      redirect: input.redirect,
+      duplex: 'half',
+    } as RequestInit);
+    return baseFetch(request, init);
+  }
+  return baseFetch(input, init);
+}

@@ -1,0 +1,43 @@
+import type { StemkitDriver } from '@stemkit/core';
+import type { ConformanceHarness } from '../conformance/harness.ts';
+import { createFaultyFetch } from '../faulty-fetch.ts';
+import { sampleWav } from '../sample.ts';
+import { createMockDriver, type MockDriverOptions } from './driver.ts';
+import { createMockServer } from './server.ts';
+
+/**
+ * The conformance harness of the mock driver: a worked example for driver packages, and what the suite's own
+ * tests run. `wrap` lets a test swap in a deliberately broken driver around the mock one.
+ *
+ * @example
+ * ```ts
+ * describeDriverConformance('mock', () => createMockHarness());
+ * ```
+ */
+export function createMockHarness(
+  options: MockDriverOptions & { readonly request?: ConformanceHarness['request'] } = {},
+  wrap: (driver: StemkitDriver) => StemkitDriver = (driver) => driver,
+): ConformanceHarness {
+  const server = createMockServer(options);
+  const faulty = createFaultyFetch(server.fetch, { isApiRequest: server.isApiRequest });
+  const driverWith = (overrides: MockDriverOptions) =>
+    wrap(createMockDriver({ ...options, server, fetch: faulty.fetch, ...overrides }));
+  return {
+    driver: driverWith({}),
+    driverWithBadCredentials: () => driverWith({ apiKey: 'wrong-mock-key' }),
+    driverForUnreachableHost: () => driverWith({ baseUrl: 'https://unreachable.mock.stemkit.test/v1/' }),
+    failNextRequests: faulty.failNextRequests,
+    expireNextLink() {
+      // The in-memory provider really expires what it issued; the faulty fetch makes the next GET say so.
+      server.expireLinks();
+      faulty.expireNextLink();
+    },
+    sampleAudio: () => ({
+      bytes: sampleWav({ seconds: 0.25 }),
+      name: 'sample.wav',
+      contentType: 'audio/wav',
+    }),
+    request: options.request ?? { stems: ['vocals', 'instrumental'], format: 'wav' },
+    close: async () => undefined,
+  };
+}

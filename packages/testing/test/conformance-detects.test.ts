@@ -1,0 +1,254 @@
+import {
+  type Asset,
+  isAbortError,
+  type JobHandle,
+  ProviderError,
+  RateLimitError,
+  type StemkitDriver,
+} from '@stemkit/core';
+import { describe, expect, it } from 'vitest';
+import {
+  type ConformanceCheck,
+  ConformanceFailure,
+  conformanceChecks,
+  createConformanceContext,
+  createMockHarness,
+  type MockDriverOptions,
+} from '../src/index.ts';
+
+// Each conformance check must catch a driver broken in the way it guards against: run the checks directly
+// (no nested vitest) against mock drivers with one deliberate defect each.
+
+const fast = { jobTimeoutMs: 1_500, streamingGraceMs: 300, abortGraceMs: 1_000 };
+
+function checkNamed(fragment: string): ConformanceCheck {
+  const found = conformanceChecks.find((each) => each.name.includes(fragment));
+  if (!found) throw new Error(`no check named like "${fragment}"`);
+  return found;
+}
+
+async function runCheck(
+  fragment: string,
+  wrap: (driver: StemkitDriver) => StemkitDriver,
+  options: MockDriverOptions & { request?: { stems: string[]; format: string } } = {},
+): Promise<unknown> {
+  const context = createConformanceContext(createMockHarness(options, wrap), fast);
+  try {
+    await checkNamed(fragment).run(context);
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+const identity = (driver: StemkitDriver) => driver;
+
+describe('the conformance checks', () => {
+  it('all pass on the mock driver as it is', async () => {
+    const context = createConformanceContext(createMockHarness(), fast);
+    for (const each of conformanceChecks) await each.run(context);
+  });
+
+  it('catch a driver that maps "running" to "succeeded"', async () => {
+    const error = await runCheck('maps its statuses', (driver) => ({
+      ...driver,
+      async status(handle, options) {
+        const result = await driver.status(handle, options);
+        const targets = result.job.targets.map((target) => ({
+          ...target,
+          status: target.status === 'running' ? ('succeeded' as const) : target.status,
+        }));
+        return { ...result, job: { ...result.job, targets, status: 'succeeded' } };
+      },
+    }));
+    expect(error).toBeInstanceOf(ConformanceFailure);
+    expect(String(error)).toMatch(/no outputs/);
+  });
+
+  it('catch a job status that does not follow its targets', async () => {
+    const error = await runCheck('maps its statuses', (driver) => ({
+      ...driver,
+      async status(handle, options) {
+        const result = await driver.status(handle, options);
+        return { ...result, job: { ...result.job, status: 'queued' } };
+      },
+    }));
+    expect(String(error)).toMatch(/does not follow its targets|still "queued"/);
+  });
+
+  it('catch declared stems that do not cover the request', async () => {
+    const error = await runCheck('declares contract 1', identity, { capabilities: { stems: ['vocals'] } });
+    expect(String(error)).toMatch(/stem "instrumental" is not declared/);
+  });
+
+  it('catch a declared format the driver does not deliver', async () => {
+    const error = await runCheck(
+      'honours its declarations',
+      (driver) => ({
+        ...driver,
+        start: (request, options) =>
+          driver.start(
+            { ...request, targets: request.targets.map((target) => ({ ...target, formats: ['wav'] })) },
+            options,
+          ),
+      }),
+      { request: { stems: ['vocals'], format: 'mp3' } },
+    );
+    expect(String(error)).toMatch(/delivered "wav", asked for "mp3"/);
+  });
+
+  it('catch an optional method declared but not working', async () => {
+    const error = await runCheck('honours its declarations', (driver) => ({
+      ...driver,
+      // Offers mix, but hands back the source instead of a mix.
+      mix: async (handle, _request, options) => {
+        const { job } = await driver.status(handle, options);
+        return job.source as Asset;
+      },
+    }));
+    expect(String(error)).toMatch(/mix returned an asset with role "source"/);
+  });
+
+  it('catch errors left unmapped', async () => {
+    const unmapped = (driver: StemkitDriver): StemkitDriver => ({
+      ...driver,
+      async status(handle, options) {
+        try {
+          return await driver.status(handle, options);
+        } catch (error) {
+          throw new Error(`request failed: ${String(error)}`);
+        }
+      },
+    });
+    for (const fragment of ['401 and 403', '404', '422', '429', '500 and 503', 'unreachable host']) {
+      const error = await runCheck(fragment, unmapped);
+      expect(error, fragment).toBeInstanceOf(ConformanceFailure);
+      expect(String(error), fragment).toMatch(/not a StemkitError|became Error/);
+    }
+  });
+
+  it('catch a rate limit mapped to a plain provider error', async () => {
+    const error = await runCheck('429', (driver) => ({
+      ...driver,
+      async status(handle, options) {
+        try {
+          return await driver.status(handle, options);
+        } catch (caught) {
+          if (RateLimitError.isInstance(caught)) throw new ProviderError('slow down', { status: 429 });
+          throw caught;
+        }
+      },
+    }));
+    expect(String(error)).toMatch(/expected RateLimitError/);
+  });
+
+  it('catch a driver that ignores the abort signal', async () => {
+    const error = await runCheck('AbortError', (driver) => ({
+      ...driver,
+      status: (handle) => driver.status(handle),
+      upload: (request) => driver.upload(request),
+    }));
+    expect(error).toBeInstanceOf(ConformanceFailure);
+    expect(isAbortError(error)).toBe(false);
+  });
+
+  it('catch a driver that wraps the abort in its own error', async () => {
+    const error = await runCheck('AbortError', (driver) => ({
+      ...driver,
+      async status(handle, options) {
+        try {
+          return await driver.status(handle, options);
+        } catch {
+          throw new ProviderError('request aborted');
+        }
+      },
+    }));
+    expect(String(error)).toMatch(/rejected with ProviderError/);
+  });
+
+  it('catch a handle that only works as the original object', async () => {
+    const error = await runCheck('JSON-serialisable handle', (driver) => {
+      const real = new WeakMap<object, JobHandle>();
+      return {
+        ...driver,
+        async start(request, options) {
+          const result = await driver.start(request, options);
+          const opaque: JobHandle = { ...result.handle, id: 'opaque' };
+          real.set(opaque, result.handle);
+          return { handle: opaque };
+        },
+        status: (handle, options) => driver.status(real.get(handle) ?? handle, options),
+      };
+    });
+    expect(error).toBeDefined();
+  });
+
+  it('catch a handle carrying values JSON cannot keep', async () => {
+    const error = await runCheck('JSON-serialisable handle', (driver) => ({
+      ...driver,
+      async start(request, options) {
+        const result = await driver.start(request, options);
+        return {
+          ...result,
+          handle: { ...result.handle, data: { startedAt: new Date(0) } } as unknown as JobHandle,
+        };
+      },
+    }));
+    expect(String(error)).toMatch(/not a valid JobHandle|does not survive JSON/);
+  });
+
+  it('catch an upload that reads the whole source before sending it', async () => {
+    const error = await runCheck('streams an upload', (driver) => ({
+      ...driver,
+      async upload(request, options) {
+        const bytes = new Uint8Array(await new Response(request.body).arrayBuffer());
+        return driver.upload({ ...request, body: new Blob([bytes]).stream() }, options);
+      },
+    }));
+    expect(String(error)).toMatch(/read the whole source before sending/);
+  });
+
+  it('catch a link that cannot be refreshed', async () => {
+    const error = await runCheck('fresh link after one expired', (driver) => {
+      const issued = new Map<string, Awaited<ReturnType<StemkitDriver['link']>>>();
+      return {
+        ...driver,
+        async link(handle, request, options) {
+          const cached = issued.get(request.asset.id);
+          if (cached) return cached;
+          const link = await driver.link(handle, request, options);
+          issued.set(request.asset.id, link);
+          return link;
+        },
+      };
+    });
+    expect(String(error)).toMatch(/refreshed link answered 403/);
+  });
+
+  it('catch a link that asks for the credential on the storage host', async () => {
+    const error = await runCheck('fresh link after one expired', (driver) => ({
+      ...driver,
+      async link(handle, request, options) {
+        const link = await driver.link(handle, request, options);
+        return link.ready ? { ...link, headers: { authorization: 'Bearer leaked' } } : link;
+      },
+    }));
+    expect(String(error)).toMatch(/credential on the storage host/);
+  });
+
+  it('catch outputs that name another provider', async () => {
+    const error = await runCheck('maps its statuses', (driver) => ({
+      ...driver,
+      async status(handle, options) {
+        const result = await driver.status(handle, options);
+        const rename = (asset: Asset): Asset => ({ ...asset, provider: 'someone-else' });
+        const targets = result.job.targets.map((target) => ({
+          ...target,
+          outputs: target.outputs.map(rename),
+        }));
+        return { ...result, job: { ...result.job, targets } };
+      },
+    }));
+    expect(String(error)).toMatch(/names provider "someone-else"/);
+  });
+});

@@ -299,7 +299,7 @@ export async function decodeFileWithFfmpeg(
 }
 
 /** Per-format encoder settings; mp3 tops out at 48 kHz, so higher rates are resampled to it. */
-function encodeArguments(
+export function encodeArguments(
   format: Exclude<AudioFormat, 'wav'>,
   sampleRate: number,
   bitDepth: 16 | 24 | 32,

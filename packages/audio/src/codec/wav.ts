@@ -56,8 +56,9 @@ export function readWavLayout(bytes: Uint8Array, totalBytes = bytes.length): Wav
     const size = view.getUint32(offset + 4, true);
     const body = offset + 8;
     if (id === 'fmt ') {
-      if (size < 16 || body + 16 > bytes.length)
-        throw new AudioError('corrupt', 'the WAV fmt chunk is too short');
+      if (size < 16) throw new AudioError('corrupt', 'the WAV fmt chunk is too short');
+      if (body + Math.min(size, 40) > totalBytes)
+        throw new AudioError('truncated', 'the WAV file ends inside its fmt chunk');
       format = readFormat(view, body, size);
     } else if (id === 'data') {
       if (!format) throw new AudioError('corrupt', 'the WAV data chunk comes before any fmt chunk');

@@ -169,20 +169,20 @@ export function synthesizeMixture(options: SyntheticOptions): SyntheticMixture {
         const note = key + 24 + 12 * Math.floor(degree / 7) + MINOR_SCALE[degree % 7]!;
         const frequency = midiToHertz(note);
         const vibratoRate = 5 + random();
+        // Vowel formants near 700 Hz, 1.2 kHz and 2.6 kHz on a falling slope, weighed at the nominal pitch.
+        const weights = Array.from({ length: Math.floor(6000 / frequency) }, (_, index) => {
+          const partial = (index + 1) * frequency;
+          const formant = (centre: number, width: number) => Math.exp(-(((partial - centre) / width) ** 2));
+          return 0.15 / (index + 1) + formant(700, 250) + 0.6 * formant(1200, 300) + 0.3 * formant(2600, 400);
+        });
         let phase = 0;
         tracks.vocals.add(barStart + time, length * 0.92, 0, (seconds) => {
-          const instantaneous = frequency * (1 + 0.006 * Math.sin(2 * Math.PI * vibratoRate * seconds));
-          phase += (2 * Math.PI * instantaneous) / sampleRate;
+          phase +=
+            (2 * Math.PI * frequency * (1 + 0.006 * Math.sin(2 * Math.PI * vibratoRate * seconds))) /
+            sampleRate;
           let sample = 0;
-          for (let harmonic = 1; harmonic * frequency < 6000; harmonic++) {
-            const partial = harmonic * frequency;
-            // Vowel formants near 700 Hz, 1.2 kHz and 2.6 kHz on a falling slope.
-            const formants =
-              Math.exp(-(((partial - 700) / 250) ** 2)) +
-              0.6 * Math.exp(-(((partial - 1200) / 300) ** 2)) +
-              0.3 * Math.exp(-(((partial - 2600) / 400) ** 2));
-            sample += (0.15 / harmonic + formants) * Math.sin(harmonic * phase);
-          }
+          for (let harmonic = 0; harmonic < weights.length; harmonic++)
+            sample += weights[harmonic]! * Math.sin((harmonic + 1) * phase);
           return sample * envelope(seconds, length * 0.92, 0.03, 0.06);
         });
         time += length;

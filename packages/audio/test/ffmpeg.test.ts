@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { type AudioFormat, decodeAudio, encodeAudio, probeAudio, sniffFormat } from '../src/index.ts';
+import { expectAudioError, maxDifference, testSignal } from './support.ts';
+
+const COMPRESSED: Exclude<AudioFormat, 'wav'>[] = ['mp3', 'm4a', 'flac', 'aiff'];
+
+describe('formats through ffmpeg', () => {
+  for (const format of COMPRESSED) {
+    it(`round-trips ${format}: format, duration, channels and rate preserved`, async () => {
+      for (const [sampleRate, channels] of [
+        [44_100, 2],
+        [48_000, 1],
+      ] as const) {
+        const source = testSignal({ sampleRate, channels, seconds: 1 });
+        const bytes = await encodeAudio(source, format);
+        expect(sniffFormat(bytes)).toBe(format);
+        const info = await probeAudio(bytes);
+        expect(info).toMatchObject({ format, channels, sampleRate });
+        expect(info.durationSeconds).toBeCloseTo(1, 1);
+        const decoded = await decodeAudio(bytes);
+        expect(decoded.sampleRate).toBe(sampleRate);
+        expect(decoded.channels).toHaveLength(channels);
+        // Lossy codecs pad to whole codec frames; a few milliseconds at most.
+        expect(Math.abs(decoded.channels[0]!.length - sampleRate)).toBeLessThanOrEqual(sampleRate * 0.03);
+      }
+    });
+  }
+
+  it('keeps 16-bit flac and aiff lossless, and 24-bit too', async () => {
+    for (const bitDepth of [16, 24] as const) {
+      const source = await decodeAudio(await encodeAudio(testSignal({ seconds: 0.5 }), 'wav', { bitDepth }));
+      for (const format of ['flac', 'aiff'] as const) {
+        const decoded = await decodeAudio(await encodeAudio(source, format, { bitDepth }));
+        expect(maxDifference(source, decoded), `${format} ${bitDepth}-bit`).toBe(0);
+      }
+    }
+  });
+
+  it('keeps lossy formats close to the source', async () => {
+    const source = testSignal({ seconds: 1 });
+    const decoded = await decodeAudio(await encodeAudio(source, 'flac'), { format: 'flac' });
+    expect(maxDifference(source, decoded)).toBeLessThan(1e-4);
+  });
+
+  it('names the missing tool when ffmpeg is not on PATH', async () => {
+    const path = process.env.PATH;
+    process.env.PATH = '';
+    try {
+      const error = await expectAudioError(
+        () => encodeAudio(testSignal({ seconds: 0.1 }), 'mp3'),
+        'missing-tool',
+      );
+      expect(error.message).toMatch(/ffmpeg/);
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+});

@@ -6,7 +6,7 @@
  * const bytes = sampleWav({ seconds: 0.5 });
  * ```
  */
-export function sampleWav(options: { seconds?: number; sampleRate?: number } = {}): Uint8Array {
+export function sampleWav(options: { seconds?: number; sampleRate?: number } = {}): Uint8Array<ArrayBuffer> {
   const sampleRate = options.sampleRate ?? 8_000;
   const frames = Math.round((options.seconds ?? 1) * sampleRate);
   const bytes = new Uint8Array(44 + frames * 2);

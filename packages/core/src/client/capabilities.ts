@@ -3,12 +3,15 @@ import { UnsupportedCapabilityError } from '../errors.ts';
 import type { ClientContext } from './context.ts';
 
 /** Throws when the driver lacks `capability`; called before any request so nothing is sent. */
-export function requireCapability(context: ClientContext, capability: string, supported: boolean): void {
+export function requireCapability(
+  context: ClientContext,
+  capability: string,
+  supported: boolean,
+  detail = `does not support ${capability}`,
+): void {
   if (supported) return;
   const provider = context.driver.provider;
-  throw new UnsupportedCapabilityError(capability, `The ${provider} driver does not support ${capability}`, {
-    provider,
-  });
+  throw new UnsupportedCapabilityError(capability, `The ${provider} driver ${detail}`, { provider });
 }
 
 /** Checks every stem, format and option of a start request against the driver's declarations. */
@@ -25,8 +28,9 @@ export function checkStartRequest(
   if (declared.maxTargets !== undefined) {
     requireCapability(
       context,
-      `${request.targets.length} targets (at most ${declared.maxTargets})`,
+      'maxTargets',
       request.targets.length <= declared.maxTargets,
+      `takes at most ${declared.maxTargets} targets per job, not ${request.targets.length}`,
     );
   }
   for (const target of request.targets) {

@@ -46,7 +46,12 @@ export async function uploadSource(
 function checkSize(context: ClientContext, size: number | undefined): void {
   const limit = context.capabilities.maxUploadBytes;
   if (limit === undefined || size === undefined) return;
-  requireCapability(context, `uploads of ${size} bytes (at most ${limit})`, size <= limit);
+  requireCapability(
+    context,
+    'maxUploadBytes',
+    size <= limit,
+    `takes uploads of at most ${limit} bytes, not ${size}`,
+  );
 }
 
 async function fetchRemote(

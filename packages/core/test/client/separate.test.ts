@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createStemkit,
+  InvalidArgumentError,
+  type StartRequest,
+  type StemkitDriver,
+  UnsupportedCapabilityError,
+} from '../../src/index.ts';
+import { createMockDriver, type MockDriverOptions, sampleWav } from '../support/mock.ts';
+
+const bytes = sampleWav({ seconds: 0.05 });
+
+function setup(script: MockDriverOptions = {}) {
+  const driver = createMockDriver(script);
+  return { driver, stemkit: createStemkit({ driver }), requests: driver.server.requests };
+}
+
+async function unsupported(promise: Promise<unknown>): Promise<UnsupportedCapabilityError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(UnsupportedCapabilityError.isInstance(error)).toBe(true);
+  return error as UnsupportedCapabilityError;
+}
+
+describe('separate', () => {
+  it('uploads, then starts one target per stem with the default format', async () => {
+    const { stemkit, requests } = setup();
+    const job = await stemkit.separate({ source: bytes, name: 'song.wav', stems: ['vocals', 'drums'] });
+    expect(requests.map((request) => request.operation)).toEqual(['upload', 'start']);
+    expect(job.targets.map((target) => [target.stem, target.formats])).toEqual([
+      ['vocals', ['wav']],
+      ['drums', ['wav']],
+    ]);
+    expect(job.source?.role).toBe('source');
+    expect(job.provider).toBe('mock');
+  });
+
+  it('mixes stems and targets, each target with its own formats', async () => {
+    const { stemkit } = setup();
+    const job = await stemkit.separate({
+      source: bytes,
+      stems: ['vocals'],
+      formats: ['mp3'],
+      targets: [{ stem: 'bass', formats: ['flac', 'wav'], residual: true }],
+    });
+    expect(job.targets.map((target) => target.formats)).toEqual([['mp3'], ['flac', 'wav']]);
+  });
+
+  it('returns warnings for options the provider ignores', async () => {
+    const { stemkit } = setup();
+    const job = await stemkit.separate({ source: bytes, stems: ['vocals'], priority: 'high' });
+    expect(job.warnings).toEqual([expect.objectContaining({ code: 'option-ignored', field: 'priority' })]);
+  });
+
+  it.each([
+    ['an undeclared stem', { stems: ['guitar'] }, 'stem:guitar'],
+    ['an undeclared format', { stems: ['vocals'], formats: ['aiff'] }, 'format:aiff'],
+    ['a trial', { stems: ['vocals'], trial: { seconds: 30 } }, 'trial'],
+    ['a variant', { stems: ['vocals'], variant: 'high' }, 'variant'],
+    ['a language', { stems: ['vocals'], language: 'en' }, 'language'],
+    ['transcription', { stems: ['transcription'] }, 'transcription'],
+    ['too many targets', { stems: ['vocals', 'drums', 'bass', 'other', 'instrumental'] }, 'maxTargets'],
+  ])('refuses %s before sending anything', async (_, options, capability) => {
+    const { stemkit, requests } = setup({ capabilities: { maxTargets: 4 } });
+    const error = await unsupported(stemkit.separate({ source: bytes, ...options }));
+    expect(error.capability).toBe(capability);
+    expect(error.provider).toBe('mock');
+    expect(error.message).toContain('mock');
+    expect(requests).toEqual([]);
+  });
+
+  it('refuses a callback URL when the driver takes none, and residuals when it has none', async () => {
+    const { stemkit, requests } = setup({
+      features: { callbacks: false },
+      capabilities: { residual: false },
+    });
+    const callback = await unsupported(
+      stemkit.separate({ source: bytes, stems: ['vocals'], callbackUrl: 'https://app.test/hook' }),
+    );
+    expect(callback.capability).toBe('callbacks');
+    const residual = await unsupported(
+      stemkit.separate({ source: bytes, stems: ['vocals'], residual: true }),
+    );
+    expect(residual.capability).toBe('residual');
+    expect(requests).toEqual([]);
+  });
+
+  it('refuses a source over the size limit before sending it', async () => {
+    const { stemkit, requests } = setup({ capabilities: { maxUploadBytes: 100 } });
+    const error = await unsupported(stemkit.separate({ source: bytes, stems: ['vocals'] }));
+    expect(error.capability).toBe('maxUploadBytes');
+    expect(error.message).toContain('at most 100 bytes');
+    expect(requests).toEqual([]);
+  });
+
+  it('stops a stream of unknown size at the limit with an UploadError', async () => {
+    const { stemkit } = setup({ capabilities: { maxUploadBytes: 100 } });
+    const error = await stemkit.upload(new Blob([bytes]).stream()).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'upload' });
+  });
+
+  it('rejects asking twice for one stem', async () => {
+    const { stemkit } = setup();
+    await expect(stemkit.separate({ source: bytes, stems: ['vocals', 'vocals'] })).rejects.toMatchObject({
+      field: 'stems.1',
+    });
+  });
+
+  it('asks for at least one stem', async () => {
+    const { stemkit } = setup();
+    const error = await stemkit.separate({ source: bytes }).catch((caught: unknown) => caught);
+    expect(InvalidArgumentError.isInstance(error) && error.field).toBe('stems');
+  });
+
+  it('passes a URL through when the driver takes URL input', async () => {
+    const starts: StartRequest[] = [];
+    const driver = createMockDriver({ capabilities: { urlInput: true } });
+    const spy: StemkitDriver = {
+      ...driver,
+      async start(request) {
+        starts.push(request);
+        return { handle: { contract: 1, provider: 'mock', id: 'job_remote' } };
+      },
+    };
+    const job = await createStemkit({ driver: spy }).separate({
+      source: new URL('https://cdn.test/song.mp3'),
+      stems: ['vocals'],
+    });
+    expect(starts[0]?.source).toEqual({ url: 'https://cdn.test/song.mp3' });
+    expect(job).toMatchObject({ id: 'job_remote', status: 'queued', source: undefined });
+    expect(driver.server.requests).toEqual([]);
+  });
+});
+
+describe('upload', () => {
+  it('streams bytes to the driver in chunks, reporting progress', async () => {
+    const { stemkit, driver } = setup();
+    const big = new Uint8Array(300 * 1024).fill(7);
+    const progress: number[] = [];
+    const asset = await stemkit.upload(big, { name: 'big.wav', onProgress: (sent) => progress.push(sent) });
+    expect(asset).toMatchObject({ role: 'source', name: 'big.wav', provider: 'mock' });
+    expect(driver.server.uploads[0]).toMatchObject({ size: big.byteLength });
+    expect(driver.server.uploads[0]?.chunks).toBeGreaterThan(1);
+    expect(progress.at(-1)).toBe(big.byteLength);
+    expect(progress).toEqual([...progress].sort((left, right) => left - right));
+  });
+
+  it.each([
+    ['a Blob', () => new Blob([bytes], { type: 'audio/wav' })],
+    ['a File (named)', () => new File([bytes], 'named.wav')],
+    ['an ArrayBuffer', () => bytes.slice().buffer],
+    ['a ReadableStream', () => new Blob([bytes]).stream()],
+    [
+      'a named stream',
+      () => ({ body: new Blob([bytes]).stream(), name: 'named.wav', size: bytes.byteLength }),
+    ],
+  ])('accepts %s', async (_, source) => {
+    const { stemkit, driver } = setup();
+    await stemkit.upload(source());
+    expect(driver.server.uploads[0]?.size).toBe(bytes.byteLength);
+  });
+
+  it('fetches a URL source itself, without credentials, when the driver takes no URLs', async () => {
+    const driver = createMockDriver();
+    const seen: Request[] = [];
+    const remote: StemkitDriver = {
+      ...driver,
+      fetch: async (input, init) => {
+        const request = new Request(input, init);
+        if (new URL(request.url).host !== 'cdn.test') return driver.fetch!(input, init);
+        seen.push(request);
+        return new Response(bytes, { headers: { 'content-length': String(bytes.byteLength) } });
+      },
+    };
+    const job = await createStemkit({ driver: remote }).separate({
+      source: 'https://cdn.test/music/song.wav',
+      stems: ['vocals'],
+    });
+    expect(seen[0]?.headers.has('authorization')).toBe(false);
+    expect(driver.server.uploads[0]).toMatchObject({ name: 'song.wav', size: bytes.byteLength });
+    expect(job.status).toBe('queued');
+  });
+
+  it('reports a failing URL source as an UploadError', async () => {
+    const driver = createMockDriver();
+    const failing: StemkitDriver = { ...driver, fetch: async () => new Response('gone', { status: 410 }) };
+    await expect(createStemkit({ driver: failing }).upload('https://cdn.test/x.wav')).rejects.toMatchObject({
+      code: 'upload',
+    });
+  });
+
+  it('points file paths to @stemkit/core/node on the main entry', async () => {
+    const { stemkit, requests } = setup();
+    const error = await stemkit.upload('./song.wav').catch((caught: unknown) => caught);
+    expect(InvalidArgumentError.isInstance(error) && error.field).toBe('source');
+    expect((error as Error).message).toContain('@stemkit/core/node');
+    expect(requests).toEqual([]);
+  });
+
+  it('takes an uploaded asset as the source of a job without uploading again', async () => {
+    const { stemkit, requests } = setup();
+    const asset = await stemkit.upload(bytes);
+    await stemkit.separate({ source: asset, stems: ['vocals'] });
+    expect(requests.map((request) => request.operation)).toEqual(['upload', 'start']);
+  });
+});

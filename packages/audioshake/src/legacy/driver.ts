@@ -20,7 +20,7 @@ import { findOutput } from '../shared/assets.ts';
 import { AUDIOSHAKE_FORMATS } from '../shared/formats.ts';
 import { createAudioShakeHttp } from '../shared/http.ts';
 import { parseLegacyCallback } from './callbacks.ts';
-import { createLegacyJobs, fetchLegacyJobs, planLegacyJobs } from './jobs.ts';
+import { createLegacyJobs, fetchLegacyJobs, planLegacyJobs, VisibleJobs } from './jobs.ts';
 import { LEGACY_PROVIDER, legacyTargetsToNeutralJob } from './mapping.ts';
 import { type AudioShakeLegacyOptions, resolveLegacyOptions } from './options.ts';
 import { type LegacyUsage, LegacyUsageSchema } from './schemas.ts';
@@ -57,7 +57,8 @@ export interface AudioShakeLegacyDriver extends StemkitDriver {
  * - A `{ url }` source (or transcript) is uploaded with `POST /upload/link` first.
  * - `metadata` becomes each job's `customProperty`; `providerOptions` are merged into each job's `metadata`
  *   (e.g. `{ maxTrackLength: 60, preview: true }`).
- * - A job not yet visible right after creation (an early 404) is reported queued, with a retry hint.
+ * - A job not yet visible right after creation (an early 404) is reported queued, with a retry hint, for
+ *   `visibilityWindowMs`; a job this driver instance has already seen is never waited for.
  *
  * @example
  * ```ts
@@ -77,6 +78,7 @@ export function audioshakeLegacy(options: AudioShakeLegacyOptions = {}): AudioSh
     settings.token,
     settings,
   );
+  const visible = new VisibleJobs();
 
   async function assetIdOf(source: SourceReference, field: string, signal?: AbortSignal): Promise<string> {
     if ('url' in source) return (await uploadLegacyLink(http, source.url, signal)).id;
@@ -129,6 +131,7 @@ export function audioshakeLegacy(options: AudioShakeLegacyOptions = {}): AudioSh
       http,
       handle,
       { now: settings.now(), visibilityWindowMs: settings.visibilityWindowMs },
+      visible,
       callOptions.signal,
     );
     const job = legacyTargetsToNeutralJob(fetched.targets, handle);

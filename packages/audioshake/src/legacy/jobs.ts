@@ -172,12 +172,14 @@ export interface FetchedJobs {
 /**
  * Fetches every job of a handle once (`GET /job/:id` each, in parallel). A 404 within the visibility window
  * after creation is the early-404 race: the job counts as queued and a retry hint is returned. After the
- * window, or without a creation time in the handle, a 404 is a `NotFoundError`.
+ * window, without a creation time in the handle, or for a job this driver has already seen, a 404 is a
+ * `NotFoundError`.
  */
 export async function fetchLegacyJobs(
   http: AudioShakeHttp,
   handle: JobHandle,
   timing: { readonly now: number; readonly visibilityWindowMs: number },
+  visible: VisibleJobs,
   signal?: AbortSignal,
 ): Promise<FetchedJobs> {
   const data = readHandleData(handle);
@@ -193,9 +195,11 @@ export async function fetchLegacyJobs(
         signal,
         what: `get job ${id}`,
       });
+      visible.add(id);
       return envelope.job;
     } catch (error) {
-      if (!NotFoundError.isInstance(error) || !withinWindow) throw error;
+      // Once a job has been seen, a 404 cannot be the creation race.
+      if (!NotFoundError.isInstance(error) || !withinWindow || visible.has(id)) throw error;
       notVisible = true;
       return undefined;
     }
@@ -227,4 +231,24 @@ function readHandleData(handle: JobHandle): LegacyHandleData {
   const parsed = z.safeParse(LegacyHandleDataSchema, handle.data ?? {});
   if (!parsed.success) throw new InvalidArgumentError('handle.data', 'is not a legacy job handle’s data');
   return parsed.data;
+}
+
+/** The ids of jobs a driver has seen answer, bounded so a long-lived driver does not grow without end. */
+export class VisibleJobs {
+  readonly #ids = new Set<string>();
+  readonly #limit: number;
+
+  constructor(limit = 10_000) {
+    this.#limit = limit;
+  }
+
+  add(id: string): void {
+    this.#ids.delete(id);
+    this.#ids.add(id);
+    if (this.#ids.size > this.#limit) this.#ids.delete(this.#ids.values().next().value as string);
+  }
+
+  has(id: string): boolean {
+    return this.#ids.has(id);
+  }
 }

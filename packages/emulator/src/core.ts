@@ -6,6 +6,7 @@ import { CallbackSender } from './callbacks.ts';
 import type { EmulatorContext } from './context.ts';
 import { FaultController, seededRandom } from './faults.ts';
 import { createLegacyApp, resumeLegacy } from './legacy/routes.ts';
+import { logFailure } from './log.ts';
 import { type EmulatorOptions, resolveOptions } from './options.ts';
 import { AudioLoader } from './processing/audio.ts';
 import { Clock } from './processing/clock.ts';
@@ -60,7 +61,7 @@ export function createEmulatorCore(options: EmulatorOptions, storageUrl: string)
     random: seededRandom(resolved.seed),
     background(work) {
       const promise = work().catch((error: unknown) => {
-        if (!clock.signal.aborted) console.error('[stemkit-emulator] background work failed:', error);
+        if (!clock.signal.aborted) logFailure('background work failed', error);
       });
       running.add(promise);
       void promise.finally(() => running.delete(promise));

@@ -55,7 +55,7 @@ export interface FailJobsRule extends FaultTrigger {
   message?: string;
 }
 
-/** What the fault layer decided for one request. */
+/** What the fault layer decided for one request. @internal */
 export type RequestFault =
   | { kind: 'none' }
   | { kind: 'reset' }
@@ -131,7 +131,10 @@ export class FaultController {
     this.#options = next;
   }
 
-  /** Decides the fault of one request: reset first, then error answers, then latency. */
+  /**
+   * Decides the faults of one request: latencies, then a reset or an error answer.
+   * @internal
+   */
   decide(api: ApiName, method: string, path: string): RequestFault[] {
     const faults: RequestFault[] = [];
     for (const rule of this.#options.latency ?? []) {
@@ -160,7 +163,10 @@ export class FaultController {
     return faults;
   }
 
-  /** Whether a job fails, and why; `undefined` when it does not. */
+  /**
+   * Whether a job fails, and why; `undefined` when it does not.
+   * @internal
+   */
   jobFailure(api: Exclude<ApiName, 'storage'>, model: string): string | undefined {
     const rule = this.#options.failJobs;
     if (!rule) return undefined;

@@ -11,7 +11,7 @@ let server: ReturnType<typeof setupServer>;
 beforeAll(() => {
   handlers = createEmulatorHandlers({ processing: { speed: 1000 } });
   server = setupServer(...handlers);
-  server.listen({ onUnhandledRequest: 'error' });
+  server.listen({ onUnhandledFrame: 'error' });
 });
 afterAll(async () => {
   server.close();

@@ -166,6 +166,35 @@ describe('the seed 000 workflow, with plain fetch', () => {
     expect(sumError(stems, window)).toBeLessThan(sumTolerance);
   });
 
+  test('6b. a trial without a window: 30 s from a random start inside the track', async () => {
+    const { separationId } = await (
+      await post('/separation/trial', { uploadId, separationAlgorithm: 6 })
+    ).json();
+    await progressUntilDone(separationId);
+    const stems = await Promise.all(
+      ['vocals', 'track'].map(async (name) =>
+        fetchAudio(
+          (await downloadLink(`separationId=${separationId}&fileName=${name}&fileFormat=wav`)).signedUrl,
+        ),
+      ),
+    );
+    expect(framesOf(stems[0]!)).toBe(30 * 8000);
+    // Find where the window starts: the stems sum to the input there (starts are whole hundredths).
+    const sum = stems[0]!.channels[0]!.map((sample, index) => sample + (stems[1]!.channels[0]![index] ?? 0));
+    const source = input.channels[0]!;
+    const starts = [];
+    for (let hundredths = 0; hundredths <= 3200; hundredths += 1) {
+      const offset = Math.round((hundredths / 100) * 8000);
+      let matches = true;
+      for (let index = 0; index < 400 && matches; index += 1) {
+        matches = Math.abs((source[offset + index] ?? 0) - (sum[index] ?? 0)) < sumTolerance;
+      }
+      if (matches) starts.push(hundredths / 100);
+    }
+    expect(starts.length).toBeGreaterThan(0);
+    expect(starts[0]! + 30).toBeLessThanOrEqual(62);
+  });
+
   test('8. download in mp3, m4a and flac: 202 while converting, then real audio', async () => {
     for (const format of ['mp3', 'm4a', 'flac']) {
       const seen202 = { value: false };

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { EmulatorContext } from '../context.ts';
 import { type ApiName, resetHeader } from '../faults.ts';
+import { logFailure } from '../log.ts';
 import { type ErrorBody, errorResponse, HttpError } from './errors.ts';
 
 /**
@@ -21,8 +22,8 @@ export function createApiApp(context: EmulatorContext, api: ApiName, body: Error
   app.notFound((hono) => errorResponse(body, 404, `No route for ${hono.req.method} ${hono.req.path}`));
   app.onError((error, hono) => {
     if (error instanceof HttpError) return errorResponse(body, error.status, error.message, error.headers);
-    // Unexpected failures answer 500 without details: they could carry paths or secrets.
-    console.error(`[stemkit-emulator] ${api} ${hono.req.method} ${hono.req.path} failed:`, error.name);
+    // Unexpected failures answer 500 without details; the log line has no URL query (signatures).
+    logFailure(`${api} ${hono.req.method} ${hono.req.path} failed`, error);
     return errorResponse(body, 500, 'Internal server error');
   });
   return app;

@@ -102,10 +102,10 @@ export function createSourcereApp(context: EmulatorContext): Hono {
     const match = /^sourcere\/([0-9a-f]{24})\/request\/requestData$/.exec(key);
     const upload = match?.[1] ? state.sourcereUploads[match[1]] : undefined;
     if (!upload) return;
+    // Metadata is computed lazily, on the first metadata request: an upload never decodes by itself.
     upload.uploaded = true;
     upload.metadata = undefined;
     context.store.changed();
-    startMetadata(upload.id);
   });
 
   const separationOf = (id: string | undefined): Separation => {

@@ -29,7 +29,7 @@ export const DEFAULT_SETTINGS: SeparatorSettings = {
   harmonicSeconds: 0.2,
   bassHarmonicSeconds: 0.4,
   percussiveHertz: 300,
-  bassCrossoverHertz: 150,
+  bassCrossoverHertz: 200,
   centrePower: 2,
   maskPower: 2,
 };

@@ -1,6 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeArguments, runTool } from '../codec/ffmpeg.ts';
+import type { WavBitDepth } from '../codec/wav.ts';
 import { StemSeparator } from '../dsp/separator.ts';
 import { stemRecipe } from '../dsp/stems.ts';
 import { AudioError } from '../errors.ts';
@@ -18,8 +19,10 @@ export interface SeparateFileOptions {
   stems: 'two' | 'four' | readonly string[];
   /** Where `<stem>.<format>` files are written; created when missing. */
   outputDirectory: string;
-  /** Output format (default wav, 16-bit). */
+  /** Output format (default wav). */
   format?: AudioFormat;
+  /** WAV bit depth of the stems (default 16; 32 = float). */
+  bitDepth?: WavBitDepth;
 }
 
 /**
@@ -53,7 +56,11 @@ export async function separateFile(
   );
   const writers = await Promise.all(
     wavPaths.map((path) =>
-      WavFileWriter.create(path, { sampleRate: info.sampleRate, channels: info.channels }),
+      WavFileWriter.create(path, {
+        sampleRate: info.sampleRate,
+        channels: info.channels,
+        bitDepth: options.bitDepth,
+      }),
     ),
   );
   try {

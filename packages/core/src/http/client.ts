@@ -48,7 +48,7 @@ export interface ApiRequest<Schema extends z.ZodMiniType = z.ZodMiniType> {
   /** Names the call in error messages (`create upload`). */
   readonly what?: string;
   readonly signal?: AbortSignal;
-  /** Per-attempt timeout override; `false` for streaming bodies. */
+  /** Per-attempt timeout override; `false` for streaming bodies (which then have no total timeout either). */
   readonly timeoutMs?: number | false;
 }
 
@@ -142,7 +142,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       json: request.json,
       body: request.body,
       signal: request.signal,
-      timeout: request.timeoutMs,
+      // Only override the instance's timeouts when asked (`undefined` would switch them off); a streaming
+      // body (`false`) has none at all, the caller's signal rules.
+      ...(request.timeoutMs === undefined ? {} : { timeout: request.timeoutMs }),
+      ...(request.timeoutMs === false ? { totalTimeout: false } : {}),
       retry: {
         limit: replayable ? (options.retryLimit ?? 3) : 0,
         methods: ['get', 'post', 'put', 'patch', 'delete', 'head'],

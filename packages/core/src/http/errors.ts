@@ -44,7 +44,8 @@ export function toStemkitError(
   error: unknown,
   context: { provider: string; what?: string; readBody?: ErrorBodyReader },
 ): unknown {
-  if (isAbortError(error) && !isTimeoutError(error)) return error;
+  // The caller's own signal (AbortSignal.timeout() included) is theirs to handle: pass it through.
+  if (isAbortError(error) && !isTransportTimeout(error)) return error;
   if (StemkitError.isInstance(error)) return error;
   const { provider } = context;
   const what = context.what ?? 'request';
@@ -70,11 +71,16 @@ export function toStemkitError(
     }
     return new ProviderError(`${provider} answered ${status} to ${what}${detail}`, options);
   }
-  if (isTimeoutError(error)) {
+  if (isTransportTimeout(error)) {
     return new ConnectionError(`${provider} did not answer ${what} in time`, { provider });
   }
   if (isNetworkError(error) || error instanceof TypeError) {
     return new ConnectionError(`Could not reach ${provider} for ${what}`, { provider });
   }
   return error;
+}
+
+/** ky's own per-attempt or total timeout (it carries the request), as opposed to a caller's `TimeoutError`. */
+function isTransportTimeout(error: unknown): boolean {
+  return isTimeoutError(error) && typeof error === 'object' && error !== null && 'request' in error;
 }

@@ -1,0 +1,291 @@
+import { inspect } from 'node:util';
+import { delay, HttpResponse, http } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod/mini';
+import {
+  AuthenticationError,
+  ConnectionError,
+  createHttpClient,
+  type HttpClientOptions,
+  InvalidResponseError,
+  NotFoundError,
+  ProviderError,
+  RateLimitError,
+  registerSecret,
+} from '../../src/index.ts';
+
+const API = 'https://api.acme.test/v1/';
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+function client(options: Partial<HttpClientOptions> = {}) {
+  return createHttpClient({
+    provider: 'acme',
+    baseUrl: API,
+    authenticate: () => ({ authorization: 'Bearer test-token-1234' }),
+    ...options,
+  });
+}
+
+/** Answers `statuses` in turn, then 200; counts attempts. */
+function sequence(method: 'get' | 'post', statuses: number[], headers: Record<string, string> = {}) {
+  const attempts: number[] = [];
+  server.use(
+    http[method](`${API}jobs`, () => {
+      attempts.push(Date.now());
+      const status = statuses[attempts.length - 1];
+      return status === undefined
+        ? HttpResponse.json({ ok: true })
+        : HttpResponse.json(
+            { error: { message: `failed with ${status}`, code: `E${status}` } },
+            { status, headers },
+          );
+    }),
+  );
+  return attempts;
+}
+
+/** A handler that answers after `ms`. */
+const slowly = (ms: number) => async () => {
+  await delay(ms);
+  return HttpResponse.json({});
+};
+
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+
+describe('transport retries', () => {
+  it.each([408, 429, 500, 502, 503, 504])('retries an idempotent call on %i', async (status) => {
+    const attempts = sequence('get', [status], { 'retry-after': '0' });
+    const { data } = await client().call({ method: 'GET', path: 'jobs' });
+    expect(data).toEqual({ ok: true });
+    expect(attempts).toHaveLength(2);
+  });
+
+  it('waits as long as Retry-After says', async () => {
+    const attempts = sequence('get', [503], { 'retry-after': '1' });
+    await client().call({ method: 'GET', path: 'jobs' });
+    expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(900);
+  });
+
+  it('gives up after the retry limit with the mapped error', async () => {
+    const attempts = sequence('get', [500, 500, 500], { 'retry-after': '0' });
+    const error = await failure(client({ retryLimit: 2 }).call({ method: 'GET', path: 'jobs' }));
+    expect(ProviderError.isInstance(error) && error.status).toBe(500);
+    expect(attempts).toHaveLength(3);
+  });
+
+  it('never repeats a creating call on 500, where a duplicate could result', async () => {
+    const attempts = sequence('post', [500]);
+    const error = await failure(client().call({ method: 'POST', path: 'jobs', json: {} }));
+    expect(ProviderError.isInstance(error) && error.status).toBe(500);
+    expect(attempts).toHaveLength(1);
+  });
+
+  it('repeats a creating call on 429, which the server answers before doing anything', async () => {
+    const attempts = sequence('post', [429], { 'retry-after': '0' });
+    await client().call({ method: 'POST', path: 'jobs', json: {} });
+    expect(attempts).toHaveLength(2);
+  });
+
+  it('never repeats a call whose body is a stream', async () => {
+    const attempts = sequence('post', [503], { 'retry-after': '0' });
+    const body = new Blob(['abc']).stream();
+    const error = await failure(client().call({ method: 'POST', path: 'jobs', body, idempotent: true }));
+    expect(ProviderError.isInstance(error) && error.status).toBe(503);
+    expect(attempts).toHaveLength(1);
+  });
+});
+
+describe('timeouts', () => {
+  it('turns a per-attempt timeout into a ConnectionError', async () => {
+    server.use(http.get(`${API}slow`, slowly(500)));
+    const error = await failure(
+      client({ timeoutMs: 50, retryLimit: 0 }).call({ method: 'GET', path: 'slow' }),
+    );
+    expect(ConnectionError.isInstance(error)).toBe(true);
+  });
+
+  it('bounds the whole call, retries included', async () => {
+    server.use(http.get(`${API}slow`, slowly(300)));
+    const started = Date.now();
+    const error = await failure(
+      client({ timeoutMs: 100, totalTimeoutMs: 250, retryLimit: 5 }).call({ method: 'GET', path: 'slow' }),
+    );
+    expect(ConnectionError.isInstance(error)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  it('lets an abort through untouched', async () => {
+    server.use(http.get(`${API}slow`, slowly(300)));
+    const error = await failure(
+      client().call({ method: 'GET', path: 'slow', signal: AbortSignal.timeout(20) }),
+    );
+    expect((error as Error).name).toMatch(/AbortError|TimeoutError/);
+    expect(ConnectionError.isInstance(error)).toBe(false);
+  });
+});
+
+describe('authentication', () => {
+  it('re-authenticates once after a 401 and retries with the new credential', async () => {
+    let token = 'old-token-0001';
+    const seen: string[] = [];
+    server.use(
+      http.get(`${API}me`, ({ request }) => {
+        seen.push(request.headers.get('authorization') ?? '');
+        return request.headers.get('authorization') === 'Bearer new-token-0002'
+          ? HttpResponse.json({ me: 1 })
+          : HttpResponse.json({ message: 'expired' }, { status: 401 });
+      }),
+    );
+    const api = client({
+      authenticate: () => ({ authorization: `Bearer ${token}` }),
+      reauthenticate: () => {
+        token = 'new-token-0002';
+        return true;
+      },
+    });
+    expect((await api.call({ method: 'GET', path: 'me' })).data).toEqual({ me: 1 });
+    expect(seen).toEqual(['Bearer old-token-0001', 'Bearer new-token-0002']);
+  });
+
+  it('surfaces AuthenticationError when the new credential is refused too', async () => {
+    let renewals = 0;
+    server.use(http.get(`${API}me`, () => HttpResponse.json({ message: 'no' }, { status: 401 })));
+    const api = client({
+      reauthenticate: () => {
+        renewals++;
+        return true;
+      },
+    });
+    const error = await failure(api.call({ method: 'GET', path: 'me' }));
+    expect(AuthenticationError.isInstance(error)).toBe(true);
+    expect(renewals).toBe(1);
+  });
+
+  it('never sends the credential to another origin', async () => {
+    const seen: Array<string | null> = [];
+    server.use(
+      http.get('https://storage.other.test/file.wav', ({ request }) => {
+        seen.push(request.headers.get('authorization'));
+        return new HttpResponse('bytes');
+      }),
+    );
+    const api = client();
+    await api.call({ method: 'GET', path: 'https://storage.other.test/file.wav' });
+    const response = await api.transfer('https://storage.other.test/file.wav?X-Amz-Signature=abc', {
+      headers: { authorization: 'Bearer test-token-1234', 'x-custom': '1' },
+    });
+    expect(await response.text()).toBe('bytes');
+    expect(seen).toEqual([null, null]);
+  });
+
+  it('returns a non-2xx transfer answer instead of throwing, so callers can refresh', async () => {
+    server.use(
+      http.get('https://storage.other.test/gone.wav', () => new HttpResponse('expired', { status: 403 })),
+    );
+    const response = await client().transfer('https://storage.other.test/gone.wav');
+    expect(response.status).toBe(403);
+  });
+});
+
+describe('error mapping', () => {
+  it.each([
+    [401, AuthenticationError],
+    [403, AuthenticationError],
+    [404, NotFoundError],
+    [422, ProviderError],
+    [500, ProviderError],
+  ] as const)('maps %i', async (status, kind) => {
+    sequence('post', [status]);
+    const error = await failure(client().call({ method: 'POST', path: 'jobs', json: {} }));
+    expect(kind.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ status, provider: 'acme', providerCode: `E${status}` });
+    expect((error as Error).message).toContain(`failed with ${status}`);
+  });
+
+  it('maps 429 to RateLimitError carrying the hint', async () => {
+    sequence('get', [429, 429], { 'retry-after': '7' });
+    const error = await failure(client({ retryLimit: 0 }).call({ method: 'GET', path: 'jobs' }));
+    expect(RateLimitError.isInstance(error) && error.retryAfterMs).toBe(7_000);
+  });
+
+  it('maps a network failure to ConnectionError', async () => {
+    server.use(http.get(`${API}jobs`, () => HttpResponse.error()));
+    const error = await failure(client({ retryLimit: 0 }).call({ method: 'GET', path: 'jobs' }));
+    expect(ConnectionError.isInstance(error)).toBe(true);
+  });
+
+  it('reports malformed JSON as InvalidResponseError', async () => {
+    server.use(
+      http.get(
+        `${API}jobs`,
+        () => new HttpResponse('{"id": ', { headers: { 'content-type': 'application/json' } }),
+      ),
+    );
+    const error = await failure(client().call({ method: 'GET', path: 'jobs' }));
+    expect(InvalidResponseError.isInstance(error)).toBe(true);
+  });
+
+  it('reports a body that breaks the lenient schema, naming where', async () => {
+    server.use(http.get(`${API}jobs`, () => HttpResponse.json({ jobs: [{ id: 7 }] })));
+    const schema = z.object({ jobs: z.array(z.object({ id: z.string() })) });
+    const error = await failure(client().call({ method: 'GET', path: 'jobs', schema }));
+    expect(InvalidResponseError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('jobs.0.id');
+  });
+
+  it("hands back the server's poll hint with a 202", async () => {
+    server.use(
+      http.get(`${API}jobs`, () => HttpResponse.json({}, { status: 202, headers: { 'retry-after': '3' } })),
+    );
+    const response = await client().call({ method: 'GET', path: 'jobs' });
+    expect(response).toMatchObject({ status: 202, retryAfterMs: 3_000 });
+  });
+});
+
+describe('secrets', () => {
+  it('keeps a canary credential out of messages, logs and serialised errors', async () => {
+    const canary = 'canary-secret-9f8e7d6c5b4a';
+    registerSecret(canary);
+    const lines: string[] = [];
+    const logger = {
+      debug: (message: string, fields?: unknown) => lines.push(message, JSON.stringify(fields)),
+      info: (message: string, fields?: unknown) => lines.push(message, JSON.stringify(fields)),
+      warn: (message: string, fields?: unknown) => lines.push(message, JSON.stringify(fields)),
+    };
+    server.use(
+      http.get(`${API}jobs`, ({ request }) =>
+        HttpResponse.json(
+          { message: `bad key ${request.headers.get('authorization')} for ${request.url}` },
+          { status: 401 },
+        ),
+      ),
+      http.get(`${API}gone`, () =>
+        HttpResponse.json({ message: `no job for key ${canary}` }, { status: 404 }),
+      ),
+    );
+    const api = client({ authenticate: () => ({ authorization: `Bearer ${canary}` }), logger });
+    const errors = [
+      await failure(api.call({ method: 'GET', path: 'jobs', searchParams: { api_key: canary } })),
+      await failure(api.call({ method: 'GET', path: 'gone' })),
+    ];
+    expect(errors.every((error) => error !== undefined)).toBe(true);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const text of [
+      ...lines,
+      ...errors.map((error) => (error as Error).message),
+      ...errors.map((error) => JSON.stringify(error)),
+      ...errors.map((error) => inspect(error)),
+      ...errors.map((error) => String(error)),
+    ]) {
+      expect(text).not.toContain(canary);
+    }
+  });
+});

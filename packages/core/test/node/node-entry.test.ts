@@ -1,0 +1,53 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createStemkit, InvalidArgumentError } from '../../src/node/index.ts';
+import { createMockDriver, sampleWav } from '../support/mock.ts';
+
+const bytes = sampleWav({ seconds: 0.2 });
+let directory: string;
+
+beforeEach(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'stemkit-core-'));
+});
+afterEach(async () => {
+  await rm(directory, { recursive: true, force: true });
+});
+
+describe('@stemkit/core/node', () => {
+  it('separates a file path, streaming it, and downloads to a file atomically', async () => {
+    const source = join(directory, 'song.wav');
+    await writeFile(source, bytes);
+    const driver = createMockDriver({ statuses: ['succeeded'] });
+    const stemkit = createStemkit({ driver });
+    const job = await stemkit.get(await stemkit.separate({ source, stems: ['vocals'] }));
+    expect(driver.server.uploads[0]).toMatchObject({ name: 'song.wav', size: bytes.byteLength });
+
+    const target = join(directory, 'vocals.wav');
+    const result = await stemkit.downloadToFile(job.targets[0]!.outputs[0]!, target);
+    expect(result).toMatchObject({ path: target, size: bytes.byteLength });
+    expect(new Uint8Array(await readFile(target))).toEqual(bytes);
+    expect((await readdir(directory)).sort()).toEqual(['song.wav', 'vocals.wav']);
+  });
+
+  it('leaves no partial file behind when the download fails', async () => {
+    const driver = createMockDriver({ statuses: ['succeeded'] });
+    const stemkit = createStemkit({ driver });
+    const job = await stemkit.get(await stemkit.separate({ source: bytes, stems: ['vocals'] }));
+    driver.server.fault('storage', 500);
+    const target = join(directory, 'vocals.wav');
+    await expect(stemkit.downloadToFile(job.targets[0]!.outputs[0]!, target)).rejects.toMatchObject({
+      code: 'download',
+    });
+    expect(await readdir(directory)).toEqual([]);
+  });
+
+  it('names `source` when the path is not a file', async () => {
+    const stemkit = createStemkit({ driver: createMockDriver() });
+    const error = await stemkit
+      .separate({ source: join(directory, 'missing.wav'), stems: ['vocals'] })
+      .catch((caught: unknown) => caught);
+    expect(InvalidArgumentError.isInstance(error) && error.field).toBe('source');
+  });
+});

@@ -1,0 +1,170 @@
+import { decodeWav } from '@stemkit/audio';
+import type { Job, Stemkit } from '@stemkit/core';
+import type { RunningEmulator } from '@stemkit/emulator';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type AudioShakeTasksDriver, audioshakeTasks, taskToNeutral } from '../../src/index.ts';
+import { clientFor, downloadAll, sampleSong, startReceiver, storedChecksum } from '../helpers/e2e.ts';
+import { startTestEmulator } from '../helpers/emulator.ts';
+
+let emulator: RunningEmulator;
+let driver: AudioShakeTasksDriver;
+let stemkit: Stemkit;
+const song = sampleSong();
+
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+  driver = audioshakeTasks({
+    apiKey: emulator.tasks.apiKey,
+    baseUrl: emulator.tasks.baseUrl,
+    timeoutMs: 10_000,
+  });
+  stemkit = clientFor(driver);
+});
+afterEach(() => emulator.faults.clear());
+afterAll(() => emulator.close());
+
+/** The emulator's storage key of a Tasks output: task, target, then the file name. */
+function keyOf(job: Job, id: string): string {
+  const target = job.targets.find((each) => each.outputs.some((output) => output.id === id));
+  const output = target?.outputs.find((each) => each.id === id);
+  if (!target || !output) throw new Error(`no output ${id}`);
+  return `tasks/${job.id}/${target.id}/${output.name}`;
+}
+
+async function expectStored(job: Job) {
+  const files = await downloadAll(stemkit, job);
+  for (const file of files)
+    expect(file.checksum).toBe(await storedChecksum(emulator, keyOf(job, file.asset.id)));
+  return files;
+}
+
+describe('Tasks driver end-to-end over loopback', () => {
+  it('separates three stems in one task, every file checksummed', async () => {
+    const started = await stemkit.separate({
+      source: song,
+      name: 'song.wav',
+      stems: ['vocals', 'drums', 'bass'],
+    });
+    const job = await stemkit.wait(started);
+    expect(job.status).toBe('succeeded');
+    expect(job.completedAt).toBeDefined();
+    expect(job.targets.map((target) => [target.stem, target.status])).toEqual([
+      ['vocals', 'succeeded'],
+      ['drums', 'succeeded'],
+      ['bass', 'succeeded'],
+    ]);
+    const files = await expectStored(job);
+    expect(files.map((file) => file.asset.name)).toEqual(['vocals.wav', 'drums.wav', 'bass.wav']);
+    for (const file of files) expect(decodeWav(file.bytes).channels[0]?.length).toBe(3 * 22_050);
+    expect(new Set(files.map((file) => file.checksum)).size).toBe(3);
+  });
+
+  it('writes a residual and a variant output, named without extension on the wire', async () => {
+    const job = await stemkit.wait(
+      await stemkit.separate({
+        source: song,
+        name: 'song.wav',
+        targets: [{ stem: 'vocals', formats: ['wav', 'mp3'], residual: true, variant: 'high_quality' }],
+      }),
+    );
+    const files = await expectStored(job);
+    expect(files.map((file) => [file.asset.name, file.asset.role, file.asset.mimeType]).sort()).toEqual([
+      ['vocals_high_quality.mp3', 'stem', 'audio/mpeg'],
+      ['vocals_high_quality.wav', 'stem', 'audio/wav'],
+      ['vocals_residual.mp3', 'residual', 'audio/mpeg'],
+      ['vocals_residual.wav', 'residual', 'audio/wav'],
+    ]);
+  });
+
+  it('transcribes, and aligns a supplied transcript asset', async () => {
+    const transcription = await stemkit.wait(
+      await stemkit.separate({
+        source: song,
+        name: 'song.wav',
+        targets: [{ stem: 'transcription', formats: ['json', 'txt'], language: 'en' }],
+      }),
+    );
+    const texts = await expectStored(transcription);
+    expect(texts.map((file) => file.asset.name).sort()).toEqual(['transcription.json', 'transcription.txt']);
+
+    const lyrics = await stemkit.upload(new TextEncoder().encode('shake it up\nshake it down\n'), {
+      name: 'lyrics.txt',
+    });
+    const source = await stemkit.upload(song, { name: 'song.wav' });
+    const started = await driver.start({
+      source: { asset: source },
+      targets: [{ stem: 'alignment', formats: ['json'], language: 'en', transcript: { asset: lyrics } }],
+    });
+    const alignment = await stemkit.wait(started.handle);
+    const [file] = await expectStored(alignment);
+    expect(file?.asset).toMatchObject({ name: 'alignment.json', role: 'alignment' });
+    expect(new TextDecoder().decode(file?.bytes)).toContain('shake');
+  });
+
+  it('reports partial success when one target fails, the other outputs intact', async () => {
+    emulator.faults.set({ failJobs: { api: 'tasks', model: 'drums', message: 'Injected drums failure' } });
+    const job = await stemkit.wait(
+      await stemkit.separate({ source: song, name: 'song.wav', stems: ['vocals', 'drums', 'bass'] }),
+    );
+    expect(job.status).toBe('partial');
+    expect(job.targets.map((target) => [target.stem, target.status])).toEqual([
+      ['vocals', 'succeeded'],
+      ['drums', 'failed'],
+      ['bass', 'succeeded'],
+    ]);
+    expect(job.targets[1]?.error?.message).toContain('Injected drums failure');
+    const files = await expectStored(job);
+    expect(files.map((file) => file.asset.name)).toEqual(['vocals.wav', 'bass.wav']);
+  });
+
+  it('backs off on 429s when creating and polling', async () => {
+    emulator.faults.set({
+      rateLimit: [
+        { api: 'tasks', method: 'POST', path: '/tasks', count: 2, retryAfterSeconds: 0 },
+        { api: 'tasks', method: 'GET', path: '/tasks/:id', count: 3, retryAfterSeconds: 0 },
+      ],
+    });
+    const job = await stemkit.wait(
+      await stemkit.separate({ source: song, name: 'song.wav', stems: ['vocals'] }),
+    );
+    expect(job.status).toBe('succeeded');
+    await expectStored(job);
+  });
+
+  it('lists every task across pages of skip/take', async () => {
+    const ids: string[] = [];
+    for await (const each of stemkit.list({ pageSize: 2 })) ids.push(each.id);
+    expect(ids.length).toBeGreaterThanOrEqual(6);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('delivers one webhook per finished target with the whole task; each parses into the task handle', async () => {
+    const receiver = await startReceiver();
+    try {
+      const registered = await fetch(`${emulator.tasks.baseUrl}/webhooks`, {
+        method: 'POST',
+        headers: { 'x-api-key': emulator.tasks.apiKey, 'content-type': 'application/json' },
+        body: JSON.stringify({ url: receiver.url }),
+      });
+      expect(registered.ok).toBe(true);
+      const job = await stemkit.wait(
+        await stemkit.separate({ source: song, name: 'song.wav', stems: ['vocals', 'drums'] }),
+      );
+      const bodies = await receiver.received(2);
+      const hints = await Promise.all(
+        bodies.map((body) => stemkit.callbacks.parse({ headers: new Headers(), body })),
+      );
+      expect(hints.map((hint) => hint.handle)).toEqual([job.handle, job.handle]);
+      expect(bodies.map((body) => taskToNeutral(body).value.targets.length)).toEqual([2, 2]);
+      expect(hints.at(-1)?.event).toBe('succeeded');
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('reads usage statistics with minutes as numbers', async () => {
+    const usage = await driver.usage();
+    expect(usage.at(-1)?.totalTargets).toBeGreaterThan(0);
+    expect(usage.at(-1)?.totalMinutes).toBeTypeOf('number');
+  });
+});

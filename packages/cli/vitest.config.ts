@@ -1,3 +1,3 @@
 import { stemkitProject } from '../../vitest.shared.ts';
 
-export default stemkitProject('cli');
+export default stemkitProject('cli', { globalSetup: ['test/setup/build.ts'] });

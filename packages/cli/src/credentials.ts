@@ -78,8 +78,12 @@ function gather(flags: CredentialFlags, environment: Environment): Gathered {
   };
 }
 
-function isProviderChoice(value: string): value is ProviderChoice {
-  return (PROVIDER_CHOICES as readonly string[]).includes(value);
+// Drivers name themselves in jobs and handles; `audioshake` is the Tasks API's driver.
+const ALIASES: Readonly<Record<string, ProviderChoice>> = { 'audioshake-tasks': 'audioshake' };
+
+function providerChoice(value: string): ProviderChoice | undefined {
+  const name = ALIASES[value] ?? value;
+  return (PROVIDER_CHOICES as readonly string[]).includes(name) ? (name as ProviderChoice) : undefined;
 }
 
 /**
@@ -151,11 +155,13 @@ function chooseProvider(
 ): ProviderChoice {
   const asked = flags.provider ?? (environment.STEMKIT_PROVIDER?.trim() || undefined);
   if (asked !== undefined) {
-    if (isProviderChoice(asked)) return asked;
+    const choice = providerChoice(asked);
+    if (choice !== undefined) return choice;
     throw new UsageError(`--provider must be one of ${PROVIDER_CHOICES.join(', ')} (got "${asked}")`);
   }
   if (handleProvider !== undefined) {
-    if (isProviderChoice(handleProvider)) return handleProvider;
+    const choice = providerChoice(handleProvider);
+    if (choice !== undefined) return choice;
     throw new UsageError(`the handle is from "${handleProvider}", a provider this CLI has no driver for`);
   }
   const configured = (Object.keys(gathered) as DriverName[]).filter((name) =>

@@ -5,7 +5,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { probeAudio, wavInfo } from '@stemkit/audio';
-import type { Asset, DownloadResult } from '@stemkit/core';
+import type { Asset, DownloadResult, Job } from '@stemkit/core';
 import type { CliContext } from './context.ts';
 import type { Session } from './session.ts';
 
@@ -84,14 +84,20 @@ async function durationOf(asset: Asset, path: string, format: string): Promise<n
  *
  * @example
  * ```ts
- * await downloadAll(session, context, stemOutputs(job), { out: 'stems', fileName: (asset) => asset.stem! });
+ * await downloadAll(session, context, stemOutputs(job), { job, out: 'stems', fileName: (asset) => asset.stem! });
  * ```
  */
 export async function downloadAll(
   session: Session,
   context: CliContext,
   assets: readonly Asset[],
-  options: { readonly out: string; readonly convertTo?: string; readonly fileName: (asset: Asset) => string },
+  options: {
+    /** The job the assets belong to: lets the client refresh their links. */
+    readonly job: Job;
+    readonly out: string;
+    readonly convertTo?: string;
+    readonly fileName: (asset: Asset) => string;
+  },
 ): Promise<WrittenFile[]> {
   await mkdir(options.out, { recursive: true });
   return Promise.all(
@@ -99,6 +105,7 @@ export async function downloadAll(
       const format = options.convertTo ?? asset.format ?? (extname(asset.name).slice(1) || 'bin');
       const path = join(options.out, `${options.fileName(asset)}.${format}`);
       const download = await session.stemkit.download(asset, {
+        job: options.job,
         signal: context.signal,
         ...(options.convertTo === undefined ? {} : { format: options.convertTo }),
       });

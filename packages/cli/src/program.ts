@@ -13,11 +13,14 @@ import { CREDENTIAL_HELP } from './credentials.ts';
 import { EXIT_CODE_HELP } from './exit-codes.ts';
 
 const EXAMPLES = `Examples:
-  stemkit separate song.wav                      four stems into ./stems (embedded emulator when nothing is configured)
+  # four stems into ./stems, on the embedded emulator when no provider is configured
+  stemkit separate song.wav
+  # two stems as mp3, on AudioShake's Tasks API (AUDIOSHAKE_API_KEY set)
   stemkit separate song.mp3 --stems vocals,instrumental --format mp3 --provider audioshake
-  stemkit status sk1.eyJ…                        a job's status, from the token separate printed
-  stemkit mix sk1.eyJ… --track vocals:1:0 --track drums:0.6:0.4 --format mp3
-  stemkit providers                              what each provider can do`;
+  # a job's status, from the sk1.… token separate printed
+  stemkit status sk1.eyJ…
+  # a mix with the drums quieter and to the right
+  stemkit mix sk1.eyJ… --track vocals:1:0 --track drums:0.6:0.4 --format mp3`;
 
 /** The version printed by `--version`, from package.json at build time. */
 declare const STEMKIT_VERSION: string | undefined;
@@ -35,7 +38,6 @@ export function buildProgram(context: CliContext): Command {
   const program = new Command('stemkit')
     .description('Separate music into stems (vocals, drums, bass, …) with any provider, or offline.')
     .version(typeof STEMKIT_VERSION === 'string' ? STEMKIT_VERSION : '0.0.0-source', '-V, --version')
-    .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', `\n${EXAMPLES}\n\n${CREDENTIAL_HELP}\n\n${EXIT_CODE_HELP}\n`);
   const commands = [
     separateCommand(context),
@@ -50,10 +52,13 @@ export function buildProgram(context: CliContext): Command {
   for (const command of commands) program.addCommand(command);
   program.addCommand(demoTrackCommand(context), { hidden: true });
   for (const command of [program, ...program.commands]) {
-    command.exitOverride().configureOutput({
-      writeOut: (text) => context.stdout.write(text),
-      writeErr: (text) => context.stderr.write(text),
-    });
+    command
+      .exitOverride()
+      .showHelpAfterError('(add --help for usage)')
+      .configureOutput({
+        writeOut: (text) => context.stdout.write(text),
+        writeErr: (text) => context.stderr.write(text),
+      });
     if (command !== program) command.addHelpText('after', `\n${CREDENTIAL_HELP}\n\n${EXIT_CODE_HELP}\n`);
   }
   return program;

@@ -56,6 +56,10 @@ describe('provider and credential resolution', () => {
       kind: 'remote',
       provider: { driver: 'audioshake' },
     });
+    expect(resolveProvider({}, {}, 'audioshake-tasks')).toMatchObject({
+      kind: 'embedded',
+      driver: 'audioshake',
+    });
     expect(() => resolveProvider({}, {}, 'lalal')).toThrow(/no driver for/);
   });
 

@@ -50,6 +50,7 @@ export function downloadCommand(context: CliContext): Command {
                 outputs.find((asset) => asset.stem === stem)!,
             );
       const files = await downloadAll(session, context, chosen, {
+        job,
         out: flags.out,
         ...(format === undefined ? {} : { convertTo: format }),
         fileName: (asset) => asset.stem ?? asset.name,

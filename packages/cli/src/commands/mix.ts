@@ -54,7 +54,11 @@ export function mixCommand(context: CliContext): Command {
         format,
         signal: context.signal,
       });
-      const files = await downloadAll(session, context, [asset], { out: flags.out, fileName: () => name });
+      const files = await downloadAll(session, context, [asset], {
+        job,
+        out: flags.out,
+        fileName: () => name,
+      });
       printResult(context, {
         text: filesTable(files),
         json: { files, mixedBy: how === 'locally' ? 'local' : 'provider' },

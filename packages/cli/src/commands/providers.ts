@@ -17,7 +17,7 @@ const PROBES: readonly RemoteProvider[] = [
 
 const yes = (value: boolean) => (value ? 'yes' : 'no');
 
-/** One row per capability, one column per provider: reads down like a spec sheet. */
+/** One row per capability, one column per provider (as `--provider` names it): reads like a spec sheet. */
 function matrixTable(matrices: readonly CapabilityMatrix[]): string {
   const rows: Array<[string, (matrix: CapabilityMatrix) => string]> = [
     ['stems', (matrix) => (matrix.stems === 'any' ? 'any model' : matrix.stems.join(', '))],
@@ -36,7 +36,7 @@ function matrixTable(matrices: readonly CapabilityMatrix[]): string {
     ['max upload', (matrix) => formatBytes(matrix.maxUploadBytes)],
   ];
   return renderTable(
-    [{ header: 'capability' }, ...matrices.map((matrix) => ({ header: matrix.provider }))],
+    [{ header: 'capability' }, ...PROBES.map((probe) => ({ header: probe.driver }))],
     rows.map(([label, cell]) => [label, ...matrices.map(cell)]),
   );
 }
@@ -59,6 +59,7 @@ export function providersCommand(context: CliContext): Command {
       const matrices = await Promise.all(
         PROBES.map(async (probe) => describeCapabilities(await createDriver(probe))),
       );
-      printResult(context, { text: matrixTable(matrices), json: { providers: matrices } });
+      const providers = matrices.map((matrix, index) => ({ name: PROBES[index]?.driver, ...matrix }));
+      printResult(context, { text: matrixTable(matrices), json: { providers } });
     });
 }

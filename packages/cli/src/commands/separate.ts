@@ -101,6 +101,7 @@ export function separateCommand(context: CliContext): Command {
         context,
         stemOutputs(job).filter((asset) => matches(asset.format, format)),
         {
+          job,
           out: flags.out,
           fileName: (asset) => asset.stem ?? asset.name,
         },

@@ -46,7 +46,11 @@ export function zipCommand(context: CliContext): Command {
       const how = session.stemkit.capabilities.zip ? 'at the provider' : 'locally';
       session.reporter.note(`zipping ${stems.join(', ')} as ${format} ${how}`);
       const asset = await session.stemkit.zip(job, { stems, format, name, signal: context.signal });
-      const files = await downloadAll(session, context, [asset], { out: flags.out, fileName: () => name });
+      const files = await downloadAll(session, context, [asset], {
+        job,
+        out: flags.out,
+        fileName: () => name,
+      });
       printResult(context, {
         text: filesTable(files),
         json: { files, zippedBy: how === 'locally' ? 'local' : 'provider' },

@@ -94,10 +94,10 @@ export function createReporter(options: ReporterOptions): Reporter {
   };
 }
 
-/** Off a terminal: a line when the task starts, one each time its detail changes, one when it ends. */
+/** Off a terminal: a line when the task starts (if it has a detail), one per new detail, one when it ends. */
 function plainTask(write: (line: string) => void, label: string, detail: string | undefined): ProgressTask {
   let shown = detail;
-  write(detail === undefined ? label : `${label}: ${detail}`);
+  if (detail !== undefined) write(`${label}: ${detail}`);
   return {
     update(_value, next) {
       if (next === undefined || next === shown) return;

@@ -1,0 +1,113 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { probeAudio } from '@stemkit/audio';
+import type { RunningEmulator } from '@stemkit/emulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExitCode } from '../src/exit-codes.ts';
+import { runCli } from './support/cli.ts';
+import { PROVIDERS, providerEnvironment, testEmulator, workspaceWithTrack } from './support/emulator.ts';
+
+interface FileEntry {
+  stem?: string;
+  format: string;
+  path: string;
+  sizeBytes: number;
+  durationSeconds?: number;
+}
+
+let emulator: RunningEmulator;
+let folder: string;
+let track: string;
+
+beforeAll(async () => {
+  emulator = await testEmulator();
+  ({ folder, track } = await workspaceWithTrack());
+});
+
+afterAll(async () => {
+  await emulator.close();
+});
+
+describe.each(PROVIDERS)('stemkit against the %s emulator', (provider) => {
+  const environment = () => providerEnvironment(emulator, provider);
+  let token: string;
+
+  it('separates: writes <stem>.<format> files and one JSON result', async () => {
+    const out = join(folder, provider);
+    const run = await runCli(
+      ['separate', track, '--stems', 'vocals,drums', '--format', 'wav', '--out', out, '--json'],
+      {
+        environment: environment(),
+      },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(ExitCode.success);
+    const result = JSON.parse(run.stdout);
+    expect(result).toMatchObject({ ok: true, emulator: false, job: { status: 'succeeded' } });
+    const files = result.files as FileEntry[];
+    expect(files.map((file) => [file.stem, file.format, file.path])).toEqual([
+      ['vocals', 'wav', join(out, 'vocals.wav')],
+      ['drums', 'wav', join(out, 'drums.wav')],
+    ]);
+    for (const file of files) {
+      expect((await stat(file.path)).size).toBe(file.sizeBytes);
+      const info = await probeAudio(await readFile(file.path));
+      expect(info).toMatchObject({ format: 'wav', channels: 2, sampleRate: 44_100 });
+      expect(info.durationSeconds).toBeCloseTo(3, 1);
+      expect(file.durationSeconds).toBeCloseTo(info.durationSeconds, 2);
+    }
+    token = result.job.handle;
+    expect(token).toMatch(/^sk1\./);
+  });
+
+  it('reports the status from the token, with no provider flag', async () => {
+    const run = await runCli(['status', token, '--json'], { environment: environment() });
+    expect(run.code).toBe(ExitCode.success);
+    const { job } = JSON.parse(run.stdout);
+    expect(job.status).toBe('succeeded');
+    expect(job.targets.map((target: { stem: string }) => target.stem)).toEqual(['vocals', 'drums']);
+  });
+
+  it('mixes with volume and pan, natively or locally, into one audio file', async () => {
+    const out = join(folder, provider, 'mix');
+    const run = await runCli(
+      [
+        'mix',
+        token,
+        '--track',
+        'vocals:1:-0.5',
+        '--track',
+        'drums:0.5:0.5',
+        '--format',
+        'wav',
+        '--out',
+        out,
+        '--json',
+      ],
+      { environment: environment() },
+    );
+    expect(run.code).toBe(ExitCode.success);
+    const result = JSON.parse(run.stdout);
+    expect(result.mixedBy).toBe(provider === 'sourcere' ? 'provider' : 'local');
+    const [file] = result.files as FileEntry[];
+    expect(file?.path).toBe(join(out, 'mix.wav'));
+    const info = await probeAudio(await readFile(join(out, 'mix.wav')));
+    expect(info).toMatchObject({ format: 'wav', channels: 2 });
+    expect(info.durationSeconds).toBeCloseTo(3, 1);
+  });
+
+  it('zips the stems into one archive', async () => {
+    const out = join(folder, provider, 'zip');
+    const run = await runCli(['zip', token, '--format', 'wav', '--name', 'session', '--out', out, '--json'], {
+      environment: environment(),
+    });
+    expect(run.code).toBe(ExitCode.success);
+    const result = JSON.parse(run.stdout);
+    expect(result.zippedBy).toBe(provider === 'sourcere' ? 'provider' : 'local');
+    const archive = await readFile(join(out, 'session.zip'));
+    expect(archive.subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+    const names = archive.toString('latin1');
+    expect(names).toContain('vocals');
+    expect(names).toContain('drums');
+  });
+});

@@ -1,0 +1,91 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { ExitCode } from '../src/exit-codes.ts';
+import { main } from '../src/main.ts';
+
+/** Runs the CLI in-process with captured output; no test here reaches a provider. */
+async function run(argv: string[], environment: Record<string, string> = {}) {
+  const text = { stdout: '', stderr: '' };
+  // Captures synchronously, so nothing written just before main resolves is missed.
+  const capture = (key: keyof typeof text) =>
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        text[key] += chunk.toString('utf8');
+        done();
+      },
+    });
+  const streams = { stdout: capture('stdout'), stderr: capture('stderr') };
+  const code = await main({ argv, ...streams, environment, signal: new AbortController().signal });
+  return { code, ...text };
+}
+
+describe('stemkit in-process', () => {
+  it('documents credentials, environment variables and exit codes in --help', async () => {
+    const { code, stdout } = await run(['--help']);
+    expect(code).toBe(ExitCode.success);
+    for (const expected of [
+      'separate',
+      'providers',
+      'SOURCERE_PASSWORD',
+      'AUDIOSHAKE_API_KEY',
+      '130  interrupted',
+    ]) {
+      expect(stdout).toContain(expected);
+    }
+    expect(stdout).not.toContain('demo-track');
+  });
+
+  it("documents each command's flags in its own --help", async () => {
+    const { code, stdout } = await run(['separate', '--help']);
+    expect(code).toBe(ExitCode.success);
+    for (const flag of ['--stems', '--format', '--trial', '--out', '--json', '--password', 'Exit codes:']) {
+      expect(stdout).toContain(flag);
+    }
+  });
+
+  it('exits 2 on an unknown command or flag, with a hint', async () => {
+    const unknown = await run(['separat', 'song.wav']);
+    expect(unknown.code).toBe(ExitCode.usage);
+    expect(unknown.stderr).toMatch(/unknown command 'separat'/);
+    const flag = await run(['separate', 'song.wav', '--stem', 'vocals']);
+    expect(flag.code).toBe(ExitCode.usage);
+    expect(flag.stderr).toMatch(/unknown option '--stem'/);
+    expect(flag.stderr).toContain('(Did you mean --stems?)');
+    expect(flag.stderr).toContain('(add --help for usage)');
+  });
+
+  it('exits 2 on a bad value before sending anything', async () => {
+    const result = await run(['separate', 'song.wav', '--format', 'ogg']);
+    expect(result.code).toBe(ExitCode.usage);
+    expect(result.stderr).toBe('error: --format must be one of wav, mp3, flac, m4a (got "ogg")\n');
+    const missing = await run(['separate', 'no-such-file.wav']);
+    expect(missing.code).toBe(ExitCode.usage);
+    expect(missing.stderr).toBe('error: no such file: no-such-file.wav\n');
+  });
+
+  it('answers a usage error with one JSON document under --json', async () => {
+    const result = await run(['status', 'not-a-handle', '--json']);
+    expect(result.code).toBe(ExitCode.usage);
+    expect(JSON.parse(result.stdout)).toEqual({
+      ok: false,
+      exitCode: 2,
+      error: { code: 'usage', message: expect.stringContaining('<handle> must be the sk1.… token') },
+    });
+    expect(result.stderr).toBe('');
+  });
+
+  it('exits 3 when a provider has part of its credentials', async () => {
+    const result = await run(['status', 'sk1.eyJ9', '--provider', 'sourcere', '--username', 'me']);
+    expect(result.code).toBe(ExitCode.usage);
+    const partial = await run(['separate', 'package.json', '--provider', 'sourcere', '--username', 'me']);
+    expect(partial.code).toBe(ExitCode.authentication);
+    expect(partial.stderr).toContain('SOURCERE_PASSWORD');
+  });
+
+  it('refuses a mix without tracks', async () => {
+    const token = 'sk1.eyJjb250cmFjdCI6MSwicHJvdmlkZXIiOiJzb3VyY2VyZSIsImlkIjoiYWJjIn0';
+    const result = await run(['mix', token]);
+    expect(result.code).toBe(ExitCode.usage);
+    expect(result.stderr).toContain('mix needs at least one --track');
+  });
+});

@@ -260,3 +260,31 @@ describe('failJobs', () => {
     expect(task.targets[1]).toMatchObject({ status: 'completed', error: null });
   });
 });
+
+describe('callbacks', () => {
+  test('a callback answered with 500 is retried until it gets a 2xx', async () => {
+    const flaky = await startReceiver({ failFirst: 2 });
+    try {
+      const session = await sourcereSession(emulator);
+      const uploadId = await uploadSong(session);
+      const { separationId } = await (
+        await session.post('/separation/start', { uploadId, separationAlgorithm: 6, callbackUrl: flaky.url })
+      ).json();
+      const delivery = await until(async () =>
+        emulator.callbacks.find((each) => each.url === flaky.url && each.outcome === 'delivered'),
+      );
+      expect(delivery).toMatchObject({ attempts: 3, responseStatus: 204 });
+      expect(flaky.refused).toBe(2);
+      expect(flaky.bodies).toEqual([
+        {
+          separationId,
+          customMetadata: null,
+          outputFiles: ['track.wav', 'vocals.wav'],
+          event: expect.objectContaining({ event: 'Finalising' }),
+        },
+      ]);
+    } finally {
+      await flaky.close();
+    }
+  });
+});

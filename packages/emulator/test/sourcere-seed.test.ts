@@ -142,11 +142,22 @@ describe('the seed 000 workflow, with plain fetch', () => {
       expect(stem.channels).toHaveLength(2);
     }
     expect(sumError(stems, input)).toBeLessThan(sumTolerance);
+    // The seed's callbackUrl is not a loopback host: recorded, never sent.
+    const callback = await until(async () =>
+      emulator.callbacks.find((each) => each.url === 'example-url.com'),
+    );
+    expect(callback).toMatchObject({
+      outcome: 'refused',
+      attempts: 0,
+      body: { separationId: full6, customMetadata: 'bless the rains' },
+    });
   });
 
   test('6. trial: the documented event order, and outputs exactly the requested window', async () => {
     const response = await post('/separation/trial', { ...requests.trial, uploadId });
-    const { separationId } = await response.json();
+    const trial = await response.json();
+    expectShape(examples.trial, trial);
+    const { separationId } = trial;
     const done = await progressUntilDone(separationId);
     expectShape(examples['progress-finished'], done);
     expect(done.events.map((event: { event: string }) => event.event)).toEqual(documentedTrialOrder);

@@ -166,6 +166,21 @@ describe('Tasks API', () => {
     ]);
   });
 
+  test('models the engine cannot isolate are still served, as audio of the input shape', async () => {
+    const asset = await uploadAsset(await testSongWav(1, 8000, 2), 'approximate.wav');
+    const models = ['guitar', 'piano', 'dialogue', 'music_fx', 'other-x-guitar'];
+    const created = await (
+      await postTask({ assetId: asset.id, targets: models.map((model) => ({ model, formats: ['wav'] })) })
+    ).json();
+    const task = await finishedTask(created.id);
+    for (const target of task.targets) {
+      expect(target.status, target.model).toBe('completed');
+      const audio = await fetchAudio(target.output[0].link);
+      expect(framesOf(audio)).toBe(8000);
+      expect(audio.channels).toHaveLength(2);
+    }
+  });
+
   test('validation: at most 10 targets, one source, known formats, x-api-key', async () => {
     const asset = await uploadAsset(await testSongWav(1), 'short.wav');
     const eleven = Array.from({ length: 11 }, () => ({ model: 'vocals', formats: ['wav'] }));

@@ -94,6 +94,24 @@ describe('separation', () => {
     expect(maxDifference(stems.accompaniment!, stems.instrumental!)).toBe(0);
   });
 
+  it('gives mono input non-silent stems too, with the singing range standing in for the centre', async () => {
+    const left = song.channels[0]!;
+    const right = song.channels[1]!;
+    const mono = {
+      sampleRate: song.sampleRate,
+      channels: [left.map((sample, index) => (sample + right[index]!) / 2)],
+    };
+    const stems = await separateSet(mono, 'four');
+    for (const [name, stem] of Object.entries(stems)) {
+      expect(maxDifference(stem, mono), name).toBeGreaterThan(0.01);
+      expect(
+        stem.channels[0]!.some((sample) => sample !== 0),
+        `${name} is silent`,
+      ).toBe(true);
+    }
+    expect(maxDifference(sum(Object.values(stems)), mono)).toBeLessThan(SET_TOLERANCE);
+  });
+
   it('is deterministic and the same whether fed at once or in small chunks', async () => {
     const whole = await separateSet(song, 'four');
     const chunked: Float32Array[][] = [[], [], [], []];

@@ -47,40 +47,69 @@ export class Fft {
         imaginary[other] = swapImaginary;
       }
     }
-    // First stage: twiddle 1, butterflies of adjacent pairs.
-    for (let top = 0; top < size; top += 2) {
-      const topReal = real[top]!;
-      const topImaginary = imaginary[top]!;
-      const bottomReal = real[top + 1]!;
-      const bottomImaginary = imaginary[top + 1]!;
-      real[top] = topReal + bottomReal;
-      imaginary[top] = topImaginary + bottomImaginary;
-      real[top + 1] = topReal - bottomReal;
-      imaginary[top + 1] = topImaginary - bottomImaginary;
-    }
     const cosine = this.cosine;
     const sine = this.sine;
     const sign = inverse ? 1 : -1;
-    for (let span = 4; span <= size; span <<= 1) {
-      const half = span >> 1;
+    // Radix-2 stages fused two at a time (radix 2²): one pass over memory per pair of stages.
+    let half = 1;
+    for (; half * 4 <= size; half *= 4) {
+      const span = half * 4;
       const stride = size / span;
-      // Twiddle outside, butterflies inside: each twiddle is read once per stage.
       for (let offset = 0; offset < half; offset++) {
-        const twiddleReal = cosine[offset * stride]!;
-        const twiddleImaginary = sign * sine[offset * stride]!;
-        for (let top = offset; top < size; top += span) {
-          const bottom = top + half;
-          const bottomReal = real[bottom]!;
-          const bottomImaginary = imaginary[bottom]!;
-          const productReal = bottomReal * twiddleReal - bottomImaginary * twiddleImaginary;
-          const productImaginary = bottomReal * twiddleImaginary + bottomImaginary * twiddleReal;
-          const topReal = real[top]!;
-          const topImaginary = imaginary[top]!;
-          real[bottom] = topReal - productReal;
-          imaginary[bottom] = topImaginary - productImaginary;
-          real[top] = topReal + productReal;
-          imaginary[top] = topImaginary + productImaginary;
+        // w2 = W(4·half)^offset, w1 = w2², w3 = w2 · (∓i).
+        const w2Real = cosine[offset * stride]!;
+        const w2Imaginary = sign * sine[offset * stride]!;
+        const w1Real = cosine[2 * offset * stride]!;
+        const w1Imaginary = sign * sine[2 * offset * stride]!;
+        for (let p0 = offset; p0 < size; p0 += span) {
+          const p1 = p0 + half;
+          const p2 = p1 + half;
+          const p3 = p2 + half;
+          const x1Real = real[p1]! * w1Real - imaginary[p1]! * w1Imaginary;
+          const x1Imaginary = real[p1]! * w1Imaginary + imaginary[p1]! * w1Real;
+          const x3Real = real[p3]! * w1Real - imaginary[p3]! * w1Imaginary;
+          const x3Imaginary = real[p3]! * w1Imaginary + imaginary[p3]! * w1Real;
+          const a0Real = real[p0]! + x1Real;
+          const a0Imaginary = imaginary[p0]! + x1Imaginary;
+          const a1Real = real[p0]! - x1Real;
+          const a1Imaginary = imaginary[p0]! - x1Imaginary;
+          const a2Real = real[p2]! + x3Real;
+          const a2Imaginary = imaginary[p2]! + x3Imaginary;
+          const a3Real = real[p2]! - x3Real;
+          const a3Imaginary = imaginary[p2]! - x3Imaginary;
+          const b2Real = a2Real * w2Real - a2Imaginary * w2Imaginary;
+          const b2Imaginary = a2Real * w2Imaginary + a2Imaginary * w2Real;
+          // w3 · a3 = (∓i) · (w2 · a3): a rotation by a quarter turn.
+          const c3Real = a3Real * w2Real - a3Imaginary * w2Imaginary;
+          const c3Imaginary = a3Real * w2Imaginary + a3Imaginary * w2Real;
+          const b3Real = -sign * c3Imaginary;
+          const b3Imaginary = sign * c3Real;
+          real[p0] = a0Real + b2Real;
+          imaginary[p0] = a0Imaginary + b2Imaginary;
+          real[p2] = a0Real - b2Real;
+          imaginary[p2] = a0Imaginary - b2Imaginary;
+          real[p1] = a1Real + b3Real;
+          imaginary[p1] = a1Imaginary + b3Imaginary;
+          real[p3] = a1Real - b3Real;
+          imaginary[p3] = a1Imaginary - b3Imaginary;
         }
+      }
+    }
+    // An odd number of stages leaves one plain radix-2 stage.
+    if (half * 2 === size) {
+      const stride = size / (2 * half);
+      for (let top = 0; top < half; top++) {
+        const twiddleReal = cosine[top * stride]!;
+        const twiddleImaginary = sign * sine[top * stride]!;
+        const bottom = top + half;
+        const productReal = real[bottom]! * twiddleReal - imaginary[bottom]! * twiddleImaginary;
+        const productImaginary = real[bottom]! * twiddleImaginary + imaginary[bottom]! * twiddleReal;
+        const topReal = real[top]!;
+        const topImaginary = imaginary[top]!;
+        real[bottom] = topReal - productReal;
+        imaginary[bottom] = topImaginary - productImaginary;
+        real[top] = topReal + productReal;
+        imaginary[top] = topImaginary + productImaginary;
       }
     }
   }

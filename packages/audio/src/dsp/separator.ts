@@ -19,8 +19,6 @@ export interface SeparatorSettings {
   bassCrossoverHertz: number;
   /** Sharpness of the centre mask: centre-ness is raised to this power. */
   centrePower: number;
-  /** Exponent of the soft harmonic/percussive masks (2 = Wiener-like). */
-  maskPower: number;
 }
 
 export const DEFAULT_SETTINGS: SeparatorSettings = {
@@ -31,8 +29,10 @@ export const DEFAULT_SETTINGS: SeparatorSettings = {
   percussiveHertz: 300,
   bassCrossoverHertz: 200,
   centrePower: 2,
-  maskPower: 2,
 };
+
+/** For mono input, the band taken as vocals (a voice's fundamentals and formants). */
+export const MONO_VOICE_BAND = { low: 150, high: 5000 } as const;
 
 /** Receives output in blocks: `blocks[stem][channel]` holds `length` new frames (buffers are reused: copy them). */
 export type BlockSink = (blocks: readonly (readonly Float32Array[])[], length: number) => void;
@@ -91,6 +91,7 @@ export class StemSeparator {
   private readonly lowWeights: Float32Array;
   private readonly base: Record<BasePart, Float32Array>;
   private readonly centreness: Float32Array;
+  private readonly monoVoiceWeights: Float32Array;
   private readonly stemMasks: Float32Array[];
   private readonly stemBands: (Float32Array | undefined)[];
   private readonly targets: Target[];
@@ -171,6 +172,7 @@ export class StemSeparator {
       other: new Float32Array(bins),
     };
     this.centreness = new Float32Array(bins);
+    this.monoVoiceWeights = bandWeights(bins, binHertz, { ...MONO_VOICE_BAND, keep: 'inside' });
     this.stemBands = recipes.map((recipe) =>
       recipe.band ? bandWeights(bins, binHertz, recipe.band) : undefined,
     );
@@ -282,19 +284,21 @@ export class StemSeparator {
     const [leftReal, rightReal] = this.spectraReal[slot]!;
     const [leftImaginary, rightImaginary] = this.spectraImaginary[slot]!;
     const stride = this.windowStride;
-    const power = settings.maskPower;
     const centrePower = settings.centrePower;
     for (let bin = 0; bin < bins; bin++) {
       const sustained = this.sortedWindows[bin * stride + this.halfWidths[bin]!]!;
       // In the bass band a kick rings as long as a note, so what rises above the sustained level counts too.
       const excess = Math.max(0, magnitude[bin]! - sustained) * this.lowWeights[bin]!;
-      const harmonicLevel = sustained ** power;
-      const percussiveLevel = Math.max(this.percussive[bin]!, excess) ** power;
+      // Wiener-like soft masks: shares of the squared levels.
+      const percussiveMagnitude = Math.max(this.percussive[bin]!, excess);
+      const harmonicLevel = sustained * sustained;
+      const percussiveLevel = percussiveMagnitude * percussiveMagnitude;
       const total = harmonicLevel + percussiveLevel;
       const drums = total > 0 ? percussiveLevel / total : 0;
       const harmonic = 1 - drums;
       const low = this.lowWeights[bin]!;
-      let centred = 1;
+      // Mono has no stereo image: the singing range stands in for the centre.
+      let centred = this.monoVoiceWeights[bin]!;
       if (stereo) {
         const a = leftReal![bin]!;
         const b = leftImaginary![bin]!;

@@ -115,7 +115,7 @@ export async function downloadAll(
         'bytes',
       );
       const sizeBytes = await writeDownload(download, path, (bytes) => task.update(bytes), context.signal);
-      task.finish(`saved ${path}`);
+      task.finish('saved');
       const durationSeconds = format === 'zip' ? undefined : await durationOf(download.asset, path, format);
       return {
         ...(asset.stem === undefined ? {} : { stem: asset.stem }),

@@ -75,6 +75,9 @@ function reportFailure(context: CliContext, error: unknown): number {
   ) {
     context.reporter?.debug(redact(error.stack ?? ''));
   }
+  if (exitCode === ExitCode.interrupted && token === undefined) {
+    context.stderr.write('Stopped before the job started: nothing runs at the provider.\n');
+  }
   if (resumable && token !== undefined) {
     const why = exitCode === ExitCode.interrupted ? 'Stopped waiting' : 'Gave up waiting';
     const lines = context.embedded

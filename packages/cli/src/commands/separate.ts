@@ -81,7 +81,7 @@ export function separateCommand(context: CliContext): Command {
           signal: context.signal,
           onUploadProgress: (sent) => upload.update(sent),
         });
-        upload.finish('uploaded');
+        upload.finish('done');
       } else {
         reporter.note(`source: ${source.url.origin}${source.url.pathname}`);
         started = await session.stemkit.separate({

@@ -1,0 +1,85 @@
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import {
+  AuthenticationError,
+  ConnectionError,
+  isAbortError,
+  JobFailedError,
+  ProviderError,
+  RateLimitError,
+  redact,
+  registerSecret,
+  StemkitError,
+  toStemkitError,
+  WaitTimeoutError,
+} from '../src/index.ts';
+
+describe('errors', () => {
+  it('recognise their kind through isInstance, subclasses included', () => {
+    const error = new RateLimitError('slow down', { provider: 'acme', retryAfterMs: 2_000 });
+    expect(RateLimitError.isInstance(error)).toBe(true);
+    expect(ProviderError.isInstance(error)).toBe(true);
+    expect(StemkitError.isInstance(error)).toBe(true);
+    expect(AuthenticationError.isInstance(error)).toBe(false);
+    expect(StemkitError.isInstance(new Error('plain'))).toBe(false);
+    expect(StemkitError.isInstance(null)).toBe(false);
+  });
+
+  it('recognise an instance from another copy of the package (same marker, other classes)', () => {
+    class StemkitErrorCopy extends Error {}
+    Object.defineProperty(StemkitErrorCopy, 'name', { value: 'StemkitError' });
+    class RateLimitErrorCopy extends StemkitErrorCopy {}
+    Object.defineProperty(RateLimitErrorCopy, 'name', { value: 'RateLimitError' });
+    const foreign = new RateLimitErrorCopy('from elsewhere');
+    Object.defineProperty(foreign, Symbol.for('stemkit.error'), { value: true });
+    expect(RateLimitError.isInstance(foreign)).toBe(true);
+    expect(StemkitError.isInstance(foreign)).toBe(true);
+    expect(ConnectionError.isInstance(foreign)).toBe(false);
+  });
+
+  it('serialise only safe fields: no cause, no job, secrets masked', () => {
+    registerSecret('hunter2-password');
+    const cause = new Error('request with Authorization: Bearer abc.def.ghi');
+    const error = new AuthenticationError('login as bob:hunter2-password refused', {
+      provider: 'acme',
+      status: 401,
+      cause,
+    });
+    const json = JSON.parse(JSON.stringify(error));
+    expect(json).toEqual({
+      name: 'AuthenticationError',
+      code: 'auth',
+      message: 'login as bob:[redacted] refused',
+      provider: 'acme',
+      status: 401,
+    });
+    expect(inspect(error)).not.toContain('hunter2-password');
+    const handle = { contract: 1 as const, provider: 'acme', id: 'job_1' };
+    const failed = new JobFailedError(handle, { code: 'E1', message: 'bad audio' });
+    expect(JSON.parse(JSON.stringify(failed))).toMatchObject({
+      code: 'job-failed',
+      handle,
+      failure: { code: 'E1' },
+    });
+    expect(new WaitTimeoutError(handle, 5_000).message).toContain('job_1');
+  });
+
+  it('mask credential-shaped text nobody registered', () => {
+    expect(redact('GET https://s.test/a.wav?X-Amz-Signature=abc123&X-Amz-Credential=AKIA/x&part=1')).toBe(
+      'GET https://s.test/a.wav?X-Amz-Signature=[redacted]&X-Amz-Credential=[redacted]&part=1',
+    );
+    expect(redact('Authorization: Bearer abcdef123456')).not.toContain('abcdef123456');
+    expect(redact('token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl here')).toBe(
+      'token [redacted] here',
+    );
+  });
+
+  it('let aborts through untouched', () => {
+    const abort = new DOMException('aborted', 'AbortError');
+    expect(isAbortError(abort)).toBe(true);
+    expect(toStemkitError(abort, { provider: 'acme' })).toBe(abort);
+    const timeout = new DOMException('timed out', 'TimeoutError');
+    expect(toStemkitError(timeout, { provider: 'acme' })).toBe(timeout);
+    expect(isAbortError(new ConnectionError('x'))).toBe(false);
+  });
+});

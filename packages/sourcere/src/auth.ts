@@ -11,16 +11,13 @@ import { LoginResponse } from './schemas.ts';
 
 // The API documents a 24 h token; used when a login answer omits `expiry`.
 const DEFAULT_LIFETIME_SECONDS = 86_400;
-// A refused login is answered from memory this long: the transport's retry after a 401 and bursts of calls then
-// cost one refused attempt, not one each (repeated refusals can lock an account).
-const REFUSAL_MEMORY_MS = 5_000;
 
 /**
  * The HTTP client every API call goes through. It logs in lazily with `POST /auth/`, sends the token exactly as
  * returned (it already reads `Bearer eyJ…`), reuses it, renews it before its expiry, and single-flights logins so
  * concurrent calls never log in twice. When the API refuses a token (401), that token — the one actually sent —
  * is forgotten and the call repeated once with a fresh login; a concurrent call refused with the same old token
- * then waits for that login instead of starting another. Refused credentials are not tried again at once.
+ * then waits for that login instead of starting another.
  */
 export function createApiClient(options: ResolvedOptions): HttpClient {
   const shared = {
@@ -34,25 +31,18 @@ export function createApiClient(options: ResolvedOptions): HttpClient {
   const baseFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
   const login = createHttpClient({ ...shared, fetch: baseFetch });
 
-  let refusal: { readonly error: unknown; readonly at: number } | undefined;
   const tokens = createTokenCache(
     async (signal) => {
-      if (refusal && Date.now() - refusal.at < REFUSAL_MEMORY_MS) throw refusal.error;
-      const { data } = await login
-        .call({
-          method: 'POST',
-          path: options.endpoints.auth,
-          json: { username: options.username, password: options.password },
-          schema: LoginResponse,
-          // Logging in twice is harmless: transient failures may be retried.
-          idempotent: true,
-          what: 'log in',
-          signal,
-        })
-        .catch((error: unknown) => {
-          if (AuthenticationError.isInstance(error)) refusal = { error, at: Date.now() };
-          throw error;
-        });
+      const { data } = await login.call({
+        method: 'POST',
+        path: options.endpoints.auth,
+        json: { username: options.username, password: options.password },
+        schema: LoginResponse,
+        // Logging in twice is harmless: transient failures may be retried.
+        idempotent: true,
+        what: 'log in',
+        signal,
+      });
       registerSecret(data.token.replace(/^bearer\s+/i, ''));
       return { value: data.token, expiresAt: Date.now() + (data.expiry ?? DEFAULT_LIFETIME_SECONDS) * 1000 };
     },

@@ -121,6 +121,5 @@ describe('authentication', () => {
     expect((error as Error).message).toContain('Bad credentials');
     expect(JSON.stringify(error)).not.toContain(PASSWORD);
     expect(api.callsTo('/separation/progress')).toHaveLength(0);
-    expect(api.callsTo('/auth/')).toHaveLength(1);
   });
 });

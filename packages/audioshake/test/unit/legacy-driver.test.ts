@@ -362,6 +362,29 @@ describe('audioshakeLegacy status', () => {
     expect(NotFoundError.isInstance(error)).toBe(true);
   });
 
+  it('reports a 404 within the window as NotFoundError once this driver has seen the job', async () => {
+    let gone = false;
+    server.use(
+      http.get(`${LEGACY_ORIGIN}/job/:id`, ({ params }) =>
+        gone
+          ? HttpResponse.json({}, { status: 404 })
+          : HttpResponse.json({
+              job: { id: params.id, status: 'processing', metadata: { name: 'vocals', format: 'wav' } },
+            }),
+      ),
+    );
+    const legacy = driver({ now: () => CREATED_AT + 1_000 });
+    await expect(legacy.status(handle)).resolves.toMatchObject({ job: { status: 'running' } });
+    gone = true;
+    await expect(legacy.status(handle)).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('refuses handle data it did not write', async () => {
+    await expect(
+      driver().status({ contract: 1, provider: 'audioshake-legacy', id: 'x', data: { targets: 'nope' } }),
+    ).rejects.toMatchObject({ code: 'invalid-argument', field: 'handle.data' });
+  });
+
   it('reports a 404 for a handle without creation time as NotFoundError', async () => {
     server.use(http.get(`${LEGACY_ORIGIN}/job/:id`, () => HttpResponse.json({}, { status: 404 })));
     await expect(

@@ -88,4 +88,17 @@ describe('stemkit in-process', () => {
     expect(result.code).toBe(ExitCode.usage);
     expect(result.stderr).toContain('mix needs at least one --track');
   });
+
+  it('lists every provider with where mix and zip run', async () => {
+    const table = await run(['providers']);
+    expect(table.code).toBe(ExitCode.success);
+    expect(table.stdout.split('\n')[0]).toMatch(/^capability\s+sourcere\s+audioshake-legacy\s+audioshake$/);
+    expect(table.stdout).toMatch(/^mix\s+provider\s+local fallback\s+local fallback$/m);
+    const { providers } = JSON.parse((await run(['providers', '--json'])).stdout);
+    expect(providers.map((each: { name: string; mix: boolean }) => [each.name, each.mix])).toEqual([
+      ['sourcere', true],
+      ['audioshake-legacy', false],
+      ['audioshake', false],
+    ]);
+  });
 });

@@ -453,6 +453,49 @@ describe('audioshakeLegacy status', () => {
   });
 });
 
+describe('audioshakeLegacy replays every example payload', () => {
+  const single = (id: string) => ({ contract: 1 as const, provider: 'audioshake-legacy', id, parts: [id] });
+
+  it.each([
+    ['seed-003/created-job.json', 'queued', 'alignment', []],
+    ['seed-003/completed-separation-job.json', 'succeeded', 'instrumental', ['instrumental.wav']],
+    ['seed-003/completed-transcription-job.json', 'succeeded', 'alignment', ['transcription.json']],
+    ['spec/legacy-created-job.json', 'queued', 'alignment', []],
+    ['spec/legacy-completed-separation-job.json', 'succeeded', 'instrumental', ['instrumental.wav']],
+  ])('GET /job/:id answering %s', async (path, status, stem, outputs) => {
+    server.use(http.get(`${LEGACY_ORIGIN}/job/:id`, () => HttpResponse.json(fixture(path))));
+    const { job } = await driver().status(single('clksrfob8000bf7of6xkscy8m'));
+    expect(job.status).toBe(status);
+    expect(job.targets.map((target) => [target.stem, target.outputs.map((output) => output.name)])).toEqual([
+      [stem, outputs],
+    ]);
+  });
+
+  it('POST /job answering the created job of seed 003 and the spec', async () => {
+    for (const path of ['seed-003/created-job.json', 'spec/legacy-created-job.json']) {
+      server.use(http.post(`${LEGACY_ORIGIN}/job`, () => HttpResponse.json(fixture(path))));
+      const { handle, job } = await driver().start({
+        source: { asset: sourceAsset },
+        targets: [{ stem: 'alignment', formats: ['json'] }],
+      });
+      expect(handle.parts).toEqual(['clksrfob8000bf7of6xkscy8m']);
+      expect(job?.targets[0]).toMatchObject({ stem: 'alignment', status: 'queued', formats: ['json'] });
+    }
+  });
+
+  it('POST /upload/link answering the seed 003 asset', async () => {
+    server.use(
+      http.post(`${LEGACY_ORIGIN}/upload/link`, () => HttpResponse.json(fixture('seed-003/asset.json'))),
+    );
+    const jobs = fakeJobs();
+    await driver().start({
+      source: { url: 'https://media.test/audioshake-it-up.mp3' },
+      targets: [{ stem: 'vocals', formats: ['wav'] }],
+    });
+    expect(jobs.requests[0]?.assetId).toBe('clyxaywtp00ne0jpi4nf435dv');
+  });
+});
+
 describe('audioshakeLegacy link, usage and callbacks', () => {
   it('re-fetches the job for a fresh link to an output', async () => {
     let version = 0;

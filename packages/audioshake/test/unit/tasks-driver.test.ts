@@ -254,6 +254,25 @@ describe('audioshakeTasks status and link', () => {
     await expect(tasks.link(handle, { asset, format: 'wav' })).rejects.toMatchObject({ code: 'unsupported' });
   });
 
+  it.each([
+    ['spec/tasks-real-response.json', 'succeeded', [['vocals', ['vocals_high_quality.mp3']]]],
+    [
+      'spec/tasks-webhook-example.json',
+      'running',
+      [
+        ['bass', ['bass.wav']],
+        ['drums', []],
+      ],
+    ],
+  ])('replays GET /tasks/:id answering %s', async (path, status, targets) => {
+    server.use(http.get(`${TASKS_ORIGIN}/tasks/:id`, () => HttpResponse.json(fixture(path))));
+    const { job } = await driver().status(handle);
+    expect(job.status).toBe(status);
+    expect(job.targets.map((target) => [target.stem, target.outputs.map((output) => output.name)])).toEqual(
+      targets,
+    );
+  });
+
   it('reports an unknown task as NotFoundError', async () => {
     server.use(
       http.get(`${TASKS_ORIGIN}/tasks/:id`, () =>

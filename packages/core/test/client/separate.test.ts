@@ -199,6 +199,25 @@ describe('upload', () => {
     expect(requests).toEqual([]);
   });
 
+  it('stops an upload when the signal aborts, with the AbortError untouched', async () => {
+    const { stemkit } = setup();
+    const controller = new AbortController();
+    let sent = false;
+    const stalled = new ReadableStream<Uint8Array>({
+      pull(stream) {
+        if (sent) return new Promise<void>(() => undefined);
+        sent = true;
+        stream.enqueue(new Uint8Array(1024));
+        return undefined;
+      },
+    });
+    setTimeout(() => controller.abort(), 20);
+    const error = await stemkit
+      .separate({ source: stalled, stems: ['vocals'], signal: controller.signal })
+      .catch((caught: unknown) => caught);
+    expect((error as Error).name).toBe('AbortError');
+  });
+
   it('takes an uploaded asset as the source of a job without uploading again', async () => {
     const { stemkit, requests } = setup();
     const asset = await stemkit.upload(bytes);

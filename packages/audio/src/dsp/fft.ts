@@ -149,24 +149,34 @@ export class Fft {
   }
 
   /**
-   * Inverse of {@link Fft.forwardPair}: two half spectra (bins 0…size/2) back to two real signals, scaled by 1/size,
-   * left in {@link Fft.real} (first) and {@link Fft.imaginary} (second).
+   * Inverse of {@link Fft.forwardPair}: two half spectra (bins 0…size/2), each optionally weighted bin by bin by a
+   * mask, back to two real signals left in {@link Fft.real} (first) and {@link Fft.imaginary} (second). The 1/size
+   * scaling rides along with the mask, so the whole inverse is one packing pass and one transform.
    */
   inversePair(
     firstReal: Float32Array,
     firstImaginary: Float32Array,
+    firstMask: Float32Array | undefined,
     secondReal: Float32Array | undefined,
     secondImaginary: Float32Array | undefined,
+    secondMask: Float32Array | undefined,
   ): void {
     const size = this.size;
     const half = size / 2;
     const real = this.real;
     const imaginary = this.imaginary;
+    const scale = 1 / size;
     for (let bin = 0; bin <= half; bin++) {
-      const ar = firstReal[bin]!;
-      const ai = firstImaginary[bin]!;
-      const br = secondReal ? secondReal[bin]! : 0;
-      const bi = secondImaginary ? secondImaginary[bin]! : 0;
+      const firstGain = firstMask ? firstMask[bin]! * scale : scale;
+      const ar = firstReal[bin]! * firstGain;
+      const ai = firstImaginary[bin]! * firstGain;
+      let br = 0;
+      let bi = 0;
+      if (secondReal && secondImaginary) {
+        const secondGain = secondMask ? secondMask[bin]! * scale : scale;
+        br = secondReal[bin]! * secondGain;
+        bi = secondImaginary[bin]! * secondGain;
+      }
       real[bin] = ar - bi;
       imaginary[bin] = ai + br;
       if (bin > 0 && bin < half) {
@@ -175,10 +185,5 @@ export class Fft {
       }
     }
     this.transform(real, imaginary, true);
-    const scale = 1 / size;
-    for (let index = 0; index < size; index++) {
-      real[index] = real[index]! * scale;
-      imaginary[index] = imaginary[index]! * scale;
-    }
   }
 }

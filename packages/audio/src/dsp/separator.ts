@@ -95,8 +95,6 @@ export class StemSeparator {
   private readonly stemMasks: Float32Array[];
   private readonly stemBands: (Float32Array | undefined)[];
   private readonly targets: Target[];
-  private readonly maskedReal: [Float32Array, Float32Array];
-  private readonly maskedImaginary: [Float32Array, Float32Array];
   private readonly overlapAdds: Float64Array[][];
   private readonly blocks: Float32Array[][];
   private emitted = 0;
@@ -192,8 +190,6 @@ export class StemSeparator {
         overlapAdd: this.overlapAdds[stem]![channel]!,
       })),
     );
-    this.maskedReal = [new Float32Array(bins), new Float32Array(bins)];
-    this.maskedImaginary = [new Float32Array(bins), new Float32Array(bins)];
     const outputs = recipes.length + (this.remainder ? 1 : 0);
     this.blocks = Array.from({ length: outputs }, () =>
       Array.from({ length: this.channelCount }, () => new Float32Array(hop)),
@@ -337,34 +333,32 @@ export class StemSeparator {
 
   private synthesizeFrame(centre: number): void {
     this.computeMasks(centre);
-    const { size, hop, bins, fft } = this;
+    const { size, hop, fft } = this;
     const slot = centre % this.spectrumSlots;
     const targets = this.targets;
+    const spectraReal = this.spectraReal[slot]!;
+    const spectraImaginary = this.spectraImaginary[slot]!;
+    const window = this.synthesisWindow;
     for (let pair = 0; pair < targets.length; pair += 2) {
-      const count = Math.min(2, targets.length - pair);
-      for (let member = 0; member < count; member++) {
-        const target = targets[pair + member]!;
-        const sourceReal = this.spectraReal[slot]![target.channel]!;
-        const sourceImaginary = this.spectraImaginary[slot]![target.channel]!;
-        const maskedReal = this.maskedReal[member]!;
-        const maskedImaginary = this.maskedImaginary[member]!;
-        const mask = target.mask;
-        for (let bin = 0; bin < bins; bin++) {
-          maskedReal[bin] = sourceReal[bin]! * mask[bin]!;
-          maskedImaginary[bin] = sourceImaginary[bin]! * mask[bin]!;
-        }
-      }
+      const first = targets[pair]!;
+      const second = targets[pair + 1];
       fft.inversePair(
-        this.maskedReal[0],
-        this.maskedImaginary[0],
-        count === 2 ? this.maskedReal[1] : undefined,
-        count === 2 ? this.maskedImaginary[1] : undefined,
+        spectraReal[first.channel]!,
+        spectraImaginary[first.channel]!,
+        first.mask,
+        second && spectraReal[second.channel],
+        second && spectraImaginary[second.channel],
+        second?.mask,
       );
-      for (let member = 0; member < count; member++) {
-        const signal = member === 0 ? fft.real : fft.imaginary;
-        const overlapAdd = targets[pair + member]!.overlapAdd;
+      const firstOutput = first.overlapAdd;
+      const firstSignal = fft.real;
+      for (let index = 0; index < size; index++)
+        firstOutput[index] = firstOutput[index]! + firstSignal[index]! * window[index]!;
+      if (second) {
+        const secondOutput = second.overlapAdd;
+        const secondSignal = fft.imaginary;
         for (let index = 0; index < size; index++)
-          overlapAdd[index] = overlapAdd[index]! + signal[index]! * this.synthesisWindow[index]!;
+          secondOutput[index] = secondOutput[index]! + secondSignal[index]! * window[index]!;
       }
     }
 

@@ -334,3 +334,20 @@ export function unwrapJob(payload: unknown): unknown {
 function rawOnly(field: string): DroppedField {
   return { field, reason: 'the neutral model has no such field; it stays in `raw`', behaviourChange: false };
 }
+
+/**
+ * The legacy jobs behind a neutral job, with every documented Job field (`clientId`, `requestId`, `licenseId`,
+ * `startedAt`, `callbackUrl`, `statusInfo`…), read back from the targets' `raw`.
+ *
+ * @example
+ * ```ts
+ * const job = await stemkit.get(handle);
+ * legacyJobsOf(job).map((legacy) => legacy.startedAt);
+ * ```
+ */
+export function legacyJobsOf(job: Job): LegacyJob[] {
+  return job.targets
+    .flatMap((target) => (Array.isArray(target.raw) ? target.raw : [target.raw]))
+    .filter((raw) => raw !== undefined)
+    .map((raw) => parseOrThrow(LegacyJobSchema, raw, 'job', LEGACY_PROVIDER));
+}

@@ -212,3 +212,17 @@ function sourceOf(task: TasksTask): Asset | undefined {
 function rawOnly(field: string): DroppedField {
   return { field, reason: 'the neutral model has no such field; it stays in `raw`', behaviourChange: false };
 }
+
+/**
+ * The task behind a neutral job, with what the neutral model has no field for (costs, durations, client id),
+ * read back from the job's `raw`.
+ *
+ * @example
+ * ```ts
+ * const job = await stemkit.get(handle);
+ * taskOf(job).targets?.map((target) => target.cost);
+ * ```
+ */
+export function taskOf(job: Job): TasksTask {
+  return parseOrThrow(TasksTaskSchema, job.raw, 'task', TASKS_PROVIDER);
+}

@@ -3,6 +3,7 @@ import {
   LegacyJobSchema,
   legacyAssetToNeutral,
   legacyJobOutputs,
+  legacyJobsOf,
   legacyJobToNeutral,
   legacyStatusToNeutral,
 } from '../../src/index.ts';
@@ -81,9 +82,9 @@ describe('legacyJobToNeutral on the seed 003 examples', () => {
     ]);
   });
 
-  it('keeps every documented Job field readable in the target raw payload', () => {
+  it('keeps every documented Job field readable through legacyJobsOf', () => {
     const { value: job } = legacyJobToNeutral(fixture('seed-003/completed-transcription-job.json'));
-    const raw = LegacyJobSchema.parse(job.targets[0]?.raw);
+    const [raw] = legacyJobsOf(job);
     expect(raw).toMatchObject({
       clientId: '<YOUR CLIENT ID>',
       requestId: 'clksrfob8000bf7of6xkscy8m',

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   parseTasksWebhook,
   TASKS_LINK_LIFETIME_MS,
+  taskOf,
   tasksAssetToNeutral,
   tasksStatusToNeutral,
   taskToNeutral,
@@ -45,6 +46,7 @@ describe('taskToNeutral on the spec examples', () => {
       },
     ]);
     expect(dropped.map((field) => field.field)).toEqual(['clientId', 'targets.0.cost', 'targets.0.duration']);
+    expect(taskOf(job).targets?.map((target) => [target.cost, target.duration])).toEqual([[1.5, 9.485]]);
   });
 
   it('maps the webhook example: one target completed, one still processing → running', () => {

@@ -115,12 +115,13 @@ export class Fft {
   }
 
   /**
-   * Spectra (bins 0…size/2) of two real signals at once, from one complex transform of `first + i·second`.
-   * The signals are read from `first`/`second` (length `size`); `second` may be undefined for a single signal.
+   * Spectra (bins 0…size/2) of two real signals at once, from one complex transform of `first + i·second`, each
+   * multiplied by `window` on the way in. `second` may be undefined for a single signal.
    */
   forwardPair(
-    first: Float64Array,
-    second: Float64Array | undefined,
+    first: Float32Array,
+    second: Float32Array | undefined,
+    window: Float64Array,
     firstReal: Float32Array,
     firstImaginary: Float32Array,
     secondReal: Float32Array | undefined,
@@ -129,9 +130,10 @@ export class Fft {
     const size = this.size;
     const real = this.real;
     const imaginary = this.imaginary;
-    real.set(first);
-    if (second) imaginary.set(second);
-    else imaginary.fill(0);
+    for (let index = 0; index < size; index++) {
+      real[index] = first[index]! * window[index]!;
+      imaginary[index] = second ? second[index]! * window[index]! : 0;
+    }
     this.transform(real, imaginary, false);
     for (let bin = 0; bin <= size / 2; bin++) {
       const mirror = (size - bin) & (size - 1);

@@ -67,7 +67,6 @@ export class StemSeparator {
   // Input side: the frame being filled, per channel.
   private readonly pending: Float32Array[];
   private filled: number;
-  private readonly frameInput: Float64Array[];
   private written = 0;
   private frameIndex = 0;
 
@@ -132,7 +131,6 @@ export class StemSeparator {
     // The first frame starts size − hop zeros before the input, so every sample is covered by `overlap` frames.
     this.pending = Array.from({ length: this.channelCount }, () => new Float32Array(size));
     this.filled = size - hop;
-    this.frameInput = Array.from({ length: 2 }, () => new Float64Array(size));
 
     this.halfWidths = new Int32Array(bins);
     const harmonicHalf = Math.max(1, Math.round((settings.harmonicSeconds * framesPerSecond) / 2));
@@ -230,24 +228,23 @@ export class StemSeparator {
     const { size, hop, bins, channelCount } = this;
     const frame = this.frameIndex++;
     const slot = frame % this.spectrumSlots;
-    for (let channel = 0; channel < channelCount; channel++) {
-      const input = this.frameInput[channel]!;
-      const pending = this.pending[channel]!;
-      for (let index = 0; index < size; index++) input[index] = pending[index]! * this.analysisWindow[index]!;
-      this.rawHops[slot]![channel]!.set(pending.subarray(0, hop));
-      pending.copyWithin(0, hop);
-    }
-    this.filled = size - hop;
     const real = this.spectraReal[slot]!;
     const imaginary = this.spectraImaginary[slot]!;
+    const pending = this.pending;
     this.fft.forwardPair(
-      this.frameInput[0]!,
-      channelCount === 2 ? this.frameInput[1] : undefined,
+      pending[0]!,
+      pending[1],
+      this.analysisWindow,
       real[0]!,
       imaginary[0]!,
       real[1],
       imaginary[1],
     );
+    for (let channel = 0; channel < channelCount; channel++) {
+      this.rawHops[slot]![channel]!.set(pending[channel]!.subarray(0, hop));
+      pending[channel]!.copyWithin(0, hop);
+    }
+    this.filled = size - hop;
 
     const magnitude = this.magnitudes[frame % this.magnitudeSlots]!;
     for (let bin = 0; bin < bins; bin++) {
@@ -305,7 +302,7 @@ export class StemSeparator {
         centred = energy > 0 ? Math.max(0, (2 * (a * c + b * d)) / energy) : 1;
       }
       this.centreness[bin] = centred;
-      const vocalShare = centred ** centrePower;
+      const vocalShare = centrePower === 2 ? centred * centred : centred ** centrePower;
       base.drums[bin] = drums;
       base.bass[bin] = harmonic * low;
       base.vocals[bin] = harmonic * (1 - low) * vocalShare;

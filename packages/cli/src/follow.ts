@@ -1,4 +1,4 @@
-import { type Asset, handleToToken, type Job, type JobReference, readHandle } from '@stemkit/core';
+import { type Asset, handleToToken, type Job, type JobHandle, readHandle } from '@stemkit/core';
 import type { CliContext } from './context.ts';
 import { UsageError } from './errors.ts';
 import type { Session } from './session.ts';
@@ -41,12 +41,12 @@ export function progressOf(job: Job): number {
 export async function follow(
   session: Session,
   context: CliContext,
-  job: JobReference,
+  job: Job | JobHandle,
   options: { readonly timeoutMs?: number } = {},
 ): Promise<Job> {
-  const handle = typeof job === 'string' ? readHandle(job) : 'handle' in job ? job.handle : job;
-  if (handle !== undefined) context.job = handle;
-  if (handle !== undefined) session.reporter.debug(`job handle: ${handleToToken(handle)}`);
+  const handle = 'handle' in job ? job.handle : job;
+  context.job = handle;
+  session.reporter.debug(`job handle: ${handleToToken(handle)}`);
   const started = Date.now();
   const task = session.reporter.task('processing', 1, 'fraction', 'waiting for the provider');
   const finished = await session.stemkit.wait(job, {

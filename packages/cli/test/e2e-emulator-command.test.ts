@@ -23,7 +23,7 @@ describe('stemkit emulator', () => {
         environment: { AUDIOSHAKE_LEGACY_BASE_URL: urls.legacy.baseUrl, AUDIOSHAKE_TOKEN: urls.legacy.token },
       },
     );
-    expect(run.code).toBe(ExitCode.success);
+    expect(run.code, run.stderr + run.stdout).toBe(ExitCode.success);
     expect(await readdir(out)).toEqual(['vocals.wav']);
     server.child.kill('SIGINT');
     expect((await server.done).code).toBe(ExitCode.success);

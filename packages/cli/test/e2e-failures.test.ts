@@ -31,7 +31,7 @@ describe('stemkit when things go wrong', () => {
     const run = await runCli(['separate', track, '--trial', 'soon', '--json'], {
       environment: providerEnvironment(emulator, 'sourcere'),
     });
-    expect(run.code).toBe(ExitCode.usage);
+    expect(run.code, run.stderr + run.stdout).toBe(ExitCode.usage);
     expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, exitCode: 2, error: { code: 'usage' } });
     const plain = await runCli(['separate', track, '--stems', ''], {
       environment: providerEnvironment(emulator, 'sourcere'),
@@ -84,7 +84,7 @@ describe('stemkit when things go wrong', () => {
     const run = await runCli(['separate', track, '--timeout', '0.5', '--out', join(folder, 'late')], {
       environment: providerEnvironment(slow, 'sourcere'),
     });
-    expect(run.code).toBe(ExitCode.timeout);
+    expect(run.code, run.stderr + run.stdout).toBe(ExitCode.timeout);
     expect(run.stderr).toMatch(
       /Gave up waiting; the job goes on at the provider\. Resume with:\n {2}stemkit wait sk1\.\S+/,
     );

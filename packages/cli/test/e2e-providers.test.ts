@@ -1,4 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { probeAudio } from '@stemkit/audio';
 import type { RunningEmulator } from '@stemkit/emulator';
@@ -18,14 +20,24 @@ interface FileEntry {
 let emulator: RunningEmulator;
 let folder: string;
 let track: string;
+/** Serves the track over loopback HTTP, for `separate <url>`. */
+let host: Server;
+let trackUrl: string;
 
 beforeAll(async () => {
   emulator = await testEmulator();
   ({ folder, track } = await workspaceWithTrack());
+  const bytes = await readFile(track);
+  host = createServer((_request, response) =>
+    response.writeHead(200, { 'content-type': 'audio/wav' }).end(bytes),
+  );
+  await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+  trackUrl = `http://127.0.0.1:${(host.address() as AddressInfo).port}/song.wav`;
 });
 
 afterAll(async () => {
   await emulator.close();
+  await new Promise((resolve) => host.close(resolve));
 });
 
 describe.each(PROVIDERS)('stemkit against the %s emulator', (provider) => {
@@ -41,7 +53,7 @@ describe.each(PROVIDERS)('stemkit against the %s emulator', (provider) => {
       },
     );
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(ExitCode.success);
+    expect(run.code, run.stderr + run.stdout).toBe(ExitCode.success);
     const result = JSON.parse(run.stdout);
     expect(result).toMatchObject({ ok: true, emulator: false, job: { status: 'succeeded' } });
     const files = result.files as FileEntry[];
@@ -62,7 +74,7 @@ describe.each(PROVIDERS)('stemkit against the %s emulator', (provider) => {
 
   it('reports the status from the token, with no provider flag', async () => {
     const run = await runCli(['status', token, '--json'], { environment: environment() });
-    expect(run.code).toBe(ExitCode.success);
+    expect(run.code, run.stderr + run.stdout).toBe(ExitCode.success);
     const { job } = JSON.parse(run.stdout);
     expect(job.status).toBe('succeeded');
     expect(job.targets.map((target: { stem: string }) => target.stem)).toEqual(['vocals', 'drums']);
@@ -86,7 +98,7 @@ describe.each(PROVIDERS)('stemkit against the %s emulator', (provider) => {
       ],
       { environment: environment() },
     );
-    expect(run.code).toBe(ExitCode.success);
+    expect(run.code, run.stderr + run.stdout).toBe(ExitCode.success);
     const result = JSON.parse(run.stdout);
     expect(result.mixedBy).toBe(provider === 'sourcere' ? 'provider' : 'local');
     const [file] = result.files as FileEntry[];
@@ -101,7 +113,7 @@ describe.each(PROVIDERS)('stemkit against the %s emulator', (provider) => {
     const run = await runCli(['zip', token, '--format', 'wav', '--name', 'session', '--out', out, '--json'], {
       environment: environment(),
     });
-    expect(run.code).toBe(ExitCode.success);
+    expect(run.code, run.stderr + run.stdout).toBe(ExitCode.success);
     const result = JSON.parse(run.stdout);
     expect(result.zippedBy).toBe(provider === 'sourcere' ? 'provider' : 'local');
     const archive = await readFile(join(out, 'session.zip'));
@@ -110,4 +122,25 @@ describe.each(PROVIDERS)('stemkit against the %s emulator', (provider) => {
     expect(names).toContain('vocals');
     expect(names).toContain('drums');
   });
+});
+
+describe('stemkit separate <url>', () => {
+  it.each(PROVIDERS)(
+    'separates a remote track on %s (fetched by the provider, or uploaded by the client)',
+    async (provider) => {
+      const out = join(folder, `${provider}-url`);
+      const run = await runCli(
+        ['separate', trackUrl, '--stems', 'vocals', '--format', 'flac', '--out', out, '--json'],
+        {
+          environment: providerEnvironment(emulator, provider),
+        },
+      );
+      expect(run.code, run.stderr + run.stdout).toBe(ExitCode.success);
+      const [file] = JSON.parse(run.stdout).files as FileEntry[];
+      expect(file).toMatchObject({ stem: 'vocals', format: 'flac', path: join(out, 'vocals.flac') });
+      const info = await probeAudio(await readFile(join(out, 'vocals.flac')));
+      expect(info.format).toBe('flac');
+      expect(info.durationSeconds).toBeCloseTo(3, 1);
+    },
+  );
 });

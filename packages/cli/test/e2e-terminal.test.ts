@@ -22,7 +22,7 @@ describe('stemkit with no provider configured', () => {
   it('off a terminal: starts the embedded emulator, says so once, writes plain lines only', async () => {
     const out = join(folder, 'plain');
     const run = await runCli(['separate', track, '--out', out], { environment });
-    expect(run.code).toBe(ExitCode.success);
+    expect(run.code, run.stderr + run.stdout).toBe(ExitCode.success);
     expect(run.stderr.match(/using the embedded emulator/g)).toHaveLength(1);
     expect(run.stderr).toMatch(
       /^no provider configured: using the embedded emulator \(Sourcere API\) at http:\/\/127\.0\.0\.1:\d+/,

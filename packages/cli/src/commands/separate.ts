@@ -1,6 +1,5 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { Job } from '@stemkit/core';
 import { Command } from 'commander';
 import {
   type CliFormat,
@@ -64,34 +63,21 @@ export function separateCommand(context: CliContext): Command {
     try {
       const stems = requestedStems ?? defaultStems(session.stemkit.capabilities.stems);
       const { reporter } = session;
-      let started: Job;
-      if (source.kind === 'file') {
-        const size = (await stat(source.path)).size;
-        const upload = reporter.task(
-          'upload',
-          size,
-          'bytes',
-          `${basename(source.path)} (${formatBytes(size)})`,
-        );
-        started = await session.stemkit.separate({
-          source: source.path,
-          stems,
-          formats: [format],
-          ...(trial === undefined ? {} : { trial }),
-          signal: context.signal,
-          onUploadProgress: (sent) => upload.update(sent),
-        });
-        upload.finish('done');
-      } else {
-        reporter.note(`source: ${source.url.origin}${source.url.pathname}`);
-        started = await session.stemkit.separate({
-          source: source.url,
-          stems,
-          formats: [format],
-          ...(trial === undefined ? {} : { trial }),
-          signal: context.signal,
-        });
-      }
+      const size = source.kind === 'file' ? (await stat(source.path)).size : undefined;
+      const upload =
+        source.kind === 'file'
+          ? reporter.task('upload', size ?? 0, 'bytes', `${basename(source.path)} (${formatBytes(size)})`)
+          : undefined;
+      if (source.kind === 'url') reporter.note(`source: ${source.url.origin}${source.url.pathname}`);
+      const started = await session.stemkit.separate({
+        source: source.kind === 'file' ? source.path : source.url,
+        stems,
+        formats: [format],
+        ...(trial === undefined ? {} : { trial }),
+        signal: context.signal,
+        ...(upload === undefined ? {} : { onUploadProgress: (sent: number) => upload.update(sent) }),
+      });
+      upload?.finish('done');
       context.job = started.handle;
       reporter.note(`job ${started.id} started on ${started.provider}: ${stems.join(', ')} as ${format}`);
       for (const warning of started.warnings) reporter.note(`warning: ${warning.message}`);

@@ -21,7 +21,6 @@ export function statusCommand(context: CliContext): Command {
     const handle = parseHandle(handleText);
     const session = await openSession(context, flags, handle.provider);
     try {
-      context.job = handle;
       const job = await session.stemkit.get(handle, { signal: context.signal });
       const stage = job.progress?.stage === undefined ? '' : ` (${job.progress.stage})`;
       printResult(context, {

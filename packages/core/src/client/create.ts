@@ -16,9 +16,17 @@ import type { Stemkit, StemkitOptions } from './types.ts';
 import { uploadSource } from './upload.ts';
 import { wait } from './wait.ts';
 
+const method = z.custom<(...values: never[]) => unknown>((value) => typeof value === 'function', {
+  message: 'must be a function',
+});
+
 const StemkitOptionsSchema = z.object({
   driver: z.object({
     contract: z.literal(DRIVER_CONTRACT_VERSION),
+    upload: method,
+    start: method,
+    status: method,
+    link: method,
     provider: z.string().check(z.minLength(1)),
     capabilities: z.object({
       stems: z.union([z.literal('any'), z.array(z.string())]),

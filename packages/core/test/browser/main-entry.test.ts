@@ -64,6 +64,10 @@ describe("core's main entry", () => {
         contract: 1,
         provider: 'inline',
         capabilities: { stems: 'any', formats: ['wav'], trial: false, residual: false, transcription: false },
+        upload: async () => undefined,
+        start: async () => undefined,
+        status: async () => undefined,
+        link: async () => undefined,
       } as never,
     });
     expect(client.capabilities).toMatchObject({ provider: 'inline', mix: false });

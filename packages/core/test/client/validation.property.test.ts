@@ -305,10 +305,19 @@ describe('download, mix, zip, list and upload validate their arguments', () => {
 
   it('createStemkit', async () => {
     await fc.assert(
-      fc.asyncProperty(notA('object'), notA('object', 'undefined'), async (driver, wait) => {
-        await expectField(() => createStemkit({ driver } as never), 'driver');
-        await expectField(() => createStemkit({ driver: createMockDriver(), wait } as never), 'wait');
-      }),
+      fc.asyncProperty(
+        notA('object'),
+        notA('object', 'undefined'),
+        notA('function'),
+        async (driver, wait, status) => {
+          await expectField(() => createStemkit({ driver } as never), 'driver');
+          await expectField(() => createStemkit({ driver: createMockDriver(), wait } as never), 'wait');
+          await expectField(
+            () => createStemkit({ driver: { ...createMockDriver(), status } } as never),
+            'driver.status',
+          );
+        },
+      ),
       runs,
     );
   });

@@ -1,4 +1,6 @@
 import {
+  AUDIO_FORMATS,
+  type AudioFormat,
   AuthenticationError,
   ConnectionError,
   deriveJobStatus,
@@ -179,17 +181,21 @@ const capabilityHonourCheck: ConformanceCheck = {
       }
     }
     const stems = request.stems.slice(0, 2);
+    // Mix and zip in the conformance format when it is audio (the driver declared it), else wav.
+    const audio = (AUDIO_FORMATS as readonly string[]).includes(request.format)
+      ? (request.format as AudioFormat)
+      : 'wav';
     if (driver.mix) {
       const mixed = await driver.mix(job.handle, {
         tracks: stems.map((stem) => ({ stem, volume: 1, pan: 0 })),
         name: 'conformance-mix',
-        format: 'wav',
+        format: audio,
       });
       check(mixed.role === 'mix', `mix returned an asset with role "${mixed.role}"`);
       check(mixed.provider === driver.provider, 'mix returned an asset of another provider');
     }
     if (driver.zip) {
-      const zipped = await driver.zip(job.handle, { stems, format: 'wav', name: 'conformance.zip' });
+      const zipped = await driver.zip(job.handle, { stems, format: audio, name: 'conformance.zip' });
       check(zipped.role === 'archive', `zip returned an asset with role "${zipped.role}"`);
     }
     if (driver.list) {

@@ -8,6 +8,7 @@ import {
   downloadAll,
   downloadBytes,
   sampleSong,
+  serveFile,
   startReceiver,
   storedChecksum,
 } from '../helpers/e2e.ts';
@@ -185,6 +186,20 @@ describe('legacy driver end-to-end over loopback', () => {
     const output = job.targets[0]!.outputs[0]!;
     const bytes = await downloadBytes(stemkit, output);
     expect(bytes.byteLength).toBeGreaterThan(44);
+  });
+
+  it('separates a song given by URL (uploaded with /upload/link first)', async () => {
+    const file = await serveFile(song, 'remote-song.wav');
+    try {
+      const job = await stemkit.wait(
+        await stemkit.separate({ source: { url: file.url }, stems: ['vocals'] }),
+      );
+      expect(job.source).toMatchObject({ name: 'remote-song.wav', format: 'wav' });
+      const [output] = await downloadAll(stemkit, job);
+      expect(output?.checksum).toBe(await storedChecksum(emulator, keyOf(job, output!.asset.id)));
+    } finally {
+      await file.close();
+    }
   });
 
   it('reads usage', async () => {

@@ -3,7 +3,14 @@ import type { Job, Stemkit } from '@stemkit/core';
 import type { RunningEmulator } from '@stemkit/emulator';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type AudioShakeTasksDriver, audioshakeTasks, taskToNeutral } from '../../src/index.ts';
-import { clientFor, downloadAll, sampleSong, startReceiver, storedChecksum } from '../helpers/e2e.ts';
+import {
+  clientFor,
+  downloadAll,
+  sampleSong,
+  serveFile,
+  startReceiver,
+  storedChecksum,
+} from '../helpers/e2e.ts';
 import { startTestEmulator } from '../helpers/emulator.ts';
 
 let emulator: RunningEmulator;
@@ -159,6 +166,19 @@ describe('Tasks driver end-to-end over loopback', () => {
       expect(hints.at(-1)?.event).toBe('succeeded');
     } finally {
       await receiver.close();
+    }
+  });
+
+  it('separates a song given by URL, sent straight in the task', async () => {
+    const file = await serveFile(song, 'remote-song.wav');
+    try {
+      const job = await stemkit.wait(
+        await stemkit.separate({ source: { url: file.url }, stems: ['vocals'] }),
+      );
+      expect(job.source).toMatchObject({ name: 'remote-song.wav', url: file.url });
+      await expectStored(job);
+    } finally {
+      await file.close();
     }
   });
 

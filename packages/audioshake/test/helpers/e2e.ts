@@ -68,3 +68,17 @@ export async function startReceiver() {
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** Serves `bytes` at `http://127.0.0.1:<port>/<name>` over loopback, for URL sources. */
+export async function serveFile(bytes: Uint8Array, name: string, contentType = 'audio/wav') {
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': contentType, 'content-length': String(bytes.byteLength) });
+    response.end(bytes);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/${name}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,9 +1,8 @@
 import type { CallbackSender } from './callbacks.ts';
 import type { FaultController } from './faults.ts';
 import type { ResolvedOptions } from './options.ts';
-import type { AudioLoader } from './processing/audio.ts';
 import type { Clock } from './processing/clock.ts';
-import type { Limiter } from './processing/limiter.ts';
+import type { ComputePool } from './processing/pool.ts';
 import type { Store } from './state/store.ts';
 import type { ObjectStore } from './storage/objects.ts';
 import type { UrlSigner } from './storage/signing.ts';
@@ -16,9 +15,8 @@ export interface EmulatorContext {
   signer: UrlSigner;
   faults: FaultController;
   clock: Clock;
-  /** Bounds concurrent audio computations. */
-  limiter: Limiter;
-  audio: AudioLoader;
+  /** Audio work, on worker threads, at most `processing.concurrency` at once. */
+  compute: ComputePool;
   callbacks: CallbackSender;
   /** The emulator's seeded randomness (trial starts). */
   random: () => number;

@@ -8,9 +8,8 @@ import { FaultController, seededRandom } from './faults.ts';
 import { createLegacyApp, resumeLegacy } from './legacy/routes.ts';
 import { logFailure } from './log.ts';
 import { type EmulatorOptions, resolveOptions } from './options.ts';
-import { AudioLoader } from './processing/audio.ts';
 import { Clock } from './processing/clock.ts';
-import { Limiter } from './processing/limiter.ts';
+import { ComputePool } from './processing/pool.ts';
 import { createSourcereApp, resumeSourcere } from './sourcere/routes.ts';
 import { Store } from './state/store.ts';
 import { ObjectStore } from './storage/objects.ts';
@@ -55,8 +54,7 @@ export function createEmulatorCore(options: EmulatorOptions, storageUrl: string)
     signer: new UrlSigner(store.state.secret, () => storageBase),
     faults,
     clock,
-    limiter: new Limiter(resolved.concurrency),
-    audio: new AudioLoader(objects),
+    compute: new ComputePool(resolved.concurrency),
     callbacks: new CallbackSender(clock),
     random: seededRandom(resolved.seed),
     background(work) {
@@ -88,6 +86,7 @@ export function createEmulatorCore(options: EmulatorOptions, storageUrl: string)
     },
     async close() {
       clock.stop();
+      await context.compute.close();
       await Promise.allSettled([...running]);
       await store.flush();
       if (temporary) rmSync(dataDir, { recursive: true, force: true });

@@ -138,7 +138,7 @@ describe('state faults', () => {
     emulator.faults.set({ tokenLifetimeSeconds: 1 });
     const session = await sourcereSession(emulator);
     expect((await session.post('/separation/create')).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await new Promise((resolve) => setTimeout(resolve, 2100));
     const expired = await session.post('/separation/create');
     expect(expired.status).toBe(401);
     expect(await expired.json()).toEqual({

@@ -1,7 +1,7 @@
 import type { EmulatorContext } from '../context.ts';
 import { cuid } from '../ids.ts';
+import { failureCode, JobFailure } from '../processing/compute.ts';
 import { extensionOf, mimeType } from '../processing/formats.ts';
-import { runModel } from '../processing/models.ts';
 import { transcriptText } from '../processing/text.ts';
 import type { LegacyJob } from '../state/records.ts';
 import { jobJson } from './serialize.ts';
@@ -38,22 +38,19 @@ export async function runLegacyJob(context: EmulatorContext, job: LegacyJob): Pr
   const format = String(job.metadata.format ?? 'wav');
   try {
     const injected = context.faults.jobFailure('legacy', model);
-    if (injected) throw Object.assign(new Error(injected), { code: 500 });
+    if (injected) throw new JobFailure(500, injected);
     const source = state.legacyAssets[job.assetId];
-    if (!source) throw Object.assign(new Error('The source asset no longer exists'), { code: 404 });
+    if (!source) throw new JobFailure(404, 'The source asset no longer exists');
     const transcriptAsset = job.otherSourceAssets.find((asset) => asset.type === 'transcription');
     const transcriptFile = transcriptAsset ? state.legacyAssets[transcriptAsset.id] : undefined;
     if (transcriptAsset && !transcriptFile) {
-      throw Object.assign(new Error('The transcription asset does not exist'), { code: 404 });
+      throw new JobFailure(404, 'The transcription asset does not exist');
     }
-    const outputs = await context.limiter.run(async () => {
-      const audio = await context.audio.load(source.key).catch((error: unknown) => {
-        const reason = error instanceof Error ? error.message : 'not audio';
-        throw Object.assign(new Error(`The source asset is not decodable audio: ${reason}`), { code: 400 });
-      });
-      job.durationSeconds = (audio.channels[0]?.length ?? 0) / audio.sampleRate;
-      const language = typeof job.metadata.language === 'string' ? job.metadata.language : 'auto';
-      return runModel(audio, {
+    const language = typeof job.metadata.language === 'string' ? job.metadata.language : 'auto';
+    const { outputs, duration } = await context.compute.run({
+      operation: 'model',
+      path: context.objects.path(source.key),
+      request: {
         model,
         formats: jobFormats(format),
         outputName: model,
@@ -62,8 +59,9 @@ export async function runLegacyJob(context: EmulatorContext, job: LegacyJob): Pr
         transcript: transcriptFile
           ? transcriptText(await context.objects.readBytes(transcriptFile.key))
           : undefined,
-      });
+      },
     });
+    job.durationSeconds = duration;
     const ids: string[] = [];
     for (const output of outputs) {
       const id = cuid();
@@ -92,11 +90,10 @@ export async function runLegacyJob(context: EmulatorContext, job: LegacyJob): Pr
     });
   } catch (error) {
     if (context.clock.signal.aborted) return;
-    const code = (error as { code?: unknown }).code;
     update(context, job, {
       status: 'failed',
       statusInfo: {
-        code: typeof code === 'number' ? code : 500,
+        code: failureCode(error),
         message: error instanceof Error ? error.message : 'failed',
       },
       completedAt: new Date().toISOString(),

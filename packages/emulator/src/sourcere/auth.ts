@@ -14,8 +14,9 @@ function sign(secret: string, data: string): string {
 
 /** A real HS512 JWT like the provider's (`sub`, `authorities`, `iat`, `exp`), prefixed with its scheme. */
 export function issueToken(context: EmulatorContext, username: string): string {
-  const issuedAt = Math.floor(Date.now() / 1000);
   const lifetime = context.faults.options.tokenLifetimeSeconds ?? advertisedLifetimeSeconds;
+  // Whole seconds rounded up, so `exp - iat` is the lifetime and a token never lives shorter than it.
+  const issuedAt = Math.ceil(Date.now() / 1000);
   const header = base64url(JSON.stringify({ alg: 'HS512' }));
   const payload = base64url(
     JSON.stringify({ sub: username, authorities: ['ROLE_USER'], iat: issuedAt, exp: issuedAt + lifetime }),

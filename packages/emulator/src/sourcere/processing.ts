@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mix, type PcmAudio, probeAudio, separateSet, trim, zip } from '@stemkit/audio';
 import type { EmulatorContext } from '../context.ts';
-import { encodeOutput } from '../processing/audio.ts';
+import type { ComputeRequest } from '../processing/compute.ts';
 import type { DerivedFile, Separation, SourcereUpload } from '../state/records.ts';
 
 /** Simulated durations, in milliseconds at speed 1. */
@@ -19,6 +18,8 @@ export function stemNames(algorithm: 6 | 7): string[] {
   return algorithm === 6 ? ['track', 'vocals'] : ['bass', 'drums', 'other', 'vocals'];
 }
 
+const stemSet = { bass: 'bass', drums: 'drums', other: 'other', vocals: 'vocals' };
+
 export const uploadKey = (uploadId: string) => `sourcere/${uploadId}/request/requestData`;
 export const responseKey = (separationId: string, file: string) =>
   `sourcere/${separationId}/response/${file}`;
@@ -27,15 +28,16 @@ export const responseKey = (separationId: string, file: string) =>
 export async function computeMetadata(context: EmulatorContext, upload: SourcereUpload): Promise<void> {
   await context.clock.sleep(timings.metadata);
   try {
-    const info = await probeAudio(await context.objects.readBytes(upload.key));
+    const info = await context.compute.run({ operation: 'probe', path: context.objects.path(upload.key) });
     upload.metadata = {
-      duration: info.durationSeconds,
+      duration: info.duration,
       numChannels: info.channels,
       sampleRate: info.sampleRate,
       message: 'completed',
       success: true,
     };
   } catch (error) {
+    if (context.clock.signal.aborted) return;
     const reason = error instanceof Error ? error.message : 'unknown error';
     upload.metadata = {
       duration: 0,
@@ -89,33 +91,17 @@ export async function runSeparation(context: EmulatorContext, separation: Separa
   try {
     const injected = context.faults.jobFailure('sourcere', `algorithm-${separation.algorithm}`);
     if (injected) throw new Error(injected);
-    files = await context.limiter.run(async () => {
-      let audio = await context.audio.load(upload.key);
-      if (separation.trial) {
-        const duration = (audio.channels[0]?.length ?? 0) / audio.sampleRate;
-        const seconds = Math.min(separation.trial.seconds, duration);
-        separation.trial.start ??= Math.floor(context.random() * Math.max(0, duration - seconds) * 100) / 100;
-        if (separation.trial.start >= duration) {
-          throw new Error(`trialSectionStart ${separation.trial.start} s is past the end of the track`);
-        }
-        const { start } = separation.trial;
-        audio = trim(audio, { start, seconds: Math.min(separation.trial.seconds, duration - start) });
-      }
-      const stems = await separateSet(audio, separation.algorithm === 6 ? 'two' : 'four');
-      const named: Record<string, PcmAudio | undefined> =
-        separation.algorithm === 6 ? { track: stems.instrumental, vocals: stems.vocals } : stems;
-      const encoded: { name: string; data: Uint8Array }[] = [];
-      for (const name of stemNames(separation.algorithm)) {
-        const stem = named[name];
-        if (!stem) throw new Error(`The separation produced no ${name} stem`);
-        encoded.push({ name, data: await encodeOutput(stem, 'wav') });
-        for (const format of separation.outputFormats ?? []) {
-          if (format !== 'wav')
-            encoded.push({ name: `${name}.${format}`, data: await encodeOutput(stem, format) });
-        }
-      }
-      return encoded;
+    const result = await context.compute.run({
+      operation: 'separation',
+      path: context.objects.path(upload.key),
+      set: separation.algorithm === 6 ? 'two' : 'four',
+      names: separation.algorithm === 6 ? { track: 'instrumental', vocals: 'vocals' } : stemSet,
+      trial: separation.trial,
+      random: context.random(),
+      formats: separation.outputFormats ?? [],
     });
+    if (separation.trial) separation.trial.start = result.trialStart;
+    files = result.files;
   } catch (error) {
     if (clock.signal.aborted) return;
     return fail(context, separation, error instanceof Error ? error.message : 'Separation failed');
@@ -161,14 +147,14 @@ export function prepare(
   separation: Separation,
   name: string,
   file: DerivedFile,
-  produce: () => Promise<Uint8Array>,
+  request: ComputeRequest & { operation: 'convert' | 'mix' | 'zip' },
 ): void {
   separation.derived[name] = file;
   context.store.changed();
   context.background(async () => {
     await context.clock.sleep(timings.step * 2);
     try {
-      const data = await context.limiter.run(produce);
+      const data = await context.compute.run(request);
       await context.objects.writeBytes(file.key, data);
       file.status = 'ready';
     } catch (error) {
@@ -178,46 +164,6 @@ export function prepare(
     }
     context.store.changed();
   });
-}
-
-/** Encodes a stored WAV master in another format. */
-export async function convert(
-  context: EmulatorContext,
-  masterKey: string,
-  format: string,
-): Promise<Uint8Array> {
-  return encodeOutput(await context.audio.load(masterKey), format);
-}
-
-/** Mixes output stems with their volume and pan into a WAV master. */
-export async function mixStems(
-  context: EmulatorContext,
-  separation: Separation,
-  tracks: { file: string; volume: number; pan: number }[],
-): Promise<Uint8Array> {
-  const loaded = await Promise.all(
-    tracks.map(async (track) => ({
-      audio: await context.audio.load(responseKey(separation.id, track.file)),
-      volume: track.volume,
-      pan: track.pan,
-    })),
-  );
-  return encodeOutput(mix(loaded), 'wav');
-}
-
-/** Zips output stems, each encoded in `format`. */
-export async function zipStems(
-  context: EmulatorContext,
-  separation: Separation,
-  stems: string[],
-  format: string,
-): Promise<Uint8Array> {
-  const files = [];
-  for (const stem of stems) {
-    const audio = await context.audio.load(responseKey(separation.id, `${stem}.wav`));
-    files.push({ name: `${stem}.${format}`, data: await encodeOutput(audio, format) });
-  }
-  return zip(files);
 }
 
 /** A mix or zip id in the documented shapes. */

@@ -10,16 +10,13 @@ import { zonelessTimestamp } from '../time.ts';
 import { issueToken, tokenMiddleware } from './auth.ts';
 import {
   computeMetadata,
-  convert,
   mixId,
-  mixStems,
   prepare,
   responseKey,
   runSeparation,
   stemNames,
   uploadKey,
   zipPath,
-  zipStems,
 } from './processing.ts';
 
 /** Signed links live a day, as in the documented examples. */
@@ -225,7 +222,11 @@ export function createSourcereApp(context: EmulatorContext): Hono {
       if (!separation.derived[name]) {
         const key = `sourcere/${separation.id}/${name}`;
         const file = { key, status: 'pending' as const, downloadName: `${mixName}.${fileFormat}` };
-        prepare(context, separation, name, file, () => convert(context, master.key, fileFormat));
+        prepare(context, separation, name, file, {
+          operation: 'convert',
+          path: context.objects.path(master.key),
+          format: fileFormat,
+        });
       }
       return answer(name);
     }
@@ -238,9 +239,11 @@ export function createSourcereApp(context: EmulatorContext): Hono {
     const name = `${stem}.${fileFormat}`;
     if (!separation.derived[name]) {
       const file = { key: responseKey(separation.id, name), status: 'pending' as const };
-      prepare(context, separation, name, file, () =>
-        convert(context, responseKey(separation.id, `${stem}.wav`), fileFormat),
-      );
+      prepare(context, separation, name, file, {
+        operation: 'convert',
+        path: context.objects.path(responseKey(separation.id, `${stem}.wav`)),
+        format: fileFormat,
+      });
     }
     return answer(name);
   });
@@ -267,7 +270,14 @@ export function createSourcereApp(context: EmulatorContext): Hono {
       status: 'pending' as const,
       downloadName: body.mixName,
     };
-    prepare(context, separation, id, file, () => mixStems(context, separation, tracks));
+    prepare(context, separation, id, file, {
+      operation: 'mix',
+      tracks: tracks.map((track) => ({
+        path: context.objects.path(responseKey(separation.id, track.file)),
+        volume: track.volume,
+        pan: track.pan,
+      })),
+    });
     return hono.json({ mixId: id });
   });
 
@@ -283,7 +293,14 @@ export function createSourcereApp(context: EmulatorContext): Hono {
     const path = zipPath();
     const downloadName = `${body.zipFileName ?? path.slice(4, -4)}.zip`;
     const file = { key: `sourcere/${separation.id}/${path}`, status: 'pending' as const, downloadName };
-    prepare(context, separation, path, file, () => zipStems(context, separation, stems, body.format));
+    prepare(context, separation, path, file, {
+      operation: 'zip',
+      files: stems.map((stem) => ({
+        path: context.objects.path(responseKey(separation.id, `${stem}.wav`)),
+        name: `${stem}.${body.format}`,
+      })),
+      format: body.format,
+    });
     return hono.json({ zipFilePath: path });
   });
 

@@ -1,7 +1,7 @@
 import type { EmulatorContext } from '../context.ts';
+import { failureCode, JobFailure } from '../processing/compute.ts';
 import { fetchToStorage } from '../processing/fetch-source.ts';
 import { mimeType } from '../processing/formats.ts';
-import { runModel } from '../processing/models.ts';
 import { transcriptText } from '../processing/text.ts';
 import type { Task, TaskTarget } from '../state/records.ts';
 import { taskJson } from './serialize.ts';
@@ -27,29 +27,24 @@ async function sourceKey(context: EmulatorContext, task: Task): Promise<string> 
   if (task.sourceKey) return task.sourceKey;
   if (task.assetId) {
     const asset = context.store.state.tasksAssets[task.assetId];
-    if (!asset) throw Object.assign(new Error('The asset no longer exists'), { code: 404 });
+    if (!asset) throw new JobFailure(404, 'The asset no longer exists');
     task.sourceKey = asset.key;
   } else if (task.url) {
     const key = `tasks/${task.id}/source`;
     await fetchToStorage(context, task.url, key).catch((error: unknown) => {
-      throw Object.assign(
-        new Error(error instanceof Error ? error.message : 'The url could not be fetched'),
-        {
-          code: 400,
-        },
-      );
+      throw new JobFailure(400, error instanceof Error ? error.message : 'The url could not be fetched');
     });
     task.sourceKey = key;
   }
   context.store.changed();
-  if (!task.sourceKey) throw Object.assign(new Error('The task has no source'), { code: 400 });
+  if (!task.sourceKey) throw new JobFailure(400, 'The task has no source');
   return task.sourceKey;
 }
 
 async function transcriptOf(context: EmulatorContext, target: TaskTarget): Promise<string | undefined> {
   if (target.transcriptAssetId) {
     const asset = context.store.state.tasksAssets[target.transcriptAssetId];
-    if (!asset) throw Object.assign(new Error('The transcript asset does not exist'), { code: 404 });
+    if (!asset) throw new JobFailure(404, 'The transcript asset does not exist');
     return transcriptText(await context.objects.readBytes(asset.key));
   }
   if (target.transcriptUrl) {
@@ -65,24 +60,22 @@ async function runTarget(context: EmulatorContext, task: Task, target: TaskTarge
   target.output = [];
   try {
     const injected = context.faults.jobFailure('tasks', target.model);
-    if (injected) throw Object.assign(new Error(injected), { code: 500 });
+    if (injected) throw new JobFailure(500, injected);
     const key = await source;
     const transcript = await transcriptOf(context, target);
-    const outputs = await context.limiter.run(async () => {
-      const audio = await context.audio.load(key).catch((error: unknown) => {
-        const reason = error instanceof Error ? error.message : 'not audio';
-        throw Object.assign(new Error(`The source is not decodable audio: ${reason}`), { code: 400 });
-      });
-      target.duration = Math.round(((audio.channels[0]?.length ?? 0) / audio.sampleRate) * 1000) / 1000;
-      return runModel(audio, {
+    const { outputs, duration } = await context.compute.run({
+      operation: 'model',
+      path: context.objects.path(key),
+      request: {
         model: target.model,
         formats: target.formats,
         outputName: target.variant ? `${target.model}_${target.variant}` : target.model,
         residual: target.residual === true,
         language: target.language ?? 'en',
         transcript,
-      });
+      },
     });
+    target.duration = Math.round(duration * 1000) / 1000;
     for (const output of outputs) {
       const key = `tasks/${task.id}/${target.id}/${output.name}.${output.format}`;
       await context.objects.writeBytes(key, output.data);
@@ -95,8 +88,7 @@ async function runTarget(context: EmulatorContext, task: Task, target: TaskTarge
     target.cost = Math.ceil((target.duration ?? 0) / 60) * creditsPerMinute(target);
   } catch (error) {
     if (context.clock.signal.aborted) return;
-    const code = (error as { code?: unknown }).code;
-    fail(target, typeof code === 'number' ? code : 500, error instanceof Error ? error.message : 'failed');
+    fail(target, failureCode(error), error instanceof Error ? error.message : 'failed');
   }
   const now = new Date().toISOString();
   target.updatedAt = now;

@@ -1,0 +1,159 @@
+import { readFile } from 'node:fs/promises';
+import { decodeAudio, mix, type PcmAudio, probeAudio, separateSet, trim, zip } from '@stemkit/audio';
+import { encodeOutput } from './audio.ts';
+import { type ModelOutput, type ModelRequest, runModel } from './models.ts';
+
+/**
+ * The audio work, as plain data in and out, so it can run in a worker thread: files are read from disk by
+ * path, and results are encoded bytes.
+ */
+export type ComputeRequest =
+  | { operation: 'probe'; path: string }
+  | {
+      operation: 'separation';
+      path: string;
+      /** Stem names by the `separateSet` set they come from: `{track: 'instrumental', vocals: 'vocals'}`. */
+      set: 'two' | 'four';
+      names: Record<string, string>;
+      trial?: { start?: number; seconds: number };
+      /** A uniform random number, for a trial start that was not given. */
+      random: number;
+      formats: string[];
+    }
+  | { operation: 'model'; path: string; request: ModelRequest }
+  | { operation: 'convert'; path: string; format: string }
+  | { operation: 'mix'; tracks: { path: string; volume: number; pan: number }[] }
+  | { operation: 'zip'; files: { path: string; name: string }[]; format: string };
+
+export interface ProbeResult {
+  duration: number;
+  channels: number;
+  sampleRate: number;
+}
+
+export interface SeparationResult {
+  /** `name` is `vocals` for the WAV master, `vocals.mp3` for an extra format. */
+  files: { name: string; data: Uint8Array }[];
+  trialStart?: number;
+}
+
+export interface ModelResult {
+  outputs: ModelOutput[];
+  duration: number;
+}
+
+/** The result type of each operation. */
+export interface ComputeResults {
+  probe: ProbeResult;
+  separation: SeparationResult;
+  model: ModelResult;
+  convert: Uint8Array;
+  mix: Uint8Array;
+  zip: Uint8Array;
+}
+
+/** A failure that tells the input was at fault (not decodable audio, a trial window past the end). */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+}
+
+/** A job failure with the status code it reports (legacy `statusInfo.code`, Tasks `error.code`). */
+export class JobFailure extends Error {
+  override readonly name = 'JobFailure';
+  readonly code: number;
+
+  constructor(code: number, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** The status code a failed job reports: 400 when the input was at fault, a failure's own code, else 500. */
+export function failureCode(error: unknown): number {
+  if (error instanceof InputError) return 400;
+  return error instanceof JobFailure ? error.code : 500;
+}
+
+async function load(path: string): Promise<PcmAudio> {
+  const bytes = new Uint8Array(await readFile(path));
+  try {
+    return await decodeAudio(bytes);
+  } catch (error) {
+    throw new InputError(`Not decodable audio: ${error instanceof Error ? error.message : 'unknown error'}`);
+  }
+}
+
+const durationOf = (audio: PcmAudio) => (audio.channels[0]?.length ?? 0) / audio.sampleRate;
+
+async function separation(
+  request: Extract<ComputeRequest, { operation: 'separation' }>,
+): Promise<SeparationResult> {
+  let audio = await load(request.path);
+  let trialStart: number | undefined;
+  if (request.trial) {
+    const duration = durationOf(audio);
+    const seconds = Math.min(request.trial.seconds, duration);
+    trialStart =
+      request.trial.start ?? Math.floor(request.random * Math.max(0, duration - seconds) * 100) / 100;
+    if (trialStart >= duration)
+      throw new InputError(`trialSectionStart ${trialStart} s is past the end of the track`);
+    audio = trim(audio, {
+      start: trialStart,
+      seconds: Math.min(request.trial.seconds, duration - trialStart),
+    });
+  }
+  const stems = await separateSet(audio, request.set);
+  const files: SeparationResult['files'] = [];
+  for (const [name, stemName] of Object.entries(request.names)) {
+    const stem = stems[stemName];
+    if (!stem) throw new Error(`The separation produced no ${stemName} stem`);
+    files.push({ name, data: await encodeOutput(stem, 'wav') });
+    for (const format of request.formats) {
+      if (format !== 'wav') files.push({ name: `${name}.${format}`, data: await encodeOutput(stem, format) });
+    }
+  }
+  return { files, trialStart };
+}
+
+/** Runs one operation. */
+export async function compute<Request extends ComputeRequest>(
+  request: Request,
+): Promise<ComputeResults[Request['operation']]> {
+  type Result = ComputeResults[Request['operation']];
+  switch (request.operation) {
+    case 'probe': {
+      const info = await probeAudio(new Uint8Array(await readFile(request.path)));
+      return {
+        duration: info.durationSeconds,
+        channels: info.channels,
+        sampleRate: info.sampleRate,
+      } as Result;
+    }
+    case 'separation':
+      return (await separation(request)) as Result;
+    case 'model': {
+      const audio = await load(request.path);
+      return { outputs: await runModel(audio, request.request), duration: durationOf(audio) } as Result;
+    }
+    case 'convert':
+      return (await encodeOutput(await load(request.path), request.format)) as Result;
+    case 'mix': {
+      const tracks = await Promise.all(
+        request.tracks.map(async (track) => ({
+          audio: await load(track.path),
+          volume: track.volume,
+          pan: track.pan,
+        })),
+      );
+      return (await encodeOutput(mix(tracks), 'wav')) as Result;
+    }
+    case 'zip': {
+      const files = [];
+      for (const file of request.files) {
+        files.push({ name: file.name, data: await encodeOutput(await load(file.path), request.format) });
+      }
+      return (await zip(files)) as Result;
+    }
+  }
+  throw new Error('Unknown operation');
+}

@@ -1,10 +1,4 @@
-import {
-  AuthenticationError,
-  createHttpClient,
-  createTokenCache,
-  type HttpClient,
-  registerSecret,
-} from '@stemkit/core';
+import { createHttpClient, createTokenCache, type HttpClient, registerSecret } from '@stemkit/core';
 import { readSourcereError } from './errors.ts';
 import type { ResolvedOptions } from './options.ts';
 import { LoginResponse } from './schemas.ts';

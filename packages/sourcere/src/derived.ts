@@ -11,6 +11,7 @@ import {
   type ZipRequest,
 } from '@stemkit/core';
 import * as z from 'zod/mini';
+import { outputId } from './asset-ids.ts';
 import { ALGORITHM_STEMS, chooseAlgorithm, fileBaseOf, neutralStem, requireFormat } from './catalog.ts';
 import type { SourcereEndpoints } from './endpoints.ts';
 import { readHandle } from './handle.ts';
@@ -82,7 +83,7 @@ export async function mixStems(
     signal: options.signal,
   });
   return {
-    id: data.mixId,
+    id: outputId(handle.id, data.mixId),
     name: `${request.name ?? data.mixId.split('/').at(-1)}.${format}`,
     role: 'mix',
     format,
@@ -113,7 +114,7 @@ export async function zipStems(
     signal: options.signal,
   });
   return {
-    id: data.zipFilePath,
+    id: outputId(handle.id, data.zipFilePath),
     name: request.name ? `${request.name}.zip` : (data.zipFilePath.split('/').at(-1) ?? 'stems.zip'),
     role: 'archive',
     format: 'zip',

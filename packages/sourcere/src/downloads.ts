@@ -6,18 +6,23 @@ import {
   type LinkResult,
   UnsupportedCapabilityError,
 } from '@stemkit/core';
+import { outputFileName } from './asset-ids.ts';
 import { requireFormat } from './catalog.ts';
 import type { SourcereEndpoints } from './endpoints.ts';
 import { readHandle } from './handle.ts';
 import { DownloadResponse, parseBody, utcTimestamp } from './schemas.ts';
 
 /**
- * The download endpoint's `fileName` and `fileFormat` for an asset: a stem's file name loses its extension
- * (`track.wav` → `track`, converted on the fly to any of mp3, m4a, wav, flac); a mix keeps its id
- * (`mix/mix_<uuid>`); a zip keeps its `.zip` and always comes as `zip`.
+ * The download endpoint's `fileName` and `fileFormat` for an asset (ids are `<separationId>/<fileName>`): a
+ * stem's file name loses its extension (`track.wav` → `track`, converted on the fly to any of mp3, m4a, wav,
+ * flac); a mix keeps its name (`mix/mix_<uuid>`); a zip keeps its `.zip` and always comes as `zip`.
  */
-export function downloadParameters(request: LinkRequest): { fileName: string; fileFormat: string } {
+export function downloadParameters(
+  separationId: string,
+  request: LinkRequest,
+): { fileName: string; fileFormat: string } {
   const { asset } = request;
+  const fileName = outputFileName(separationId, asset);
   if (asset.role === 'archive') {
     if (request.format !== undefined && request.format !== 'zip') {
       throw new UnsupportedCapabilityError(
@@ -25,10 +30,10 @@ export function downloadParameters(request: LinkRequest): { fileName: string; fi
         `a sourcere zip downloads as zip only, not ${request.format}`,
       );
     }
-    return { fileName: asset.id, fileFormat: 'zip' };
+    return { fileName, fileFormat: 'zip' };
   }
   return {
-    fileName: asset.id.replace(/\.(?:mp3|m4a|wav|flac)$/i, ''),
+    fileName: fileName.replace(/\.(?:mp3|m4a|wav|flac)$/i, ''),
     fileFormat: requireFormat(request.format ?? asset.format ?? 'wav'),
   };
 }
@@ -46,7 +51,7 @@ export async function downloadLink(
   options: DriverCallOptions = {},
 ): Promise<LinkResult> {
   const { separationId } = readHandle(handle);
-  const parameters = downloadParameters(request);
+  const parameters = downloadParameters(separationId, request);
   const what = `get a download link for ${parameters.fileName}`;
   // Built by hand: the documented URLs keep the `/` of `mix/…` and `zip/…` file names unescaped.
   const query = Object.entries({ separationId, ...parameters })

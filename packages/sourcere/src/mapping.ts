@@ -10,6 +10,7 @@ import {
   type Target,
   type TargetStatus,
 } from '@stemkit/core';
+import { outputId } from './asset-ids.ts';
 import { fileBaseOf, stemOfFile } from './catalog.ts';
 import type { HandleData } from './handle.ts';
 import type { ProgressEntry, ProgressResponse } from './schemas.ts';
@@ -103,11 +104,10 @@ function toProgressEvent(entry: ProgressEntry): Progress['events'][number] {
   return { name: entry.event, at: entry.timestamp ?? undefined, message: entry.message || undefined };
 }
 
-/** One output of a separation as a neutral asset: the id is Sourcere's file name in that format. */
-export function stemAsset(stem: StemName, format: string, file: string): Asset {
-  const base = fileBaseOf(stem);
+/** One output of a separation as a neutral asset, in one format (the download endpoint converts). */
+export function stemAsset(separationId: string, stem: StemName, format: string, file: string): Asset {
   return {
-    id: `${base}.${format}`,
+    id: outputId(separationId, `${fileBaseOf(stem)}.${format}`),
     name: `${stem}.${format}`,
     role: 'stem',
     stem,
@@ -145,7 +145,11 @@ export function toJob(
       const error = { code: 'missing-output', message: `sourcere listed no output file for ${stem}` };
       return { ...base, status: 'failed', outputs: [], error };
     }
-    return { ...base, status: 'succeeded', outputs: formats.map((format) => stemAsset(stem, format, file)) };
+    return {
+      ...base,
+      status: 'succeeded',
+      outputs: formats.map((format) => stemAsset(handle.id, stem, format, file)),
+    };
   });
   const events = body.events ?? [];
   return {

@@ -139,7 +139,8 @@ describe('mix and zip', () => {
 
     const { file } = await downloadedFile(twoStemJob, mix);
 
-    expect(file).toBe(`${mix.id}.mp3`);
+    expect(mix.id).toMatch(new RegExp(`^${twoStemJob.id}/mix/mix_`));
+    expect(`${twoStemJob.id}/${file}`).toBe(`${mix.id}.mp3`);
   });
 
   test('a zip downloads as the archive the emulator built', async () => {
@@ -151,7 +152,7 @@ describe('mix and zip', () => {
 
     const { bytes, file } = await downloadedFile(twoStemJob, zip);
 
-    expect(file).toBe(zip.id);
+    expect(`${twoStemJob.id}/${file}`).toBe(zip.id);
     expect(new TextDecoder().decode(bytes.subarray(0, 2))).toBe('PK');
   });
 });
@@ -166,11 +167,14 @@ describe('faults', () => {
       targets: [{ stem: 'vocals', formats: ['wav'] }],
     });
 
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    // Polled as the client would until the token has expired under it (it lives one to two seconds).
+    const refused = () => counted.sent.filter((call) => call.status === 401).length;
+    await expect
+      .poll(async () => (await fresh.status(handle)) && refused(), { timeout: 5_000, interval: 200 })
+      .toBeGreaterThan(0);
     const job = await waitForJob(fresh, handle);
 
     expect(job.status).toBe('succeeded');
-    expect(counted.sent.filter((call) => call.status === 401).length).toBeGreaterThan(0);
     expect(counted.sent.filter((call) => call.url.pathname.endsWith('/auth/')).length).toBeGreaterThan(1);
   });
 

@@ -103,7 +103,7 @@ describe('zip and link', () => {
 
   test('a link in a format the download endpoint lacks is unsupported', async () => {
     const asset: Asset = {
-      id: 'vocals.wav',
+      id: '5f15c73bb31d945f389583af/vocals.wav',
       name: 'vocals.wav',
       role: 'stem',
       provider: 'sourcere',

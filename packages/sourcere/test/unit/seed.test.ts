@@ -173,20 +173,20 @@ describe('progress (GET /separation/progress)', () => {
     const instrumental = job.targets.find((target) => target.stem === 'instrumental');
     expect(instrumental?.outputs).toEqual([
       expect.objectContaining({
-        id: 'track.wav',
+        id: '5f0c60f3b669c67bbbd1e2ee/track.wav',
         name: 'instrumental.wav',
         stem: 'instrumental',
         format: 'wav',
       }),
       expect.objectContaining({
-        id: 'track.mp3',
+        id: '5f0c60f3b669c67bbbd1e2ee/track.mp3',
         name: 'instrumental.mp3',
         format: 'mp3',
         mimeType: 'audio/mpeg',
       }),
     ]);
     expect(job.targets.find((target) => target.stem === 'vocals')?.outputs[0]).toMatchObject({
-      id: 'vocals.wav',
+      id: '5f0c60f3b669c67bbbd1e2ee/vocals.wav',
       role: 'stem',
       provider: 'sourcere',
     });
@@ -196,14 +196,14 @@ describe('progress (GET /separation/progress)', () => {
     const { job } = await driver().status(createHandle(handle.id, { stems: ['vocals'], formats: ['wav'] }));
 
     expect(job.targets.map((target) => target.stem)).toEqual(['vocals']);
-    expect(job.targets[0]?.outputs.map((asset) => asset.id)).toEqual(['vocals.wav']);
+    expect(job.targets[0]?.outputs.map((asset) => asset.id)).toEqual(['5f0c60f3b669c67bbbd1e2ee/vocals.wav']);
   });
 });
 
 describe('download (GET /separation/download)', () => {
   const handle = createHandle('5f0c60f3b669c67bbbd1e2ee', { stems: ['vocals'], formats: ['wav'] });
   const vocals: Asset = {
-    id: 'vocals.wav',
+    id: '5f0c60f3b669c67bbbd1e2ee/vocals.wav',
     name: 'vocals.wav',
     role: 'stem',
     format: 'wav',
@@ -265,14 +265,16 @@ describe('mix and zip (POST /separation/mix, /separation/zip)', () => {
 
     expect(await jsonOf(api.callsTo('/separation/mix')[0])).toEqual(seed.mixRequest.body);
     expect(mix).toMatchObject({
-      id: 'mix/mix_a3beaff9-17f2-4eb7-81bb-87d4737214eb',
+      id: '5f15c73bb31d945f389583af/mix/mix_a3beaff9-17f2-4eb7-81bb-87d4737214eb',
       name: 'my mix.mp3',
       role: 'mix',
       format: 'mp3',
       mimeType: 'audio/mpeg',
     });
     // The seed's prose download example names another mix id; the request shape is the point.
-    await driver.link(handle, { asset: { ...mix, id: 'mix/mix_2b47faa9-4b11-49c6-b646-595ce039062b' } });
+    await driver.link(handle, {
+      asset: { ...mix, id: '5f15c73bb31d945f389583af/mix/mix_2b47faa9-4b11-49c6-b646-595ce039062b' },
+    });
     expect(api.callsTo('/separation/download')[0]?.url.href).toBe(seed.mixDownloadUrl);
   });
 
@@ -288,13 +290,15 @@ describe('mix and zip (POST /separation/mix, /separation/zip)', () => {
 
     expect(await jsonOf(api.callsTo('/separation/zip')[0])).toEqual(seed.zipRequest.body);
     expect(zip).toMatchObject({
-      id: 'zip/525a7195-9cca-4de0-9da0-65fec2d0798b.zip',
+      id: '5f212898dbe5b2724453e8c2/zip/525a7195-9cca-4de0-9da0-65fec2d0798b.zip',
       name: 'myzipfile.zip',
       role: 'archive',
       format: 'zip',
       mimeType: 'application/zip',
     });
-    await driver.link(createHandle('5f15c73bb31d945f389583af', {}), { asset: zip });
+    // The seed's prose download example names another separation; the request shape is the point.
+    const other = createHandle('5f15c73bb31d945f389583af', {});
+    await driver.link(other, { asset: { ...zip, id: zip.id.replace(handle.id, other.id) } });
     expect(api.callsTo('/separation/download')[0]?.url.href).toBe(seed.zipDownloadUrl);
   });
 });

@@ -1,0 +1,155 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  type Asset,
+  createStemkit,
+  type DownloadOptions,
+  JobFailedError,
+  type Stemkit,
+  UnsupportedCapabilityError,
+} from '@stemkit/core';
+import type { RunningEmulator } from '@stemkit/emulator';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  countingFetch,
+  driverFor,
+  producedFiles,
+  sampleSong,
+  sha256,
+  startFastEmulator,
+} from '../helpers/emulator.ts';
+
+// The seed's whole workflow as a user writes it: createStemkit over the driver, never touching HTTP.
+
+let emulator: RunningEmulator;
+let stemkit: Stemkit;
+const counted = countingFetch();
+
+beforeAll(async () => {
+  emulator = await startFastEmulator({
+    // Every kind of API call meets a 429 or a 503 now and then; nothing may be lost to them.
+    faults: {
+      seed: 3,
+      rateLimit: [{ api: 'sourcere', probability: 0.1, retryAfterSeconds: 0 }],
+      serverError: [{ api: 'sourcere', method: 'GET', probability: 0.1 }],
+    },
+  });
+  const driver = driverFor(emulator, { fetch: counted.fetch, retryLimit: 6 });
+  stemkit = createStemkit({ driver, wait: { initialDelayMs: 50, maxDelayMs: 200 } });
+});
+afterAll(() => emulator.close());
+
+/** Downloads through the client and names the emulator file it is, byte for byte. */
+async function fileOf(
+  jobId: string,
+  asset: Asset,
+  options: DownloadOptions = {},
+): Promise<string | undefined> {
+  const { body } = await stemkit.download(asset, options);
+  const bytes = new Uint8Array(await new Response(body).arrayBuffer());
+  return (await producedFiles(emulator, jobId)).get(sha256(bytes));
+}
+
+describe('through createStemkit', () => {
+  test('upload, separate, wait, download, mix and zip', async () => {
+    const source = await stemkit.upload(sampleSong(), { name: 'song.wav' });
+    const started = await stemkit.separate({ source, stems: ['vocals', 'instrumental'], formats: ['mp3'] });
+    const job = await stemkit.wait(started);
+
+    expect(job.status).toBe('succeeded');
+    const instrumental = job.targets.find((target) => target.stem === 'instrumental')?.outputs[0] as Asset;
+    expect(instrumental.name).toBe('instrumental.mp3');
+    expect(await fileOf(job.id, instrumental)).toBe('response/track.mp3');
+    expect(await fileOf(job.id, instrumental, { format: 'flac' })).toBe('response/track.flac');
+
+    const mix = await stemkit.mix(job, {
+      tracks: [
+        { stem: 'vocals', volume: 1, pan: 0 },
+        { stem: 'instrumental', volume: 0.5, pan: 1 },
+      ],
+      format: 'wav',
+    });
+    expect(`${job.id}/${await fileOf(job.id, mix, { job })}`).toBe(`${mix.id}.wav`);
+
+    const zip = await stemkit.zip(job, { stems: ['vocals', 'instrumental'], format: 'm4a', name: 'both' });
+    expect(`${job.id}/${await fileOf(job.id, zip, { job })}`).toBe(zip.id);
+  });
+
+  test('a trial of four stems', async () => {
+    const job = await stemkit.wait(
+      await stemkit.separate({
+        source: sampleSong(),
+        stems: ['vocals', 'drums', 'bass', 'other'],
+        trial: { start: 0, seconds: 1 },
+      }),
+    );
+
+    expect(job.status).toBe('succeeded');
+    expect(job.targets.map((target) => target.outputs[0]?.id)).toEqual(
+      ['vocals', 'drums', 'bass', 'other'].map((stem) => `${job.id}/${stem}.wav`),
+    );
+  });
+
+  test('a failed separation surfaces as JobFailedError with the provider message', async () => {
+    emulator.faults.set({ failJobs: { api: 'sourcere', count: 1, message: 'Model crashed' } });
+
+    const error = await stemkit
+      .wait(await stemkit.separate({ source: sampleSong(1), stems: ['vocals'] }))
+      .catch((caught: unknown) => caught);
+
+    expect(JobFailedError.isInstance(error)).toBe(true);
+    expect((error as JobFailedError).failure.message).toBe('Model crashed');
+  });
+
+  test('instrumental with drums fails as unsupported before any request', async () => {
+    const uploaded = await stemkit.upload(sampleSong(1), { name: 'short.wav' });
+    const before = counted.sent.length;
+
+    // From an uploaded asset: a source the client has to upload first is sent before the driver sees the stems.
+    const error = await stemkit
+      .separate({ source: uploaded, stems: ['instrumental', 'drums'] })
+      .catch((caught: unknown) => caught);
+
+    expect(UnsupportedCapabilityError.isInstance(error)).toBe(true);
+    expect(counted.sent.length - before).toBe(0);
+  });
+});
+
+describe('callbacks', () => {
+  let receiver: Server;
+  const received: Request[] = [];
+
+  beforeAll(async () => {
+    receiver = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const headers = new Headers(request.headers as Record<string, string>);
+        received.push(
+          new Request('http://127.0.0.1/callback', { method: 'POST', headers, body: Buffer.concat(chunks) }),
+        );
+        response.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(() => new Promise((resolve) => receiver.close(resolve)));
+
+  test('the callback is parsed into a handle, then confirmed with the progress endpoint', async () => {
+    const { port } = receiver.address() as AddressInfo;
+    const started = await stemkit.separate({
+      source: sampleSong(1),
+      stems: ['vocals'],
+      callbackUrl: `http://127.0.0.1:${port}/callback`,
+      metadata: 'bless the rains',
+    });
+    await stemkit.wait(started);
+    await expect.poll(() => received.length, { timeout: 5_000 }).toBeGreaterThan(0);
+
+    const hint = await stemkit.callbacks.parse(received[0] as Request);
+    const job = await stemkit.get(hint.handle);
+
+    expect(hint.handle.id).toBe(started.id);
+    expect(job).toMatchObject({ id: started.id, status: 'succeeded', metadata: 'bless the rains' });
+  });
+});

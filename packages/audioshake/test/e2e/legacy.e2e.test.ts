@@ -9,6 +9,7 @@ import {
   downloadBytes,
   sampleSong,
   serveFile,
+  sha256,
   startReceiver,
   storedChecksum,
 } from '../helpers/e2e.ts';
@@ -184,8 +185,11 @@ describe('legacy driver end-to-end over loopback', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     emulator.faults.clear();
     const output = job.targets[0]!.outputs[0]!;
+    const stale = await fetch(output.url as string);
+    await stale.body?.cancel();
+    expect(stale.status).toBe(403);
     const bytes = await downloadBytes(stemkit, output);
-    expect(bytes.byteLength).toBeGreaterThan(44);
+    expect(sha256(bytes)).toBe(await storedChecksum(emulator, keyOf(job, output.id)));
   });
 
   it('separates a song given by URL (uploaded with /upload/link first)', async () => {

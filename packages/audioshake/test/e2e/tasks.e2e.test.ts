@@ -182,6 +182,19 @@ describe('Tasks driver end-to-end over loopback', () => {
     }
   });
 
+  it('downloads through a fresh link (GET /tasks/:id again) after the first one expired', async () => {
+    emulator.faults.set({ signedUrlLifetimeSeconds: 1 });
+    const job = await stemkit.wait(
+      await stemkit.separate({ source: song, name: 'song.wav', stems: ['bass'] }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    emulator.faults.clear();
+    const stale = await fetch(job.targets[0]!.outputs[0]!.url as string);
+    await stale.body?.cancel();
+    expect(stale.status).toBe(403);
+    await expectStored(job);
+  });
+
   it('reads usage statistics with minutes as numbers', async () => {
     const usage = await driver.usage();
     expect(usage.at(-1)?.totalTargets).toBeGreaterThan(0);

@@ -61,6 +61,26 @@ describe('stemkit when things go wrong', () => {
     }
   });
 
+  it('exits 4 when some stems fail, still writing the others', async () => {
+    emulator.faults.set({ failJobs: { api: 'tasks', model: 'drums', message: 'no drums today' } });
+    try {
+      const out = join(folder, 'partial');
+      const run = await runCli(['separate', track, '--stems', 'vocals,drums', '--out', out, '--json'], {
+        environment: providerEnvironment(emulator, 'audioshake'),
+      });
+      expect(run.code, run.stderr + run.stdout).toBe(ExitCode.jobFailed);
+      const result = JSON.parse(run.stdout);
+      expect(result).toMatchObject({ ok: false, exitCode: 4, job: { status: 'partial' } });
+      expect(result.job.targets).toMatchObject([
+        { stem: 'vocals', status: 'succeeded' },
+        { stem: 'drums', status: 'failed', error: expect.stringContaining('no drums today') },
+      ]);
+      expect(await readdir(out)).toEqual(['vocals.wav']);
+    } finally {
+      emulator.faults.clear('failJobs');
+    }
+  });
+
   it('never prints a credential, even with --verbose', async () => {
     const good = await runCli(
       ['separate', track, '--stems', 'vocals', '--out', join(folder, 'canary'), '--verbose'],

@@ -126,12 +126,21 @@ export async function probeFileWithFfprobe(
   format: AudioFormat,
   bytes: number,
 ): Promise<AudioInfo> {
+  return (await probeWithFfprobe(path, format, bytes)).info;
+}
+
+/** The probe, and whether ffprobe had to estimate the duration from the bitrate (an mp3 without a Xing header). */
+async function probeWithFfprobe(
+  path: string,
+  format: AudioFormat,
+  bytes: number,
+): Promise<{ info: AudioInfo; durationIsEstimate: boolean }> {
   let json = '';
-  await runTool(
+  const warnings = await runTool(
     'ffprobe',
     [
       '-v',
-      'error',
+      'warning',
       '-select_streams',
       'a:0',
       '-show_entries',
@@ -165,7 +174,10 @@ export async function probeFileWithFfprobe(
   const durationSeconds = Number(stream.duration ?? parsed.format?.duration ?? Number.NaN);
   if (!Number.isFinite(durationSeconds))
     throw new AudioError('corrupt', `ffprobe found no duration in the ${format} data`);
-  return { format, durationSeconds, channels, sampleRate, frames: Math.round(durationSeconds * sampleRate) };
+  return {
+    info: { format, durationSeconds, channels, sampleRate, frames: Math.round(durationSeconds * sampleRate) },
+    durationIsEstimate: /Estimating duration from bitrate/i.test(warnings),
+  };
 }
 
 /** Fills planar channels from an interleaved f32le byte stream whose chunks may split samples and frames. */
@@ -278,7 +290,7 @@ export async function decodeFileWithFfmpeg(
   format: AudioFormat,
   bytes: number,
 ): Promise<PcmAudio> {
-  const info = await probeFileWithFfprobe(path, format, bytes);
+  const { info, durationIsEstimate } = await probeWithFfprobe(path, format, bytes);
   const channels = Math.min(info.channels, 2);
   const sink = new InterleavedFloatSink(channels, info.frames + info.sampleRate);
   await runTool('ffmpeg', decodeArguments(path, channels), {
@@ -288,8 +300,9 @@ export async function decodeFileWithFfmpeg(
   });
   if (sink.frames === 0 && info.frames > 0)
     throw new AudioError('corrupt', `ffmpeg decoded no audio from the ${format} data`);
-  // Compressed frames round the length; a real loss (a cut file) is far larger than that.
-  if (sink.frames < info.frames * 0.9 - info.sampleRate * 0.1) {
+  // Headers that state the length (flac, m4a, aiff, mp3 with a Xing/LAME header) make a large shortfall a cut
+  // file; a length estimated from the bitrate proves nothing.
+  if (!durationIsEstimate && sink.frames < info.frames * 0.9 - info.sampleRate * 0.1) {
     throw new AudioError(
       'truncated',
       `the ${format} data ends early: ${sink.frames} of ${info.frames} frames decoded`,

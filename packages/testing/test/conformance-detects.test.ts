@@ -252,3 +252,17 @@ describe('the conformance checks', () => {
     expect(String(error)).toMatch(/names provider "someone-else"/);
   });
 });
+
+describe('the handle check', () => {
+  it('accepts a handle whose keys come in another order', async () => {
+    const error = await runCheck('JSON-serialisable handle', (driver) => ({
+      ...driver,
+      async start(request, options) {
+        const result = await driver.start(request, options);
+        const { id, provider, contract } = result.handle;
+        return { ...result, handle: { id, data: { region: 'eu' }, provider, contract } };
+      },
+    }));
+    expect(error).toBeUndefined();
+  });
+});

@@ -27,6 +27,9 @@ const DEFAULTS = {
   maxPollFailures: 8,
 } as const;
 
+/** The shortest wait a server hint can ask for. */
+const MIN_HINT_MS = 100;
+
 /** A 404 right after a start can be the provider's eventual consistency: tolerated this many times. */
 const NOT_FOUND_TOLERANCE = 3;
 
@@ -116,8 +119,8 @@ export async function wait(
     if (deadline !== undefined && Date.now() >= deadline) {
       throw new WaitTimeoutError(handle, options.timeoutMs ?? 0, { provider: driver.provider });
     }
-    // The server's hint wins over the schedule.
-    delay = hint ?? backoffDelay(attempt++, options);
+    // The server's hint wins over the schedule (floored, so a hint of 0 cannot spin the loop).
+    delay = hint === undefined ? backoffDelay(attempt++, options) : Math.max(hint, MIN_HINT_MS);
   }
 }
 

@@ -86,6 +86,13 @@ describe('wait', () => {
     expect(gaps(startedAt)).toEqual([1000, 7000, 1500]);
   });
 
+  it('floors a zero hint so polls cannot spin', async () => {
+    const { stemkit, start, gaps } = setup({ statuses: [...running(2), 'succeeded'], retryAfterMs: 0 });
+    const { job, startedAt } = await start();
+    await settle(stemkit.wait(job), 10);
+    expect(gaps(startedAt)).toEqual([1000, 100, 100]);
+  });
+
   it('throws WaitTimeoutError carrying the handle at the deadline, after a last poll', async () => {
     const { stemkit, start, polls } = setup({ statuses: running(1) });
     const { job, startedAt } = await start();

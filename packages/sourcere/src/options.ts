@@ -1,7 +1,14 @@
 import { InvalidArgumentError, type Logger, registerSecret } from '@stemkit/core';
 import { DEFAULT_ENDPOINTS, type SourcereEndpoints } from './endpoints.ts';
 
-/** The production API host, used unless `baseUrl` or `SOURCERE_BASE_URL` says otherwise. */
+/**
+ * The production API host, used unless `baseUrl` or `SOURCERE_BASE_URL` says otherwise.
+ *
+ * @example
+ * ```ts
+ * sourcere({ username, password, baseUrl: DEFAULT_BASE_URL.replace('api2.', 'api2.staging.') });
+ * ```
+ */
 export const DEFAULT_BASE_URL = 'https://api2.sourceresoftware.com';
 
 /**

@@ -19,10 +19,15 @@ export const silentLogger: Logger = { debug() {}, info() {}, warn() {} };
  * ```
  */
 export function redactingLogger(logger: Logger): Logger {
-  const scrub = (fields?: Record<string, unknown>) =>
-    fields === undefined
-      ? undefined
-      : (JSON.parse(redact(JSON.stringify(fields))) as Record<string, unknown>);
+  const scrub = (fields?: Record<string, unknown>): Record<string, unknown> | undefined => {
+    if (fields === undefined) return undefined;
+    try {
+      return JSON.parse(redact(JSON.stringify(fields))) as Record<string, unknown>;
+    } catch {
+      // Circular or BigInt fields: a log line must never throw, nor leak what it could not scrub.
+      return { fields: 'unserialisable' };
+    }
+  };
   return {
     debug: (message, fields) => logger.debug(redact(message), scrub(fields)),
     info: (message, fields) => logger.info(redact(message), scrub(fields)),

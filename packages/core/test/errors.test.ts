@@ -8,6 +8,7 @@ import {
   ProviderError,
   RateLimitError,
   redact,
+  redactingLogger,
   registerSecret,
   StemkitError,
   toStemkitError,
@@ -72,6 +73,21 @@ describe('errors', () => {
     expect(redact('token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl here')).toBe(
       'token [redacted] here',
     );
+  });
+
+  it('log safely: scrubbed, and never throwing on fields JSON cannot hold', () => {
+    const lines: unknown[] = [];
+    const logger = redactingLogger({
+      debug: (...all) => lines.push(all),
+      info: () => undefined,
+      warn: () => undefined,
+    });
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    logger.debug('GET https://s.test/a?sig=abc123', { circular, token: 'Bearer abcdef123456' });
+    expect(JSON.stringify(lines)).not.toMatch(/abc123|abcdef123456/);
+    logger.debug('ok', { authorization: 'Bearer abcdef123456' });
+    expect(JSON.stringify(lines)).not.toContain('abcdef123456');
   });
 
   it('let aborts through untouched', () => {

@@ -11,6 +11,7 @@ import {
   OutputFormatSchema,
   parseRetryAfter,
   readHandle,
+  StemNameSchema,
   type TargetStatus,
   TargetStatusSchema,
 } from '../src/index.ts';
@@ -95,6 +96,10 @@ describe('handles', () => {
 describe('names and formats', () => {
   it('normalise formats and map MIME types both ways', () => {
     expect(OutputFormatSchema.parse(' .WAV ')).toBe('wav');
+    for (const blank of [' ', '.', '', 'w a v'])
+      expect(OutputFormatSchema.safeParse(blank).success).toBe(false);
+    expect(StemNameSchema.safeParse('   ').success).toBe(false);
+    expect(StemNameSchema.parse(' vocals ')).toBe('vocals');
     expect(mimeTypeOf('MP3')).toBe('audio/mpeg');
     expect(mimeTypeOf('xyz')).toBe('application/octet-stream');
     expect(formatOfMimeType('audio/x-wav')).toBe('wav');

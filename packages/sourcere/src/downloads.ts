@@ -17,7 +17,7 @@ import { DownloadResponse, parseBody, utcTimestamp } from './schemas.ts';
  * stem's file name loses its extension (`track.wav` → `track`, converted on the fly to any of mp3, m4a, wav,
  * flac); a mix keeps its name (`mix/mix_<uuid>`); a zip keeps its `.zip` and always comes as `zip`.
  */
-export function downloadParameters(
+function downloadParameters(
   separationId: string,
   request: LinkRequest,
 ): { fileName: string; fileFormat: string } {

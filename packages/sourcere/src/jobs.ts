@@ -24,7 +24,7 @@ const Trial = z.object({
  * The body of `POST /separation/start` (or `/trial`), checked against everything Sourcere cannot do before any
  * request: the algorithm comes from the stems, formats must be ones the download endpoint delivers.
  */
-export function separationBody(request: StartRequest) {
+function separationBody(request: StartRequest) {
   if (!('asset' in request.source)) {
     throw new UnsupportedCapabilityError('url-input', 'sourcere separates uploaded files only: upload first');
   }

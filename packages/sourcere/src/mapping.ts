@@ -54,11 +54,7 @@ type SeparationState =
  * the stall timeout → failed; a worker event seen (`Queue message received`, `Processing`, `Finalising`) →
  * running; otherwise (no event yet, or only preparation steps) → queued.
  */
-export function separationState(
-  body: ProgressResponse,
-  data: HandleData,
-  context: MappingContext,
-): SeparationState {
+function separationState(body: ProgressResponse, data: HandleData, context: MappingContext): SeparationState {
   const events = body.events ?? [];
   if ((body.outputFiles ?? []).length > 0) return { status: 'succeeded' };
   const last = events.at(-1);
@@ -86,7 +82,7 @@ export function separationState(
  * The event log as neutral progress: the stage is the last event's name; the fraction is the share of the
  * documented steps done (the last known event's position, over the sequence plus the output files' arrival).
  */
-export function toProgress(body: ProgressResponse, data: HandleData, succeeded: boolean): Progress {
+function toProgress(body: ProgressResponse, data: HandleData, succeeded: boolean): Progress {
   const events = body.events ?? [];
   const sequence = data.trial ? TRIAL_SEQUENCE : FULL_SEQUENCE;
   const lastKnown = events.findLast((entry) => sequence.includes(entry.event));
@@ -105,7 +101,7 @@ function toProgressEvent(entry: ProgressEntry): Progress['events'][number] {
 }
 
 /** One output of a separation as a neutral asset, in one format (the download endpoint converts). */
-export function stemAsset(separationId: string, stem: StemName, format: string, file: string): Asset {
+function stemAsset(separationId: string, stem: StemName, format: string, file: string): Asset {
   return {
     id: outputId(separationId, `${fileBaseOf(stem)}.${format}`),
     name: `${stem}.${format}`,
@@ -119,7 +115,7 @@ export function stemAsset(separationId: string, stem: StemName, format: string, 
 }
 
 /** A stand-in stem for a handle that does not know which stems were asked (one built from a callback). */
-export const UNKNOWN_STEMS = '*';
+const UNKNOWN_STEMS = '*';
 
 /**
  * Rebuilds the neutral job from the handle and one progress payload: one target per requested stem, all sharing

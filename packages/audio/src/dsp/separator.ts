@@ -249,21 +249,33 @@ export class StemSeparator {
     const magnitude = this.magnitudes[frame % this.magnitudeSlots]!;
     for (let bin = 0; bin < bins; bin++) {
       let power = 0;
-      for (let channel = 0; channel < channelCount; channel++)
-        power += real[channel]![bin]! ** 2 + imaginary[channel]![bin]! ** 2;
+      for (let channel = 0; channel < channelCount; channel++) {
+        const re = real[channel]![bin]!;
+        const im = imaginary[channel]![bin]!;
+        power += re * re + im * im;
+      }
       magnitude[bin] = Math.sqrt(power);
     }
 
     // Advance every bin's time-median window to centre on the frame about to be synthesized.
     const centre = frame - this.maxHalf;
-    const slots = this.magnitudeSlots;
+    const row = (index: number) =>
+      this.magnitudes[((index % this.magnitudeSlots) + this.magnitudeSlots) % this.magnitudeSlots]!;
     const stride = this.windowStride;
+    const sorted = this.sortedWindows;
+    let half = -1;
+    let leavingRow = magnitude;
+    let enteringRow = magnitude;
     for (let bin = 0; bin < bins; bin++) {
-      const half = this.halfWidths[bin]!;
-      const leaving = this.magnitudes[(((centre - half - 1) % slots) + slots) % slots]![bin]!;
-      const entering = this.magnitudes[(((centre + half) % slots) + slots) % slots]![bin]!;
+      if (this.halfWidths[bin] !== half) {
+        half = this.halfWidths[bin]!;
+        leavingRow = row(centre - half - 1);
+        enteringRow = row(centre + half);
+      }
+      const leaving = leavingRow[bin]!;
+      const entering = enteringRow[bin]!;
       if (leaving !== entering)
-        replaceSorted(this.sortedWindows, bin * stride, bin * stride + 2 * half + 1, leaving, entering);
+        replaceSorted(sorted, bin * stride, bin * stride + 2 * half + 1, leaving, entering);
     }
     if (centre >= 0) this.synthesizeFrame(centre);
   }

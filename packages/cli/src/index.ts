@@ -1,15 +1,10 @@
 /**
- * The `stemkit` command, as a library: run it in-process with {@link main}, or reuse its local mix/zip plugin.
+ * The `stemkit` command, as a library: run it in-process with {@link main}, or give your own client the
+ * CLI's local mix/zip fallback with {@link localAudio}.
  *
  * @packageDocumentation
  */
 export type { CliIo } from './context.ts';
-export {
-  type CredentialFlags,
-  PROVIDER_CHOICES,
-  type ProviderTarget,
-  resolveProvider,
-} from './credentials.ts';
 export { MissingCredentialsError, UsageError } from './errors.ts';
 export { ExitCode, type ExitCodeValue, exitCodeOf } from './exit-codes.ts';
 export { main } from './main.ts';

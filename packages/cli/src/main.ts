@@ -1,4 +1,4 @@
-import { handleToToken, isAbortError, type JobHandle, readHandle, redact, StemkitError } from '@stemkit/core';
+import { handleToToken, readHandle, redact, StemkitError } from '@stemkit/core';
 import { CommanderError } from 'commander';
 import type { CliContext, CliIo } from './context.ts';
 import { ExitCode, exitCodeOf } from './exit-codes.ts';
@@ -28,28 +28,32 @@ export async function main(io: CliIo): Promise<number> {
   } catch (error) {
     context.reporter?.close();
     if (isHelpOrVersion(error)) return ExitCode.success;
+    // `stemkit` alone: commander printed the help on stderr, as for any usage error.
+    if (error instanceof CommanderError && error.code === 'commander.help') return ExitCode.usage;
     return reportFailure(context, error);
   }
+}
+
+/** The token to resume with: the handle a timeout carries, else the job the command was following. */
+function resumeToken(context: CliContext, error: unknown): string | undefined {
+  const carried = error instanceof Error && 'handle' in error ? readHandle(error.handle) : undefined;
+  const handle = carried ?? context.job;
+  return handle === undefined ? undefined : handleToToken(handle);
+}
+
+/** One line saying what went wrong, scrubbed of secrets. */
+function describe(error: unknown, exitCode: number): string {
+  if (exitCode === ExitCode.interrupted) return 'interrupted';
+  if (error instanceof CommanderError) return error.message.replace(/^error: /, '');
+  return redact(error instanceof Error ? error.message : String(error));
 }
 
 /** Tells what went wrong, once: a JSON document with `--json`, otherwise an `error:` line and how to resume. */
 function reportFailure(context: CliContext, error: unknown): number {
   const exitCode = error instanceof CommanderError ? ExitCode.usage : exitCodeOf(error);
-  const handle: JobHandle | undefined =
-    error instanceof Error && 'handle' in error && readHandle(error.handle)
-      ? readHandle(error.handle)
-      : context.job;
-  const resumable =
-    handle !== undefined && (exitCode === ExitCode.timeout || exitCode === ExitCode.interrupted);
-  const token = handle === undefined ? undefined : handleToToken(handle);
-  const message =
-    exitCode === ExitCode.interrupted
-      ? 'interrupted'
-      : error instanceof CommanderError
-        ? error.message.replace(/^error: /, '')
-        : error instanceof Error
-          ? redact(error.message)
-          : redact(String(error));
+  const message = describe(error, exitCode);
+  const resumable = exitCode === ExitCode.timeout || exitCode === ExitCode.interrupted;
+  const token = resumable ? resumeToken(context, error) : undefined;
   if (context.mode === 'json') {
     const code = StemkitError.isInstance(error)
       ? error.code
@@ -65,29 +69,25 @@ function reportFailure(context: CliContext, error: unknown): number {
     context.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
     return exitCode;
   }
-  // Commander already printed its own parse errors, with the help hint.
+  // Commander has already printed its own parse errors, with the help hint.
   if (!(error instanceof CommanderError)) context.stderr.write(`error: ${message}\n`);
-  if (
-    exitCode === ExitCode.failure &&
-    !StemkitError.isInstance(error) &&
-    !isAbortError(error) &&
-    error instanceof Error
-  ) {
+  if (exitCode === ExitCode.failure && error instanceof Error && !StemkitError.isInstance(error)) {
     context.reporter?.debug(redact(error.stack ?? ''));
   }
-  if (exitCode === ExitCode.interrupted && token === undefined) {
-    context.stderr.write('Stopped before the job started: nothing runs at the provider.\n');
-  }
-  if (resumable && token !== undefined) {
-    const why = exitCode === ExitCode.interrupted ? 'Stopped waiting' : 'Gave up waiting';
-    const lines = context.embedded
-      ? [`${why}. The job ran on the embedded emulator, which stopped with this process: run separate again.`]
-      : [
-          `${why}; the job goes on at the provider. Resume with:`,
-          `  stemkit wait ${token}`,
-          `  stemkit download ${token} --out stems`,
-        ];
-    context.stderr.write(`${lines.join('\n')}\n`);
-  }
+  if (resumable) context.stderr.write(`${resumeHint(context, exitCode, token)}\n`);
   return exitCode;
+}
+
+/** How to pick up a job after a timeout or Ctrl-C. */
+function resumeHint(context: CliContext, exitCode: number, token: string | undefined): string {
+  if (token === undefined) return 'Stopped before the job started: nothing runs at the provider.';
+  const why = exitCode === ExitCode.interrupted ? 'Stopped waiting' : 'Gave up waiting';
+  if (context.embedded) {
+    return `${why}. The job ran on the embedded emulator, which stopped with this process: run separate again.`;
+  }
+  return [
+    `${why}; the job goes on at the provider. Resume with:`,
+    `  stemkit wait ${token}`,
+    `  stemkit download ${token} --out stems`,
+  ].join('\n');
 }

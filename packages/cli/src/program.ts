@@ -59,15 +59,16 @@ export function buildProgram(context: CliContext): Command {
         writeOut: (text) => context.stdout.write(text),
         writeErr: (text) => context.stderr.write(text),
       });
-    if (command !== program) command.addHelpText('after', `\n${CREDENTIAL_HELP}\n\n${EXIT_CODE_HELP}\n`);
+    if (command === program) continue;
+    const talksToProviders = command.options.some((option) => option.long === '--provider');
+    command.addHelpText('after', `\n${talksToProviders ? `${CREDENTIAL_HELP}\n\n` : ''}${EXIT_CODE_HELP}\n`);
   }
   return program;
 }
 
-/** Whether an error is commander saying it printed help or the version (a success). */
+/** Whether an error is commander saying it printed the help or the version that was asked for. */
 export function isHelpOrVersion(error: unknown): boolean {
   return (
-    error instanceof CommanderError &&
-    ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)
+    error instanceof CommanderError && ['commander.helpDisplayed', 'commander.version'].includes(error.code)
   );
 }

@@ -43,6 +43,13 @@ describe('stemkit in-process', () => {
     }
   });
 
+  it('shows the help on stderr and exits 2 when no command is given', async () => {
+    const { code, stdout, stderr } = await run([]);
+    expect(code).toBe(ExitCode.usage);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('Usage: stemkit [options] [command]');
+  });
+
   it('exits 2 on an unknown command or flag, with a hint', async () => {
     const unknown = await run(['separat', 'song.wav']);
     expect(unknown.code).toBe(ExitCode.usage);

@@ -1,0 +1,49 @@
+import { decodeAudio, encodeAudio, type PcmAudio } from '@stemkit/audio';
+import { describe, expect, it } from 'vitest';
+import { localAudio } from '../src/plugins/local-audio.ts';
+
+const sampleRate = 8000;
+const constant = (value: number): PcmAudio => ({
+  sampleRate,
+  channels: [new Float32Array(sampleRate).fill(value), new Float32Array(sampleRate).fill(value)],
+});
+
+describe('the local mix/zip plugin', () => {
+  it('mixes decoded stems with volume and pan into the asked format', async () => {
+    const plugin = localAudio();
+    const track = async (stem: string, volume: number, pan: number) => ({
+      stem,
+      volume,
+      pan,
+      data: await encodeAudio(constant(0.25), 'wav', { bitDepth: 32 }),
+      format: 'wav',
+    });
+    const mixed = await plugin.mix?.({
+      tracks: [await track('vocals', 1, -1), await track('drums', 0.5, 1)],
+      format: 'wav',
+      name: 'mix',
+    });
+    expect(mixed).toMatchObject({ format: 'wav', name: 'mix' });
+    const audio = await decodeAudio(mixed!.data);
+    const [left, right] = audio.channels.map((channel) => channel[100] ?? 0);
+    // Hard left vocals reach only the left channel, hard right drums (at half volume) only the right.
+    expect(left).toBeGreaterThan(0);
+    expect(right).toBeGreaterThan(0);
+    expect(left! / right!).toBeCloseTo(2, 1);
+  });
+
+  it('zips files under their names', async () => {
+    const zipped = await localAudio().zip?.({
+      files: [
+        { name: 'vocals.wav', data: new Uint8Array([1, 2, 3]) },
+        { name: 'drums.wav', data: new Uint8Array([4, 5]) },
+      ],
+      name: 'stems.zip',
+    });
+    expect(zipped?.name).toBe('stems.zip');
+    const text = Buffer.from(zipped!.data).toString('latin1');
+    expect(text.startsWith('PK\x03\x04')).toBe(true);
+    expect(text).toContain('vocals.wav');
+    expect(text).toContain('drums.wav');
+  });
+});

@@ -89,6 +89,7 @@ describe('handles', () => {
       }),
     );
     expect(readHandle('sk1.!!!')).toBeUndefined();
+    expect(() => handleToToken({ id: 'x' } as never)).toThrow(/`handle`/);
     expect(readHandle({ contract: 2, provider: 'x', id: 'y' })).toBeUndefined();
   });
 });

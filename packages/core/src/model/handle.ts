@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { InvalidArgumentError } from '../errors.ts';
 
 /**
  * A small JSON-serialisable reference to a job: enough for any later process to resume waiting on it,
@@ -33,7 +34,9 @@ const TOKEN_PREFIX = 'sk1.';
  * ```
  */
 export function handleToToken(handle: JobHandle): string {
-  const bytes = new TextEncoder().encode(JSON.stringify(handle));
+  const parsed = JobHandleSchema.safeParse(handle);
+  if (!parsed.success) throw new InvalidArgumentError('handle', 'must be a job handle');
+  const bytes = new TextEncoder().encode(JSON.stringify(parsed.data));
   let binary = '';
   for (const byte of bytes) binary += String.fromCharCode(byte);
   return TOKEN_PREFIX + btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');

@@ -7,6 +7,7 @@
 
 import { createClient } from '../client/create.ts';
 import type { DownloadOptions, Stemkit, StemkitOptions } from '../client/types.ts';
+import { InvalidArgumentError } from '../errors.ts';
 import { downloadToFile, type FileDownloadResult } from './download-to-file.ts';
 import { openPath } from './open-path.ts';
 
@@ -44,8 +45,12 @@ export function createStemkit(options: StemkitOptions): NodeStemkit {
   const client = createClient(options, { openPath });
   return {
     ...client,
-    downloadToFile: async (asset, path, downloadOptions) =>
-      downloadToFile(await client.download(asset, downloadOptions), path),
+    async downloadToFile(asset, path, downloadOptions) {
+      if (typeof path !== 'string' || path.length === 0) {
+        throw new InvalidArgumentError('path', 'must be a non-empty file path');
+      }
+      return downloadToFile(await client.download(asset, downloadOptions), path);
+    },
   };
 }
 

@@ -43,6 +43,15 @@ describe('@stemkit/core/node', () => {
     expect(await readdir(directory)).toEqual([]);
   });
 
+  it('names `path` when downloadToFile is given no path', async () => {
+    const stemkit = createStemkit({ driver: createMockDriver() });
+    const asset = { id: 'a', name: 'a.wav', role: 'stem' as const, provider: 'mock', raw: {} };
+    for (const path of ['', 42, undefined]) {
+      const error = await stemkit.downloadToFile(asset, path as never).catch((caught: unknown) => caught);
+      expect(InvalidArgumentError.isInstance(error) && error.field).toBe('path');
+    }
+  });
+
   it('names `source` when the path is not a file', async () => {
     const stemkit = createStemkit({ driver: createMockDriver() });
     const error = await stemkit

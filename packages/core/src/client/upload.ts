@@ -26,7 +26,13 @@ export async function uploadSource(
   checkSize(context, source.kind === 'upload' ? source.request.size : undefined);
   throwIfAborted(options.signal);
   const request = source.kind === 'url' ? await fetchRemote(context, source, options.signal) : source.request;
-  checkSize(context, request.size);
+  try {
+    checkSize(context, request.size);
+  } catch (error) {
+    // A remote source answered with its size only now: let go of the connection.
+    await request.body.cancel().catch(() => undefined);
+    throw error;
+  }
   const { logger, driver } = context;
   logger.debug('upload', { provider: driver.provider, name: request.name, size: request.size });
   try {

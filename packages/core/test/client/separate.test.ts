@@ -183,6 +183,24 @@ describe('upload', () => {
     expect(job.status).toBe('queued');
   });
 
+  it('refuses a URL source whose size is over the limit, releasing the connection', async () => {
+    const driver = createMockDriver({ capabilities: { maxUploadBytes: 100 } });
+    let canceled = false;
+    const remote: StemkitDriver = {
+      ...driver,
+      fetch: async () =>
+        new Response(new ReadableStream({ cancel: () => void (canceled = true) }), {
+          headers: { 'content-length': '5000' },
+        }),
+    };
+    const error = await createStemkit({ driver: remote })
+      .upload('https://cdn.test/big.wav')
+      .catch((caught: unknown) => caught);
+    expect(UnsupportedCapabilityError.isInstance(error) && error.capability).toBe('maxUploadBytes');
+    expect(canceled).toBe(true);
+    expect(driver.server.requests).toEqual([]);
+  });
+
   it('reports a failing URL source as an UploadError', async () => {
     const driver = createMockDriver();
     const failing: StemkitDriver = { ...driver, fetch: async () => new Response('gone', { status: 410 }) };

@@ -1,5 +1,5 @@
 import { probeAudio } from '@stemkit/audio';
-import type { Asset, Job } from '@stemkit/core';
+import { type Asset, type Job, UploadError } from '@stemkit/core';
 import type { RunningEmulator } from '@stemkit/emulator';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { SourcereDriver } from '../../src/index.ts';
@@ -47,6 +47,17 @@ describe('upload', () => {
   test('the source asset carries the metadata the API computed', () => {
     expect(song).toMatchObject({ role: 'source', provider: 'sourcere', channels: 2, sampleRate: 22_050 });
     expect(song.durationSeconds).toBeCloseTo(3, 1);
+  });
+});
+
+describe('upload errors', () => {
+  test('an upload that is not audio is an upload error with the provider message', async () => {
+    const error = await uploadSong(driver, new TextEncoder().encode('not audio at all'), 'notes.txt').catch(
+      (caught: unknown) => caught,
+    );
+
+    expect(UploadError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('sourcere could not read notes.txt: Not decodable audio');
   });
 });
 

@@ -189,9 +189,16 @@ describe('upload', () => {
     const remote: StemkitDriver = {
       ...driver,
       fetch: async () =>
-        new Response(new ReadableStream({ cancel: () => void (canceled = true) }), {
-          headers: { 'content-length': '5000' },
-        }),
+        new Response(
+          new ReadableStream({
+            cancel() {
+              canceled = true;
+            },
+          }),
+          {
+            headers: { 'content-length': '5000' },
+          },
+        ),
     };
     const error = await createStemkit({ driver: remote })
       .upload('https://cdn.test/big.wav')

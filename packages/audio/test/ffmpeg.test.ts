@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { runTool } from '../src/codec/ffmpeg.ts';
 import { type AudioFormat, decodeAudio, encodeAudio, probeAudio, sniffFormat } from '../src/index.ts';
 import { expectAudioError, maxDifference, testSignal } from './support.ts';
 
@@ -54,5 +55,16 @@ describe('formats through ffmpeg', () => {
     } finally {
       process.env.PATH = path;
     }
+  });
+
+  it('kills a child that runs past its timeout instead of hanging', async () => {
+    const started = Date.now();
+    const endless = ['-v', 'error', '-f', 'lavfi', '-i', 'sine=duration=3600', '-f', 'null', '-'];
+    const error = await expectAudioError(
+      () => runTool('ffmpeg', endless, { timeoutMs: 300, purpose: 'to test' }),
+      'corrupt',
+    );
+    expect(error.message).toMatch(/longer than 300 ms/);
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 });

@@ -21,6 +21,7 @@ export interface SeparatorSettings {
   centrePower: number;
 }
 
+/** The settings {@link separate}, {@link separateSet} and {@link StemSeparator} use unless told otherwise. */
 export const DEFAULT_SETTINGS: SeparatorSettings = {
   frameSeconds: 0.046,
   overlap: 2,
@@ -50,6 +51,16 @@ interface Target {
  * Per time-frequency point it computes four masks that sum to 1: drums from a harmonic/percussive split (time
  * median versus frequency median of the magnitude), bass as the harmonic part below the crossover, vocals as the
  * harmonic part above it weighted by how centred the point is in the stereo image, other as the rest.
+ *
+ * @example
+ * ```ts
+ * const separator = new StemSeparator({ sampleRate: 44_100, channelCount: 2 }, [stemRecipe('vocals')], {
+ *   remainder: true, // a second output: input − vocals
+ *   sink: (blocks, length) => writeBlocks(blocks, length),
+ * });
+ * for await (const chunk of chunks) separator.write(chunk.channels);
+ * separator.end();
+ * ```
  */
 export class StemSeparator {
   private readonly size: number;
@@ -109,7 +120,7 @@ export class StemSeparator {
     this.remainder = options.remainder ?? false;
     this.sink = options.sink;
     this.channelCount = shape.channelCount;
-    const size = 2 ** Math.round(Math.log2(shape.sampleRate * settings.frameSeconds));
+    const size = Math.max(16, 2 ** Math.round(Math.log2(shape.sampleRate * settings.frameSeconds)));
     const hop = size / settings.overlap;
     const bins = size / 2 + 1;
     const framesPerSecond = shape.sampleRate / hop;

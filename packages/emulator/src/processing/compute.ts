@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { decodeAudio, mix, type PcmAudio, probeAudio, separateSet, trim, zip } from '@stemkit/audio';
-import { encodeOutput } from './audio.ts';
+import { encodeOutput } from './encode.ts';
 import { type ModelOutput, type ModelRequest, runModel } from './models.ts';
 
 /**

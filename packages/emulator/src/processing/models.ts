@@ -1,5 +1,5 @@
 import { type PcmAudio, residual, separate } from '@stemkit/audio';
-import { encodeOutput } from './audio.ts';
+import { encodeOutput } from './encode.ts';
 import { codecOf } from './formats.ts';
 import { align, detectMusic, type TranscriptDocument, toSrt, transcribe } from './text.ts';
 

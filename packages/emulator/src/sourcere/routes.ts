@@ -8,20 +8,12 @@ import { hexId } from '../ids.ts';
 import type { Separation } from '../state/records.ts';
 import { zonelessTimestamp } from '../time.ts';
 import { issueToken, tokenMiddleware } from './auth.ts';
-import {
-  computeMetadata,
-  mixId,
-  prepare,
-  responseKey,
-  runSeparation,
-  stemNames,
-  uploadKey,
-  zipPath,
-} from './processing.ts';
+import { downloadFormats, registerFileRoutes } from './files.ts';
+import { requiredQuery, separationOf } from './lookup.ts';
+import { computeMetadata, runSeparation, uploadKey } from './processing.ts';
 
 /** Signed links live a day, as in the documented examples. */
 const linkLifetimeSeconds = 86_400;
-const downloadFormats = ['mp3', 'm4a', 'wav', 'flac'] as const;
 
 const credentialsSchema = z.object({ username: z.string(), password: z.string() });
 
@@ -55,32 +47,6 @@ const trialSchema = startSchema.extend({
   trialSectionStart: z.number().nonnegative().optional(),
 });
 
-const mixSchema = z.object({
-  separationId: z.string().min(1),
-  tracks: z
-    .array(
-      z.object({
-        fileName: z.string().min(1),
-        volume: z.number().min(0).max(1).default(1),
-        pan: z.number().min(-1).max(1).default(0),
-      }),
-    )
-    .min(1),
-  mixName: z.string().optional(),
-});
-
-const zipSchema = z.object({
-  separationId: z.string().min(1),
-  tracks: z.array(z.string().min(1)).min(1),
-  format: z.enum(downloadFormats).default('wav'),
-  zipFileName: z.string().optional(),
-});
-
-function requiredQuery(value: string | undefined, name: string): string {
-  if (!value) throw new HttpError(400, `The query parameter ${name} is required`);
-  return value;
-}
-
 /** The signed-URL Separation API (specs/sourcere-api.md), paths relative to its base. */
 export function createSourcereApp(context: EmulatorContext): Hono {
   const app = createApiApp(context, 'sourcere', sourcereErrorBody);
@@ -104,12 +70,6 @@ export function createSourcereApp(context: EmulatorContext): Hono {
     upload.metadata = undefined;
     context.store.changed();
   });
-
-  const separationOf = (id: string | undefined): Separation => {
-    const separation = state.separations[requiredQuery(id, 'separationId')];
-    if (!separation) throw new HttpError(404, 'No separation with this separationId');
-    return separation;
-  };
 
   app.use(tokenMiddleware(context));
 
@@ -176,133 +136,11 @@ export function createSourcereApp(context: EmulatorContext): Hono {
   app.post('/separation/trial', start(true));
 
   app.get('/separation/progress', (hono) => {
-    const separation = separationOf(hono.req.query('separationId'));
+    const separation = separationOf(context, hono.req.query('separationId'));
     return hono.json({ events: separation.events, outputFiles: separation.outputFiles });
   });
 
-  app.get('/separation/download', (hono) => {
-    const separation = separationOf(hono.req.query('separationId'));
-    const fileName = requiredQuery(hono.req.query('fileName'), 'fileName').replace(/^\/+/, '');
-    const fileFormat = requiredQuery(hono.req.query('fileFormat'), 'fileFormat')
-      .replace(/^\./, '')
-      .toLowerCase();
-    const pending = () => hono.json({ message: 'The file is being prepared' }, 202);
-    const link = (key: string, downloadName: string) => {
-      const signed = context.signer.sign(
-        'GET',
-        key,
-        context.signedUrlLifetime(linkLifetimeSeconds),
-        downloadName,
-      );
-      return hono.json({ signedUrl: signed.url, expiry: zonelessTimestamp(signed.expiresAt), method: 'GET' });
-    };
-    const answer = (name: string) => {
-      const file = separation.derived[name];
-      if (!file || file.status === 'pending') return pending();
-      if (file.status === 'failed')
-        throw new HttpError(500, `The file could not be prepared: ${file.message}`);
-      return link(file.key, file.downloadName ?? name.split('/').at(-1) ?? name);
-    };
-
-    if (fileName.startsWith('zip/')) {
-      if (fileFormat !== 'zip') throw new HttpError(400, 'fileFormat must be zip for a zip file');
-      if (!separation.derived[fileName]) throw new HttpError(404, 'No zip with this fileName');
-      return answer(fileName);
-    }
-    if (!(downloadFormats as readonly string[]).includes(fileFormat)) {
-      throw new HttpError(400, 'fileFormat must be one of mp3, m4a, wav, flac');
-    }
-    if (fileName.startsWith('mix/')) {
-      const master = separation.derived[fileName];
-      if (!master) throw new HttpError(404, 'No mix with this fileName');
-      if (master.status !== 'ready') return answer(fileName);
-      const mixName = master.downloadName ?? fileName.slice(4);
-      if (fileFormat === 'wav') return link(master.key, `${mixName}.wav`);
-      const name = `${fileName}.${fileFormat}`;
-      if (!separation.derived[name]) {
-        const key = `sourcere/${separation.id}/${name}`;
-        const file = { key, status: 'pending' as const, downloadName: `${mixName}.${fileFormat}` };
-        prepare(context, separation, name, file, {
-          operation: 'convert',
-          path: context.objects.path(master.key),
-          format: fileFormat,
-        });
-      }
-      return answer(name);
-    }
-    const stem = fileName.replace(/\.[a-z0-9]+$/i, '');
-    if (!stemNames(separation.algorithm).includes(stem))
-      throw new HttpError(404, 'No output file with this fileName');
-    if (separation.failure) throw new HttpError(404, `The separation failed: ${separation.failure}`);
-    if (!separation.outputFiles) return pending();
-    if (fileFormat === 'wav') return link(responseKey(separation.id, `${stem}.wav`), `${stem}.wav`);
-    const name = `${stem}.${fileFormat}`;
-    if (!separation.derived[name]) {
-      const file = { key: responseKey(separation.id, name), status: 'pending' as const };
-      prepare(context, separation, name, file, {
-        operation: 'convert',
-        path: context.objects.path(responseKey(separation.id, `${stem}.wav`)),
-        format: fileFormat,
-      });
-    }
-    return answer(name);
-  });
-
-  const finished = (separation: Separation): string[] => {
-    if (separation.failure) throw new HttpError(400, 'The separation failed');
-    if (!separation.outputFiles)
-      throw new HttpError(400, 'The separation has not finished: wait for outputFiles');
-    return separation.outputFiles;
-  };
-
-  app.post('/separation/mix', async (hono) => {
-    const body = await readBody(hono, mixSchema);
-    const separation = separationOf(body.separationId);
-    const outputs = finished(separation);
-    const tracks = body.tracks.map((track) => {
-      const file = track.fileName.endsWith('.wav') ? track.fileName : `${track.fileName}.wav`;
-      if (!outputs.includes(file)) throw new HttpError(404, `No output file named ${track.fileName}`);
-      return { file, volume: track.volume, pan: track.pan };
-    });
-    const id = mixId();
-    const file = {
-      key: `sourcere/${separation.id}/${id}.wav`,
-      status: 'pending' as const,
-      downloadName: body.mixName,
-    };
-    prepare(context, separation, id, file, {
-      operation: 'mix',
-      tracks: tracks.map((track) => ({
-        path: context.objects.path(responseKey(separation.id, track.file)),
-        volume: track.volume,
-        pan: track.pan,
-      })),
-    });
-    return hono.json({ mixId: id });
-  });
-
-  app.post('/separation/zip', async (hono) => {
-    const body = await readBody(hono, zipSchema);
-    const separation = separationOf(body.separationId);
-    const outputs = finished(separation);
-    const stems = body.tracks.map((track) => {
-      const stem = track.replace(/\.[a-z0-9]+$/i, '');
-      if (!outputs.includes(`${stem}.wav`)) throw new HttpError(404, `No output file named ${track}`);
-      return stem;
-    });
-    const path = zipPath();
-    const downloadName = `${body.zipFileName ?? path.slice(4, -4)}.zip`;
-    const file = { key: `sourcere/${separation.id}/${path}`, status: 'pending' as const, downloadName };
-    prepare(context, separation, path, file, {
-      operation: 'zip',
-      files: stems.map((stem) => ({
-        path: context.objects.path(responseKey(separation.id, `${stem}.wav`)),
-        name: `${stem}.${body.format}`,
-      })),
-      format: body.format,
-    });
-    return hono.json({ zipFilePath: path });
-  });
+  registerFileRoutes(app, context);
 
   return app;
 }
@@ -313,12 +151,9 @@ export function resumeSourcere(context: EmulatorContext): void {
     if (!separation.outputFiles && !separation.failure) {
       context.background(() => runSeparation(context, separation));
     }
+    // What was being prepared is forgotten: the next request for it starts it again.
     for (const [name, file] of Object.entries(separation.derived)) {
-      if (file.status === 'pending') {
-        file.status = 'failed';
-        file.message = 'interrupted by a restart: request it again';
-        delete separation.derived[name];
-      }
+      if (file.status === 'pending') delete separation.derived[name];
     }
   }
 }

@@ -6,18 +6,16 @@ import { separateSet } from '../src/index.ts';
 import { signalToDistortionRatio, synthesizeMixture } from '../src/synthetic/index.ts';
 
 const STEMS = ['vocals', 'drums', 'bass', 'other'] as const;
-const scores: Record<(typeof STEMS)[number] | 'mixture as vocals', number[]> = {
-  vocals: [],
-  drums: [],
-  bass: [],
-  other: [],
-  'mixture as vocals': [],
-};
+const scores: Record<string, number[]> = Object.fromEntries(
+  [...STEMS, ...STEMS.map((name) => `baseline: mixture as ${name}`)].map((name) => [name, []]),
+);
 for (let seed = 97; seed <= 97 * 24; seed += 97) {
   const { mixture, sources } = synthesizeMixture({ seed, seconds: 6 });
   const stems = await separateSet(mixture, 'four');
-  for (const name of STEMS) scores[name].push(signalToDistortionRatio(sources[name], stems[name]!));
-  scores['mixture as vocals'].push(signalToDistortionRatio(sources.vocals, mixture));
+  for (const name of STEMS) {
+    scores[name]!.push(signalToDistortionRatio(sources[name], stems[name]!));
+    scores[`baseline: mixture as ${name}`]!.push(signalToDistortionRatio(sources[name], mixture));
+  }
 }
 const rows = Object.entries(scores).map(([name, values]) => ({
   stem: name,

@@ -88,6 +88,15 @@ export const STEM_RECIPES: Readonly<Record<string, StemRecipe>> = {
   },
   dialogue: { parts: ['vocals'], description: 'approximation: same as vocals (speech sits in the centre)' },
   speech: { parts: ['vocals'], description: 'approximation: same as vocals' },
+  speech_denoise: {
+    parts: ['vocals'],
+    description: 'approximation: same as vocals (noise is neither harmonic nor centred, so the vocal mask drops most of it)',
+  },
+  speech_dereverb: {
+    parts: ['vocals'],
+    stereo: { power: 4, keep: 'centre' },
+    description: 'approximation: the most centred part of vocals (reverb decorrelates left and right)',
+  },
   effects: { parts: ['drums'], description: 'approximation: the percussive, non-tonal part (same as drums)' },
   music: {
     parts: ['bass', 'other'],

@@ -1,9 +1,24 @@
 import { isWatching, observeBody } from './conformance/byte-watch.ts';
 
-/** Statuses the conformance suite injects into API requests. */
+/**
+ * Statuses the conformance suite injects into API requests.
+ *
+ * @example
+ * ```ts
+ * const status: InjectedStatus = 503;
+ * ```
+ */
 export type InjectedStatus = 401 | 403 | 404 | 422 | 429 | 500 | 503;
 
-/** A `fetch` wrapper that fails on command, as the conformance suite needs. */
+/**
+ * A `fetch` wrapper that fails on command, as the conformance suite needs.
+ *
+ * @example
+ * ```ts
+ * const faulty: FaultyFetch = createFaultyFetch(fetch, { isApiRequest: (url) => url.host === 'api.test' });
+ * faulty.expireNextLink();
+ * ```
+ */
 export interface FaultyFetch {
   /** Pass this as the driver's `fetch`. */
   readonly fetch: typeof globalThis.fetch;

@@ -107,7 +107,14 @@ export interface StemkitOptions {
   readonly wait?: WaitOptions;
 }
 
-/** Options of `upload`. */
+/**
+ * Options of `upload`.
+ *
+ * @example
+ * ```ts
+ * const asset = await stemkit.upload(stream, { name: 'song.mp3', onProgress: (sent) => bar.update(sent) });
+ * ```
+ */
 export interface UploadOptions {
   /** File name to give the provider (default: the `File`'s name, the path's base name or `source`). */
   readonly name?: string;
@@ -116,7 +123,14 @@ export interface UploadOptions {
   readonly onProgress?: (sentBytes: number) => void;
 }
 
-/** One target of `separate`, when stems need different formats or options. */
+/**
+ * One target of `separate`, when stems need different formats or options.
+ *
+ * @example
+ * ```ts
+ * const targets: TargetInput[] = [{ stem: 'vocals', formats: ['wav', 'mp3'] }, { stem: 'drums', residual: true }];
+ * ```
+ */
 export interface TargetInput {
   readonly stem: StemName;
   readonly formats?: readonly OutputFormat[];
@@ -156,19 +170,40 @@ export interface SeparateOptions {
   readonly onUploadProgress?: (sentBytes: number) => void;
 }
 
-/** Options of `get` and `cancel`. */
+/**
+ * Options of `get` and `cancel`.
+ *
+ * @example
+ * ```ts
+ * await stemkit.get(handle, { signal: AbortSignal.timeout(10_000) });
+ * ```
+ */
 export interface CallOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Options of one `wait`, over the client's defaults. */
+/**
+ * Options of one `wait`, over the client's defaults.
+ *
+ * @example
+ * ```ts
+ * await stemkit.wait(job, { timeoutMs: 600_000, onProgress: (job) => console.log(job.status) });
+ * ```
+ */
 export interface WaitCallOptions extends WaitOptions {
   readonly signal?: AbortSignal;
   /** Called with the job after every poll. */
   readonly onProgress?: (job: Job) => void;
 }
 
-/** Options of `download`. */
+/**
+ * Options of `download`.
+ *
+ * @example
+ * ```ts
+ * const { body } = await stemkit.download(asset, { format: 'mp3', job: savedHandleJson });
+ * ```
+ */
 export interface DownloadOptions {
   /** Ask the provider for another format of the same output, where it converts. */
   readonly format?: OutputFormat;
@@ -180,7 +215,15 @@ export interface DownloadOptions {
   readonly job?: JobReference;
 }
 
-/** A download in progress: the body streams; nothing is buffered. */
+/**
+ * A download in progress: the body streams; nothing is buffered.
+ *
+ * @example
+ * ```ts
+ * const { body, size } = await stemkit.download(asset);
+ * await body.pipeTo(writable);
+ * ```
+ */
 export interface DownloadResult {
   readonly asset: Asset;
   readonly body: ReadableStream<Uint8Array>;
@@ -188,7 +231,14 @@ export interface DownloadResult {
   readonly size?: number;
 }
 
-/** Options of `mix`. `volume` is 0–1 and `pan` −1 (left) to 1 (right). */
+/**
+ * Options of `mix`. `volume` is 0–1 and `pan` −1 (left) to 1 (right).
+ *
+ * @example
+ * ```ts
+ * await stemkit.mix(job, { tracks: [{ stem: 'vocals', volume: 0.5, pan: 0 }, { stem: 'drums', volume: 1, pan: -0.2 }] });
+ * ```
+ */
 export interface MixOptions {
   readonly tracks: ReadonlyArray<{ readonly stem: StemName; readonly volume: number; readonly pan: number }>;
   readonly name?: string;
@@ -196,7 +246,14 @@ export interface MixOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Options of `zip`. */
+/**
+ * Options of `zip`.
+ *
+ * @example
+ * ```ts
+ * const archive = await stemkit.zip(job, { stems: ['vocals', 'drums'], format: 'wav', name: 'stems.zip' });
+ * ```
+ */
 export interface ZipOptions {
   readonly stems: readonly StemName[];
   readonly format: AudioFormat;
@@ -204,14 +261,28 @@ export interface ZipOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Options of `list`. */
+/**
+ * Options of `list`.
+ *
+ * @example
+ * ```ts
+ * for await (const job of stemkit.list({ pageSize: 100 })) console.log(job.id, job.status);
+ * ```
+ */
 export interface ListOptions {
   /** Jobs per provider request, 1–100 (default 50). */
   readonly pageSize?: number;
   readonly signal?: AbortSignal;
 }
 
-/** An incoming callback, as a Web `Request` or its headers and parsed body. */
+/**
+ * An incoming callback, as a Web `Request` or its headers and parsed body.
+ *
+ * @example
+ * ```ts
+ * const hint = await stemkit.callbacks.parse({ headers: new Headers(req.headers), body: req.body });
+ * ```
+ */
 export type CallbackInput = Request | { readonly headers: Headers; readonly body: unknown };
 
 /**

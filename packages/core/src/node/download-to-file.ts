@@ -6,7 +6,14 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { DownloadResult } from '../client/types.ts';
 import type { Asset } from '../model/asset.ts';
 
-/** What `downloadToFile` wrote. */
+/**
+ * What `downloadToFile` wrote.
+ *
+ * @example
+ * ```ts
+ * const { path, size } = await stemkit.downloadToFile(asset, './vocals.wav');
+ * ```
+ */
 export interface FileDownloadResult {
   readonly asset: Asset;
   readonly path: string;

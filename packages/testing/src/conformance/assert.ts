@@ -1,6 +1,13 @@
 import { StemkitError } from '@stemkit/core';
 
-/** A conformance check that did not hold, with what the driver did instead. */
+/**
+ * A conformance check that did not hold, with what the driver did instead.
+ *
+ * @example
+ * ```ts
+ * await expect(check.run(context)).rejects.toBeInstanceOf(ConformanceFailure);
+ * ```
+ */
 export class ConformanceFailure extends Error {
   override readonly name = 'ConformanceFailure';
 }

@@ -25,6 +25,12 @@ import { splitBytes } from './streams.ts';
 /**
  * One conformance check: a name and what it runs against a harness. `describeDriverConformance` registers one
  * vitest test per check; the checks themselves need no test runner.
+ *
+ * @example
+ * ```ts
+ * const abort: ConformanceCheck = conformanceChecks.find((check) => check.name.includes('AbortError'))!;
+ * await abort.run(createConformanceContext(harness));
+ * ```
  */
 export interface ConformanceCheck {
   readonly name: string;

@@ -3,7 +3,15 @@ import { check, pause } from './assert.ts';
 import type { ConformanceHarness, ConformanceOptions } from './harness.ts';
 import { bytesStream } from './streams.ts';
 
-/** What every check shares: the harness, the options, and the conformance job (started once, lazily). */
+/**
+ * What every check shares: the harness, the options, and the conformance job (started once, lazily).
+ *
+ * @example
+ * ```ts
+ * const context: ConformanceContext = createConformanceContext(harness, { jobTimeoutMs: 5_000 });
+ * const { job } = await context.finishedJob();
+ * ```
+ */
 export interface ConformanceContext {
   readonly harness: ConformanceHarness;
   readonly options: Required<ConformanceOptions>;

@@ -36,7 +36,14 @@ export interface ConformanceHarness {
   close(): Promise<void>;
 }
 
-/** Tuning of the conformance suite. */
+/**
+ * Tuning of the conformance suite.
+ *
+ * @example
+ * ```ts
+ * describeDriverConformance('slow-provider', createHarness, { jobTimeoutMs: 120_000, checkTimeoutMs: 180_000 });
+ * ```
+ */
 export interface ConformanceOptions {
   /** Longest a check may take, in ms (default 60 000). */
   readonly checkTimeoutMs?: number;

@@ -18,6 +18,12 @@ import { createMockServer, MOCK_API_KEY, MOCK_API_URL, type MockServer } from '.
 /**
  * Options of {@link createMockDriver}: a script for a fresh in-memory server, or a `server` to share, plus the
  * transport to reach it through.
+ *
+ * @example
+ * ```ts
+ * const server = createMockServer();
+ * const options: MockDriverOptions = { server, retryLimit: 0, fetch: faulty.fetch };
+ * ```
  */
 export interface MockDriverOptions extends MockScript {
   /** The in-memory server to talk to (default: a new one following this script). */
@@ -32,7 +38,15 @@ export interface MockDriverOptions extends MockScript {
   readonly retryLimit?: number;
 }
 
-/** A driver for the in-memory mock provider, with its server at hand for scripting and inspection. */
+/**
+ * A driver for the in-memory mock provider, with its server at hand for scripting and inspection.
+ *
+ * @example
+ * ```ts
+ * const driver: MockDriver = createMockDriver();
+ * driver.server.fault('upload', 'network');
+ * ```
+ */
 export interface MockDriver extends StemkitDriver {
   readonly server: MockServer;
 }

@@ -1,11 +1,32 @@
 import type { TargetStatus } from '@stemkit/core';
 import type { MockFault, MockOperation, MockScript } from './script.ts';
 
-/** Where the mock provider's API lives. Nothing listens there: requests never leave the process. */
+/**
+ * Where the mock provider's API lives. Nothing listens there: requests never leave the process.
+ *
+ * @example
+ * ```ts
+ * const driver = createMockDriver({ baseUrl: MOCK_API_URL });
+ * ```
+ */
 export const MOCK_API_URL = 'https://api.mock.stemkit.test/v1/';
-/** Where the mock provider's signed download links point. */
+/**
+ * Where the mock provider's signed download links point.
+ *
+ * @example
+ * ```ts
+ * const isStorage = (url: URL) => url.origin === new URL(MOCK_STORAGE_URL).origin;
+ * ```
+ */
 export const MOCK_STORAGE_URL = 'https://storage.mock.stemkit.test/';
-/** The API key the mock provider accepts. */
+/**
+ * The API key the mock provider accepts.
+ *
+ * @example
+ * ```ts
+ * const refused = createMockDriver({ apiKey: `${MOCK_API_KEY}-wrong` });
+ * ```
+ */
 export const MOCK_API_KEY = 'mock-key-7f3a9c2e';
 
 const STATE_NAMES: Record<TargetStatus, string> = {
@@ -16,7 +37,14 @@ const STATE_NAMES: Record<TargetStatus, string> = {
   canceled: 'CANCELLED',
 };
 
-/** One request the mock provider received. */
+/**
+ * One request the mock provider received.
+ *
+ * @example
+ * ```ts
+ * expect(driver.server.requests.map((request: MockRequestRecord) => request.operation)).toEqual(['upload', 'start']);
+ * ```
+ */
 export interface MockRequestRecord {
   readonly operation: MockOperation;
   readonly method: string;
@@ -25,7 +53,14 @@ export interface MockRequestRecord {
   readonly authorized: boolean;
 }
 
-/** One upload the mock provider received, with how the bytes arrived. */
+/**
+ * One upload the mock provider received, with how the bytes arrived.
+ *
+ * @example
+ * ```ts
+ * expect(driver.server.uploads[0]?.chunks).toBeGreaterThan(1);
+ * ```
+ */
 export interface MockUploadRecord {
   readonly id: string;
   readonly name: string;
@@ -64,6 +99,13 @@ interface JobState {
  * An in-memory provider server behind a `fetch` function: a small job API (uploads, jobs, links, mix, zip, list,
  * cancel) and a signed-URL storage host with expiring links. Its payloads deliberately differ from stemkit's
  * neutral model, so the mock driver maps them like a real driver does.
+ *
+ * @example
+ * ```ts
+ * const server = createMockServer();
+ * server.fault('status', 503);
+ * server.expireLinks();
+ * ```
  */
 export interface MockServer {
   /** A `fetch` that answers for the API and storage hosts, and fails like an unreachable host otherwise. */

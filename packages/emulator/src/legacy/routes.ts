@@ -6,6 +6,7 @@ import { createApiApp } from '../http/app.ts';
 import { readBody } from '../http/body.ts';
 import { audioshakeErrorBody, HttpError } from '../http/errors.ts';
 import { receiveMultipartFile } from '../http/multipart.ts';
+import { sameSecret } from '../http/secrets.ts';
 import { cuid } from '../ids.ts';
 import { fetchToStorage, nameFromLink } from '../processing/fetch-source.ts';
 import { extensionOf, mimeType } from '../processing/formats.ts';
@@ -51,7 +52,7 @@ export function createLegacyApp(context: EmulatorContext): Hono {
   const getCalls = new Map<string, number>();
 
   app.use(async (hono, next) => {
-    if (hono.req.header('authorization') !== `Bearer ${context.options.credentials.legacyToken}`) {
+    if (!sameSecret(hono.req.header('authorization'), `Bearer ${context.options.credentials.legacyToken}`)) {
       throw new HttpError(401, 'Missing or invalid token: send Authorization: Bearer <token>');
     }
     await next();

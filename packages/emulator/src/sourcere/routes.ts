@@ -4,6 +4,7 @@ import type { EmulatorContext } from '../context.ts';
 import { createApiApp } from '../http/app.ts';
 import { readBody } from '../http/body.ts';
 import { HttpError, sourcereErrorBody } from '../http/errors.ts';
+import { sameSecret } from '../http/secrets.ts';
 import { hexId } from '../ids.ts';
 import type { Separation } from '../state/records.ts';
 import { zonelessTimestamp } from '../time.ts';
@@ -76,7 +77,9 @@ export function createSourcereApp(context: EmulatorContext): Hono {
   const authenticate = async (hono: Context) => {
     const body = await readBody(hono, credentialsSchema);
     const { username, password } = context.options.credentials;
-    if (body.username !== username || body.password !== password) throw new HttpError(401, 'Bad credentials');
+    // Both compared, always: the time taken tells nothing about which one was wrong.
+    const valid = [sameSecret(body.username, username), sameSecret(body.password, password)];
+    if (!valid.every(Boolean)) throw new HttpError(401, 'Bad credentials');
     return hono.json({ token: issueToken(context, username), expiry: 86_400, token_type: 'Bearer ' });
   };
   app.post('/auth/', authenticate);

@@ -7,6 +7,7 @@ import { readBody } from '../http/body.ts';
 import { audioshakeErrorBody, HttpError } from '../http/errors.ts';
 import { isReachableHost } from '../http/hosts.ts';
 import { receiveMultipartFile } from '../http/multipart.ts';
+import { sameSecret } from '../http/secrets.ts';
 import { cuid } from '../ids.ts';
 import { extensionOf } from '../processing/formats.ts';
 import { acceptsFormat } from '../processing/models.ts';
@@ -51,7 +52,7 @@ export function createTasksApp(context: EmulatorContext): Hono {
 
   app.use(rateLimitMiddleware(() => context.options.tasksRateLimit));
   app.use(async (hono, next) => {
-    if (hono.req.header('x-api-key') !== context.options.credentials.tasksApiKey) {
+    if (!sameSecret(hono.req.header('x-api-key'), context.options.credentials.tasksApiKey)) {
       throw new HttpError(401, 'Missing or incorrect API key: send x-api-key');
     }
     await next();

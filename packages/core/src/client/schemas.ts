@@ -46,6 +46,7 @@ const TargetInputSchema = z.object({
   residual: z.optional(z.boolean()),
   variant: z.optional(z.string().check(z.minLength(1))),
   language: z.optional(z.string().check(z.minLength(2), z.maxLength(35))),
+  transcript: z.optional(z.unknown()),
 });
 
 /** Options of `separate`, apart from `source` (checked on its own). */
@@ -57,6 +58,7 @@ export const SeparateOptionsSchema = z.object({
   residual: z.optional(z.boolean()),
   variant: z.optional(z.string().check(z.minLength(1))),
   language: z.optional(z.string().check(z.minLength(2), z.maxLength(35))),
+  transcript: z.optional(z.unknown()),
   trial: z.optional(
     z.object({
       start: z.optional(z.number().check(z.gte(0), z.lte(86_400))),

@@ -6,7 +6,7 @@ import { parseArgument } from '../validation.ts';
 import { checkStartRequest } from './capabilities.ts';
 import type { ClientContext } from './context.ts';
 import { SeparateOptionsSchema } from './schemas.ts';
-import { resolveSource } from './source.ts';
+import { type ResolvedSource, resolveSource } from './source.ts';
 import type { SeparateOptions } from './types.ts';
 import { uploadSource } from './upload.ts';
 
@@ -26,18 +26,21 @@ export async function separate(context: ClientContext, input: SeparateOptions): 
     providerOptions: options.providerOptions,
   };
   checkStartRequest(context, request);
+  // Resolve every input before sending anything, so a bad transcript fails as early as a bad source.
   const resolved = await resolveSource(context, input.source, options.name);
-  let source: SourceReference;
-  if (resolved.kind === 'url' && context.capabilities.urlInput) {
-    source = { url: resolved.url };
-  } else {
-    const asset = await uploadSource(context, resolved, {
-      signal: options.signal,
-      onProgress: options.onUploadProgress,
-    });
-    source = { asset };
-  }
-  const start: StartRequest = { ...request, source };
+  const transcripts = await resolveTranscripts(context, input);
+  const source = await reference(context, resolved, options.signal, options.onUploadProgress);
+  // One upload per distinct transcript, however many targets share it.
+  const sent = new Map<ResolvedSource, Promise<SourceReference>>();
+  const withTranscripts = await Promise.all(
+    targets.map(async (target, index) => {
+      const transcript = transcripts[index];
+      if (!transcript) return target;
+      if (!sent.has(transcript)) sent.set(transcript, reference(context, transcript, options.signal));
+      return { ...target, transcript: await sent.get(transcript) };
+    }),
+  );
+  const start: StartRequest = { ...request, targets: withTranscripts, source };
   const { driver, logger } = context;
   logger.debug('start', { provider: driver.provider, targets: targets.map((target) => target.stem) });
   const result = await driver.start(start, { signal: options.signal });
@@ -48,6 +51,43 @@ export async function separate(context: ClientContext, input: SeparateOptions): 
   const started = { ...job, warnings };
   context.owners.remember(started);
   return started;
+}
+
+/** A resolved source as the driver takes it: a URL when it can fetch one itself, else an uploaded asset. */
+async function reference(
+  context: ClientContext,
+  resolved: ResolvedSource,
+  signal: AbortSignal | undefined,
+  onProgress?: (sentBytes: number) => void,
+): Promise<SourceReference> {
+  if (resolved.kind === 'url' && context.capabilities.urlInput) return { url: resolved.url };
+  return { asset: await uploadSource(context, resolved, { signal, onProgress }) };
+}
+
+/**
+ * The transcript of each target (from `stems`, then `targets`), resolved once per distinct input. A target's
+ * own transcript wins; the shared one goes to `alignment` targets only.
+ */
+async function resolveTranscripts(
+  context: ClientContext,
+  input: SeparateOptions,
+): Promise<Array<ResolvedSource | undefined>> {
+  const shared = (stem: string) => (stem === 'alignment' ? input.transcript : undefined);
+  const wanted = [
+    ...(input.stems ?? []).map((stem) => ({ value: shared(stem), field: 'transcript' })),
+    ...(input.targets ?? []).map((target, index) => ({
+      value: target.transcript ?? shared(target.stem),
+      field: target.transcript === undefined ? 'transcript' : `targets.${index}.transcript`,
+    })),
+  ];
+  const resolved = new Map<unknown, Promise<ResolvedSource>>();
+  return Promise.all(
+    wanted.map(({ value, field }) => {
+      if (value === undefined) return undefined;
+      if (!resolved.has(value)) resolved.set(value, resolveSource(context, value, undefined, field));
+      return resolved.get(value);
+    }),
+  );
 }
 
 function targetsOf(options: ReturnType<typeof SeparateOptionsSchema.parse>): TargetRequest[] {

@@ -137,6 +137,8 @@ export interface TargetInput {
   readonly residual?: boolean;
   readonly variant?: string;
   readonly language?: string;
+  /** For `alignment`: the transcript to align (uploaded first unless the driver takes URLs). */
+  readonly transcript?: SourceInput;
 }
 
 /**
@@ -156,6 +158,8 @@ export interface SeparateOptions {
   readonly residual?: boolean;
   readonly variant?: string;
   readonly language?: string;
+  /** For `alignment` among `stems`: the transcript to align. */
+  readonly transcript?: SourceInput;
   /** Separate only a section of the track, in seconds. */
   readonly trial?: { readonly start?: number; readonly seconds?: number };
   /** Where the provider calls back when the job changes (a hint to re-fetch, never a result). */

@@ -114,6 +114,48 @@ describe('separate', () => {
     expect(InvalidArgumentError.isInstance(error) && error.field).toBe('stems');
   });
 
+  it('uploads a transcript once for the alignment targets that share it', async () => {
+    const starts: StartRequest[] = [];
+    const driver = createMockDriver({ capabilities: { alignment: true, stems: 'any' } });
+    const spy: StemkitDriver = {
+      ...driver,
+      async start(request) {
+        starts.push(request);
+        return { handle: { contract: 1, provider: 'mock', id: 'job_aligned' } };
+      },
+    };
+    const lyrics = new TextEncoder().encode('la la la');
+    await createStemkit({ driver: spy })
+      .separate({
+        source: bytes,
+        stems: ['vocals', 'alignment'],
+        formats: ['wav'],
+        transcript: { body: new Blob([lyrics]).stream(), name: 'lyrics.txt' },
+        targets: [{ stem: 'alignment', variant: 'words', transcript: 'https://cdn.test/lyrics.txt' }],
+      })
+      .catch((error: unknown) => error);
+    // The variant is refused (the mock declares none): nothing was sent, transcripts included.
+    expect(starts).toEqual([]);
+    expect(driver.server.uploads).toEqual([]);
+
+    await createStemkit({ driver: spy }).separate({
+      source: bytes,
+      stems: ['vocals', 'alignment'],
+      transcript: { body: new Blob([lyrics]).stream(), name: 'lyrics.txt' },
+    });
+    const [vocals, alignment] = starts[0]!.targets;
+    expect(vocals?.transcript).toBeUndefined();
+    expect(alignment?.transcript).toMatchObject({ asset: { name: 'lyrics.txt', role: 'source' } });
+    expect(driver.server.uploads.map((upload) => upload.name)).toEqual(['source', 'lyrics.txt']);
+  });
+
+  it('refuses alignment when the driver has none', async () => {
+    const { stemkit, requests } = setup({ capabilities: { stems: 'any' } });
+    const error = await unsupported(stemkit.separate({ source: bytes, stems: ['alignment'] }));
+    expect(error.capability).toBe('alignment');
+    expect(requests).toEqual([]);
+  });
+
   it('passes a URL through when the driver takes URL input', async () => {
     const starts: StartRequest[] = [];
     const driver = createMockDriver({ capabilities: { urlInput: true } });

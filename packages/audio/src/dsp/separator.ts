@@ -7,8 +7,6 @@ import type { BasePart, StemRecipe } from './stems.ts';
 export interface SeparatorSettings {
   /** STFT frame length in seconds, rounded to a power-of-two number of samples. */
   frameSeconds: number;
-  /** Frames per hop: 2 (50 %) or 4 (75 %) overlap. */
-  overlap: 2 | 4;
   /** Span of the time median that finds sustained (harmonic) energy above the bass band. */
   harmonicSeconds: number;
   /** Span of the same median in the bass band, longer because kicks ring longer than hats. */
@@ -24,7 +22,6 @@ export interface SeparatorSettings {
 /** The settings {@link separate}, {@link separateSet} and {@link StemSeparator} use unless told otherwise. */
 export const DEFAULT_SETTINGS: SeparatorSettings = {
   frameSeconds: 0.046,
-  overlap: 2,
   harmonicSeconds: 0.2,
   bassHarmonicSeconds: 0.4,
   percussiveHertz: 300,
@@ -38,10 +35,12 @@ export const MONO_VOICE_BAND = { low: 150, high: 5000 } as const;
 /** Receives output in blocks: `blocks[stem][channel]` holds `length` new frames (buffers are reused: copy them). */
 export type BlockSink = (blocks: readonly (readonly Float32Array[])[], length: number) => void;
 
+/** One channel of one stem: its mask, the second half of the previous frame still to add, and its output block. */
 interface Target {
   mask: Float32Array;
   channel: number;
-  overlapAdd: Float64Array;
+  carry: Float64Array;
+  block: Float32Array;
 }
 
 /**
@@ -105,7 +104,6 @@ export class StemSeparator {
   private readonly stemMasks: Float32Array[];
   private readonly stemBands: (Float32Array | undefined)[];
   private readonly targets: Target[];
-  private readonly overlapAdds: Float64Array[][];
   private readonly blocks: Float32Array[][];
   private emitted = 0;
 
@@ -121,7 +119,7 @@ export class StemSeparator {
     this.sink = options.sink;
     this.channelCount = shape.channelCount;
     const size = Math.max(16, 2 ** Math.round(Math.log2(shape.sampleRate * settings.frameSeconds)));
-    const hop = size / settings.overlap;
+    const hop = size / 2; // 50 % overlap
     const bins = size / 2 + 1;
     const framesPerSecond = shape.sampleRate / hop;
     const binHertz = shape.sampleRate / size;
@@ -130,16 +128,16 @@ export class StemSeparator {
     this.bins = bins;
     this.fft = new Fft(size);
 
-    // √Hann analysis and synthesis: their product sums to overlap/2 at every sample, divided out here.
+    // √Hann analysis and synthesis: at 50 % overlap their products sum to exactly 1 at every sample.
     this.analysisWindow = new Float64Array(size);
     this.synthesisWindow = new Float64Array(size);
     for (let index = 0; index < size; index++) {
       const root = Math.sqrt(0.5 - 0.5 * Math.cos((2 * Math.PI * index) / size));
       this.analysisWindow[index] = root;
-      this.synthesisWindow[index] = (root * 2) / settings.overlap;
+      this.synthesisWindow[index] = root;
     }
 
-    // The first frame starts size − hop zeros before the input, so every sample is covered by `overlap` frames.
+    // The first frame starts size − hop zeros before the input, so every sample is covered by two frames.
     this.pending = Array.from({ length: this.channelCount }, () => new Float32Array(size));
     this.filled = size - hop;
 
@@ -189,25 +187,18 @@ export class StemSeparator {
         ? this.base[recipe.parts[0]!]
         : new Float32Array(bins),
     );
-    this.overlapAdds = recipes.map(() =>
-      Array.from({ length: this.channelCount }, () => new Float64Array(size)),
+    const outputs = recipes.length + (this.remainder ? 1 : 0);
+    this.blocks = Array.from({ length: outputs }, () =>
+      Array.from({ length: this.channelCount }, () => new Float32Array(hop)),
     );
     this.targets = recipes.flatMap((_, stem) =>
       Array.from({ length: this.channelCount }, (_, channel) => ({
         mask: this.stemMasks[stem]!,
         channel,
-        overlapAdd: this.overlapAdds[stem]![channel]!,
+        carry: new Float64Array(hop),
+        block: this.blocks[stem]![channel]!,
       })),
     );
-    const outputs = recipes.length + (this.remainder ? 1 : 0);
-    this.blocks = Array.from({ length: outputs }, () =>
-      Array.from({ length: this.channelCount }, () => new Float32Array(hop)),
-    );
-  }
-
-  /** Frames of latency between input and output. */
-  get latency(): number {
-    return this.size - this.hop + this.maxHalf * this.hop;
   }
 
   /** Feeds frames `[start, end)` of `channels`. */
@@ -353,7 +344,7 @@ export class StemSeparator {
 
   private synthesizeFrame(centre: number): void {
     this.computeMasks(centre);
-    const { size, hop, fft } = this;
+    const { hop, fft } = this;
     const slot = centre % this.spectrumSlots;
     const targets = this.targets;
     const spectraReal = this.spectraReal[slot]!;
@@ -370,28 +361,10 @@ export class StemSeparator {
         second && spectraImaginary[second.channel],
         second?.mask,
       );
-      const firstOutput = first.overlapAdd;
-      const firstSignal = fft.real;
-      for (let index = 0; index < size; index++)
-        firstOutput[index] = firstOutput[index]! + firstSignal[index]! * window[index]!;
-      if (second) {
-        const secondOutput = second.overlapAdd;
-        const secondSignal = fft.imaginary;
-        for (let index = 0; index < size; index++)
-          secondOutput[index] = secondOutput[index]! + secondSignal[index]! * window[index]!;
-      }
+      overlapAdd(first, fft.real, window, hop);
+      if (second) overlapAdd(second, fft.imaginary, window, hop);
     }
 
-    // The first hop of each overlap-add buffer has all its contributions: move it out.
-    for (let stem = 0; stem < this.recipes.length; stem++) {
-      for (let channel = 0; channel < this.channelCount; channel++) {
-        const overlapAdd = this.overlapAdds[stem]![channel]!;
-        const block = this.blocks[stem]![channel]!;
-        for (let index = 0; index < hop; index++) block[index] = overlapAdd[index]!;
-        overlapAdd.copyWithin(0, hop);
-        overlapAdd.fill(0, size - hop);
-      }
-    }
     if (this.remainder) {
       const rest = this.blocks[this.recipes.length]!;
       for (let channel = 0; channel < this.channelCount; channel++) {
@@ -419,5 +392,17 @@ export class StemSeparator {
         : this.blocks.map((channels) => channels.map((block) => block.subarray(from, to)));
     this.sink(views, to - from);
     this.emitted += to - from;
+  }
+}
+
+/**
+ * Adds a synthesized frame: its first half completes the target's output block (with the carry from the previous
+ * frame), its second half becomes the next carry. With 50 % overlap that is all the bookkeeping there is.
+ */
+function overlapAdd(target: Target, signal: Float64Array, window: Float64Array, hop: number): void {
+  const { carry, block } = target;
+  for (let index = 0; index < hop; index++) {
+    block[index] = carry[index]! + signal[index]! * window[index]!;
+    carry[index] = signal[hop + index]! * window[hop + index]!;
   }
 }

@@ -90,7 +90,8 @@ export const STEM_RECIPES: Readonly<Record<string, StemRecipe>> = {
   speech: { parts: ['vocals'], description: 'approximation: same as vocals' },
   speech_denoise: {
     parts: ['vocals'],
-    description: 'approximation: same as vocals (noise is neither harmonic nor centred, so the vocal mask drops most of it)',
+    description:
+      'approximation: same as vocals (noise is neither harmonic nor centred, so the vocal mask drops most of it)',
   },
   speech_dereverb: {
     parts: ['vocals'],

@@ -7,7 +7,8 @@ export class Fft {
   /** Work buffers the pair transforms use; callers may read them between calls. */
   readonly real: Float64Array;
   readonly imaginary: Float64Array;
-  private readonly reversed: Uint32Array;
+  /** Index pairs the bit-reversal permutation swaps, flattened. */
+  private readonly swaps: Uint32Array;
   private readonly cosine: Float64Array;
   private readonly sine: Float64Array;
 
@@ -17,13 +18,14 @@ export class Fft {
     this.size = size;
     this.real = new Float64Array(size);
     this.imaginary = new Float64Array(size);
-    this.reversed = new Uint32Array(size);
     const bits = Math.log2(size);
+    const swaps: number[] = [];
     for (let index = 0; index < size; index++) {
       let reversed = 0;
       for (let bit = 0; bit < bits; bit++) reversed |= ((index >> bit) & 1) << (bits - 1 - bit);
-      this.reversed[index] = reversed;
+      if (reversed > index) swaps.push(index, reversed);
     }
+    this.swaps = Uint32Array.from(swaps);
     this.cosine = new Float64Array(size / 2);
     this.sine = new Float64Array(size / 2);
     for (let index = 0; index < size / 2; index++) {
@@ -35,17 +37,16 @@ export class Fft {
   /** Transforms `real` + i·`imaginary` in place: e^{-iωt} forward, e^{+iωt} (unscaled) inverse. */
   transform(real: Float64Array, imaginary: Float64Array, inverse: boolean): void {
     const size = this.size;
-    const reversed = this.reversed;
-    for (let index = 0; index < size; index++) {
-      const other = reversed[index]!;
-      if (other > index) {
-        const swapReal = real[index]!;
-        real[index] = real[other]!;
-        real[other] = swapReal;
-        const swapImaginary = imaginary[index]!;
-        imaginary[index] = imaginary[other]!;
-        imaginary[other] = swapImaginary;
-      }
+    const swaps = this.swaps;
+    for (let pair = 0; pair < swaps.length; pair += 2) {
+      const index = swaps[pair]!;
+      const other = swaps[pair + 1]!;
+      const swapReal = real[index]!;
+      real[index] = real[other]!;
+      real[other] = swapReal;
+      const swapImaginary = imaginary[index]!;
+      imaginary[index] = imaginary[other]!;
+      imaginary[other] = swapImaginary;
     }
     const cosine = this.cosine;
     const sine = this.sine;

@@ -1,8 +1,7 @@
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import busboy from 'busboy';
 import type { ObjectStore } from '../storage/objects.ts';
 import { HttpError } from './errors.ts';
+import { bodyStream } from './node-body.ts';
 
 /** The `file` part of a multipart upload, once on disk. */
 export interface UploadedFile {
@@ -22,7 +21,8 @@ export async function receiveMultipartFile(
   maxBytes: number,
 ): Promise<UploadedFile> {
   const contentType = request.headers.get('content-type') ?? '';
-  if (!contentType.toLowerCase().startsWith('multipart/form-data') || !request.body) {
+  const body = bodyStream(request);
+  if (!contentType.toLowerCase().startsWith('multipart/form-data') || !body) {
     throw new HttpError(400, 'Send the file as multipart/form-data with a part named file');
   }
   let parser: busboy.Busboy;
@@ -56,6 +56,6 @@ export async function receiveMultipartFile(
       if (!written) reject(new HttpError(400, 'The multipart request has no part named file'));
       else written.then(resolve, reject);
     });
-    Readable.fromWeb(request.body as WebReadableStream<Uint8Array>).pipe(parser);
+    body.pipe(parser);
   });
 }

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { resetHeader } from '../faults.ts';
+import { attachNodeBody } from './node-body.ts';
 
 /** Answers a Web `Request`; the path is already relative to the API's base. */
 export type FetchHandler = (request: Request) => Response | Promise<Response>;
@@ -24,13 +25,27 @@ function toRequest(incoming: IncomingMessage, origin: string, path: string): Req
     else if (value !== undefined) headers.set(name, value);
   }
   const method = incoming.method ?? 'GET';
-  const hasBody = method !== 'GET' && method !== 'HEAD';
-  return new Request(`${origin}${path}`, {
-    method,
-    headers,
-    body: hasBody ? (Readable.toWeb(incoming) as ReadableStream<Uint8Array>) : undefined,
-    duplex: 'half',
-  } as RequestInit);
+  if (method === 'GET' || method === 'HEAD') return new Request(`${origin}${path}`, { method, headers });
+  // The web body is made only if a route reads it (highWaterMark 0: nothing is pulled before); streaming routes
+  // take the IncomingMessage itself.
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        reader ??= (Readable.toWeb(incoming) as ReadableStream<Uint8Array>).getReader();
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      cancel() {
+        incoming.destroy();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  const request = new Request(`${origin}${path}`, { method, headers, body, duplex: 'half' } as RequestInit);
+  attachNodeBody(request, incoming);
+  return request;
 }
 
 async function respond(

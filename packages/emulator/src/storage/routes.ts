@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import type { EmulatorContext } from '../context.ts';
 import { createApiApp } from '../http/app.ts';
 import { HttpError } from '../http/errors.ts';
+import { bodyStream } from '../http/node-body.ts';
 import { extensionOf, mimeType } from '../processing/formats.ts';
 import { bucket, type SignedMethod } from './signing.ts';
 
@@ -37,7 +38,7 @@ export function createStorageApp(context: EmulatorContext): Hono {
   app.put('/*', async (hono) => {
     const authorized = authorize('PUT', hono.req.raw);
     if (authorized instanceof Response) return authorized;
-    const body = hono.req.raw.body;
+    const body = bodyStream(hono.req.raw);
     if (!body) throw new HttpError(400, 'The upload has no body');
     await context.objects.write(authorized.key, body);
     for (const listener of context.objectWritten) listener(authorized.key);

@@ -42,8 +42,8 @@ export function createEmulatorCore(options: EmulatorOptions, storageUrl: string)
   const store = new Store(dataDir);
   if (options.tasksWebhookUrl !== undefined) store.state.tasksWebhookUrl = options.tasksWebhookUrl;
   const objects = new ObjectStore(dataDir);
-  const clock = new Clock(resolved.speed);
   const faults = new FaultController({ seed: resolved.seed, ...options.faults });
+  const clock = new Clock(() => faults.options.processingSpeed ?? resolved.speed);
   let storageBase = storageUrl;
   const running = new Set<Promise<void>>();
 

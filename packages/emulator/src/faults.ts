@@ -44,6 +44,8 @@ export interface FaultOptions {
   signedUrlLifetimeSeconds?: number;
   /** Jobs (separations, legacy jobs, Tasks targets) that fail with `message`. */
   failJobs?: FailJobsRule;
+  /** Overrides `processing.speed` (the time factor of simulated work) from now on. */
+  processingSpeed?: number;
 }
 
 /** Which jobs fail: matched by API and model, hit by count or probability. */

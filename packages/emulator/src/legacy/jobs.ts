@@ -79,9 +79,7 @@ export async function runLegacyJob(context: EmulatorContext, job: LegacyJob): Pr
       };
       ids.push(id);
     }
-    await context.clock.sleep(
-      Math.max(0, timings.processing - (Date.now() - started) * context.options.speed),
-    );
+    await context.clock.sleepRest(timings.processing, started);
     update(context, job, {
       status: 'completed',
       statusInfo: {},

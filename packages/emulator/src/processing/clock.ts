@@ -1,10 +1,10 @@
 /** Simulated time: durations shrink by the speed factor, and every wait ends when the emulator closes. */
 export class Clock {
   readonly #controller = new AbortController();
+  readonly #speed: () => number;
 
-  readonly #speed: number;
-
-  constructor(speed: number) {
+  /** `speed` is read at each wait, so it can change at run time. */
+  constructor(speed: () => number) {
     this.#speed = speed;
   }
 
@@ -15,7 +15,15 @@ export class Clock {
 
   /** Waits `milliseconds` of simulated time; rejects once the emulator closes. */
   sleep(milliseconds: number): Promise<void> {
-    return this.sleepReal(milliseconds / this.#speed);
+    return this.sleepReal(milliseconds / this.#speed());
+  }
+
+  /**
+   * Waits what is left of `milliseconds` of simulated time begun at `startedAt` (a `Date.now()`): work that
+   * took real time counts towards it, so a job never finishes sooner than its nominal duration.
+   */
+  sleepRest(milliseconds: number, startedAt: number): Promise<void> {
+    return this.sleepReal(Math.max(0, milliseconds / this.#speed() - (Date.now() - startedAt)));
   }
 
   /** Waits real time (latency faults, callback retries). */

@@ -106,8 +106,7 @@ export async function runSeparation(context: EmulatorContext, separation: Separa
     if (clock.signal.aborted) return;
     return fail(context, separation, error instanceof Error ? error.message : 'Separation failed');
   }
-  // The simulated processing time covers the real compute time, and at least the nominal one.
-  await clock.sleep(Math.max(0, timings.processing - (Date.now() - started) * context.options.speed));
+  await clock.sleepRest(timings.processing, started);
   append(context, separation, 'Finalising', null);
   for (const file of files) {
     const isMaster = !file.name.includes('.');

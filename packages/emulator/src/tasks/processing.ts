@@ -81,9 +81,7 @@ async function runTarget(context: EmulatorContext, task: Task, target: TaskTarge
       await context.objects.writeBytes(key, output.data);
       target.output.push({ name: output.name, format: output.format, type: mimeType(output.format), key });
     }
-    await context.clock.sleep(
-      Math.max(0, processingMilliseconds - (Date.now() - started) * context.options.speed),
-    );
+    await context.clock.sleepRest(processingMilliseconds, started);
     target.status = 'completed';
     target.cost = Math.ceil((target.duration ?? 0) / 60) * creditsPerMinute(target);
   } catch (error) {

@@ -130,7 +130,10 @@ describe('Tasks API', () => {
     const created = await (
       await postTask({
         url: source.link,
-        targets: [{ model: 'alignment', formats: ['json', 'srt'], transcriptAssetId: transcript.id }],
+        targets: [
+          { model: 'alignment', formats: ['json', 'srt'], transcriptAssetId: transcript.id },
+          { model: 'alignment', formats: ['txt'], transcriptUrl: transcript.link },
+        ],
       })
     ).json();
     expect(created.url).toBe(source.link);
@@ -142,6 +145,8 @@ describe('Tasks API', () => {
       'bye now',
       'end',
     ]);
+    const fromUrl = await (await fetch(task.targets[1].output[0].link)).text();
+    expect(fromUrl).toBe('hello world\nbye now\nend');
 
     const page = await (await fetch(`${base}/tasks?skip=0&take=1`, { headers: key })).json();
     expect(page).toHaveLength(1);
@@ -152,9 +157,9 @@ describe('Tasks API', () => {
 
     const usage = await (await fetch(`${base}/tasks/statistics?name=usage`, { headers: key })).json();
     expect(usage).toEqual([
-      { month: new Date().toISOString().slice(0, 7), totalTargets: 4, totalMinutes: expect.any(String) },
+      { month: new Date().toISOString().slice(0, 7), totalTargets: 5, totalMinutes: expect.any(String) },
     ]);
-    expect(Number(usage[0].totalMinutes)).toBeCloseTo((3 * 2 + 3) / 60, 2);
+    expect(Number(usage[0].totalMinutes)).toBeCloseTo((3 * 2 + 3 * 2) / 60, 2);
     const distribution = await (
       await fetch(`${base}/tasks/statistics?name=distribution`, { headers: key })
     ).json();

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { type RunningEmulator, startEmulator } from '../src/index.ts';
+import { sourcereSession } from './support/clients.ts';
+
+let emulator: RunningEmulator;
+beforeAll(async () => {
+  emulator = await startEmulator({ seed: 11 });
+});
+afterAll(() => emulator.close());
+
+// Bodies that are not what a route expects: broken JSON, wrong JSON types, wrong shapes, huge numbers.
+const bodies = [
+  '',
+  '{',
+  'null',
+  '[]',
+  '"text"',
+  '42',
+  '{"uploadId": 5}',
+  '{"separationId": {}, "tracks": "vocals"}',
+  '{"tracks": [null], "separationId": "x"}',
+  '{"assetId": [], "metadata": "vocals"}',
+  '{"targets": [{}], "assetId": "x"}',
+  '{"targets": [{"model": "vocals", "formats": "wav"}], "assetId": "x"}',
+  '{"link": "not a url"}',
+  '{"url": 1e309}',
+  '{"separationAlgorithm": 6, "uploadId": "x", "trialSectionSeconds": "30"}',
+];
+
+test('every POST route answers a malformed body with a 4xx in its own error shape, never a 5xx', async () => {
+  const session = await sourcereSession(emulator);
+  const apis = [
+    {
+      base: emulator.sourcere.baseUrl,
+      headers: { authorization: session.token },
+      paths: ['/auth/', '/separation/start', '/separation/trial', '/separation/mix', '/separation/zip'],
+      shape: { status: expect.any(Number), error: expect.any(String), message: expect.any(String) },
+    },
+    {
+      base: emulator.legacy.baseUrl,
+      headers: { authorization: `Bearer ${emulator.legacy.token}` },
+      paths: ['/upload', '/upload/link', '/upload/audio-link', '/job'],
+      shape: { error: expect.any(String), message: expect.any(String) },
+    },
+    {
+      base: emulator.tasks.baseUrl,
+      headers: { 'x-api-key': emulator.tasks.apiKey },
+      paths: ['/assets', '/tasks', '/webhooks'],
+      shape: { error: expect.any(String), message: expect.any(String) },
+    },
+  ];
+  let checked = 0;
+  for (const api of apis) {
+    for (const path of api.paths) {
+      for (const body of bodies) {
+        const response = await fetch(`${api.base}${path}`, {
+          method: 'POST',
+          headers: { ...api.headers, 'content-type': 'application/json' },
+          body,
+        });
+        expect(response.status, `${path} ${body}`).toBeGreaterThanOrEqual(400);
+        expect(response.status, `${path} ${body}`).toBeLessThan(500);
+        expect(await response.json(), `${path} ${body}`).toEqual(api.shape);
+        checked += 1;
+      }
+    }
+  }
+  expect(checked).toBe(12 * bodies.length);
+});

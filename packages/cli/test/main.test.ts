@@ -89,6 +89,13 @@ describe('stemkit in-process', () => {
     expect(partial.stderr).toContain('SOURCERE_PASSWORD');
   });
 
+  it('asks for the settings of the provider a handle is from, rather than guessing', async () => {
+    const token = 'sk1.eyJjb250cmFjdCI6MSwicHJvdmlkZXIiOiJzb3VyY2VyZSIsImlkIjoiYWJjIn0';
+    const result = await run(['status', token]);
+    expect(result.code).toBe(ExitCode.authentication);
+    expect(result.stderr).toMatch(/^error: this job is on sourcere, and sourcere is not configured/);
+  });
+
   it('refuses a mix without tracks', async () => {
     const token = 'sk1.eyJjb250cmFjdCI6MSwicHJvdmlkZXIiOiJzb3VyY2VyZSIsImlkIjoiYWJjIn0';
     const result = await run(['mix', token]);

@@ -1,4 +1,5 @@
 import { isWatching, observeBody } from './conformance/byte-watch.ts';
+import { CREDENTIAL_HEADERS, recordLeak } from './conformance/leaks.ts';
 
 /**
  * Statuses the conformance suite injects into API requests.
@@ -28,6 +29,9 @@ export interface FaultyFetch {
   expireNextLink(): void;
 }
 
+/** A query string that signs a URL (S3, GCS, Azure SAS `sig`, or a plain `signature`/`token`/`expires`). */
+const SIGNED_URL = /[?&][\w-]*(signature|sig|token|expires|x-amz-|x-goog-)[\w-]*=/i;
+
 /**
  * Wraps a `fetch` so tests can make API requests fail with a status and signed-URL downloads look expired.
  * Requests otherwise go through to `baseFetch` untouched.
@@ -45,11 +49,19 @@ export function createFaultyFetch(
 ): FaultyFetch {
   let failure: { status: InjectedStatus; remaining: number } | undefined;
   let expireNext = false;
+  const apiOrigins = new Set<string>();
 
   const faulty = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
-    if (options.isApiRequest(url)) {
+    const api = options.isApiRequest(url);
+    if (api) apiOrigins.add(url.origin);
+    else if (!apiOrigins.has(url.origin) && SIGNED_URL.test(url.search)) {
+      // A signed URL on another host (storage): the provider credential must never travel there.
+      const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+      for (const name of CREDENTIAL_HEADERS) if (headers.has(name)) recordLeak(url, name);
+    }
+    if (api) {
       if (failure && failure.remaining > 0) {
         failure.remaining--;
         discardBody(input, init);

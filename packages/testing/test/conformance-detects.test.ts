@@ -13,6 +13,8 @@ import {
   conformanceChecks,
   createConformanceContext,
   createMockHarness,
+  MOCK_API_KEY,
+  MOCK_STORAGE_URL,
   type MockDriverOptions,
 } from '../src/index.ts';
 
@@ -264,5 +266,23 @@ describe('the handle check', () => {
       },
     }));
     expect(error).toBeUndefined();
+  });
+});
+
+describe('the credential guard check', () => {
+  it('catches a driver that sends its credential to storage', async () => {
+    const error = await runCheck('never sends the provider credential', (driver) => ({
+      ...driver,
+      async upload(request, options) {
+        // A "pre-flight" to the storage host, with the API key attached.
+        await driver.fetch!(`${MOCK_STORAGE_URL}files/probe?signature=abc`, {
+          headers: { authorization: `Bearer ${MOCK_API_KEY}` },
+        });
+        return driver.upload(request, options);
+      },
+    }));
+    expect(String(error)).toMatch(
+      /authorization sent to https:\/\/storage\.mock\.stemkit\.test\/files\/probe/,
+    );
   });
 });

@@ -417,6 +417,24 @@ const linkRefreshCheck: ConformanceCheck = {
   },
 };
 
+const credentialGuardCheck: ConformanceCheck = {
+  name: 'never sends the provider credential to a storage host',
+  async run(context) {
+    const { harness } = context;
+    // Exercise every path that touches storage: an upload, a finished job, a download.
+    const { job } = await context.finishedJob();
+    const output = job.targets.flatMap((target) => target.outputs)[0];
+    if (output) {
+      const link = await context.readyLink(output);
+      const transport = harness.driver.fetch ?? globalThis.fetch;
+      const response = await transport(link.url, { method: link.method ?? 'GET', headers: link.headers });
+      await response.body?.cancel();
+    }
+    const leaks = context.credentialLeaks();
+    check(leaks.length === 0, `the credential left for another host: ${leaks.join('; ')}`);
+  },
+};
+
 /**
  * Every check of the driver conformance suite, in the order they run.
  *
@@ -440,4 +458,5 @@ export const conformanceChecks: readonly ConformanceCheck[] = [
   networkCheck,
   abortCheck,
   linkRefreshCheck,
+  credentialGuardCheck,
 ];

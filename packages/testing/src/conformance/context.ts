@@ -1,6 +1,7 @@
 import type { Asset, Job, LinkResult, StartResult, StemkitDriver } from '@stemkit/core';
 import { check, pause } from './assert.ts';
 import type { ConformanceHarness, ConformanceOptions } from './harness.ts';
+import { credentialLeaks } from './leaks.ts';
 import { bytesStream } from './streams.ts';
 
 /**
@@ -23,6 +24,8 @@ export interface ConformanceContext {
   pollUntilTerminal(driver: StemkitDriver, handle: StartResult['handle']): Promise<Job[]>;
   /** Asks for a link until it is ready (bounded). */
   readyLink(asset: Asset, driver?: StemkitDriver): Promise<Extract<LinkResult, { ready: true }>>;
+  /** Credentials the faulty fetch saw leave for a signed URL on another host since this context began. */
+  credentialLeaks(): readonly string[];
 }
 
 const TERMINAL = new Set(['succeeded', 'partial', 'failed', 'canceled']);
@@ -46,6 +49,7 @@ export function createConformanceContext(
     streamingGraceMs: options.streamingGraceMs ?? 5_000,
     abortGraceMs: options.abortGraceMs ?? 5_000,
   };
+  const firstLeak = credentialLeaks().length;
   let started: Promise<{ source: Asset; start: StartResult }> | undefined;
   let finished: Promise<{ job: Job; seen: Job[] }> | undefined;
 
@@ -95,6 +99,7 @@ export function createConformanceContext(
       return finished;
     },
     pollUntilTerminal,
+    credentialLeaks: () => credentialLeaks().slice(firstLeak),
     async readyLink(asset, driver = harness.driver) {
       const { job } = await context.finishedJob();
       for (let attempt = 0; attempt < 50; attempt++) {

@@ -29,7 +29,7 @@ const bodies = [
 
 test('every POST route answers a malformed body with a 4xx in its own error shape, never a 5xx', async () => {
   const session = await sourcereSession(emulator);
-  const apis = [
+  const apis: { base: string; headers: Record<string, string>; paths: string[]; shape: unknown }[] = [
     {
       base: emulator.sourcere.baseUrl,
       headers: { authorization: session.token },

@@ -22,7 +22,7 @@ interface Reply {
 // From TypeScript sources (tests, `node src/bin.ts`) the worker runs its .ts with Node's type stripping and the
 // workspace's source condition; from dist it is the bundled `processing-worker.js` next to this chunk.
 const fromSource = import.meta.url.endsWith('.ts');
-const workerUrl = fromSource
+const defaultWorkerUrl = fromSource
   ? new URL('./worker.ts', import.meta.url)
   : new URL('./processing-worker.js', import.meta.url);
 const workerArguments = fromSource ? ['--conditions=@stemkit/source'] : [];
@@ -41,8 +41,12 @@ export class ComputePool {
   #nextId = 0;
   #closed = false;
 
-  constructor(size: number) {
+  readonly #workerUrl: URL;
+
+  /** `workerUrl` defaults to the bundled worker; tests point it elsewhere to exercise the fallback. */
+  constructor(size: number, workerUrl: URL = defaultWorkerUrl) {
     this.#size = size;
+    this.#workerUrl = workerUrl;
     this.#inProcess = new Limiter(size);
   }
 
@@ -76,7 +80,7 @@ export class ComputePool {
   }
 
   #spawn(): Slot {
-    const worker = new Worker(workerUrl, { execArgv: workerArguments });
+    const worker = new Worker(this.#workerUrl, { execArgv: workerArguments });
     worker.unref();
     const slot: Slot = { worker };
     worker.on('message', (reply: Reply) => {

@@ -9,6 +9,9 @@ import { workspaceWithTrack } from './support/emulator.ts';
 
 // No provider configured at all: every run here uses the embedded emulator, as a new user's first run does.
 const environment = { STEMKIT_EMULATOR_SPEED: '100' };
+/** Every control character but the newline: escape sequences, carriage returns, backspaces… */
+const controlCharacters = (text: string) =>
+  [...text].filter((character) => character !== '\n' && (character < ' ' || character === '\u007f'));
 const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
 
 let folder: string;
@@ -29,7 +32,7 @@ describe('stemkit with no provider configured', () => {
     );
     expect(run.stderr).toContain('processing: succeeded');
     expect(run.stdout.split('\n')[0]).toMatch(/^stem\s+format\s+duration\s+size\s+file$/);
-    expect(run.stdout + run.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f]/);
+    expect(controlCharacters(run.stdout + run.stderr)).toEqual([]);
     expect((await readdir(out)).sort()).toEqual(['bass.wav', 'drums.wav', 'other.wav', 'vocals.wav']);
   });
 

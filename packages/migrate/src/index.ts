@@ -1,0 +1,58 @@
+/**
+ * Migration from AudioShake's legacy job API to the Tasks API: read stored legacy jobs
+ * ({@link parseLegacyExport}, {@link fetchLegacyJobs}), plan the Tasks requests ({@link planMigration}), apply
+ * them resumably with a journal ({@link applyPlan}), verify the result ({@link verifyMigration}), convert stored
+ * payloads ({@link convertLegacyJob}), and serve the legacy API over any stemkit driver ({@link createGateway}).
+ *
+ * @packageDocumentation
+ */
+
+export { type ApplyEvent, type ApplyOptions, type ApplyResult, applyPlan } from './apply/apply.ts';
+export { buildMapping, type MigrationMapping } from './apply/mapping.ts';
+export { findTasksByKey } from './apply/reconcile.ts';
+export {
+  type ConvertedJob,
+  type ConvertTarget,
+  convertExport,
+  convertLegacyCallback,
+  convertLegacyJob,
+} from './convert/convert.ts';
+export { InputFileError, type LineIssue } from './export/errors.ts';
+export { type FetchLegacyJobsOptions, fetchLegacyJobs, formatLegacyExport } from './export/fetch-export.ts';
+export {
+  type LegacyExport,
+  parseJobIdList,
+  parseLegacyExport,
+  readLegacyExport,
+} from './export/read-export.ts';
+export {
+  type CreatedTarget,
+  CreatedTargetSchema,
+  Journal,
+  type JournalRecord,
+  JournalRecordSchema,
+  type KeyState,
+} from './journal/journal.ts';
+export { MIGRATION_KEY_FIELD, migrationKeyOf, taskMetadata } from './plan/metadata.ts';
+export { type PlanOptions, planMigration, type SourceOverride } from './plan/plan.ts';
+export { legacyJobToRequest } from './plan/requests.ts';
+export {
+  type FieldReport,
+  FieldReportSchema,
+  type MigrationPlan,
+  MigrationPlanSchema,
+  type PlannedSource,
+  PlannedSourceSchema,
+  type PlannedTarget,
+  PlannedTargetSchema,
+  type PlannedTask,
+  PlannedTaskSchema,
+  readPlan,
+} from './plan/schema.ts';
+export { planSummaryMarkdown, verifyReportMarkdown } from './report/markdown.ts';
+export {
+  type JobVerification,
+  type VerifyOptions,
+  type VerifyReport,
+  verifyMigration,
+} from './verify/verify.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runTool } from '../src/codec/ffmpeg.ts';
 import { type AudioFormat, decodeAudio, encodeAudio, probeAudio, sniffFormat } from '../src/index.ts';
+import { signalToDistortionRatio } from '../src/synthetic/index.ts';
 import { expectAudioError, maxDifference, testSignal } from './support.ts';
 
 const COMPRESSED: Exclude<AudioFormat, 'wav'>[] = ['mp3', 'm4a', 'flac', 'aiff'];
@@ -27,7 +28,7 @@ describe('formats through ffmpeg', () => {
     });
   }
 
-  it('keeps 16-bit flac and aiff lossless, and 24-bit too', async () => {
+  it('keeps 16- and 24-bit flac and aiff lossless', async () => {
     for (const bitDepth of [16, 24] as const) {
       const source = await decodeAudio(await encodeAudio(testSignal({ seconds: 0.5 }), 'wav', { bitDepth }));
       for (const format of ['flac', 'aiff'] as const) {
@@ -37,10 +38,35 @@ describe('formats through ffmpeg', () => {
     }
   });
 
-  it('keeps lossy formats close to the source', async () => {
+  it('keeps 32-bit float aiff exact', async () => {
+    const source = testSignal({ seconds: 0.5 });
+    expect(
+      maxDifference(source, await decodeAudio(await encodeAudio(source, 'aiff', { bitDepth: 32 }))),
+    ).toBe(0);
+  });
+
+  it('decodes flac to within 16-bit rounding of an unquantized source', async () => {
     const source = testSignal({ seconds: 1 });
     const decoded = await decodeAudio(await encodeAudio(source, 'flac'), { format: 'flac' });
     expect(maxDifference(source, decoded)).toBeLessThan(1e-4);
+  });
+
+  it('keeps mp3 and m4a aligned with the source and close to it (SDR > 20 dB)', async () => {
+    const sampleRate = 44_100;
+    const tone = (frequency: number) =>
+      Float32Array.from(
+        { length: sampleRate },
+        (_, index) => 0.4 * Math.sin((2 * Math.PI * frequency * index) / sampleRate),
+      );
+    const source = { sampleRate, channels: [tone(440), tone(554)] };
+    for (const format of ['mp3', 'm4a'] as const) {
+      const decoded = await decodeAudio(await encodeAudio(source, format));
+      const aligned = {
+        sampleRate,
+        channels: decoded.channels.map((channel) => channel.slice(0, sampleRate)),
+      };
+      expect(signalToDistortionRatio(source, aligned), format).toBeGreaterThan(20);
+    }
   });
 
   it('names the missing tool when ffmpeg is not on PATH', async () => {

@@ -90,6 +90,7 @@ describe('stemkit when things go wrong', () => {
     );
     expect(good.code).toBe(ExitCode.success);
     expect(good.stderr).toContain('debug:');
+    expect(good.stderr).toMatch(/^handle: sk1\.\S+$/m);
     const refused = await runCli(
       ['separate', track, '--verbose', '--provider', 'audioshake', '--api-key', `${CANARY}-wrong`],
       {

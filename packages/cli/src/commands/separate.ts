@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { handleToToken } from '@stemkit/core';
 import { Command } from 'commander';
 import {
   type CliFormat,
@@ -97,6 +98,8 @@ export function separateCommand(context: CliContext): Command {
         json: { provider: job.provider, emulator: session.embedded, job: jobSummary(job), files },
         failedTargets: job.targets.filter((target) => target.status !== 'succeeded'),
       });
+      // The job outlives this run at a real provider: say how to come back to it (status, download, mix, zip).
+      if (!session.embedded) reporter.note(`handle: ${handleToToken(job.handle)}`);
     } finally {
       await session.close();
     }

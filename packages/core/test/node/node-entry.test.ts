@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createStemkit, InvalidArgumentError } from '../../src/node/index.ts';
+import { createStemkit, InvalidArgumentError, type StemkitDriver } from '../../src/node/index.ts';
 import { createMockDriver, sampleWav } from '../support/mock.ts';
 
 const bytes = sampleWav({ seconds: 0.2 });
@@ -41,6 +41,34 @@ describe('@stemkit/core/node', () => {
       code: 'download',
     });
     expect(await readdir(directory)).toEqual([]);
+  });
+
+  it('keeps the previous file whole when the stream breaks halfway', async () => {
+    const driver = createMockDriver({ statuses: ['succeeded'] });
+    const broken: StemkitDriver = {
+      ...driver,
+      fetch: async (input, init) => {
+        if (!String(input instanceof Request ? input.url : input).includes('storage.mock')) {
+          return driver.fetch!(input, init);
+        }
+        let sent = false;
+        const body = new ReadableStream<Uint8Array>({
+          pull(controller) {
+            if (sent) controller.error(new TypeError('terminated'));
+            else controller.enqueue(bytes.subarray(0, 100));
+            sent = true;
+          },
+        });
+        return new Response(body, { headers: { 'content-length': String(bytes.byteLength) } });
+      },
+    };
+    const stemkit = createStemkit({ driver: broken });
+    const job = await stemkit.get(await stemkit.separate({ source: bytes, stems: ['vocals'] }));
+    const target = join(directory, 'vocals.wav');
+    await writeFile(target, 'previous take');
+    await expect(stemkit.downloadToFile(job.targets[0]!.outputs[0]!, target)).rejects.toThrow();
+    expect(await readFile(target, 'utf8')).toBe('previous take');
+    expect(await readdir(directory)).toEqual(['vocals.wav']);
   });
 
   it('names `path` when downloadToFile is given no path', async () => {

@@ -51,8 +51,29 @@ export class Fft {
     const cosine = this.cosine;
     const sine = this.sine;
     const sign = inverse ? 1 : -1;
-    // Radix-2 stages fused two at a time (radix 2²): one pass over memory per pair of stages.
-    let half = 1;
+    // The first two stages, where every twiddle is 1 or ∓i: additions only.
+    for (let p0 = 0; p0 < size; p0 += 4) {
+      const a0Real = real[p0]! + real[p0 + 1]!;
+      const a0Imaginary = imaginary[p0]! + imaginary[p0 + 1]!;
+      const a1Real = real[p0]! - real[p0 + 1]!;
+      const a1Imaginary = imaginary[p0]! - imaginary[p0 + 1]!;
+      const a2Real = real[p0 + 2]! + real[p0 + 3]!;
+      const a2Imaginary = imaginary[p0 + 2]! + imaginary[p0 + 3]!;
+      const a3Real = real[p0 + 2]! - real[p0 + 3]!;
+      const a3Imaginary = imaginary[p0 + 2]! - imaginary[p0 + 3]!;
+      const b3Real = -sign * a3Imaginary;
+      const b3Imaginary = sign * a3Real;
+      real[p0] = a0Real + a2Real;
+      imaginary[p0] = a0Imaginary + a2Imaginary;
+      real[p0 + 2] = a0Real - a2Real;
+      imaginary[p0 + 2] = a0Imaginary - a2Imaginary;
+      real[p0 + 1] = a1Real + b3Real;
+      imaginary[p0 + 1] = a1Imaginary + b3Imaginary;
+      real[p0 + 3] = a1Real - b3Real;
+      imaginary[p0 + 3] = a1Imaginary - b3Imaginary;
+    }
+    // Then radix-2 stages fused two at a time (radix 2²): one pass over memory per pair of stages.
+    let half = 4;
     for (; half * 4 <= size; half *= 4) {
       const span = half * 4;
       const stride = size / span;

@@ -48,7 +48,10 @@ export interface ApiRequest<Schema extends z.ZodMiniType = z.ZodMiniType> {
   /** Names the call in error messages (`create upload`). */
   readonly what?: string;
   readonly signal?: AbortSignal;
-  /** Per-attempt timeout override; `false` for streaming bodies (which then have no total timeout either). */
+  /**
+   * Per-attempt timeout override; `false` for none (and no total timeout either), the default for a
+   * `ReadableStream` body, which the caller's signal rules instead.
+   */
   readonly timeoutMs?: number | false;
 }
 
@@ -135,6 +138,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const idempotent = request.idempotent ?? request.method === 'GET';
     // A stream can be sent once only: such calls are never repeated by the transport.
     const replayable = !(request.body instanceof ReadableStream);
+    // A streamed body (an upload) may take as long as it takes: no timeout unless the driver sets one.
+    const timeoutMs = request.timeoutMs ?? (replayable ? undefined : false);
     const path = request.path.replace(/^\//, '');
     const response = await api(path, {
       method: request.method,
@@ -144,8 +149,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       signal: request.signal,
       // Only override the instance's timeouts when asked (`undefined` would switch them off); a streaming
       // body (`false`) has none at all, the caller's signal rules.
-      ...(request.timeoutMs === undefined ? {} : { timeout: request.timeoutMs }),
-      ...(request.timeoutMs === false ? { totalTimeout: false } : {}),
+      ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
+      ...(timeoutMs === false ? { totalTimeout: false } : {}),
       retry: {
         limit: replayable ? (options.retryLimit ?? 3) : 0,
         methods: ['get', 'post', 'put', 'patch', 'delete', 'head'],

@@ -122,6 +122,17 @@ describe('timeouts', () => {
     expect(Date.now() - started).toBeLessThan(1_500);
   });
 
+  it('puts no timeout on a streamed body: an upload takes as long as it takes', async () => {
+    server.use(http.post(`${API}uploads`, slowly(300)));
+    const body = new Blob(['audio']).stream();
+    const response = await client({ timeoutMs: 50, totalTimeoutMs: 100 }).call({
+      method: 'POST',
+      path: 'uploads',
+      body,
+    });
+    expect(response.status).toBe(200);
+  });
+
   it('lets an abort through untouched', async () => {
     server.use(http.get(`${API}slow`, slowly(300)));
     const error = await failure(

@@ -44,8 +44,9 @@ export class UrlSigner {
   }
 
   sign(method: SignedMethod, key: string, lifetimeSeconds: number, downloadName?: string): SignedUrl {
-    const now = new Date();
-    const date = compactDate(now);
+    // X-Goog-Date has whole seconds: rounded up, so a link never lives shorter than its X-Goog-Expires.
+    const issued = new Date(Math.ceil(Date.now() / 1000) * 1000);
+    const date = compactDate(issued);
     const path = `/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
     const expires = String(Math.max(1, Math.round(lifetimeSeconds)));
     const query = new URLSearchParams({
@@ -59,7 +60,7 @@ export class UrlSigner {
       query.set('response-content-disposition', `attachment; filename="${downloadName}"`);
     }
     query.set('X-Goog-Signature', this.#signature(method, path, query));
-    const expiresAt = new Date(now.getTime() + Number(expires) * 1000);
+    const expiresAt = new Date(issued.getTime() + Number(expires) * 1000);
     return { url: `${this.#baseUrl()}${path}?${query}`, expiresAt };
   }
 

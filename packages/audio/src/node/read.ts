@@ -44,7 +44,7 @@ export async function probeFile(path: string): Promise<AudioInfo> {
 /** An audio file opened for streaming: what it holds, and its PCM in chunks. */
 export interface AudioFileStream {
   info: AudioInfo;
-  /** Chunks of at most `chunkFrames` frames; each chunk's arrays are fresh and the caller's to keep. */
+  /** Chunks of exactly `chunkFrames` frames (the last one shorter); each chunk's arrays are the caller's to keep. */
   chunks: AsyncIterable<PcmAudio>;
 }
 
@@ -136,9 +136,24 @@ async function* ffmpegChunks(
     failure = new AudioError('corrupt', `ffmpeg took longer than ${timeoutMs} ms to decode ${path}`);
     child.kill('SIGKILL');
   }, timeoutMs);
+  // Pipe reads arrive in whatever sizes the OS hands over; they are regrouped into chunks of exactly chunkFrames.
   const ready: PcmAudio[] = [];
+  let current = Array.from({ length: channelCount }, () => new Float32Array(chunkFrames));
+  let filled = 0;
   const sink = new InterleavedFloatSink(channelCount, chunkFrames, (channels, frames) => {
-    ready.push({ sampleRate, channels: channels.map((channel) => channel.slice(0, frames)) });
+    for (let offset = 0; offset < frames; ) {
+      const take = Math.min(frames - offset, chunkFrames - filled);
+      current.forEach((target, index) => {
+        target.set(channels[index]!.subarray(offset, offset + take), filled);
+      });
+      filled += take;
+      offset += take;
+      if (filled === chunkFrames) {
+        ready.push({ sampleRate, channels: current });
+        current = Array.from({ length: channelCount }, () => new Float32Array(chunkFrames));
+        filled = 0;
+      }
+    }
   });
   try {
     for await (const chunk of child.stdout) {
@@ -152,6 +167,7 @@ async function* ffmpegChunks(
         'corrupt',
         `ffmpeg failed to decode ${path}: ${stderr.trim().split('\n').slice(-2).join(' | ')}`,
       );
+    if (filled > 0) yield { sampleRate, channels: current.map((channel) => channel.slice(0, filled)) };
   } finally {
     clearTimeout(timer);
     if (child.exitCode === null) child.kill('SIGKILL');

@@ -77,7 +77,8 @@ export async function separate(
   return Object.fromEntries(names.map((name, index) => [name, outputs[index]!]));
 }
 
-const SETS = {
+/** The canonical sets: stems computed by masks, then the remainder (input − the others) that closes the sum. */
+export const STEM_SETS = {
   two: { masked: ['vocals'], remainder: 'instrumental' },
   four: { masked: ['vocals', 'drums', 'bass'], remainder: 'other' },
 } as const;
@@ -96,7 +97,7 @@ export async function separateSet(
   set: 'two' | 'four',
   settings?: Partial<SeparatorSettings>,
 ): Promise<Record<string, PcmAudio>> {
-  const definition = SETS[set];
+  const definition = STEM_SETS[set];
   if (!definition)
     throw new AudioError('invalid-argument', `unknown stem set "${set}"; expected "two" or "four"`);
   const outputs = await run(audio, definition.masked.map(stemRecipe), true, settings);

@@ -2,17 +2,13 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeArguments, runTool } from '../codec/ffmpeg.ts';
 import type { WavBitDepth } from '../codec/wav.ts';
+import { STEM_SETS } from '../dsp/separate.ts';
 import { StemSeparator } from '../dsp/separator.ts';
 import { stemRecipe } from '../dsp/stems.ts';
 import { AudioError } from '../errors.ts';
 import type { AudioFormat, AudioInfo } from '../types.ts';
 import { streamAudioFile } from './read.ts';
 import { WavFileWriter } from './wav-file-writer.ts';
-
-const SETS = {
-  two: { masked: ['vocals'], remainder: 'instrumental' },
-  four: { masked: ['vocals', 'drums', 'bass'], remainder: 'other' },
-} as const;
 
 export interface SeparateFileOptions {
   /** A canonical set (the last stem is the remainder, so the set sums to the input), or any list of stem names. */
@@ -39,7 +35,7 @@ export async function separateFile(
   input: string,
   options: SeparateFileOptions,
 ): Promise<Record<string, string>> {
-  const set = typeof options.stems === 'string' ? SETS[options.stems] : undefined;
+  const set = typeof options.stems === 'string' ? STEM_SETS[options.stems] : undefined;
   if (typeof options.stems === 'string' && !set) {
     throw new AudioError('invalid-argument', `unknown stem set "${options.stems}"; expected "two" or "four"`);
   }

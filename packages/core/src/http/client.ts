@@ -15,7 +15,10 @@ export interface HttpClientOptions {
   readonly fetch?: typeof globalThis.fetch;
   /** Credential headers for the API host, asked for before each attempt. Never sent to other hosts. */
   readonly authenticate?: (signal?: AbortSignal) => Promise<Record<string, string>> | Record<string, string>;
-  /** Called when the API answers 401 to credentials it accepted before; return `true` to retry once. */
+  /**
+   * Called when the API answers 401 to credentials it accepted before; return `true` to retry once. Never called
+   * when `authenticate` itself failed (a refused login): bad credentials cost one login attempt, not two.
+   */
   readonly reauthenticate?: (headers: Record<string, string>) => Promise<boolean> | boolean;
   /** Per-attempt timeout in ms (default 30 s). Streaming transfers have none. */
   readonly timeoutMs?: number;
@@ -112,6 +115,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const logger = options.logger ?? silentLogger;
   const provider = options.provider;
 
+  // Failures of `authenticate` itself (a refused login): renewing would only ask for the same refusal again.
+  const refusedLogins = new WeakSet<object>();
+
   const api: KyInstance = ky.create({
     baseUrl,
     fetch: fetchFunction,
@@ -126,7 +132,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             for (const name of CREDENTIAL_HEADERS) request.headers.delete(name);
             return;
           }
-          const credentials = await options.authenticate?.(requestOptions.signal ?? undefined);
+          let credentials: Record<string, string> | undefined;
+          try {
+            credentials = await options.authenticate?.(requestOptions.signal ?? undefined);
+          } catch (error) {
+            if (typeof error === 'object' && error !== null) refusedLogins.add(error);
+            throw error;
+          }
           for (const [name, value] of Object.entries(credentials ?? {})) request.headers.set(name, value);
           logger.debug(`${request.method} ${redactUrl(request.url)}`, { provider });
         },
@@ -188,6 +200,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   async function retryAfterReauthentication(error: unknown, request: ApiRequest) {
     if (!options.reauthenticate || !ProviderError.isInstance(error) || error.status !== 401) return undefined;
+    if (refusedLogins.has(error)) return undefined;
     const credentials = await options.authenticate?.(request.signal);
     if (!(await options.reauthenticate(credentials ?? {}))) return undefined;
     try {

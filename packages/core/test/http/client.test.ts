@@ -7,6 +7,7 @@ import {
   AuthenticationError,
   ConnectionError,
   createHttpClient,
+  createTokenCache,
   type HttpClientOptions,
   InvalidResponseError,
   NotFoundError,
@@ -178,6 +179,69 @@ describe('authentication', () => {
     const error = await failure(api.call({ method: 'GET', path: 'me' }));
     expect(AuthenticationError.isInstance(error)).toBe(true);
     expect(renewals).toBe(1);
+  });
+
+  describe('with a login endpoint behind a token cache', () => {
+    /** A login route accepting `password`; it issues numbered tokens, and the API accepts only the latest. */
+    function loginFlow(password: string) {
+      const logins: string[] = [];
+      server.use(
+        http.post(`${API}auth`, async ({ request }) => {
+          const body = (await request.json()) as { password?: string };
+          if (body.password !== 'right-password') {
+            logins.push('refused');
+            return HttpResponse.json({ message: 'bad credentials' }, { status: 401 });
+          }
+          logins.push(`token-${logins.length + 1}`);
+          return HttpResponse.json({ token: logins.at(-1) });
+        }),
+        http.get(`${API}me`, ({ request }) =>
+          request.headers.get('authorization') === logins.at(-1)
+            ? HttpResponse.json({ me: 1 })
+            : HttpResponse.json({ message: 'expired' }, { status: 401 }),
+        ),
+      );
+      const login = client({ authenticate: undefined });
+      const tokens = createTokenCache(async (signal) => {
+        const { data } = await login.call({
+          method: 'POST',
+          path: 'auth',
+          json: { password },
+          idempotent: true,
+          signal,
+        });
+        return { value: (data as { token: string }).token, expiresAt: Date.now() + 60 * 60_000 };
+      });
+      let sent = '';
+      const api = client({
+        authenticate: async (signal) => {
+          sent = await tokens.get(signal);
+          return { authorization: sent };
+        },
+        reauthenticate: () => {
+          tokens.invalidate(sent);
+          return true;
+        },
+      });
+      return { api, logins, tokens };
+    }
+
+    it('costs exactly one login attempt when the login itself is refused', async () => {
+      const { api, logins } = loginFlow('wrong-password');
+      const error = await failure(api.call({ method: 'GET', path: 'me' }));
+      expect(AuthenticationError.isInstance(error)).toBe(true);
+      expect(logins).toEqual(['refused']);
+    });
+
+    it('still renews once when the API refuses a token it accepted before', async () => {
+      const { api, logins, tokens } = loginFlow('right-password');
+      expect((await api.call({ method: 'GET', path: 'me' })).data).toEqual({ me: 1 });
+      // The provider revokes the token: the next login issues another, and only that one is accepted.
+      logins.push('revoked');
+      expect(await tokens.get()).toBe('token-1');
+      expect((await api.call({ method: 'GET', path: 'me' })).data).toEqual({ me: 1 });
+      expect(logins).toEqual(['token-1', 'revoked', 'token-3']);
+    });
   });
 
   it('never sends the credential to another origin', async () => {

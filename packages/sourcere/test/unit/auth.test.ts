@@ -120,6 +120,7 @@ describe('authentication', () => {
     expect((error as AuthenticationError).status).toBe(401);
     expect((error as Error).message).toContain('Bad credentials');
     expect(JSON.stringify(error)).not.toContain(PASSWORD);
+    expect(api.callsTo('/auth/')).toHaveLength(1);
     expect(api.callsTo('/separation/progress')).toHaveLength(0);
   });
 });

@@ -123,22 +123,24 @@ describe('state faults', () => {
     }
     expect(statuses).toEqual([404, 404, 200]);
 
-    emulator.faults.set({ notFoundAfterCreate: { milliseconds: 300 } });
+    emulator.faults.set({ notFoundAfterCreate: { milliseconds: 1000 } });
     const young = await legacyJob(await legacyAsset());
     expect(
       (await fetch(`${emulator.legacy.baseUrl}/job/${young}`, { headers: legacyHeaders() })).status,
     ).toBe(404);
-    await new Promise((resolve) => setTimeout(resolve, 320));
+    await new Promise((resolve) => setTimeout(resolve, 1050));
     expect(
       (await fetch(`${emulator.legacy.baseUrl}/job/${young}`, { headers: legacyHeaders() })).status,
     ).toBe(200);
   });
 
   test('tokenLifetimeSeconds: the token expires early although /auth/ advertises 86400', async () => {
-    emulator.faults.set({ tokenLifetimeSeconds: 1 });
+    emulator.faults.set({ tokenLifetimeSeconds: 2 });
     const session = await sourcereSession(emulator);
     expect((await session.post('/separation/create')).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const claims = JSON.parse(Buffer.from(session.token.split('.')[1]!, 'base64url').toString());
+    expect(claims.exp - claims.iat).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, claims.exp * 1000 - Date.now() + 50));
     const expired = await session.post('/separation/create');
     expect(expired.status).toBe(401);
     expect(await expired.json()).toEqual({

@@ -20,8 +20,8 @@ export interface CliContext extends CliIo {
   mode: OutputMode;
   reporter: Reporter | undefined;
   job: JobHandle | undefined;
-  /** Whether the job lives in the embedded emulator, which stops with this process. */
-  embedded: boolean;
+  /** Set when the job lives in the embedded emulator; `kept` says whether it outlives this run. */
+  emulator: { readonly kept: boolean } | undefined;
   /** What the process exits with when the command returns normally (4 after a partly failed job). */
   exitCode: number;
 }

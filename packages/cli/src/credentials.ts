@@ -49,7 +49,9 @@ export const CREDENTIAL_HELP = `Providers and credentials (flags win over enviro
   --provider audioshake-legacy   AUDIOSHAKE_TOKEN     (legacy job API)      (--token)
                                  AUDIOSHAKE_LEGACY_BASE_URL                 (--base-url)
   STEMKIT_PROVIDER picks a provider like --provider. A provider chosen without credentials or base URL
-  runs against the embedded emulator. Credentials are never printed, not even with --verbose.`;
+  runs against the embedded emulator. Credentials are never printed, not even with --verbose.
+  The embedded emulator keeps its jobs in STEMKIT_EMULATOR_DATA_DIR (default ~/.cache/stemkit/emulator),
+  so handles work across runs; STEMKIT_EMULATOR_SPEED sets its processing speed (default 10).`;
 
 type Environment = Readonly<Record<string, string | undefined>>;
 

@@ -19,7 +19,7 @@ export async function main(io: CliIo): Promise<number> {
     mode: io.argv.includes('--json') ? 'json' : 'plain',
     reporter: undefined,
     job: undefined,
-    embedded: false,
+    emulator: undefined,
     exitCode: ExitCode.success,
   };
   try {
@@ -75,6 +75,11 @@ function reportFailure(context: CliContext, error: unknown): number {
     context.reporter?.debug(redact(error.stack ?? ''));
   }
   if (resumable) context.stderr.write(`${resumeHint(context, exitCode, token)}\n`);
+  if (context.emulator && StemkitError.isInstance(error) && error.code === 'not-found') {
+    context.stderr.write(
+      "The embedded emulator does not know this job. If it ran at a provider, set that provider's credentials (see --help).\n",
+    );
+  }
   return exitCode;
 }
 
@@ -82,8 +87,8 @@ function reportFailure(context: CliContext, error: unknown): number {
 function resumeHint(context: CliContext, exitCode: number, token: string | undefined): string {
   if (token === undefined) return 'Stopped before the job started: nothing runs at the provider.';
   const why = exitCode === ExitCode.interrupted ? 'Stopped waiting' : 'Gave up waiting';
-  if (context.embedded) {
-    return `${why}. The job ran on the embedded emulator, which stopped with this process: run separate again.`;
+  if (context.emulator?.kept === false) {
+    return `${why}. The job ran on an embedded emulator that kept nothing: run separate again.`;
   }
   return [
     `${why}; the job goes on at the provider. Resume with:`,

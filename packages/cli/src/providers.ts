@@ -1,14 +1,18 @@
 import type { Logger, StemkitDriver } from '@stemkit/core';
 import type { NodeStemkit } from '@stemkit/core/node';
 import type { DriverName, ProviderTarget, RemoteProvider } from './credentials.ts';
+import { claimDataDir, embeddedDataDir } from './emulator-data.ts';
 import type { Reporter } from './output/reporter.ts';
 import { localAudio } from './plugins/local-audio.ts';
 
 /** A client ready to use, and what to close when the command is done. */
 export interface Connection {
   readonly stemkit: NodeStemkit;
-  /** Whether the requests go to the embedded emulator in this process. */
-  readonly embedded: boolean;
+  /**
+   * Set when the requests go to the embedded emulator in this process; `kept` says whether its jobs outlive the
+   * run (its data folder was free) or go with it (another `stemkit` held the folder).
+   */
+  readonly emulator?: { readonly kept: boolean };
   /** Stops the embedded emulator, when there is one. */
   close(): Promise<void>;
 }
@@ -77,13 +81,22 @@ export async function connect(target: ProviderTarget, options: ConnectOptions): 
   const client = (driver: StemkitDriver) => createStemkit({ driver, plugins: [localAudio()], logger });
   if (target.kind === 'remote') {
     const driver = await createDriver(target.provider);
-    return { stemkit: client(driver), embedded: false, close: async () => {} };
+    return { stemkit: client(driver), close: async () => {} };
   }
   const { startEmulator } = await import('@stemkit/emulator');
+  const claim = await claimDataDir(embeddedDataDir(options.environment));
   const emulator = await startEmulator({
     port: 0,
     processing: { speed: embeddedSpeed(options.environment) },
+    ...(claim.dataDir === undefined ? {} : { dataDir: claim.dataDir }),
+  }).catch(async (error: unknown) => {
+    await claim.release();
+    throw error;
   });
+  const close = async () => {
+    await emulator.close();
+    await claim.release();
+  };
   const provider: RemoteProvider =
     target.driver === 'sourcere'
       ? { driver: 'sourcere', ...emulator.sourcere }
@@ -93,10 +106,19 @@ export async function connect(target: ProviderTarget, options: ConnectOptions): 
   options.reporter.note(
     `${target.reason}: using the embedded emulator (${API_NAMES[target.driver]}) at ${provider.baseUrl}`,
   );
+  if (claim.dataDir === undefined) {
+    options.reporter.note('another stemkit is using the emulator data folder: this run keeps nothing');
+  } else {
+    options.reporter.debug(`emulator data: ${claim.dataDir}`);
+  }
   try {
-    return { stemkit: client(await createDriver(provider)), embedded: true, close: () => emulator.close() };
+    return {
+      stemkit: client(await createDriver(provider)),
+      emulator: { kept: claim.dataDir !== undefined },
+      close,
+    };
   } catch (error) {
-    await emulator.close();
+    await close();
     throw error;
   }
 }

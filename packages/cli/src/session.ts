@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.ts';
 import { type CredentialFlags, resolveProvider } from './credentials.ts';
-import { MissingCredentialsError } from './errors.ts';
 import { createReporter, outputMode, type Reporter } from './output/reporter.ts';
 import { type Connection, connect } from './providers.ts';
 
@@ -71,16 +70,10 @@ export async function openSession(
 ): Promise<Session> {
   const reporter = startOutput(context, flags);
   const target = resolveProvider(flags, context.environment, handleProvider);
-  // A fresh embedded emulator cannot know a job from an earlier run: ask for the provider's settings instead.
-  if (handleProvider !== undefined && target.kind === 'embedded' && target.reason !== 'provider emulator') {
-    throw new MissingCredentialsError(
-      `this job is on ${target.driver}, and ${target.driver} is not configured: set its credentials and base URL (see --help), or point them at a running \`stemkit emulator\``,
-    );
-  }
   const connection = await connect(target, { reporter, environment: context.environment });
-  context.embedded = connection.embedded;
+  context.emulator = connection.emulator;
   reporter.debug(
-    `provider: ${connection.stemkit.provider}${connection.embedded ? ' (embedded emulator)' : ''}`,
+    `provider: ${connection.stemkit.provider}${connection.emulator ? ' (embedded emulator)' : ''}`,
   );
   return { ...connection, reporter };
 }

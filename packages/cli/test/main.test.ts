@@ -1,3 +1,6 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../src/exit-codes.ts';
@@ -89,11 +92,13 @@ describe('stemkit in-process', () => {
     expect(partial.stderr).toContain('SOURCERE_PASSWORD');
   });
 
-  it('asks for the settings of the provider a handle is from, rather than guessing', async () => {
+  it('looks for a handle of an unconfigured provider on the embedded emulator, and says when it is not there', async () => {
     const token = 'sk1.eyJjb250cmFjdCI6MSwicHJvdmlkZXIiOiJzb3VyY2VyZSIsImlkIjoiYWJjIn0';
-    const result = await run(['status', token]);
-    expect(result.code).toBe(ExitCode.authentication);
-    expect(result.stderr).toMatch(/^error: this job is on sourcere, and sourcere is not configured/);
+    const dataDir = await mkdtemp(join(tmpdir(), 'stemkit-cli-main-'));
+    const result = await run(['status', token], { STEMKIT_EMULATOR_DATA_DIR: join(dataDir, 'emulator') });
+    expect(result.code).toBe(ExitCode.failure);
+    expect(result.stderr).toContain('no credentials for sourcere: using the embedded emulator');
+    expect(result.stderr).toContain('The embedded emulator does not know this job.');
   });
 
   it('refuses a mix without tracks', async () => {

@@ -95,11 +95,16 @@ export function separateCommand(context: CliContext): Command {
       );
       printResult(context, {
         text: filesTable(files),
-        json: { provider: job.provider, emulator: session.embedded, job: jobSummary(job), files },
+        json: {
+          provider: job.provider,
+          emulator: session.emulator !== undefined,
+          job: jobSummary(job),
+          files,
+        },
         failedTargets: job.targets.filter((target) => target.status !== 'succeeded'),
       });
-      // The job outlives this run at a real provider: say how to come back to it (status, download, mix, zip).
-      if (!session.embedded) reporter.note(`handle: ${handleToToken(job.handle)}`);
+      // Say how to come back to the job (status, download, mix, zip) when it outlives this run.
+      if (session.emulator?.kept !== false) reporter.note(`handle: ${handleToToken(job.handle)}`);
     } finally {
       await session.close();
     }

@@ -1,0 +1,70 @@
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Where the embedded emulator keeps its jobs and files between runs, so a handle from one run works in the next
+ * (status, download, mix, zip, resuming after Ctrl-C): `STEMKIT_EMULATOR_DATA_DIR`, else
+ * `$XDG_CACHE_HOME/stemkit/emulator`, else `~/.cache/stemkit/emulator`.
+ *
+ * @example
+ * ```ts
+ * embeddedDataDir({ XDG_CACHE_HOME: '/home/ada/.cache' }); // '/home/ada/.cache/stemkit/emulator'
+ * ```
+ */
+export function embeddedDataDir(environment: Environment): string {
+  const chosen = environment.STEMKIT_EMULATOR_DATA_DIR?.trim();
+  if (chosen) return chosen;
+  const cache = environment.XDG_CACHE_HOME?.trim() || join(homedir(), '.cache');
+  return join(cache, 'stemkit', 'emulator');
+}
+
+/** A data folder held by this process, or none when another process holds it. */
+export interface DataDirClaim {
+  /** The folder, when this process holds it. */
+  readonly dataDir: string | undefined;
+  release(): Promise<void>;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes the data folder for this process with a lock file beside it. Two emulators on one folder would overwrite
+ * each other's state, so a second `stemkit` running at the same time gets none (and a temporary folder). A lock
+ * left by a process that has died is taken over.
+ *
+ * @example
+ * ```ts
+ * const claim = await claimDataDir(embeddedDataDir(process.env));
+ * try { … } finally { await claim.release(); }
+ * ```
+ */
+export async function claimDataDir(dataDir: string): Promise<DataDirClaim> {
+  const lock = `${dataDir}.lock`;
+  await mkdir(dirname(lock), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(lock, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return { dataDir, release: () => rm(lock, { force: true }) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(await readFile(lock, 'utf8').catch(() => ''));
+      // An empty lock is one being written right now: held, like one whose process is alive.
+      if (!(Number.isInteger(holder) && holder > 0) || isAlive(holder)) break;
+      await rm(lock, { force: true });
+    }
+  }
+  return { dataDir: undefined, release: async () => {} };
+}

@@ -41,6 +41,7 @@ export function taskJson(context: EmulatorContext, task: Task): Record<string, u
     targets: task.targets.map((target) => ({
       id: target.id,
       taskId: task.id,
+      url: task.url,
       createdAt: target.createdAt,
       updatedAt: target.updatedAt,
       model: target.model,

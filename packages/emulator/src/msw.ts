@@ -5,7 +5,14 @@ import { createEmulatorCore } from './core.ts';
 import { type FaultController, resetHeader } from './faults.ts';
 import type { EmulatorOptions } from './options.ts';
 
-/** The fake origins the msw handlers answer on, unless `baseUrls` overrides them. */
+/**
+ * The fake origins the msw handlers answer on, unless `baseUrls` overrides them.
+ *
+ * @example
+ * ```ts
+ * await fetch(`${emulatorBaseUrls.tasks}/tasks?take=1`, { headers: { 'x-api-key': handlers.tasks.apiKey } });
+ * ```
+ */
 export const emulatorBaseUrls = {
   sourcere: 'https://sourcere.emulator.test',
   legacy: 'https://legacy.audioshake.emulator.test',

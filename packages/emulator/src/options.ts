@@ -50,7 +50,15 @@ export interface ResolvedOptions {
   seed: number;
 }
 
-/** The defaults the bin prints and tests rely on. */
+/**
+ * The credentials the emulator accepts unless told otherwise.
+ *
+ * @example
+ * ```ts
+ * const emulator = await startEmulator();
+ * emulator.tasks.apiKey === defaultCredentials.tasksApiKey; // true
+ * ```
+ */
 export const defaultCredentials: Required<EmulatorCredentials> = {
   username: 'emulator',
   password: 'emulator-password',

@@ -4,7 +4,15 @@ import type { FaultController } from './faults.ts';
 import { listen } from './http/node-listener.ts';
 import type { EmulatorOptions } from './options.ts';
 
-/** Base paths of the emulated APIs on the Node server. */
+/**
+ * Base paths of the emulated APIs on the Node server's one port.
+ *
+ * @example
+ * ```ts
+ * const emulator = await startEmulator();
+ * emulator.legacy.baseUrl.endsWith(basePaths.legacy); // true: http://127.0.0.1:<port>/audioshake/legacy
+ * ```
+ */
 export const basePaths = {
   sourcere: '/sourcere',
   legacy: '/audioshake/legacy',

@@ -35,6 +35,7 @@ export interface EmulatorCore {
   close(): Promise<void>;
 }
 
+/** Builds one emulator: state, signing, faults, compute pool, the four apps, and resumes interrupted work. */
 export function createEmulatorCore(options: EmulatorOptions, storageUrl: string): EmulatorCore {
   const resolved = resolveOptions(options);
   const temporary = options.dataDir === undefined;

@@ -83,7 +83,13 @@ export function runTool(tool: Tool, args: readonly string[], options: RunOptions
       (async () => {
         for await (const chunk of options.input!) {
           if (settled) return;
-          if (!stdin.write(chunk)) await new Promise((drained) => stdin.once('drain', drained));
+          if (!stdin.write(chunk)) {
+            // Resume on drain, or on close when the child died with the pipe full.
+            await new Promise((resume) => {
+              stdin.once('drain', resume);
+              stdin.once('close', resume);
+            });
+          }
         }
         stdin.end();
       })().catch((error: unknown) =>

@@ -63,6 +63,9 @@ export async function streamAudioFile(
   options: { chunkFrames?: number } = {},
 ): Promise<AudioFileStream> {
   const chunkFrames = options.chunkFrames ?? DEFAULT_CHUNK_FRAMES;
+  if (!Number.isInteger(chunkFrames) || chunkFrames <= 0) {
+    throw new AudioError('invalid-argument', `chunkFrames must be a positive integer, got ${chunkFrames}`);
+  }
   const { head, size } = await readHead(path);
   const format = sniffFormat(head);
   if (!format) throw new AudioError('not-audio', `${path} is not a WAV, MP3, M4A, FLAC or AIFF file`);

@@ -25,6 +25,9 @@ export {
   parseLegacyExport,
   readLegacyExport,
 } from './export/read-export.ts';
+export { createGateway, type Gateway } from './gateway/app.ts';
+export type { GatewayOptions } from './gateway/options.ts';
+export { type RunningGateway, type StartGatewayOptions, startGateway } from './gateway/server.ts';
 export {
   type CreatedTarget,
   CreatedTargetSchema,

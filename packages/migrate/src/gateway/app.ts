@@ -1,0 +1,406 @@
+import { timingSafeEqual } from 'node:crypto';
+import { expandLegacyFormat, stemOfModel } from '@stemkit/audioshake';
+import {
+  createStemkit,
+  type DriverCapabilities,
+  type Failure,
+  InvalidArgumentError,
+  isTerminal,
+  type Job,
+  mimeTypeOf,
+  type SourceReference,
+  type TargetRequest,
+  UnsupportedCapabilityError,
+} from '@stemkit/core';
+import { type Context, Hono } from 'hono';
+import * as z from 'zod/mini';
+import { deliverCallback } from './callbacks.ts';
+import { backendErrorToHttp, GatewayHttpError, legacyErrorBody } from './errors.ts';
+import { legacyStyleId } from './ids.ts';
+import { legacyAssetJson, legacyJobJson, legacyOutputsOf, legacyStatusOf } from './legacy-shape.ts';
+import { LinkSigner } from './links.ts';
+import { streamMultipartFile } from './multipart.ts';
+import type { GatewayOptions } from './options.ts';
+import { type GatewayAsset, type GatewayJob, GatewayStore } from './store.ts';
+
+const LinkBodySchema = z.object({ link: z.string().check(z.minLength(1)), name: z.optional(z.string()) });
+
+const MetadataSchema = z.looseObject({
+  name: z.optional(z.string()),
+  stemName: z.optional(z.string()),
+  format: z.optional(z.string()),
+  residual: z.optional(z.boolean()),
+  variant: z.optional(z.string()),
+  language: z.optional(z.string()),
+  customProperty: z.optional(z.string()),
+});
+
+const JobBodySchema = z.object({
+  assetId: z.string().check(z.minLength(8), z.maxLength(30)),
+  metadata: z.optional(MetadataSchema),
+  stemMetadata: z.optional(MetadataSchema),
+  callbackUrl: z.optional(z.string().check(z.minLength(4))),
+  otherSourceAssets: z.optional(
+    z.array(z.object({ id: z.string(), type: z.string(), name: z.optional(z.string()) })),
+  ),
+});
+
+/**
+ * A running gateway: its Web-standard request handler, the hono app behind it, and `close()` to stop
+ * following jobs for callbacks.
+ *
+ * @example
+ * ```ts
+ * const gateway = createGateway({ driver, token });
+ * const response = await gateway.fetch(new Request('http://gateway.test/job/', { headers: { authorization: `Bearer ${token}` } }));
+ * ```
+ */
+export interface Gateway {
+  readonly fetch: (request: Request) => Promise<Response>;
+  readonly app: Hono;
+  close(): Promise<void>;
+}
+
+/**
+ * The legacy job/asset API surface (spec §1: `/upload`, `/upload/link`, `/upload/audio-link`, `/job`,
+ * `/job/:id`, `/usage`, callbacks) served over any stemkit driver, so a legacy client pointed at it keeps
+ * working while the work runs on the Tasks API or another provider.
+ *
+ * - Auth is `Authorization: Bearer <token>`; the backend's credentials stay in its driver.
+ * - Uploads stream through to the backend; `/upload/link` becomes a URL source where the backend takes one.
+ * - One legacy job (one model) is one backend job with one target; statuses map back (queued → created,
+ *   running → processing, succeeded → completed, failed → failed with `statusInfo`).
+ * - Outputs are `outputAssets` named `<model>.<ext>`, with signed gateway links that stream the backend file
+ *   (`/download/<token>`), so storage of any backend works; links expire and are refreshed by `GET /job/:id`.
+ * - A job asking for what the backend cannot do (transcription on Sourcere…) is created `failed` with
+ *   `statusInfo: { code: 501, message }`, the shape legacy clients already handle.
+ * - With a `callbackUrl`, the gateway follows the backend job and POSTs `{ job }` on each status change.
+ *
+ * @example
+ * ```ts
+ * import { audioshakeTasks } from '@stemkit/audioshake';
+ *
+ * const gateway = createGateway({ driver: audioshakeTasks({ apiKey }), token: process.env.GATEWAY_TOKEN! });
+ * // serve gateway.fetch with any Web-standard server, or use startGateway on Node
+ * ```
+ */
+export function createGateway(options: GatewayOptions): Gateway {
+  const { driver } = options;
+  const client = createStemkit({ driver, wait: options.wait ?? { initialDelayMs: 500, maxDelayMs: 5_000 } });
+  const store = new GatewayStore();
+  const signer = new LinkSigner();
+  const clientId = options.clientId ?? 'stemkit-gateway';
+  const lifetime = options.linkLifetimeSeconds ?? 3_600;
+  const fetcher = options.fetch ?? globalThis.fetch;
+  const closing = new AbortController();
+  const watchers = new Set<Promise<void>>();
+  const expectedAuthorization = Buffer.from(`Bearer ${options.token}`);
+  const isHttp = (url: URL) => url.protocol === 'http:' || url.protocol === 'https:';
+
+  const app = new Hono();
+  app.onError((error, hono) => {
+    const http = backendErrorToHttp(error);
+    return hono.json(legacyErrorBody(http.status, http.message), http.status as 400, http.headers);
+  });
+  app.notFound((hono) => hono.json(legacyErrorBody(404, 'No legacy route at this path'), 404));
+
+  const baseOf = (hono: Context) => (options.publicUrl ?? new URL(hono.req.url).origin).replace(/\/+$/, '');
+
+  // Links work without credentials, as legacy links do: the signature is the authorisation.
+  app.get('/download/:token', async (hono) => {
+    const verdict = signer.verify(hono.req.param('token'));
+    if (verdict === 'expired')
+      throw new GatewayHttpError(403, 'The link has expired: GET the job again for a fresh one');
+    if (verdict === 'invalid') throw new GatewayHttpError(403, 'The link is not valid');
+    const record = store.jobs.get(verdict.jobId);
+    if (!record?.handle) throw new GatewayHttpError(404, 'No such output');
+    const job = await client.get(record.handle, { signal: hono.req.raw.signal });
+    const output = legacyOutputsOf(String(record.metadata.name), job.targets[0]).find(
+      (each) => each.name === verdict.outputName,
+    );
+    if (!output) throw new GatewayHttpError(404, 'No such output');
+    const download = await client.download(output.asset, { job: record.handle, signal: hono.req.raw.signal });
+    return new Response(download.body, {
+      headers: {
+        'content-type': output.asset.mimeType ?? mimeTypeOf(output.format),
+        'content-disposition': `attachment; filename="${output.name}"`,
+        ...(download.size === undefined ? {} : { 'content-length': String(download.size) }),
+      },
+    });
+  });
+
+  app.use(async (hono, next) => {
+    const given = Buffer.from(hono.req.header('authorization') ?? '');
+    if (given.length !== expectedAuthorization.length || !timingSafeEqual(given, expectedAuthorization)) {
+      throw new GatewayHttpError(401, 'Missing or invalid token: send Authorization: Bearer <token>');
+    }
+    await next();
+  });
+
+  const register = (asset: Omit<GatewayAsset, 'id' | 'createdAt'>): GatewayAsset => {
+    const stored = { ...asset, id: legacyStyleId(), createdAt: new Date().toISOString() };
+    store.assets.set(stored.id, stored);
+    return stored;
+  };
+  const assetLink = (asset: GatewayAsset) =>
+    'url' in asset.source ? asset.source.url : asset.source.asset.url;
+
+  const upload = async (hono: Context) => {
+    const asset = await streamMultipartFile(hono.req.raw, async (file) => {
+      const contentType = file.contentType === 'application/octet-stream' ? undefined : file.contentType;
+      const uploaded = await driver.upload(
+        { body: file.body, name: file.name, ...(contentType ? { contentType } : {}) },
+        { signal: hono.req.raw.signal },
+      );
+      const format = uploaded.format ?? extensionOf(file.name) ?? 'bin';
+      return register({
+        name: file.name,
+        format,
+        fileType: contentType ?? uploaded.mimeType ?? mimeTypeOf(format),
+        source: { asset: uploaded },
+      });
+    });
+    return hono.json(legacyAssetJson(asset, assetLink(asset)));
+  };
+  app.post('/upload', upload);
+  app.post('/upload/', upload);
+
+  const uploadLink = async (hono: Context) => {
+    const body = z.safeParse(LinkBodySchema, await readJson(hono));
+    if (!body.success) throw new GatewayHttpError(400, 'link: a URL is required');
+    let url: URL;
+    try {
+      url = new URL(body.data.link);
+    } catch {
+      throw new GatewayHttpError(400, 'link: not a URL');
+    }
+    if (!isHttp(url)) throw new GatewayHttpError(400, 'link: only http(s) links are fetched');
+    const name = body.data.name ?? decodeURIComponent(url.pathname.split('/').pop() || 'upload');
+    const format = extensionOf(name) ?? 'bin';
+    let source: SourceReference;
+    if (driver.capabilities.urlInput) source = { url: url.href };
+    else {
+      if (!(options.allowLink ?? isHttp)(url))
+        throw new GatewayHttpError(400, 'link: this host is not allowed');
+      const response = await fetcher(url, { signal: hono.req.raw.signal });
+      if (!response.ok || !response.body) {
+        await response.body?.cancel();
+        throw new GatewayHttpError(400, `link: the link answered ${response.status}`);
+      }
+      const size = Number(response.headers.get('content-length'));
+      const uploaded = await driver.upload(
+        { body: response.body, name, ...(size > 0 ? { size } : {}) },
+        { signal: hono.req.raw.signal },
+      );
+      source = { asset: uploaded };
+    }
+    const asset = register({ name, format, fileType: mimeTypeOf(format), source });
+    return hono.json(legacyAssetJson(asset, assetLink(asset)));
+  };
+  app.post('/upload/link', uploadLink);
+  app.post('/upload/audio-link', uploadLink);
+
+  const jobBody = (record: GatewayJob, job: Job | undefined, base: string) => {
+    const source = store.assets.get(record.assetId);
+    const sourceLink = source ? assetLink(source) : undefined;
+    return {
+      job: legacyJobJson(
+        record,
+        job,
+        source,
+        {
+          ...(sourceLink ? { source: sourceLink } : {}),
+          output: (name) => `${base}/download/${signer.sign(record.id, name, lifetime)}`,
+        },
+        clientId,
+      ),
+    };
+  };
+
+  /** Notes a status change on the record (startedAt, updatedAt); true when the legacy status changed. */
+  const observe = (record: GatewayJob, job: Job | undefined): boolean => {
+    const status = record.failure ? 'failed' : legacyStatusOf(job?.targets[0]?.status ?? 'queued');
+    if (status === record.lastStatus) return false;
+    const now = new Date().toISOString();
+    record.lastStatus = status;
+    record.updatedAt = now;
+    if (status !== 'created') record.startedAt ??= now;
+    return true;
+  };
+
+  const createJob = async (hono: Context) => {
+    const parsed = z.safeParse(JobBodySchema, await readJson(hono));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new GatewayHttpError(400, `${issue?.path.join('.') || 'body'}: ${issue?.message}`);
+    }
+    const body = parsed.data;
+    const requested = body.metadata ?? body.stemMetadata;
+    const name = requested?.name ?? requested?.stemName;
+    if (!requested || !name || !requested.format)
+      throw new GatewayHttpError(400, 'metadata: name and format are required');
+    const metadata = { ...requested, name };
+    delete metadata.stemName;
+    const asset = store.assets.get(body.assetId);
+    if (!asset) throw new GatewayHttpError(404, 'No asset with this assetId');
+    const transcriptId = body.otherSourceAssets?.find((other) => other.type === 'transcription')?.id;
+    const transcript = transcriptId === undefined ? undefined : store.assets.get(transcriptId);
+    if (transcriptId !== undefined && !transcript)
+      throw new GatewayHttpError(404, `No asset with the id ${transcriptId}`);
+    const target: TargetRequest = {
+      stem: stemOfModel(name),
+      formats: expandLegacyFormat(requested.format),
+      ...(requested.residual === undefined ? {} : { residual: requested.residual }),
+      ...(requested.variant === undefined ? {} : { variant: requested.variant }),
+      ...(requested.language === undefined || requested.language === 'auto'
+        ? {}
+        : { language: requested.language }),
+      ...(transcript ? { transcript: transcript.source } : {}),
+    };
+    const now = new Date().toISOString();
+    let failure: Failure | undefined = refusal(driver.provider, driver.capabilities, target);
+    let started: Awaited<ReturnType<typeof driver.start>> | undefined;
+    if (!failure) {
+      try {
+        started = await driver.start(
+          {
+            source: asset.source,
+            targets: [target],
+            ...(requested.customProperty === undefined ? {} : { metadata: requested.customProperty }),
+          },
+          { signal: hono.req.raw.signal },
+        );
+      } catch (error) {
+        if (!InvalidArgumentError.isInstance(error) && !UnsupportedCapabilityError.isInstance(error))
+          throw error;
+        failure = {
+          code: 501,
+          message: `The ${driver.provider} backend cannot run this job: ${error.message}`,
+        };
+      }
+    }
+    const record: GatewayJob = {
+      id: legacyStyleId(),
+      assetId: asset.id,
+      metadata,
+      ...(body.callbackUrl ? { callbackUrl: body.callbackUrl } : {}),
+      createdAt: now,
+      updatedAt: now,
+      ...(started ? { handle: started.handle } : {}),
+      ...(failure ? { failure } : {}),
+    };
+    store.jobs.set(record.id, record);
+    observe(record, started?.job);
+    const base = baseOf(hono);
+    if (record.callbackUrl) follow(record, base);
+    return hono.json(jobBody(record, started?.job, base));
+  };
+  app.post('/job', createJob);
+  app.post('/job/', createJob);
+
+  // Undocumented: legacy clients ping it to validate a token.
+  app.get('/job/', (hono) => hono.json({ message: 'Token is valid', clientId }));
+
+  app.get('/job/:id', async (hono) => {
+    const record = store.jobs.get(hono.req.param('id'));
+    if (!record) throw new GatewayHttpError(404, 'Job not found');
+    const job = record.handle ? await client.get(record.handle, { signal: hono.req.raw.signal }) : undefined;
+    observe(record, job);
+    return hono.json(jobBody(record, job, baseOf(hono)));
+  });
+
+  app.post('/usage', (hono) => {
+    const today = new Date();
+    const months = [2, 1, 0].map((back) =>
+      new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - back, 1)).toISOString().slice(0, 7),
+    );
+    const jobs = [...store.jobs.values()];
+    const usage = months.map((month) => ({
+      month,
+      totalJobs: jobs.filter((job) => job.createdAt.startsWith(month)).length,
+      // The gateway does not meter minutes; the backend's own usage statistics do.
+      totalMinutes: 0,
+    }));
+    return hono.json({ clientId, usage });
+  });
+
+  /** Follows a job with a callback URL and POSTs `{ job }` on every legacy status change, until it ends. */
+  function follow(record: GatewayJob, base: string): void {
+    const url = record.callbackUrl as string;
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch {
+      return;
+    }
+    if (!isHttp(target) || !(options.allowCallback ?? isHttp)(target)) return;
+    const signal = closing.signal;
+    let delivered: string | undefined;
+    const send = async (job: Job | undefined) => {
+      if (delivered === record.lastStatus) return;
+      delivered = record.lastStatus;
+      await deliverCallback(url, jobBody(record, job, base), fetcher, signal);
+    };
+    const run = async () => {
+      if (!record.handle) return send(undefined);
+      await send(undefined);
+      let chain = Promise.resolve();
+      const onProgress = (job: Job) => {
+        if (observe(record, job)) chain = chain.then(() => send(job));
+      };
+      await client.wait(record.handle, { signal, onProgress }).catch(() => undefined);
+      await chain;
+      if (signal.aborted) return;
+      const final = await client.get(record.handle, { signal }).catch(() => undefined);
+      if (final && isTerminal(final.status)) {
+        observe(record, final);
+        await send(final);
+      }
+    };
+    const watcher = run().catch(() => undefined);
+    watchers.add(watcher);
+    watcher.finally(() => watchers.delete(watcher));
+  }
+
+  return {
+    app,
+    fetch: async (request) => app.fetch(request),
+    async close() {
+      closing.abort();
+      await Promise.all([...watchers]);
+    },
+  };
+}
+
+/** Why the backend cannot run a target, judged from its declared capabilities; `undefined` when it can. */
+function refusal(
+  provider: string,
+  capabilities: DriverCapabilities,
+  target: TargetRequest,
+): Failure | undefined {
+  const refuse = (what: string) => ({ code: 501, message: `The ${provider} backend cannot ${what}` });
+  if (target.stem === 'transcription' && !capabilities.transcription) return refuse('transcribe');
+  if (target.stem === 'alignment' && !capabilities.alignment) return refuse('align lyrics');
+  if (capabilities.stems !== 'any' && !capabilities.stems.includes(target.stem))
+    return refuse(`produce ${target.stem}`);
+  const format = target.formats.find((each) => !capabilities.formats.includes(each));
+  if (format) return refuse(`deliver ${format}`);
+  if (target.residual && !capabilities.residual) return refuse('return a residual');
+  if ((target.variant && !capabilities.variants) || (target.language && !capabilities.languages)) {
+    return refuse(target.variant ? `run the ${target.variant} variant` : 'take a language');
+  }
+  return undefined;
+}
+
+async function readJson(hono: Context): Promise<unknown> {
+  try {
+    return await hono.req.json();
+  } catch {
+    throw new GatewayHttpError(400, 'The body is not JSON');
+  }
+}
+
+function extensionOf(name: string): string | undefined {
+  const match = /\.([A-Za-z0-9]+)$/.exec(name);
+  return match?.[1]?.toLowerCase();
+}

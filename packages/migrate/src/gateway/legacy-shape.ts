@@ -1,0 +1,92 @@
+import { type Asset, type Job, mimeTypeOf, type Target, type TargetStatus } from '@stemkit/core';
+import { stableDigest } from '../shared/hash.ts';
+import type { GatewayAsset, GatewayJob } from './store.ts';
+
+/** The legacy status of a neutral target status (spec §3.5, read backwards). */
+export function legacyStatusOf(status: TargetStatus): 'created' | 'processing' | 'completed' | 'failed' {
+  switch (status) {
+    case 'queued':
+      return 'created';
+    case 'running':
+      return 'processing';
+    case 'succeeded':
+      return 'completed';
+    case 'failed':
+    case 'canceled':
+      return 'failed';
+  }
+}
+
+/** One output as the legacy API names it: `<model>.<ext>`, `<model>_residual.<ext>`. */
+export interface LegacyOutput {
+  readonly name: string;
+  readonly format: string;
+  readonly asset: Asset;
+}
+
+/** The outputs of a target under their legacy names (numbered when a model writes several of one kind). */
+export function legacyOutputsOf(model: string, target: Target | undefined): LegacyOutput[] {
+  const seen = new Map<string, number>();
+  return (target?.outputs ?? []).map((asset) => {
+    const format = asset.format ?? asset.name.split('.').pop() ?? 'bin';
+    const base = asset.role === 'residual' ? `${model}_residual` : model;
+    const count = (seen.get(`${base}.${format}`) ?? 0) + 1;
+    seen.set(`${base}.${format}`, count);
+    return {
+      name: `${base}${count > 1 ? `_${String(count).padStart(2, '0')}` : ''}.${format}`,
+      format,
+      asset,
+    };
+  });
+}
+
+/** A legacy Asset body. */
+export function legacyAssetJson(asset: GatewayAsset, link: string | undefined): Record<string, unknown> {
+  return {
+    name: asset.name,
+    id: asset.id,
+    fileType: asset.fileType,
+    format: asset.format,
+    ...(link ? { link } : {}),
+  };
+}
+
+/**
+ * A legacy Job body (spec §1.6) for a gateway job: its request echoed, the backend target's status mapped
+ * back, `statusInfo` from the failure, outputs as `outputAssets` with gateway download links.
+ */
+export function legacyJobJson(
+  record: GatewayJob,
+  job: Job | undefined,
+  source: GatewayAsset | undefined,
+  links: { source?: string; output(name: string): string },
+  clientId: string,
+): Record<string, unknown> {
+  const target = job?.targets[0];
+  const status = record.failure ? 'failed' : legacyStatusOf(target?.status ?? 'queued');
+  const failure = record.failure ?? target?.error;
+  const model = String(record.metadata.name);
+  const outputs = status === 'completed' ? legacyOutputsOf(model, target) : [];
+  return {
+    id: record.id,
+    clientId,
+    createdAt: record.createdAt,
+    ...(record.startedAt ? { startedAt: record.startedAt } : {}),
+    updatedAt: record.updatedAt,
+    requestId: record.id,
+    licenseId: '',
+    assetId: record.assetId,
+    metadata: record.metadata,
+    ...(record.callbackUrl ? { callbackUrl: record.callbackUrl } : {}),
+    status,
+    statusInfo: status === 'failed' && failure ? { code: failure.code ?? 500, message: failure.message } : {},
+    ...(source ? { sourceAsset: legacyAssetJson(source, links.source) } : {}),
+    outputAssets: outputs.map((output) => ({
+      name: output.name,
+      id: `c${stableDigest(`${record.id}/${output.name}`, 24)}`,
+      fileType: output.asset.mimeType ?? mimeTypeOf(output.format),
+      format: output.format,
+      link: links.output(output.name),
+    })),
+  };
+}

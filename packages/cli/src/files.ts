@@ -12,6 +12,8 @@ import type { Session } from './session.ts';
 /** One file a command wrote. */
 export interface WrittenFile {
   readonly stem?: string;
+  /** What the file is to its job: `stem`, `mix`, `archive`… */
+  readonly role: string;
   readonly format: string;
   readonly path: string;
   readonly sizeBytes: number;
@@ -119,6 +121,7 @@ export async function downloadAll(
       const durationSeconds = format === 'zip' ? undefined : await durationOf(download.asset, path, format);
       return {
         ...(asset.stem === undefined ? {} : { stem: asset.stem }),
+        role: asset.role,
         format,
         path,
         sizeBytes,

@@ -11,6 +11,7 @@ import { PROVIDERS, providerEnvironment, testEmulator, workspaceWithTrack } from
 
 interface FileEntry {
   stem?: string;
+  role: string;
   format: string;
   path: string;
   sizeBytes: number;
@@ -102,7 +103,7 @@ describe.each(PROVIDERS)('stemkit against the %s emulator', (provider) => {
     const result = JSON.parse(run.stdout);
     expect(result.mixedBy).toBe(provider === 'sourcere' ? 'provider' : 'local');
     const [file] = result.files as FileEntry[];
-    expect(file?.path).toBe(join(out, 'mix.wav'));
+    expect(file).toMatchObject({ role: 'mix', format: 'wav', path: join(out, 'mix.wav') });
     const info = await probeAudio(await readFile(join(out, 'mix.wav')));
     expect(info).toMatchObject({ format: 'wav', channels: 2 });
     expect(info.durationSeconds).toBeCloseTo(3, 1);

@@ -45,7 +45,7 @@ export function printResult(context: CliContext, result: CommandResult): void {
  *
  * @example
  * ```ts
- * filesTable([{ stem: 'vocals', format: 'wav', path: 'stems/vocals.wav', sizeBytes: 1_764_044, durationSeconds: 10 }]);
+ * filesTable([{ stem: 'vocals', role: 'stem', format: 'wav', path: 'stems/vocals.wav', sizeBytes: 1_764_044, durationSeconds: 10 }]);
  * ```
  */
 export function filesTable(files: readonly WrittenFile[]): string {
@@ -58,7 +58,7 @@ export function filesTable(files: readonly WrittenFile[]): string {
       { header: 'file' },
     ],
     files.map((file) => [
-      file.stem ?? '—',
+      file.stem ?? file.role,
       file.format,
       formatDuration(file.durationSeconds),
       formatBytes(file.sizeBytes),

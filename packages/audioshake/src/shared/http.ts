@@ -50,7 +50,7 @@ export function createAudioShakeHttp(
   options: TransportOptions,
 ): AudioShakeHttp {
   registerSecret(secret);
-  const settings = {
+  const api = createHttpClient({
     provider,
     baseUrl,
     fetch: options.fetch,
@@ -58,8 +58,7 @@ export function createAudioShakeHttp(
     timeoutMs: options.timeoutMs,
     logger: options.logger,
     authenticate: () => ({ ...credentials }),
-  };
-  const api = createHttpClient(settings);
+  });
 
   async function uploadFile<Schema extends z.ZodMiniType>(
     path: string,
@@ -75,12 +74,11 @@ export function createAudioShakeHttp(
       body: countBytes(request.body, request.onProgress),
       size: request.size,
     });
-    // The toolkit's calls take no per-request headers, so the boundary rides on a client made for this upload.
-    const uploads = createHttpClient({ ...settings, headers: { 'content-type': multipart.contentType } });
-    const { data } = await uploads.call({
+    const { data } = await api.call({
       method: 'POST',
       path,
       body: multipart.body,
+      headers: { 'content-type': multipart.contentType },
       schema,
       idempotent: false,
       timeoutMs: false,

@@ -41,6 +41,11 @@ export interface ApiRequest<Schema extends z.ZodMiniType = z.ZodMiniType> {
   readonly json?: unknown;
   /** A raw body (FormData, a stream…) instead of `json`. */
   readonly body?: BodyInit;
+  /**
+   * Headers of this call only, e.g. a multipart `content-type` with its boundary. They never replace the
+   * credential `authenticate` gives, and credential headers never reach another origin.
+   */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Lenient schema for the response body; a mismatch becomes an `InvalidResponseError`. */
   readonly schema?: Schema;
   /**
@@ -158,6 +163,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       searchParams: request.searchParams,
       json: request.json,
       body: request.body,
+      // `headers: undefined` would drop the instance headers: pass them only when given.
+      ...(request.headers ? { headers: request.headers } : {}),
       signal: request.signal,
       // Only override the instance's timeouts when asked (`undefined` would switch them off); a streaming
       // body (`false`) has none at all, the caller's signal rules.

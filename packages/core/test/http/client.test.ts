@@ -270,6 +270,49 @@ describe('authentication', () => {
   });
 });
 
+describe('per-request headers', () => {
+  it("sends them with the call, next to the credential and the client's own headers", async () => {
+    const seen: Array<Record<string, string | null>> = [];
+    server.use(
+      http.post(`${API}uploads`, ({ request }) => {
+        seen.push({
+          type: request.headers.get('content-type'),
+          client: request.headers.get('x-client'),
+          authorization: request.headers.get('authorization'),
+        });
+        return HttpResponse.json({ id: 'u1' });
+      }),
+    );
+    const api = client({ headers: { 'x-client': 'kept' } });
+    await api.call({
+      method: 'POST',
+      path: 'uploads',
+      body: 'part',
+      headers: { 'content-type': 'multipart/form-data; boundary=b1' },
+    });
+    await api.call({ method: 'POST', path: 'uploads', json: {} });
+    const authorization = 'Bearer test-token-1234';
+    expect(seen).toEqual([
+      { type: 'multipart/form-data; boundary=b1', client: 'kept', authorization },
+      { type: 'application/json', client: 'kept', authorization },
+    ]);
+  });
+
+  it('never replace the credential, nor carry one to another origin', async () => {
+    const seen: Array<string | null> = [];
+    const record = ({ request }: { request: Request }) => {
+      seen.push(request.headers.get('authorization'));
+      return HttpResponse.json({});
+    };
+    server.use(http.get(`${API}me`, record), http.get('https://storage.other.test/file.wav', record));
+    const api = client();
+    const headers = { authorization: 'Bearer forged-token-9999' };
+    await api.call({ method: 'GET', path: 'me', headers });
+    await api.call({ method: 'GET', path: 'https://storage.other.test/file.wav', headers });
+    expect(seen).toEqual(['Bearer test-token-1234', null]);
+  });
+});
+
 describe('error mapping', () => {
   it.each([
     [401, AuthenticationError],

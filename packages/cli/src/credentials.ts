@@ -42,12 +42,12 @@ export type ProviderTarget =
 /** The environment variables each provider reads, as `--help` lists them. */
 export const CREDENTIAL_HELP = `Providers and credentials (flags win over environment variables):
   --provider emulator            the embedded emulator (the default when nothing is configured)
-  --provider sourcere            SOURCERE_USERNAME, SOURCERE_PASSWORD      (--username, --password)
-                                 SOURCERE_BASE_URL                          (--base-url)
-  --provider audioshake          AUDIOSHAKE_API_KEY   (Tasks API)           (--api-key)
-                                 AUDIOSHAKE_BASE_URL                        (--base-url)
-  --provider audioshake-legacy   AUDIOSHAKE_TOKEN     (legacy job API)      (--token)
-                                 AUDIOSHAKE_LEGACY_BASE_URL                 (--base-url)
+  --provider sourcere            SOURCERE_USERNAME, SOURCERE_PASSWORD  or --username, --password
+                                 SOURCERE_BASE_URL                     or --base-url
+  --provider audioshake          AUDIOSHAKE_API_KEY (Tasks API)        or --api-key
+                                 AUDIOSHAKE_BASE_URL                   or --base-url
+  --provider audioshake-legacy   AUDIOSHAKE_TOKEN (legacy job API)     or --token
+                                 AUDIOSHAKE_LEGACY_BASE_URL            or --base-url
   STEMKIT_PROVIDER picks a provider like --provider. A provider chosen without credentials or base URL
   runs against the embedded emulator. Credentials are never printed, not even with --verbose.
   The embedded emulator keeps its jobs in STEMKIT_EMULATOR_DATA_DIR (default ~/.cache/stemkit/emulator),

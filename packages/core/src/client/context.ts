@@ -31,16 +31,24 @@ export interface ClientContext {
 
 const REMEMBERED_OUTPUTS = 10_000;
 
-/** Remembers the job of every output the client returned, by asset id (bounded, oldest forgotten first). */
+/**
+ * Remembers the job of every asset the client returned — outputs, sources, mixes and zips — by asset id
+ * (bounded, oldest forgotten first).
+ */
 export class OutputOwners {
   readonly #owners = new Map<string, JobHandle>();
 
   /** Records the owner of every output (and the source) of `job`. */
   remember(job: Job): void {
     const assets = [...(job.source ? [job.source] : []), ...job.targets.flatMap((target) => target.outputs)];
+    this.rememberAssets(assets, job.handle);
+  }
+
+  /** Records `owner` as the job of `assets`, e.g. a mix or zip made from it. */
+  rememberAssets(assets: readonly Asset[], owner: JobHandle): void {
     for (const asset of assets) {
       this.#owners.delete(asset.id);
-      this.#owners.set(asset.id, job.handle);
+      this.#owners.set(asset.id, owner);
     }
     for (const key of this.#owners.keys()) {
       if (this.#owners.size <= REMEMBERED_OUTPUTS) break;

@@ -24,7 +24,13 @@ export async function mix(
   const name = options.name ?? 'mix';
   const format = options.format ?? 'wav';
   if (driver.mix) {
-    return driver.mix(handle, { tracks: options.tracks, name, format }, { signal: options.signal });
+    const asset = await driver.mix(
+      handle,
+      { tracks: options.tracks, name, format },
+      { signal: options.signal },
+    );
+    context.owners.rememberAssets([asset], handle);
+    return asset;
   }
   const plugin = context.plugins.find((each) => each.mix);
   requireCapability(context, 'mix', plugin?.mix !== undefined);
@@ -55,11 +61,13 @@ export async function zip(
   const { driver } = context;
   const name = options.name ?? 'stems.zip';
   if (driver.zip) {
-    return driver.zip(
+    const asset = await driver.zip(
       handle,
       { stems: options.stems, format: options.format, name },
       { signal: options.signal },
     );
+    context.owners.rememberAssets([asset], handle);
+    return asset;
   }
   const plugin = context.plugins.find((each) => each.zip);
   requireCapability(context, 'zip', plugin?.zip !== undefined);

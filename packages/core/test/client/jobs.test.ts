@@ -63,6 +63,16 @@ describe('mix and zip', () => {
     expect(zipped).toMatchObject({ role: 'archive', provider: 'mock' });
   });
 
+  it('remember the job of what they return, so it downloads without passing `job`', async () => {
+    const { stemkit, job } = await finished();
+    const mixed = await stemkit.mix(job, { tracks: [{ stem: 'vocals', volume: 1, pan: 0 }] });
+    const zipped = await stemkit.zip(job.handle, { stems: ['vocals'], format: 'wav' });
+    for (const asset of [mixed, zipped]) {
+      const { body } = await stemkit.download(asset);
+      expect(await read(body)).toEqual(bytes);
+    }
+  });
+
   it('are unsupported, with nothing sent, when neither the driver nor a plugin can', async () => {
     const { stemkit, job, driver } = await finished({ features: { mix: false, zip: false } });
     const before = driver.server.requests.length;

@@ -69,10 +69,10 @@ describe('through createStemkit', () => {
       ],
       format: 'wav',
     });
-    expect(`${job.id}/${await fileOf(job.id, mix, { job })}`).toBe(`${mix.id}.wav`);
+    expect(`${job.id}/${await fileOf(job.id, mix)}`).toBe(`${mix.id}.wav`);
 
     const zip = await stemkit.zip(job, { stems: ['vocals', 'instrumental'], format: 'm4a', name: 'both' });
-    expect(`${job.id}/${await fileOf(job.id, zip, { job })}`).toBe(zip.id);
+    expect(`${job.id}/${await fileOf(job.id, zip)}`).toBe(zip.id);
   });
 
   test('a trial of four stems', async () => {

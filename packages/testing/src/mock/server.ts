@@ -92,6 +92,8 @@ interface JobState {
   readonly targets: TargetState[];
   readonly metadata: string | undefined;
   readonly createdAt: string;
+  /** Mixes and zips made from the job: they download through its links like its outputs. */
+  readonly derived: StoredFile[];
   polls: number;
 }
 
@@ -329,6 +331,7 @@ export function createMockServer(script: MockScript = {}): MockServer {
             })),
             metadata: body.metadata,
             createdAt: new Date().toISOString(),
+            derived: [],
             polls: 0,
           };
           jobs.set(job.id, job);
@@ -370,7 +373,7 @@ export function createMockServer(script: MockScript = {}): MockServer {
         operation: 'link',
         handle: withJob((job) => {
           const outputs = job.targets.flatMap((target) => target.outputs ?? []);
-          const output = [...outputs, job.source].find((file) => file.id === outputId);
+          const output = [...outputs, ...job.derived, job.source].find((file) => file.id === outputId);
           if (!output) return notFound();
           if (linkNotReady > 0) {
             linkNotReady--;
@@ -393,6 +396,7 @@ export function createMockServer(script: MockScript = {}): MockServer {
           const body = (await request.json()) as { name?: string; format?: string };
           const format = action === 'zip' ? 'zip' : (body.format ?? 'wav');
           const file = fileFrom(job.source, body.name ?? `${action}.${format}`, format);
+          job.derived.push(file);
           return json(filePayload(file, action === 'zip' ? 'archive' : 'mix'), 201);
         }),
       };

@@ -1,12 +1,15 @@
 #!/usr/bin/env node
+import { runGatewayCommand } from './commands/gateway.ts';
 import { runMigrateCommand } from './commands/main.ts';
 
-// `stemkit-migrate <command>`: the same commands as `stemkit migrate`, for use without the full CLI.
+// `stemkit-migrate <command>` and `stemkit-migrate gateway`: the same commands as `stemkit migrate` and
+// `stemkit gateway`, for use without the full CLI.
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());
-process.exitCode = await runMigrateCommand(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-  signal: controller.signal,
-});
+process.once('SIGTERM', () => controller.abort());
+const io = { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: controller.signal };
+const [command, ...rest] = process.argv.slice(2);
+process.exitCode =
+  command === 'gateway'
+    ? await runGatewayCommand(rest, io)
+    : await runMigrateCommand(process.argv.slice(2), io);

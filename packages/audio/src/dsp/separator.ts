@@ -292,20 +292,23 @@ export class StemSeparator {
     const [leftImaginary, rightImaginary] = this.spectraImaginary[slot]!;
     const stride = this.windowStride;
     const centrePower = settings.centrePower;
+    // Locals, not fields, in the hot loop: the engine then keeps them in registers.
+    const { sortedWindows, halfWidths, lowWeights, percussive, monoVoiceWeights, centreness } = this;
+    const { drums: drumsMask, bass: bassMask, vocals: vocalsMask, other: otherMask } = base;
     for (let bin = 0; bin < bins; bin++) {
-      const sustained = this.sortedWindows[bin * stride + this.halfWidths[bin]!]!;
+      const sustained = sortedWindows[bin * stride + halfWidths[bin]!]!;
+      const low = lowWeights[bin]!;
       // In the bass band a kick rings as long as a note, so what rises above the sustained level counts too.
-      const excess = Math.max(0, magnitude[bin]! - sustained) * this.lowWeights[bin]!;
+      const excess = Math.max(0, magnitude[bin]! - sustained) * low;
       // Wiener-like soft masks: shares of the squared levels.
-      const percussiveMagnitude = Math.max(this.percussive[bin]!, excess);
+      const percussiveMagnitude = Math.max(percussive[bin]!, excess);
       const harmonicLevel = sustained * sustained;
       const percussiveLevel = percussiveMagnitude * percussiveMagnitude;
       const total = harmonicLevel + percussiveLevel;
       const drums = total > 0 ? percussiveLevel / total : 0;
       const harmonic = 1 - drums;
-      const low = this.lowWeights[bin]!;
       // Mono has no stereo image: the singing range stands in for the centre.
-      let centred = this.monoVoiceWeights[bin]!;
+      let centred = monoVoiceWeights[bin]!;
       if (stereo) {
         const a = leftReal![bin]!;
         const b = leftImaginary![bin]!;
@@ -315,12 +318,13 @@ export class StemSeparator {
         // 1 when left and right are equal (centre), 0 when one side is silent or they are in antiphase.
         centred = energy > 0 ? Math.max(0, (2 * (a * c + b * d)) / energy) : 1;
       }
-      this.centreness[bin] = centred;
+      centreness[bin] = centred;
       const vocalShare = centrePower === 2 ? centred * centred : centred ** centrePower;
-      base.drums[bin] = drums;
-      base.bass[bin] = harmonic * low;
-      base.vocals[bin] = harmonic * (1 - low) * vocalShare;
-      base.other[bin] = harmonic * (1 - low) * (1 - vocalShare);
+      const upper = harmonic * (1 - low);
+      drumsMask[bin] = drums;
+      bassMask[bin] = harmonic * low;
+      vocalsMask[bin] = upper * vocalShare;
+      otherMask[bin] = upper * (1 - vocalShare);
     }
 
     for (let stem = 0; stem < this.recipes.length; stem++) {

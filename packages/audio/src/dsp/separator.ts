@@ -249,13 +249,12 @@ export class StemSeparator {
     this.filled = size - hop;
 
     const magnitude = this.magnitudes[frame % this.magnitudeSlots]!;
+    const [leftReal, rightReal] = real;
+    const [leftImaginary, rightImaginary] = imaginary;
     for (let bin = 0; bin < bins; bin++) {
-      let power = 0;
-      for (let channel = 0; channel < channelCount; channel++) {
-        const re = real[channel]![bin]!;
-        const im = imaginary[channel]![bin]!;
-        power += re * re + im * im;
-      }
+      let power = leftReal![bin]! * leftReal![bin]! + leftImaginary![bin]! * leftImaginary![bin]!;
+      if (rightReal && rightImaginary)
+        power += rightReal[bin]! * rightReal[bin]! + rightImaginary[bin]! * rightImaginary[bin]!;
       magnitude[bin] = Math.sqrt(power);
     }
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { InputError } from '../src/processing/compute.ts';
+import { InputError } from '../src/processing/errors.ts';
 import { ComputePool } from '../src/processing/pool.ts';
 import { testSongWav } from './support/audio.ts';
 

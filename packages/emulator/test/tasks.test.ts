@@ -186,6 +186,33 @@ describe('Tasks API', () => {
     }
   });
 
+  test('multi_voice: two voices and the residual, summing to the input; an unknown model errors with 400', async () => {
+    const wav = await testSongWav(1, 8000, 2);
+    const asset = await uploadAsset(wav, 'voices.wav');
+    const created = await (
+      await postTask({
+        assetId: asset.id,
+        targets: [
+          { model: 'multi_voice', variant: 'two_speaker', formats: ['wav'], residual: true },
+          { model: 'kazoo', formats: ['wav'] },
+        ],
+      })
+    ).json();
+    const task = await finishedTask(created.id);
+    const [voices, unknown] = task.targets;
+    expect(voices.output.map((file: { name: string }) => file.name)).toEqual([
+      'voice_two_speaker_01',
+      'voice_two_speaker_02',
+      'multi_voice_residual',
+    ]);
+    const parts = await Promise.all(voices.output.map((file: { link: string }) => fetchAudio(file.link)));
+    expect(sumError(parts, await decodeAudio(wav))).toBeLessThan(1e-4);
+    expect(unknown).toMatchObject({
+      status: 'error',
+      error: { code: 400, message: 'The model kazoo is not available' },
+    });
+  });
+
   test('validation: at most 10 targets, one source, known formats, x-api-key', async () => {
     const asset = await uploadAsset(await testSongWav(1), 'short.wav');
     const eleven = Array.from({ length: 11 }, () => ({ model: 'vocals', formats: ['wav'] }));

@@ -1,6 +1,6 @@
 import type { EmulatorContext } from '../context.ts';
 import { cuid } from '../ids.ts';
-import { failureCode, JobFailure } from '../processing/compute.ts';
+import { failureCode, JobFailure } from '../processing/errors.ts';
 import { extensionOf, mimeType } from '../processing/formats.ts';
 import { transcriptText } from '../processing/text.ts';
 import type { LegacyJob } from '../state/records.ts';
@@ -54,6 +54,7 @@ export async function runLegacyJob(context: EmulatorContext, job: LegacyJob): Pr
         model,
         formats: jobFormats(format),
         outputName: model,
+        variant: typeof job.metadata.variant === 'string' ? job.metadata.variant : undefined,
         residual: job.metadata.residual === true,
         language: language === 'auto' ? 'en' : language,
         transcript: transcriptFile

@@ -1,5 +1,6 @@
-import { type PcmAudio, residual, separate } from '@stemkit/audio';
+import { AudioError, type PcmAudio, residual, separate } from '@stemkit/audio';
 import { encodeOutput } from './encode.ts';
+import { InputError } from './errors.ts';
 import { codecOf } from './formats.ts';
 import { align, detectMusic, type TranscriptDocument, toSrt, transcribe } from './text.ts';
 
@@ -18,6 +19,8 @@ export interface ModelRequest {
   formats: string[];
   /** Base name of the main output (`vocals`, `vocals_high_quality`). */
   outputName: string;
+  /** The model variant (`high_quality`, `two_speaker`, `n_speaker`). */
+  variant?: string;
   residual: boolean;
   language: string;
   /** Transcript text for alignment. */
@@ -64,19 +67,51 @@ function textOutputs(model: string, audio: PcmAudio, request: ModelRequest): Mod
   }));
 }
 
+/** Separates one stem, or answers an input error when the audio engine knows no such name. */
+async function separateOne(audio: PcmAudio, names: string[]): Promise<PcmAudio[]> {
+  let stems: Record<string, PcmAudio>;
+  try {
+    stems = await separate(audio, names);
+  } catch (error) {
+    if (error instanceof AudioError && error.code === 'invalid-argument') {
+      throw new InputError(`The model ${names.join(', ')} is not available`);
+    }
+    throw error;
+  }
+  return names.map((name) => {
+    const stem = stems[name];
+    if (!stem) throw new Error(`The model ${name} produced no output`);
+    return stem;
+  });
+}
+
 /**
  * Runs one model on decoded audio: text models read the audio's envelope; stem models separate it with
  * @stemkit/audio (approximations for names it cannot isolate), plus the residual (mixture − stem) on request.
+ * `multi_voice` is approximated as two voices, the lead (centred) and the backing part of the vocals, named
+ * `voice_<variant>_01` and `_02` as AudioShake names its speakers.
  */
 export async function runModel(audio: PcmAudio, request: ModelRequest): Promise<ModelOutput[]> {
   if (textModels.has(request.model)) return textOutputs(request.model, audio, request);
-  const stems = await separate(audio, [request.model]);
-  const stem = stems[request.model];
-  if (!stem) throw new Error(`The model ${request.model} produced no output`);
+  const voices = request.model === 'multi_voice';
+  const parts = voices
+    ? await separateOne(audio, ['vocals_lead', 'vocals_backing'])
+    : await separateOne(audio, [request.model]);
+  const names = voices
+    ? parts.map(
+        (_, index) => `voice_${request.variant ?? 'two_speaker'}_${String(index + 1).padStart(2, '0')}`,
+      )
+    : [request.outputName];
+  const rest = request.residual ? parts.reduce((mixture, part) => residual(mixture, part), audio) : undefined;
   const outputs: ModelOutput[] = [];
-  const rest = request.residual ? residual(audio, stem) : undefined;
   for (const format of request.formats) {
-    outputs.push({ name: request.outputName, format, data: await encodeOutput(stem, format) });
+    for (const [index, part] of parts.entries()) {
+      outputs.push({
+        name: names[index] ?? request.outputName,
+        format,
+        data: await encodeOutput(part, format),
+      });
+    }
     if (rest)
       outputs.push({ name: `${request.model}_residual`, format, data: await encodeOutput(rest, format) });
   }

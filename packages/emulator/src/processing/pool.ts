@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import { type ComputeRequest, type ComputeResults, compute, InputError } from './compute.ts';
+import { type ComputeRequest, type ComputeResults, compute } from './compute.ts';
+import { InputError } from './errors.ts';
 import { Limiter } from './limiter.ts';
 
 interface Pending {

@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
-import { type ComputeRequest, compute, InputError } from './compute.ts';
+import { type ComputeRequest, compute } from './compute.ts';
+import { InputError } from './errors.ts';
 
 // A worker thread of the compute pool: one operation at a time, results' buffers transferred back.
 

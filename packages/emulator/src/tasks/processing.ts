@@ -1,5 +1,5 @@
 import type { EmulatorContext } from '../context.ts';
-import { failureCode, JobFailure } from '../processing/compute.ts';
+import { failureCode, JobFailure } from '../processing/errors.ts';
 import { fetchToStorage } from '../processing/fetch-source.ts';
 import { mimeType } from '../processing/formats.ts';
 import { transcriptText } from '../processing/text.ts';
@@ -70,6 +70,7 @@ async function runTarget(context: EmulatorContext, task: Task, target: TaskTarge
         model: target.model,
         formats: target.formats,
         outputName: target.variant ? `${target.model}_${target.variant}` : target.model,
+        variant: target.variant ?? undefined,
         residual: target.residual === true,
         language: target.language ?? 'en',
         transcript,

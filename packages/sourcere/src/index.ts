@@ -16,6 +16,7 @@ import {
   type InspectResult,
   type JobHandle,
   type MixRequest,
+  type StartRequest,
   type StemkitDriver,
   type ZipRequest,
 } from '@stemkit/core';
@@ -24,7 +25,7 @@ import { parseCallback } from './callbacks.ts';
 import { SOURCERE_FORMATS, SOURCERE_STEMS } from './catalog.ts';
 import { mixStems, zipStems } from './derived.ts';
 import { downloadLink } from './downloads.ts';
-import { separationStatus, startSeparation } from './jobs.ts';
+import { checkSeparation, separationStatus, startSeparation } from './jobs.ts';
 import { resolveOptions, type SourcereDriverOptions } from './options.ts';
 import { inspectUpload, uploadSource } from './upload.ts';
 
@@ -56,7 +57,8 @@ export const SOURCERE_CAPABILITIES: DriverCapabilities = {
 
 /**
  * The Sourcere driver: every optional operation it supports is present, plus `inspect`, which reads the
- * metadata Sourcere computes after an upload.
+ * metadata Sourcere computes after an upload, and `validate`, which refuses stems no single algorithm
+ * produces together before anything is uploaded.
  *
  * @example
  * ```ts
@@ -65,6 +67,7 @@ export const SOURCERE_CAPABILITIES: DriverCapabilities = {
  * ```
  */
 export interface SourcereDriver extends StemkitDriver {
+  validate(request: Omit<StartRequest, 'source'>): void;
   inspect(asset: Asset, options?: DriverCallOptions): Promise<InspectResult>;
   mix(handle: JobHandle, request: MixRequest, options?: DriverCallOptions): Promise<Asset>;
   zip(handle: JobHandle, request: ZipRequest, options?: DriverCallOptions): Promise<Asset>;
@@ -95,6 +98,9 @@ export function sourcere(options: SourcereDriverOptions = {}): SourcereDriver {
     fetch: resolved.fetch,
     upload: (request, callOptions) => uploadSource(http, endpoints, request, callOptions),
     inspect: (asset, callOptions) => inspectUpload(http, endpoints, asset, callOptions),
+    validate: (request) => {
+      checkSeparation(request);
+    },
     start: (request, callOptions) => startSeparation(http, resolved, request, callOptions),
     status: (handle, callOptions) => separationStatus(http, resolved, handle, callOptions),
     link: (handle, request, callOptions) => downloadLink(http, endpoints, handle, request, callOptions),

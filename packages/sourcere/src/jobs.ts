@@ -21,13 +21,10 @@ const Trial = z.object({
 });
 
 /**
- * The body of `POST /separation/start` (or `/trial`), checked against everything Sourcere cannot do before any
- * request: the algorithm comes from the stems, formats must be ones the download endpoint delivers.
+ * Checks a request against everything Sourcere cannot do, sending nothing (the driver's `validate`): the
+ * algorithm comes from the stems, formats must be ones the download endpoint delivers, a trial must make sense.
  */
-function separationBody(request: StartRequest) {
-  if (!('asset' in request.source)) {
-    throw new UnsupportedCapabilityError('url-input', 'sourcere separates uploaded files only: upload first');
-  }
+export function checkSeparation(request: Omit<StartRequest, 'source'>) {
   for (const target of request.targets) {
     const option = (['residual', 'variant', 'language', 'transcript'] as const).find((key) => target[key]);
     if (option) {
@@ -38,6 +35,15 @@ function separationBody(request: StartRequest) {
   const algorithm = chooseAlgorithm(stems);
   const formats = [...new Set(request.targets.flatMap((target) => target.formats.map(requireFormat)))];
   const trial = request.trial && parseArgument(Trial, request.trial, 'trial');
+  return { stems, algorithm, formats, trial };
+}
+
+/** The body of `POST /separation/start` (or `/trial`), checked before any request. */
+function separationBody(request: StartRequest) {
+  if (!('asset' in request.source)) {
+    throw new UnsupportedCapabilityError('url-input', 'sourcere separates uploaded files only: upload first');
+  }
+  const { stems, algorithm, formats, trial } = checkSeparation(request);
   const json = {
     uploadId: request.source.asset.id,
     separationAlgorithm: algorithm,

@@ -20,6 +20,8 @@ describeDriverConformance('sourcere', async () => {
     expireNextLink: faulty.expireNextLink,
     sampleAudio: () => ({ bytes: sampleWav(), name: 'sample.wav', contentType: 'audio/wav' }),
     request: { stems: ['vocals', 'instrumental'], format: 'wav' },
+    // Two algorithms: refused by `validate` before the upload.
+    rejectedRequest: { stems: ['instrumental', 'drums'], format: 'wav' },
     close: () => emulator.close(),
   };
 });

@@ -1,5 +1,6 @@
 import { isWatching, observeBody } from './conformance/byte-watch.ts';
 import { CREDENTIAL_HEADERS, recordLeak } from './conformance/leaks.ts';
+import { recordRequest } from './conformance/request-log.ts';
 
 /**
  * Statuses the conformance suite injects into API requests.
@@ -52,6 +53,7 @@ export function createFaultyFetch(
   const apiOrigins = new Set<string>();
 
   const faulty = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    recordRequest();
     const url = new URL(input instanceof Request ? input.url : String(input));
     const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
     const api = options.isApiRequest(url);

@@ -4,7 +4,9 @@ import {
   type JobHandle,
   ProviderError,
   RateLimitError,
+  type StartRequest,
   type StemkitDriver,
+  UnsupportedCapabilityError,
 } from '@stemkit/core';
 import { describe, expect, it } from 'vitest';
 import {
@@ -15,7 +17,6 @@ import {
   createMockHarness,
   MOCK_API_KEY,
   MOCK_STORAGE_URL,
-  type MockDriverOptions,
 } from '../src/index.ts';
 
 // Each conformance check must catch a driver broken in the way it guards against: run the checks directly
@@ -32,7 +33,7 @@ function checkNamed(fragment: string): ConformanceCheck {
 async function runCheck(
   fragment: string,
   wrap: (driver: StemkitDriver) => StemkitDriver,
-  options: MockDriverOptions & { request?: { stems: string[]; format: string } } = {},
+  options: Parameters<typeof createMockHarness>[0] = {},
 ): Promise<unknown> {
   const context = createConformanceContext(createMockHarness(options, wrap), fast);
   try {
@@ -252,6 +253,50 @@ describe('the conformance checks', () => {
       },
     }));
     expect(String(error)).toMatch(/names provider "someone-else"/);
+  });
+});
+
+describe('the validate check', () => {
+  const bassWithVocals = (request: Omit<StartRequest, 'source'>) => {
+    const stems = request.targets.map((target) => target.stem);
+    if (stems.includes('bass') && stems.includes('vocals')) {
+      throw new UnsupportedCapabilityError('stem:bass', 'no algorithm separates bass with vocals');
+    }
+  };
+  const rejectedRequest = { stems: ['vocals', 'bass'], format: 'wav' } as const;
+
+  it('passes a driver whose validate refuses what its start would', async () => {
+    const error = await runCheck(
+      'validate, when present',
+      (driver) => ({ ...driver, validate: bassWithVocals }),
+      { rejectedRequest: { ...rejectedRequest, stems: [...rejectedRequest.stems] } },
+    );
+    expect(error).toBeUndefined();
+  });
+
+  it('catches a validate that lets through what start refuses', async () => {
+    const error = await runCheck(
+      'validate, when present',
+      (driver) => ({
+        ...driver,
+        validate: () => undefined,
+        async start(request, options) {
+          bassWithVocals(request);
+          return driver.start(request, options);
+        },
+      }),
+      { rejectedRequest: { ...rejectedRequest, stems: [...rejectedRequest.stems] } },
+    );
+    expect(error).toBeInstanceOf(ConformanceFailure);
+    expect(String(error)).toMatch(/validate\(\) of the rejectedRequest/);
+  });
+
+  it('asks for a rejected request when the driver has validate', async () => {
+    const error = await runCheck('validate, when present', (driver) => ({
+      ...driver,
+      validate: bassWithVocals,
+    }));
+    expect(String(error)).toMatch(/rejectedRequest/);
   });
 });
 

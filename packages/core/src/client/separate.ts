@@ -11,8 +11,8 @@ import type { SeparateOptions } from './types.ts';
 import { uploadSource } from './upload.ts';
 
 /**
- * Validates the request, checks it against the driver's capabilities (nothing is sent when it does not fit),
- * uploads the source when needed and starts the job. Does not wait.
+ * Validates the request, checks it against the driver's capabilities and its `validate` (nothing is sent when it
+ * does not fit), uploads the source when needed and starts the job. Does not wait.
  */
 export async function separate(context: ClientContext, input: SeparateOptions): Promise<Job> {
   const options = parseArgument(SeparateOptionsSchema, input, '');
@@ -26,6 +26,8 @@ export async function separate(context: ClientContext, input: SeparateOptions): 
     providerOptions: options.providerOptions,
   };
   checkStartRequest(context, request);
+  // The provider's own rules, before any byte is uploaded.
+  context.driver.validate?.(request);
   // Resolve every input before sending anything, so a bad transcript fails as early as a bad source.
   const resolved = await resolveSource(context, input.source, options.name);
   const transcripts = await resolveTranscripts(context, input);

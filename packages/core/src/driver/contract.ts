@@ -151,6 +151,19 @@ export interface StemkitDriver {
    * answers `ready: false`. Drivers whose API computes nothing after upload leave it out.
    */
   inspect?(asset: Asset, options?: DriverCallOptions): Promise<InspectResult>;
+  /**
+   * Checks a start request against the provider's own rules — those the capability declarations cannot express,
+   * such as stems that no single algorithm produces together — and throws `InvalidArgumentError` or
+   * `UnsupportedCapabilityError`. Synchronous and sends nothing: the client calls it in `separate` before any
+   * request, so a request the provider would refuse costs no upload. `start` keeps checking the same rules.
+   *
+   * @example
+   * ```ts
+   * driver.validate?.({ targets: [{ stem: 'instrumental', formats: ['wav'] }, { stem: 'drums', formats: ['wav'] }] });
+   * // UnsupportedCapabilityError on a provider that separates these two with different algorithms
+   * ```
+   */
+  validate?(request: Omit<StartRequest, 'source'>): void;
   /** Starts a job. Never retried by the transport unless a duplicate cannot result. */
   start(request: StartRequest, options?: DriverCallOptions): Promise<StartResult>;
   /** Fetches the job's current state once. */

@@ -87,6 +87,27 @@ describe('separate', () => {
     expect(requests).toEqual([]);
   });
 
+  it("asks the driver's validate before any request, with the request it will start", async () => {
+    const mock = createMockDriver();
+    const validated: Array<Omit<StartRequest, 'source'>> = [];
+    const driver: StemkitDriver = {
+      ...mock,
+      validate(request) {
+        validated.push(request);
+        if (request.targets.some((target) => target.stem === 'bass')) {
+          throw new UnsupportedCapabilityError('stems', 'no algorithm separates bass with vocals');
+        }
+      },
+    };
+    const stemkit = createStemkit({ driver });
+    await unsupported(stemkit.separate({ source: bytes, stems: ['vocals', 'bass'], metadata: 'm' }));
+    expect(mock.server.requests).toEqual([]);
+    expect(validated[0]).toMatchObject({ targets: [{ stem: 'vocals' }, { stem: 'bass' }], metadata: 'm' });
+    expect(validated[0]).not.toHaveProperty('source');
+    await stemkit.separate({ source: bytes, stems: ['vocals'] });
+    expect(mock.server.requests.map((request) => request.operation)).toEqual(['upload', 'start']);
+  });
+
   it('refuses a source over the size limit before sending it', async () => {
     const { stemkit, requests } = setup({ capabilities: { maxUploadBytes: 100 } });
     const error = await unsupported(stemkit.separate({ source: bytes, stems: ['vocals'] }));

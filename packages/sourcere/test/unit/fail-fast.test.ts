@@ -72,6 +72,28 @@ describe('start', () => {
   });
 });
 
+describe('validate', () => {
+  test.each([
+    ['instrumental with drums', { targets: stems('instrumental', 'drums') }, 'stem:instrumental'],
+    [
+      'a format the download endpoint lacks',
+      { targets: [{ stem: 'vocals', formats: ['aiff'] }] },
+      'format:aiff',
+    ],
+  ])('refuses %s as start would, sending nothing', (_case, request, capability) => {
+    const driver = api.driver();
+
+    expect(() => driver.validate(request)).toThrow(expect.objectContaining({ capability }));
+    expect(api.calls).toHaveLength(0);
+  });
+
+  test('accepts what start accepts', () => {
+    expect(() =>
+      api.driver().validate({ targets: stems('vocals', 'drums'), trial: { seconds: 5 } }),
+    ).not.toThrow();
+  });
+});
+
 describe('mix', () => {
   test.each([
     ['a volume of 1.5', { stem: 'vocals', volume: 1.5, pan: 0 }, 'tracks.0.volume'],

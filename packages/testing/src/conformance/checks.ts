@@ -3,6 +3,7 @@ import {
   type AudioFormat,
   AuthenticationError,
   ConnectionError,
+  createStemkit,
   deriveJobStatus,
   handleToToken,
   InvalidArgumentError,
@@ -11,10 +12,13 @@ import {
   JobSchema,
   mimeTypeOf,
   NotFoundError,
+  type OutputFormat,
   ProviderError,
   RateLimitError,
   readHandle,
   StemkitError,
+  type StemName,
+  UnsupportedCapabilityError,
 } from '@stemkit/core';
 import type { InjectedStatus } from '../faulty-fetch.ts';
 import { ConformanceFailure, check, describeError, pause, rejection, within } from './assert.ts';
@@ -67,6 +71,42 @@ const capabilitiesCheck: ConformanceCheck = {
     check(
       declared.maxUploadBytes === undefined || sample.bytes.byteLength <= declared.maxUploadBytes,
       'the sample is larger than maxUploadBytes',
+    );
+  },
+};
+
+const validateCheck: ConformanceCheck = {
+  name: 'validate, when present, refuses before any request: separate sends nothing, not even the upload',
+  async run(context) {
+    const { harness } = context;
+    const { driver } = harness;
+    if (!driver.validate) return;
+    const targets = (request: { stems: StemName[]; format: OutputFormat }) =>
+      request.stems.map((stem) => ({ stem, formats: [request.format] }));
+    driver.validate({ targets: targets(harness.request) });
+    const rejected = harness.rejectedRequest;
+    check(rejected, 'the driver has validate: give the harness a rejectedRequest that validate refuses');
+    const refused = await rejection(
+      Promise.resolve().then(() => driver.validate?.({ targets: targets(rejected) })),
+      'validate() of the rejectedRequest',
+    );
+    const isRefusal = (error: unknown) =>
+      InvalidArgumentError.isInstance(error) || UnsupportedCapabilityError.isInstance(error);
+    check(isRefusal(refused), `validate() threw ${describeError(refused)}, not a refusal`);
+    const before = context.requestsSent();
+    const error = await rejection(
+      createStemkit({ driver }).separate({
+        source: harness.sampleAudio().bytes,
+        stems: rejected.stems,
+        formats: [rejected.format],
+      }),
+      'separate() of the rejectedRequest',
+    );
+    check(isRefusal(error), `separate() of the rejectedRequest failed with ${describeError(error)}`);
+    const sent = context.requestsSent() - before;
+    check(
+      sent === 0,
+      `separate() sent ${sent} request(s) before refusing: validate must run before the upload`,
     );
   },
 };
@@ -446,6 +486,7 @@ const credentialGuardCheck: ConformanceCheck = {
  */
 export const conformanceChecks: readonly ConformanceCheck[] = [
   capabilitiesCheck,
+  validateCheck,
   uploadStreamingCheck,
   statusMappingCheck,
   capabilityHonourCheck,

@@ -2,6 +2,7 @@ import type { Asset, Job, LinkResult, StartResult, StemkitDriver } from '@stemki
 import { check, pause } from './assert.ts';
 import type { ConformanceHarness, ConformanceOptions } from './harness.ts';
 import { credentialLeaks } from './leaks.ts';
+import { requestsSent } from './request-log.ts';
 import { bytesStream } from './streams.ts';
 
 /**
@@ -26,6 +27,8 @@ export interface ConformanceContext {
   readyLink(asset: Asset, driver?: StemkitDriver): Promise<Extract<LinkResult, { ready: true }>>;
   /** Credentials the faulty fetch saw leave for a signed URL on another host since this context began. */
   credentialLeaks(): readonly string[];
+  /** Requests the faulty fetch has let out so far (compare two readings). */
+  requestsSent(): number;
 }
 
 const TERMINAL = new Set(['succeeded', 'partial', 'failed', 'canceled']);
@@ -100,6 +103,7 @@ export function createConformanceContext(
     },
     pollUntilTerminal,
     credentialLeaks: () => credentialLeaks().slice(firstLeak),
+    requestsSent,
     async readyLink(asset, driver = harness.driver) {
       const { job } = await context.finishedJob();
       for (let attempt = 0; attempt < 50; attempt++) {

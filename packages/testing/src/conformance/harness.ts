@@ -33,6 +33,11 @@ export interface ConformanceHarness {
   sampleAudio(): { bytes: Uint8Array; name: string; contentType: string };
   /** What the conformance job asks for. */
   readonly request: { readonly stems: StemName[]; readonly format: OutputFormat };
+  /**
+   * A request within the declared capabilities that the driver's `validate` refuses (a provider rule, such as
+   * two stems no single algorithm produces). Required when the driver has `validate`.
+   */
+  readonly rejectedRequest?: { readonly stems: StemName[]; readonly format: OutputFormat };
   close(): Promise<void>;
 }
 

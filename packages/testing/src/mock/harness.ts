@@ -15,7 +15,7 @@ import { createMockServer } from './server.ts';
  * ```
  */
 export function createMockHarness(
-  options: MockDriverOptions & { readonly request?: ConformanceHarness['request'] } = {},
+  options: MockDriverOptions & Partial<Pick<ConformanceHarness, 'request' | 'rejectedRequest'>> = {},
   wrap: (driver: StemkitDriver) => StemkitDriver = (driver) => driver,
 ): ConformanceHarness {
   const server = createMockServer(options);
@@ -38,6 +38,7 @@ export function createMockHarness(
       contentType: 'audio/wav',
     }),
     request: options.request ?? { stems: ['vocals', 'instrumental'], format: 'wav' },
+    rejectedRequest: options.rejectedRequest,
     close: async () => undefined,
   };
 }

@@ -101,6 +101,19 @@ describe('stemkit in-process', () => {
     expect(result.stderr).toContain('The embedded emulator does not know this job.');
   });
 
+  it('exits 2 when the provider cannot make a stem, before uploading anything', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'stemkit-cli-main-'));
+    const result = await run(
+      ['separate', 'demo/demo.wav', '--stems', 'vocals,guitar', '--provider', 'emulator'],
+      {
+        STEMKIT_EMULATOR_DATA_DIR: join(dataDir, 'emulator'),
+      },
+    );
+    expect(result.code).toBe(ExitCode.usage);
+    expect(result.stderr).toMatch(/^error: .*guitar/m);
+    expect(result.stderr).not.toContain('upload:');
+  });
+
   it('refuses a mix without tracks', async () => {
     const token = 'sk1.eyJjb250cmFjdCI6MSwicHJvdmlkZXIiOiJzb3VyY2VyZSIsImlkIjoiYWJjIn0';
     const result = await run(['mix', token]);

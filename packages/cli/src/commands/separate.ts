@@ -10,10 +10,12 @@ import {
   parseSource,
   parseStems,
   parseTrial,
+  type SourceArgument,
 } from '../arguments.ts';
 import type { CliContext } from '../context.ts';
 import { downloadAll } from '../files.ts';
 import { follow, jobSummary, stemOutputs } from '../follow.ts';
+import type { ProgressTask } from '../output/reporter.ts';
 import { filesTable, printResult } from '../output/result.ts';
 import { formatBytes } from '../output/units.ts';
 import { openSession, type SessionFlags, withSessionFlags } from '../session.ts';
@@ -64,19 +66,21 @@ export function separateCommand(context: CliContext): Command {
     try {
       const stems = requestedStems ?? defaultStems(session.stemkit.capabilities.stems);
       const { reporter } = session;
-      const size = source.kind === 'file' ? (await stat(source.path)).size : undefined;
-      const upload =
-        source.kind === 'file'
-          ? reporter.task('upload', size ?? 0, 'bytes', `${basename(source.path)} (${formatBytes(size)})`)
-          : undefined;
       if (source.kind === 'url') reporter.note(`source: ${source.url.origin}${source.url.pathname}`);
+      // The bar appears with the first bytes sent: a request the provider cannot serve is refused before that.
+      const size = source.kind === 'file' ? (await stat(source.path)).size : undefined;
+      let upload: ProgressTask | undefined;
+      const onUploadProgress = (sent: number) => {
+        upload ??= reporter.task('upload', size ?? 0, 'bytes', uploadLabel(source, size));
+        upload.update(sent);
+      };
       const started = await session.stemkit.separate({
         source: source.kind === 'file' ? source.path : source.url,
         stems,
         formats: [format],
         ...(trial === undefined ? {} : { trial }),
         signal: context.signal,
-        ...(upload === undefined ? {} : { onUploadProgress: (sent: number) => upload.update(sent) }),
+        onUploadProgress,
       });
       upload?.finish('done');
       context.job = started.handle;
@@ -109,6 +113,11 @@ export function separateCommand(context: CliContext): Command {
       await session.close();
     }
   });
+}
+
+function uploadLabel(source: SourceArgument, size: number | undefined): string {
+  const name = source.kind === 'file' ? basename(source.path) : basename(source.url.pathname);
+  return size === undefined ? name : `${name} (${formatBytes(size)})`;
 }
 
 function matches(assetFormat: string | undefined, format: string): boolean {

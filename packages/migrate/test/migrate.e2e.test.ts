@@ -1,8 +1,9 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningEmulator } from '@stemkit/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMigrateCommand } from '../src/commands/main.ts';
 import {
   applyPlan,
   fetchLegacyJobs,
@@ -18,6 +19,7 @@ import {
 import {
   allTasks,
   createLegacyJob,
+  environmentOf,
   legacyDriverOf,
   startFastEmulator,
   tasksDriverOf,
@@ -93,6 +95,23 @@ describe('plan, apply and verify on the emulator', () => {
     expect(planMigration(jobs.map((each) => each.job)).tasks.map((task) => task.key)).toEqual(
       plan.tasks.map((task) => task.key),
     );
+  });
+
+  it('plans from a list of job ids fetched through the legacy API, as from the export', async () => {
+    const { jobs } = parseLegacyExport(exportText);
+    const ids = join(directory, 'ids.txt');
+    await writeFile(ids, `${jobs.map((each) => each.job.id).join('\n')}\n`);
+    let stdout = '';
+    const io = {
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: () => true },
+      env: environmentOf(emulator),
+    };
+    const out = join(directory, 'plan-from-ids.json');
+    expect(await runMigrateCommand(['plan', '--ids', ids, '--out', out], io)).toBe(0);
+    expect(stdout).toContain('14 legacy jobs → 3 tasks, 12 targets');
+    const fromIds = JSON.parse(await readFile(out, 'utf8')) as MigrationPlan;
+    expect(fromIds.id).toBe(plan.id);
   });
 
   it('applies the plan, resumes without creating anything twice, and maps every job', async () => {

@@ -21,7 +21,8 @@ export function spawnMigrate(argv: readonly string[], env: Record<string, string
   child.stdout?.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
+    // 'close', not 'exit': the output pipes are drained by then.
+    child.on('close', (code, signal) => resolve({ code, signal })),
   );
   return { child, output, exited };
 }

@@ -103,6 +103,29 @@ describe('stemkit migrate on a bad export', () => {
     expect(output.stdout).toBe('');
   });
 
+  it('applies nothing from a truncated plan file', async () => {
+    const path = join(directory, 'plan.json');
+    await writeFile(path, '{"format":"stemkit-migration-plan/1","id":"p","tasks":[{"key":');
+    let stderr = '';
+    const io = {
+      stdout: { write: () => true },
+      stderr: { write: (text: string) => (stderr += text) },
+      env: {},
+    };
+    const args = [
+      'apply',
+      '--plan',
+      path,
+      '--journal',
+      join(directory, 'j.jsonl'),
+      '--mapping',
+      join(directory, 'm.json'),
+    ];
+    expect(await runMigrateCommand(args, io)).toBe(2);
+    expect(stderr).toContain('is not a JSON file');
+    await expect(stat(join(directory, 'j.jsonl'))).rejects.toThrow(/ENOENT/);
+  });
+
   it('converts a good export to Tasks records and neutral jobs', async () => {
     const path = join(directory, 'good.jsonl');
     await writeFile(

@@ -127,7 +127,7 @@ export function resolveProvider(
   const baseUrl = flags.baseUrl?.trim() || gathered[choice].baseUrl;
   const fields = Object.entries(gathered[choice]).filter(([key, value]) => key !== 'baseUrl' && value);
   if (fields.length === 0 && baseUrl === undefined) {
-    return { kind: 'embedded', driver: choice, reason: `no credentials for ${choice}` };
+    return { kind: 'embedded', driver: choice, reason: `${choice} not configured` };
   }
   const withBase = <Provider extends object>(provider: Provider) =>
     baseUrl ? { ...provider, baseUrl } : provider;

@@ -20,7 +20,7 @@ describe('provider and credential resolution', () => {
     expect(resolveProvider({ provider: 'audioshake' }, {})).toEqual({
       kind: 'embedded',
       driver: 'audioshake',
-      reason: 'no credentials for audioshake',
+      reason: 'audioshake not configured',
     });
   });
 

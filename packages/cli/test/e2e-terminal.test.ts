@@ -69,7 +69,7 @@ describe('stemkit with no provider configured', () => {
       },
     );
     expect(mixed.code, mixed.stderr).toBe(ExitCode.success);
-    expect(mixed.stderr).toContain('no credentials for sourcere: using the embedded emulator');
+    expect(mixed.stderr).toContain('sourcere not configured: using the embedded emulator');
     const zipped = await runCli(['zip', handle!, '--out', out], { environment });
     expect(zipped.code, zipped.stderr).toBe(ExitCode.success);
     expect((await readdir(out)).sort()).toEqual(['drums.wav', 'mix.wav', 'stems.zip', 'vocals.wav']);

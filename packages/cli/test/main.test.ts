@@ -97,7 +97,7 @@ describe('stemkit in-process', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'stemkit-cli-main-'));
     const result = await run(['status', token], { STEMKIT_EMULATOR_DATA_DIR: join(dataDir, 'emulator') });
     expect(result.code).toBe(ExitCode.failure);
-    expect(result.stderr).toContain('no credentials for sourcere: using the embedded emulator');
+    expect(result.stderr).toContain('sourcere not configured: using the embedded emulator');
     expect(result.stderr).toContain('The embedded emulator does not know this job.');
   });
 

@@ -1,3 +1,4 @@
+import { isTerminal } from '@stemkit/core';
 import { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { jobSummary, parseHandle } from '../follow.ts';
@@ -22,7 +23,9 @@ export function statusCommand(context: CliContext): Command {
     const session = await openSession(context, flags, handle.provider);
     try {
       const job = await session.stemkit.get(handle, { signal: context.signal });
-      const stage = job.progress?.stage === undefined ? '' : ` (${job.progress.stage})`;
+      // The provider's stage says where a running job is; once finished, the status says it all.
+      const stage =
+        job.progress?.stage === undefined || isTerminal(job.status) ? '' : ` (${job.progress.stage})`;
       printResult(context, {
         text: `job ${job.id} on ${job.provider}: ${job.status}${stage}\n\n${targetsTable(job)}`,
         json: { job: jobSummary(job) },

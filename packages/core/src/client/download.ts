@@ -6,11 +6,11 @@ import { mimeTypeOf } from '../model/names.ts';
 import { parseArgument } from '../validation.ts';
 import type { ClientContext } from './context.ts';
 import { toHandle } from './handles.ts';
+import { backoffDelay } from './poll.ts';
 import { DownloadOptionsSchema } from './schemas.ts';
 import { sleep } from './sleep.ts';
 import { bytesStream } from './source.ts';
 import type { DownloadOptions, DownloadResult } from './types.ts';
-import { backoffDelay } from './wait.ts';
 
 /** Answers of a storage host that mean "this link no longer works": worth one refresh. */
 const STALE_LINK_STATUSES = new Set([401, 403, 404, 410]);

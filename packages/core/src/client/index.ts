@@ -1,3 +1,3 @@
 export { createStemkit } from './create.ts';
+export { backoffDelay } from './poll.ts';
 export type * from './types.ts';
-export { backoffDelay } from './wait.ts';

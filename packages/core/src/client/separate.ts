@@ -31,14 +31,19 @@ export async function separate(context: ClientContext, input: SeparateOptions): 
   // Resolve every input before sending anything, so a bad transcript fails as early as a bad source.
   const resolved = await resolveSource(context, input.source, options.name);
   const transcripts = await resolveTranscripts(context, input);
-  const source = await reference(context, resolved, options.signal, options.onUploadProgress);
+  const source = await reference(context, resolved, {
+    signal: options.signal,
+    onProgress: options.onUploadProgress,
+  });
   // One upload per distinct transcript, however many targets share it.
   const sent = new Map<ResolvedSource, Promise<SourceReference>>();
   const withTranscripts = await Promise.all(
     targets.map(async (target, index) => {
       const transcript = transcripts[index];
       if (!transcript) return target;
-      if (!sent.has(transcript)) sent.set(transcript, reference(context, transcript, options.signal));
+      if (!sent.has(transcript)) {
+        sent.set(transcript, reference(context, transcript, { signal: options.signal, inspect: false }));
+      }
       return { ...target, transcript: await sent.get(transcript) };
     }),
   );
@@ -59,11 +64,10 @@ export async function separate(context: ClientContext, input: SeparateOptions): 
 async function reference(
   context: ClientContext,
   resolved: ResolvedSource,
-  signal: AbortSignal | undefined,
-  onProgress?: (sentBytes: number) => void,
+  options: Parameters<typeof uploadSource>[2],
 ): Promise<SourceReference> {
   if (resolved.kind === 'url' && context.capabilities.urlInput) return { url: resolved.url };
-  return { asset: await uploadSource(context, resolved, { signal, onProgress }) };
+  return { asset: await uploadSource(context, resolved, options) };
 }
 
 /**

@@ -303,7 +303,11 @@ export interface Stemkit {
   readonly provider: string;
   /** What the driver can do. */
   readonly capabilities: CapabilityMatrix;
-  /** Uploads a source without starting a job; pass the asset to `separate` later. */
+  /**
+   * Uploads a source without starting a job; pass the asset to `separate` later. When the provider computes
+   * metadata after an upload (the driver's `inspect`), it resolves with it — `durationSeconds`, `channels`,
+   * `sampleRate` — and rejects with `UploadError` when the provider cannot decode the file.
+   */
   upload(source: SourceInput, options?: UploadOptions): Promise<Asset>;
   /** Starts a job (uploading first when needed); does not wait for it. */
   separate(options: SeparateOptions): Promise<Job>;

@@ -4,6 +4,7 @@ import type { Asset } from '../model/asset.ts';
 import { redactUrl } from '../secrets.ts';
 import { requireCapability } from './capabilities.ts';
 import type { ClientContext } from './context.ts';
+import { type PollOutcome, poll } from './poll.ts';
 import { throwIfAborted } from './sleep.ts';
 import type { ResolvedSource } from './source.ts';
 
@@ -11,11 +12,18 @@ import type { ResolvedSource } from './source.ts';
 interface UploadSourceOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (sentBytes: number) => void;
+  /** Wait for what the provider computes about the audio (default true; a transcript is no audio). */
+  readonly inspect?: boolean;
 }
+
+/** How long an upload waits for the provider's metadata before returning the stored asset without it. */
+const INSPECT_TIMEOUT_MS = 60_000;
 
 /**
  * Uploads a resolved source through the driver, streaming: a remote URL is fetched by the client (without any
  * credential) and piped straight into the upload. Sizes over the driver's limit fail before any byte is sent.
+ * Then waits on the driver's `inspect`, when it has one, for the metadata the provider computes (or its
+ * verdict that the file is not audio).
  */
 export async function uploadSource(
   context: ClientContext,
@@ -35,8 +43,9 @@ export async function uploadSource(
   }
   const { logger, driver } = context;
   logger.debug('upload', { provider: driver.provider, name: request.name, size: request.size });
+  let asset: Asset;
   try {
-    return await driver.upload(
+    asset = await driver.upload(
       { ...request, body: meter(context, request.body, options.onProgress) },
       { signal: options.signal },
     );
@@ -47,6 +56,42 @@ export async function uploadSource(
       cause: error,
     });
   }
+  return options.inspect === false ? asset : inspect(context, asset, options.signal);
+}
+
+/**
+ * Asks the driver's `inspect` until the provider has computed what it computes after an upload, with the
+ * schedule and hints `wait` follows. Past the deadline the stored asset comes back as it is: the bytes are safe,
+ * only the metadata is late.
+ */
+async function inspect(
+  context: ClientContext,
+  asset: Asset,
+  signal: AbortSignal | undefined,
+): Promise<Asset> {
+  const { driver, logger } = context;
+  const ask = driver.inspect?.bind(driver);
+  if (!ask) return asset;
+  return poll(
+    async (): Promise<PollOutcome<Asset>> => {
+      const result = await ask(asset, { signal });
+      return result.ready
+        ? { done: true, value: result.asset }
+        : { done: false, retryAfterMs: result.retryAfterMs };
+    },
+    {
+      schedule: context.wait,
+      signal,
+      timeoutMs: INSPECT_TIMEOUT_MS,
+      onTimeout: () => {
+        logger.warn('upload metadata not ready; returning the asset without it', {
+          provider: driver.provider,
+          asset: asset.id,
+        });
+        return asset;
+      },
+    },
+  );
 }
 
 function checkSize(context: ClientContext, size: number | undefined): void {

@@ -14,41 +14,12 @@ import type { Failure, Job } from '../model/job.ts';
 import { parseArgument } from '../validation.ts';
 import type { ClientContext } from './context.ts';
 import { isJob, toHandle } from './handles.ts';
+import { type PollOutcome, poll, WAIT_DEFAULTS } from './poll.ts';
 import { WaitCallOptionsSchema } from './schemas.ts';
-import { sleep, throwIfAborted } from './sleep.ts';
 import type { JobReference, WaitCallOptions, WaitOptions } from './types.ts';
-
-/** The defaults documented on {@link WaitOptions}. */
-const DEFAULTS = {
-  initialDelayMs: 1_000,
-  maxDelayMs: 15_000,
-  factor: 1.5,
-  jitter: 0.2,
-  maxPollFailures: 8,
-} as const;
-
-/** The shortest wait a server hint can ask for. */
-const MIN_HINT_MS = 100;
 
 /** A 404 right after a start can be the provider's eventual consistency: tolerated this many times. */
 const NOT_FOUND_TOLERANCE = 3;
-
-/**
- * The delay before poll number `attempt` (0-based): `initialDelayMs × factor^attempt`, capped, spread by jitter.
- *
- * @example
- * ```ts
- * backoffDelay(2, { jitter: 0 }); // 2250
- * ```
- */
-export function backoffDelay(attempt: number, options: WaitOptions = {}, random = Math.random): number {
-  const initial = options.initialDelayMs ?? DEFAULTS.initialDelayMs;
-  const cap = options.maxDelayMs ?? DEFAULTS.maxDelayMs;
-  const factor = options.factor ?? DEFAULTS.factor;
-  const jitter = options.jitter ?? DEFAULTS.jitter;
-  const base = Math.min(cap, initial * factor ** attempt);
-  return Math.round(Math.min(cap, base * (1 - jitter + 2 * jitter * random())));
-}
 
 /** Whether a failed poll is worth repeating: the job is unaffected by a lost or refused status request. */
 function isTransient(error: unknown): boolean {
@@ -68,60 +39,56 @@ export async function wait(
   const options: WaitOptions = { ...context.wait, ...stripUndefined(callOptions) };
   const signal = input.signal;
   const onProgress = input.onProgress;
-  const started = Date.now();
-  const deadline = options.timeoutMs === undefined ? undefined : started + options.timeoutMs;
-  const maxFailures = options.maxPollFailures ?? DEFAULTS.maxPollFailures;
+  const maxFailures = options.maxPollFailures ?? WAIT_DEFAULTS.maxPollFailures;
   const { driver, logger } = context;
 
-  let attempt = 0;
-  let failures = 0;
-  let notFound = 0;
   // A job we already hold is fresh: settle it now, or give the provider a moment before the first poll.
-  let delay: number | undefined;
   if (isJob(reference)) {
     const settled = settle(reference, handle);
     if (settled) return settled;
-    delay = backoffDelay(attempt++, options);
   }
-
-  for (;;) {
-    if (delay !== undefined) {
-      const remaining = deadline === undefined ? delay : Math.max(0, Math.min(delay, deadline - Date.now()));
-      await sleep(remaining, signal);
-    }
-    throwIfAborted(signal);
-    let hint: number | undefined;
-    try {
-      const result = await driver.status(handle, { signal });
-      failures = 0;
-      notFound = 0;
-      context.owners.remember(result.job);
-      logger.debug('poll', { provider: driver.provider, job: handle.id, status: result.job.status });
-      onProgress?.(result.job);
-      const settled = settle(result.job, handle);
-      if (settled) return settled;
-      hint = result.retryAfterMs;
-    } catch (error) {
-      if (isAbortError(error)) throw error;
-      const tolerated =
-        (isTransient(error) && failures < maxFailures) ||
-        (NotFoundError.isInstance(error) && notFound < NOT_FOUND_TOLERANCE);
-      if (!tolerated) throw error;
-      if (NotFoundError.isInstance(error)) notFound++;
-      else failures++;
-      logger.warn('poll failed; retrying', {
-        provider: driver.provider,
-        job: handle.id,
-        error: String(error),
-      });
-      hint = RateLimitError.isInstance(error) ? error.retryAfterMs : undefined;
-    }
-    if (deadline !== undefined && Date.now() >= deadline) {
-      throw new WaitTimeoutError(handle, options.timeoutMs ?? 0, { provider: driver.provider });
-    }
-    // The server's hint wins over the schedule (floored, so a hint of 0 cannot spin the loop).
-    delay = hint === undefined ? backoffDelay(attempt++, options) : Math.max(hint, MIN_HINT_MS);
-  }
+  let failures = 0;
+  let notFound = 0;
+  return poll(
+    async (): Promise<PollOutcome<Job>> => {
+      try {
+        const result = await driver.status(handle, { signal });
+        failures = 0;
+        notFound = 0;
+        context.owners.remember(result.job);
+        logger.debug('poll', { provider: driver.provider, job: handle.id, status: result.job.status });
+        onProgress?.(result.job);
+        const settled = settle(result.job, handle);
+        return settled ? { done: true, value: settled } : { done: false, retryAfterMs: result.retryAfterMs };
+      } catch (error) {
+        if (isAbortError(error)) throw error;
+        const tolerated =
+          (isTransient(error) && failures < maxFailures) ||
+          (NotFoundError.isInstance(error) && notFound < NOT_FOUND_TOLERANCE);
+        if (!tolerated) throw error;
+        if (NotFoundError.isInstance(error)) notFound++;
+        else failures++;
+        logger.warn('poll failed; retrying', {
+          provider: driver.provider,
+          job: handle.id,
+          error: String(error),
+        });
+        return {
+          done: false,
+          retryAfterMs: RateLimitError.isInstance(error) ? error.retryAfterMs : undefined,
+        };
+      }
+    },
+    {
+      schedule: options,
+      signal,
+      timeoutMs: options.timeoutMs,
+      delayFirst: isJob(reference),
+      onTimeout: () => {
+        throw new WaitTimeoutError(handle, options.timeoutMs ?? 0, { provider: driver.provider });
+      },
+    },
+  );
 }
 
 /** The job when it is over: returned when it succeeded (fully or partly) or was canceled, thrown when it failed. */

@@ -7,6 +7,7 @@ import {
   JobFailedError,
   type Stemkit,
   UnsupportedCapabilityError,
+  UploadError,
 } from '@stemkit/core';
 import type { RunningEmulator } from '@stemkit/emulator';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -73,6 +74,23 @@ describe('through createStemkit', () => {
 
     const zip = await stemkit.zip(job, { stems: ['vocals', 'instrumental'], format: 'm4a', name: 'both' });
     expect(`${job.id}/${await fileOf(job.id, zip)}`).toBe(zip.id);
+  });
+
+  test('upload returns the asset with the metadata Sourcere computed', async () => {
+    const source = await stemkit.upload(sampleSong(2), { name: 'two-seconds.wav' });
+
+    expect(source.durationSeconds).toBeCloseTo(2, 1);
+    expect(source.channels).toBe(2);
+    expect(source.sampleRate).toBe(22_050);
+  });
+
+  test('an undecodable upload rejects at upload with UploadError', async () => {
+    const error = await stemkit
+      .upload(new TextEncoder().encode('these bytes are no audio'), { name: 'notes.wav' })
+      .catch((caught: unknown) => caught);
+
+    expect(UploadError.isInstance(error)).toBe(true);
+    expect((error as UploadError).message).toContain('notes.wav');
   });
 
   test('a trial of four stems', async () => {

@@ -7,11 +7,19 @@ import {
   type JobHandle,
   registerSecret,
   type StemkitDriver,
+  UploadError,
   type Warning,
 } from '@stemkit/core';
 import * as z from 'zod/mini';
 import { assetOf, jobOf } from './mapping.ts';
-import { CallbackPayload, FilePayload, JobListPayload, JobPayload, LinkPayload } from './payloads.ts';
+import {
+  CallbackPayload,
+  FilePayload,
+  JobListPayload,
+  JobPayload,
+  LinkPayload,
+  MetadataPayload,
+} from './payloads.ts';
 import type { MockScript } from './script.ts';
 import { createMockServer, MOCK_API_KEY, MOCK_API_URL, type MockServer } from './server.ts';
 
@@ -192,7 +200,28 @@ export function createMockDriver(options: MockDriverOptions = {}): MockDriver {
     return assetOf(data, provider);
   };
 
-  const optional: Pick<StemkitDriver, 'mix' | 'zip' | 'list' | 'cancel' | 'parseCallback'> = {
+  const optional: Pick<StemkitDriver, 'inspect' | 'mix' | 'zip' | 'list' | 'cancel' | 'parseCallback'> = {
+    async inspect(asset, callOptions) {
+      const response = await http.call({
+        method: 'GET',
+        path: ['uploads', encodeURIComponent(asset.id), 'metadata'].join('/'),
+        schema: MetadataPayload,
+        what: `metadata of ${asset.id}`,
+        signal: callOptions?.signal,
+      });
+      if (response.status === 202) return { ready: false, retryAfterMs: response.retryAfterMs };
+      const metadata = response.data;
+      if (!metadata.decodable) {
+        throw new UploadError(
+          `${provider} could not decode ${asset.name}: ${metadata.message ?? 'not audio'}`,
+          {
+            provider,
+          },
+        );
+      }
+      const { durationSeconds, channels, sampleRate } = metadata;
+      return { ready: true, asset: { ...asset, durationSeconds, channels, sampleRate } };
+    },
     mix: (handle, request, callOptions) => fileCall(handle, 'mix', request, callOptions?.signal),
     zip: (handle, request, callOptions) => fileCall(handle, 'zip', request, callOptions?.signal),
     async list(request, callOptions) {
@@ -227,6 +256,7 @@ export function createMockDriver(options: MockDriverOptions = {}): MockDriver {
   // Optional methods are capability signals: offer only the ones the script enables.
   return {
     ...required,
+    ...(options.inspect ? { inspect: optional.inspect } : {}),
     ...(features.mix ? { mix: optional.mix } : {}),
     ...(features.zip ? { zip: optional.zip } : {}),
     ...(features.list ? { list: optional.list } : {}),

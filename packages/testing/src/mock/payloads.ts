@@ -44,3 +44,12 @@ export const CallbackPayload = z.looseObject({
   event: z.optional(z.string()),
   job: z.looseObject({ id: z.string() }),
 });
+
+/** What the provider computed about an upload, or a note that it is still computing. */
+export const MetadataPayload = z.looseObject({
+  decodable: z.optional(z.boolean()),
+  message: z.optional(z.string()),
+  durationSeconds: z.optional(z.number()),
+  channels: z.optional(z.number()),
+  sampleRate: z.optional(z.number()),
+});

@@ -3,6 +3,7 @@ import type { DriverCapabilities, TargetStatus } from '@stemkit/core';
 /** An operation of the mock provider's API, for scripting faults and reading the request log. */
 export type MockOperation =
   | 'upload'
+  | 'inspect'
   | 'start'
   | 'status'
   | 'link'
@@ -59,6 +60,12 @@ export interface MockScript {
   readonly linkTtlMs?: number;
   /** How many link requests answer "still preparing" (202) before links are ready. */
   readonly linkNotReady?: number;
+  /**
+   * Metadata computed after an upload, which the driver then reads with `inspect`: the first `notReady` asks
+   * answer 202 (with `retryAfterMs` as `Retry-After`, when given); a WAV then reads as its duration, channels and sample
+   * rate, anything else as undecodable. Absent: the driver has no `inspect`.
+   */
+  readonly inspect?: { readonly notReady?: number; readonly retryAfterMs?: number };
   /** Optional operations the provider offers (all by default). */
   readonly features?: Partial<Record<'mix' | 'zip' | 'list' | 'cancel' | 'callbacks', boolean>>;
 }

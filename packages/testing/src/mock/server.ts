@@ -146,6 +146,7 @@ export function createMockServer(script: MockScript = {}): MockServer {
     faults.set(operation as MockOperation, [...(queued ?? [])]);
   }
   let linkNotReady = script.linkNotReady ?? 0;
+  let inspectNotReady = script.inspect?.notReady ?? 0;
   // Links carry the generation they were issued in; expiring links moves the oldest generation still valid.
   let generation = 0;
   let oldestValidGeneration = 0;
@@ -301,6 +302,26 @@ export function createMockServer(script: MockScript = {}): MockServer {
           files.set(file.id, file);
           uploads.push({ id: file.id, name, size: data.byteLength, chunks });
           return json(filePayload(file, 'source'), 201);
+        },
+      };
+    }
+    if (collection === 'uploads' && method === 'GET' && id && action === 'metadata') {
+      return {
+        operation: 'inspect',
+        handle: async () => {
+          const file = files.get(id);
+          if (!file) return json({ error: { message: 'no such upload' } }, 404);
+          if (inspectNotReady > 0) {
+            inspectNotReady--;
+            const hint = script.inspect?.retryAfterMs;
+            return json(
+              { state: 'COMPUTING' },
+              202,
+              hint === undefined ? {} : { 'retry-after': String(hint / 1000) },
+            );
+          }
+          const metadata = wavMetadata(file.data);
+          return json(metadata ?? { decodable: false, message: 'the file is not a WAV file' });
         },
       };
     }
@@ -475,4 +496,30 @@ export function createMockServer(script: MockScript = {}): MockServer {
       };
     },
   };
+}
+
+/** Duration, channels and sample rate of a PCM WAV file; `undefined` for anything else. */
+function wavMetadata(
+  data: Uint8Array,
+): { decodable: true; durationSeconds: number; channels: number; sampleRate: number } | undefined {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const text = (offset: number) => String.fromCharCode(...data.subarray(offset, offset + 4));
+  if (data.byteLength < 12 || text(0) !== 'RIFF' || text(8) !== 'WAVE') return undefined;
+  let format: { channels: number; sampleRate: number; byteRate: number } | undefined;
+  for (let offset = 12; offset + 8 <= data.byteLength; ) {
+    const size = view.getUint32(offset + 4, true);
+    if (text(offset) === 'fmt ' && offset + 20 <= data.byteLength) {
+      format = {
+        channels: view.getUint16(offset + 10, true),
+        sampleRate: view.getUint32(offset + 12, true),
+        byteRate: view.getUint32(offset + 16, true),
+      };
+    }
+    if (text(offset) === 'data' && format && format.byteRate > 0) {
+      const bytes = Math.min(size, data.byteLength - offset - 8);
+      return { decodable: true, ...format, durationSeconds: bytes / format.byteRate };
+    }
+    offset += 8 + size + (size % 2);
+  }
+  return undefined;
 }

@@ -97,6 +97,8 @@ describe(`${JOBS} legacy jobs: plan, apply killed ${KILLS} times and resumed, ve
       path('mapping.json'),
       '--concurrency',
       '4',
+      '--settle-ms',
+      '1000',
     ];
     const started = Date.now();
     let kills = 0;

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { audioshakeTasks } from '@stemkit/audioshake';
 import type { RunningEmulator } from '@stemkit/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMigrateCommand } from '../src/commands/main.ts';
@@ -201,10 +202,87 @@ describe('plan, apply and verify on the emulator', () => {
       })),
       metadata: task!.metadata,
     });
-    const result = await applyPlan({ plan: local, tasks, legacy, journalPath });
+    const result = await applyPlan({ plan: local, tasks, legacy, journalPath, settleMs: 200 });
     expect(result).toMatchObject({ created: 0, reconciled: 1, complete: true, duplicates: [] });
     expect(Object.values(result.mapping.jobs).every((place) => place.taskId === created.handle.id)).toBe(
       true,
     );
+  });
+
+  it('settles a create that timed out within one run: each task exists once', async () => {
+    // Single-target tasks of the first source: keys no earlier test used.
+    const local = planMigration(
+      parseLegacyExport(exportText)
+        .jobs.map((each) => each.job)
+        .slice(2, 6),
+      { maxTargets: 1 },
+    );
+    expect(local.tasks).toHaveLength(4);
+    emulator.faults.set({
+      // The first create answers after the client gave up: its outcome is unknown until looked up.
+      latency: [{ api: 'tasks', method: 'POST', path: '/tasks', milliseconds: 1_500, count: 1 }],
+    });
+    const impatient = audioshakeTasks({
+      apiKey: emulator.tasks.apiKey,
+      baseUrl: emulator.tasks.baseUrl,
+      timeoutMs: 500,
+    });
+    const first = await applyPlan({
+      plan: local,
+      tasks: impatient,
+      legacy: legacyDriverOf(emulator),
+      journalPath: join(directory, 'faults.jsonl'),
+      concurrency: 1,
+      settleMs: 2_000,
+    });
+    emulator.faults.clear();
+    expect(first).toMatchObject({ complete: true, duplicates: [], unknown: [] });
+    expect(first.created + first.reconciled).toBe(4);
+    const keys = new Set(local.tasks.map((task) => task.key));
+    const tasks = (await allTasks(emulator)).filter((task) => keys.has(migrationKeyOf(task.metadata) ?? ''));
+    expect(tasks).toHaveLength(4);
+  });
+
+  it('settles a 500 on create within one run', async () => {
+    const local = planMigration(
+      parseLegacyExport(exportText)
+        .jobs.map((each) => each.job)
+        .slice(6, 8),
+      { maxTargets: 1 },
+    );
+    emulator.faults.set({
+      serverError: [{ api: 'tasks', method: 'POST', path: '/tasks', status: 500, count: 1 }],
+    });
+    const options = {
+      plan: local,
+      tasks: tasksDriverOf(emulator),
+      legacy: legacyDriverOf(emulator),
+      journalPath: join(directory, 'rejected.jsonl'),
+      concurrency: 1,
+      settleMs: 100,
+    };
+    const result = await applyPlan(options);
+    emulator.faults.clear();
+    // A 500 leaves the outcome unknown: it is looked up (not found) and created in the next round.
+    expect(result).toMatchObject({ complete: true, created: 2, reconciled: 0, duplicates: [] });
+  });
+
+  it('records a create the provider refuses as rejected: nothing is created, the mapping says what is missing', async () => {
+    const jobs = parseLegacyExport(exportText).jobs.map((each) => each.job);
+    const assetId = jobs[0]?.sourceAsset?.id as string;
+    const local = planMigration(jobs.slice(0, 1), {
+      sources: { [assetId]: { url: 'https://unreachable.example/song.wav' } },
+    });
+    const journalPath = join(directory, 'refused.jsonl');
+    const result = await applyPlan({
+      plan: local,
+      tasks: tasksDriverOf(emulator),
+      journalPath,
+      settleMs: 100,
+    });
+    expect(result).toMatchObject({ complete: false, created: 0, unknown: [] });
+    expect(result.rejected[0]?.message).toMatch(/url/);
+    expect(result.mapping.unmapped).toEqual([jobs[0]?.id]);
+    expect(await readFile(journalPath, 'utf8')).toContain('"type":"rejected"');
   });
 });

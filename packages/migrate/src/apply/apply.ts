@@ -33,6 +33,12 @@ export interface ApplyOptions {
   readonly concurrency?: number;
   /** Rounds of reconcile-then-create within one run, for requests whose outcome was unknown (default 3). */
   readonly rounds?: number;
+  /**
+   * How long after an intent its request may still reach the provider (default 5 000 ms). A pending intent is
+   * looked up only once it is this old, so a request still in flight when the process died (or timed out) has
+   * landed before the lookup decides it never did.
+   */
+  readonly settleMs?: number;
   readonly signal?: AbortSignal;
   /** Told of every task as it settles. */
   readonly onProgress?: (event: ApplyEvent) => void;
@@ -143,7 +149,10 @@ async function reconcile(
 ): Promise<void> {
   const pending = journal.pending();
   if (pending.length === 0) return;
-  const since = pending.map((each) => each.since).sort()[0];
+  const times = pending.map((each) => each.since).sort();
+  const wait = Date.parse(times.at(-1) as string) + (options.settleMs ?? 5_000) - Date.now();
+  if (wait > 0) await sleep(wait, options.signal);
+  const since = times[0];
   const found = await findTasksByKey(tasks, new Set(pending.map((each) => each.key)), since, options.signal);
   for (const { key } of pending) {
     const jobs = found.get(key);
@@ -179,8 +188,9 @@ async function createTask(task: PlannedTask, journal: Journal, options: ApplyOpt
     return { type: 'rejected', key: task.key, message: messageOf(error) };
   }
   await journal.append({ type: 'intent', key: task.key, at: new Date().toISOString() });
+  let started: Awaited<ReturnType<StemkitDriver['start']>>;
   try {
-    const started = await tasks.start(
+    started = await tasks.start(
       {
         source,
         targets: task.targets.map((target) => targetRequestOf(target, tasks.provider)),
@@ -188,15 +198,6 @@ async function createTask(task: PlannedTask, journal: Journal, options: ApplyOpt
       },
       { signal },
     );
-    const job = started.job ?? (await tasks.status(started.handle, { signal })).job;
-    await journal.append({
-      type: 'created',
-      key: task.key,
-      taskId: started.handle.id,
-      targets: createdTargetsOf(job),
-      at: new Date().toISOString(),
-    });
-    return { type: 'created', key: task.key, taskId: started.handle.id };
   } catch (error) {
     if (isAbortError(error) || AuthenticationError.isInstance(error)) throw error;
     if (refusedBeforeCreation(error)) {
@@ -211,6 +212,21 @@ async function createTask(task: PlannedTask, journal: Journal, options: ApplyOpt
     // A lost answer, a timeout or a 5xx: the task may exist. The intent stays pending for reconciliation.
     return { type: 'unknown', key: task.key, message: messageOf(error) };
   }
+  try {
+    // The task exists from here on: whatever fails now, the intent stays pending and is reconciled by key.
+    const job = started.job ?? (await tasks.status(started.handle, { signal })).job;
+    await journal.append({
+      type: 'created',
+      key: task.key,
+      taskId: started.handle.id,
+      targets: createdTargetsOf(job),
+      at: new Date().toISOString(),
+    });
+    return { type: 'created', key: task.key, taskId: started.handle.id };
+  } catch (error) {
+    if (isAbortError(error)) throw error;
+    return { type: 'unknown', key: task.key, message: messageOf(error) };
+  }
 }
 
 /** Whether the provider certainly created nothing: a validation refusal or a 4xx other than 408/429. */
@@ -221,6 +237,20 @@ function refusedBeforeCreation(error: unknown): boolean {
     return error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
   }
   return false;
+}
+
+function sleep(milliseconds: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, milliseconds);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
 }
 
 function messageOf(error: unknown): string {

@@ -11,7 +11,7 @@ Move stored AudioShake legacy jobs to the Tasks API.
 Commands:
   export   --ids <file> --out <jsonl>                       fetch legacy jobs by id into a JSONL export
   plan     --export <jsonl> | --ids <file> --out <plan.json> [--sources <json>] [--max-targets 10] [--json]
-  apply    --plan <plan.json> --journal <jsonl> --mapping <mapping.json> [--concurrency 8] [--json]
+  apply    --plan <plan.json> --journal <jsonl> --mapping <mapping.json> [--concurrency 8] [--settle-ms 5000] [--json]
   verify   --export <jsonl> --mapping <mapping.json> --report <path>   (writes <path>.md and <path>.json)
   convert  --export <jsonl> | --callback <json> [--to neutral|tasks|both] [--out <jsonl>]
 

@@ -65,13 +65,14 @@ export async function planCommand(argv: readonly string[], io: CommandIo): Promi
   return 0;
 }
 
-/** `apply --plan plan.json --journal <jsonl> --mapping mapping.json [--concurrency 8]`. */
+/** `apply --plan plan.json --journal <jsonl> --mapping mapping.json [--concurrency 8] [--settle-ms 5000]`. */
 export async function applyCommand(argv: readonly string[], io: CommandIo): Promise<number> {
   const { values } = parseFlags(argv, {
     plan: { type: 'string' },
     journal: { type: 'string' },
     mapping: { type: 'string' },
     concurrency: { type: 'string' },
+    'settle-ms': { type: 'string' },
     json: { type: 'boolean' },
   });
   const plan = await readPlan(required(values, 'plan'));
@@ -82,6 +83,7 @@ export async function applyCommand(argv: readonly string[], io: CommandIo): Prom
     journalPath: required(values, 'journal'),
     mappingPath: required(values, 'mapping'),
     concurrency: positiveInteger(values, 'concurrency', 8),
+    settleMs: positiveInteger(values, 'settle-ms', 5_000),
     signal: io.signal,
     onProgress: (event) => {
       if (event.type === 'rejected' || event.type === 'unknown')

@@ -110,6 +110,23 @@ export function parseTrack(text: string): MixTrack {
 }
 
 /**
+ * Reads `--name` of `mix` and `zip` into a safe file name: letters, digits, dots, dashes and underscores.
+ *
+ * @example
+ * ```ts
+ * parseFileName('my mix'); // 'my-mix'
+ * ```
+ */
+export function parseFileName(text: string): string {
+  const name = text
+    .trim()
+    .replace(/[^\w.-]+/g, '-')
+    .replace(/^[.-]+/, '');
+  if (name === '') throw new UsageError(`--name must contain letters or digits (got "${text}")`);
+  return name;
+}
+
+/**
  * Reads a positive number of seconds, as `--timeout` takes, into milliseconds.
  *
  * @example

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  parseFileName,
   parseFormat,
   parsePort,
   parseSeconds,
@@ -45,6 +46,12 @@ describe('argument parsing', () => {
     expect(() => parseTrack('vocals:1.5')).toThrow(/volume must be between 0 and 1/);
     expect(() => parseTrack('vocals:1:-2')).toThrow(/pan must be between -1/);
     expect(() => parseTrack('vocals:1:0:9')).toThrow(/STEM\[:VOLUME\[:PAN\]\]/);
+  });
+
+  it('reads --name into a safe file name', () => {
+    expect(parseFileName('my mix')).toBe('my-mix');
+    expect(parseFileName('../../etc/passwd')).toBe('etc-passwd');
+    expect(() => parseFileName(' / ')).toThrow(UsageError);
   });
 
   it('reads seconds into milliseconds and ports as integers', () => {

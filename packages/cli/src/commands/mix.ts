@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { type MixTrack, parseFormat, parseTrack } from '../arguments.ts';
+import { type MixTrack, parseFileName, parseFormat, parseTrack } from '../arguments.ts';
 import type { CliContext } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { downloadAll } from '../files.ts';
@@ -42,7 +42,7 @@ export function mixCommand(context: CliContext): Command {
     const format = parseFormat(flags.format);
     if (flags.track.length === 0)
       throw new UsageError('mix needs at least one --track, e.g. --track vocals:1:0');
-    const name = fileName(flags.name);
+    const name = parseFileName(flags.name);
     const session = await openSession(context, flags, handle.provider);
     try {
       const job = await follow(session, context, handle);
@@ -67,21 +67,4 @@ export function mixCommand(context: CliContext): Command {
       await session.close();
     }
   });
-}
-
-/**
- * A `--name` safe as a file name: letters, digits, dots, dashes and underscores.
- *
- * @example
- * ```ts
- * fileName('my mix'); // 'my-mix'
- * ```
- */
-export function fileName(text: string): string {
-  const name = text
-    .trim()
-    .replace(/[^\w.-]+/g, '-')
-    .replace(/^[.-]+/, '');
-  if (name === '') throw new UsageError(`--name must contain letters or digits (got "${text}")`);
-  return name;
 }

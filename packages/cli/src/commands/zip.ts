@@ -1,11 +1,10 @@
 import { Command } from 'commander';
-import { parseFormat, parseStems } from '../arguments.ts';
+import { parseFileName, parseFormat, parseStems } from '../arguments.ts';
 import type { CliContext } from '../context.ts';
 import { downloadAll } from '../files.ts';
 import { follow, parseHandle } from '../follow.ts';
 import { filesTable, printResult } from '../output/result.ts';
 import { openSession, type SessionFlags, withSessionFlags } from '../session.ts';
-import { fileName } from './mix.ts';
 
 interface ZipFlags extends SessionFlags {
   readonly stems?: string;
@@ -36,7 +35,7 @@ export function zipCommand(context: CliContext): Command {
     const handle = parseHandle(handleText);
     const format = parseFormat(flags.format);
     const requested = flags.stems === undefined ? undefined : parseStems(flags.stems);
-    const name = fileName(flags.name);
+    const name = parseFileName(flags.name);
     const session = await openSession(context, flags, handle.provider);
     try {
       const job = await follow(session, context, handle);

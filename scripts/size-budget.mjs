@@ -43,7 +43,9 @@ for (const [name, contents] of Object.entries(bundles)) {
   const budget = budgets[name];
   const verdict = budget === undefined ? 'NO BUDGET' : gzipped <= budget ? 'ok' : 'OVER BUDGET';
   if (verdict !== 'ok') over += 1;
-  console.log(`${name.padEnd(36)} ${kilobytes(minified).padStart(9)} min  ${kilobytes(gzipped).padStart(8)} gzip  budget ${budget === undefined ? '—' : kilobytes(budget)}  ${verdict}`);
+  console.log(
+    `${name.padEnd(36)} ${kilobytes(minified).padStart(9)} min  ${kilobytes(gzipped).padStart(8)} gzip  budget ${budget === undefined ? '—' : kilobytes(budget)}  ${verdict}`,
+  );
 }
 if (write) writeFileSync(budgetsFile, `${JSON.stringify(budgets, null, 2)}\n`);
 process.exitCode = over === 0 ? 0 : 1;

@@ -85,6 +85,18 @@ describe('reporter', () => {
     expect(output.text()).toMatch(/upload\s+█{24}\s+100%\s+2 MB \/ 2 MB\s+uploaded/);
   });
 
+  it('draws a task of unknown size as empty until it is done', async () => {
+    const output = capture(true);
+    const reporter = createReporter({ mode: 'interactive', verbose: false, stream: output.stream });
+    const download = reporter.task('vocals.wav', 0, 'bytes');
+    download.update(500_000);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(output.text()).toMatch(/vocals\.wav\s+░{24}\s+0%\s+500 kB/);
+    download.finish('saved');
+    reporter.close();
+    expect(output.text()).toMatch(/vocals\.wav\s+█{24}\s+100%.*saved/);
+  });
+
   it('scrubs registered secrets from every line', async () => {
     const { registerSecret } = await import('@stemkit/core');
     registerSecret('canary-secret-9f8e7d');

@@ -25,9 +25,11 @@ function render(
   payload: Payload,
 ) {
   const size = options.barsize ?? 24;
-  const filled = Math.round(Math.min(1, Math.max(0, params.progress)) * size);
+  // A task of unknown size (total 0) reads 0 % until it is done, not 100 % from its first byte.
+  const progress = params.total > 0 ? Math.min(1, Math.max(0, params.progress)) : 0;
+  const filled = Math.round(progress * size);
   const bar = `${'█'.repeat(filled)}${'░'.repeat(size - filled)}`;
-  const percent = `${Math.floor(params.progress * 100)}%`.padStart(4);
+  const percent = `${Math.floor(progress * 100)}%`.padStart(4);
   const amount =
     payload.unit === 'bytes'
       ? `${formatBytes(params.value)}${params.total > 0 ? ` / ${formatBytes(params.total)}` : ''}`

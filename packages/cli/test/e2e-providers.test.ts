@@ -146,3 +146,26 @@ describe('stemkit separate <url>', () => {
     expect(info.durationSeconds).toBeCloseTo(3, 1);
   });
 });
+
+describe('stemkit separate --trial', () => {
+  it('separates only the section asked for where the provider offers trials', async () => {
+    const out = join(folder, 'trial');
+    const run = await runCli(
+      ['separate', track, '--stems', 'vocals', '--trial', '1:1.5', '--out', out, '--json'],
+      {
+        environment: providerEnvironment(emulator, 'sourcere'),
+      },
+    );
+    expect(run.code, run.stderr + run.stdout).toBe(ExitCode.success);
+    const info = await probeAudio(await readFile(join(out, 'vocals.wav')));
+    expect(info.durationSeconds).toBeCloseTo(1.5, 1);
+  });
+
+  it('refuses a trial, before uploading, where the provider has none', async () => {
+    const run = await runCli(['separate', track, '--trial', '1:1.5', '--json'], {
+      environment: providerEnvironment(emulator, 'audioshake'),
+    });
+    expect(run.code, run.stderr + run.stdout).toBe(ExitCode.usage);
+    expect(JSON.parse(run.stdout).error.code).toBe('unsupported');
+  });
+});

@@ -57,12 +57,27 @@ export async function uploadSources(emulator: RunningEmulator, count: number, se
   return assets;
 }
 
+/**
+ * `fetch`, tried again (up to three times) when the connection drops before an answer: a loaded loopback server
+ * may reset a reused keep-alive socket. Only test set-up goes through it.
+ */
+async function steadyFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
+}
+
 /** Creates one legacy job with a raw `POST /job` (as a legacy app did) and returns its id. */
 export async function createLegacyJob(
   emulator: RunningEmulator,
   body: Record<string, unknown>,
 ): Promise<string> {
-  const response = await fetch(`${emulator.legacy.baseUrl}/job`, {
+  const response = await steadyFetch(`${emulator.legacy.baseUrl}/job`, {
     method: 'POST',
     headers: { authorization: `Bearer ${emulator.legacy.token}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -77,7 +92,7 @@ export async function waitForLegacyJobs(emulator: RunningEmulator, ids: readonly
   while (remaining.length > 0) {
     const statuses = await Promise.all(
       remaining.map(async (id) => {
-        const response = await fetch(`${emulator.legacy.baseUrl}/job/${id}`, {
+        const response = await steadyFetch(`${emulator.legacy.baseUrl}/job/${id}`, {
           headers: { authorization: `Bearer ${emulator.legacy.token}` },
         });
         return ((await response.json()) as { job: { status: string } }).job.status;
@@ -92,7 +107,7 @@ export async function waitForLegacyJobs(emulator: RunningEmulator, ids: readonly
 export async function allTasks(emulator: RunningEmulator): Promise<Array<{ id: string; metadata?: string }>> {
   const tasks: Array<{ id: string; metadata?: string }> = [];
   for (let skip = 0; ; skip += 100) {
-    const response = await fetch(`${emulator.tasks.baseUrl}/tasks?skip=${skip}&take=100`, {
+    const response = await steadyFetch(`${emulator.tasks.baseUrl}/tasks?skip=${skip}&take=100`, {
       headers: { 'x-api-key': emulator.tasks.apiKey },
     });
     if (response.status === 429) {

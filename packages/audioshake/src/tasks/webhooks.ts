@@ -1,4 +1,4 @@
-import type { CallbackHint, CallbackRequest } from '@stemkit/core';
+import { type CallbackHint, type CallbackRequest, InvalidArgumentError } from '@stemkit/core';
 import { taskToNeutral } from './mapping.ts';
 
 /**
@@ -14,7 +14,17 @@ import { taskToNeutral } from './mapping.ts';
  * ```
  */
 export function parseTasksWebhook(request: CallbackRequest): CallbackHint {
-  const body = typeof request.body === 'string' ? JSON.parse(request.body) : request.body;
-  const { value: job } = taskToNeutral(body);
+  const { value: job } = taskToNeutral(
+    typeof request.body === 'string' ? parseJsonText(request.body) : request.body,
+  );
   return { handle: job.handle, event: job.status };
+}
+
+/** A webhook body sent as text: anything but JSON is refused with a typed error, never a `SyntaxError`. */
+function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InvalidArgumentError('body', 'must be JSON');
+  }
 }

@@ -172,4 +172,12 @@ describe('parseTasksWebhook', () => {
     const body = JSON.stringify(fixture('spec/tasks-real-response.json'));
     expect(parseTasksWebhook({ headers: new Headers(), body }).event).toBe('succeeded');
   });
+
+  it('refuses text that is not JSON with InvalidArgumentError, not a SyntaxError (found by fuzzing)', () => {
+    for (const body of ['', '<html>502</html>', '{"truncated": [1']) {
+      expect(() => parseTasksWebhook({ headers: new Headers(), body })).toThrow(
+        expect.objectContaining({ code: 'invalid-argument', field: 'body' }),
+      );
+    }
+  });
 });

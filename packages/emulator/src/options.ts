@@ -38,6 +38,11 @@ export interface EmulatorOptions {
   tasksWebhookUrl?: string;
   /** Seed of the emulator's own randomness (trial section starts). */
   seed?: number;
+  /**
+   * Send CORS headers on every API and on the storage host, so a web page on any origin can run jobs against
+   * the emulator (default false).
+   */
+  cors?: boolean;
 }
 
 /** Options with every default applied. */
@@ -48,6 +53,7 @@ export interface ResolvedOptions {
   tasksRateLimit: number;
   tasksMaxTargets: number;
   seed: number;
+  cors: boolean;
 }
 
 /**
@@ -76,6 +82,7 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     tasksRateLimit: options.tasksRateLimit ?? 60,
     tasksMaxTargets: options.tasksMaxTargets ?? 10,
     seed: options.seed ?? Date.now(),
+    cors: options.cors ?? false,
   };
 }
 

@@ -1,8 +1,12 @@
 import { Hono } from 'hono';
+import { cors } from 'hono/cors';
 import type { EmulatorContext } from '../context.ts';
 import { type ApiName, resetHeader } from '../faults.ts';
 import { logFailure } from '../log.ts';
 import { type ErrorBody, errorResponse, HttpError } from './errors.ts';
+
+/** Response headers the drivers read beyond the CORS-safelisted ones. */
+const EXPOSED_HEADERS = ['Retry-After', 'Content-Length', 'Content-Disposition', 'ETag', 'Location'];
 
 /**
  * A hono app for one emulated API: injected faults first, then the routes; thrown `HttpError`s and unknown
@@ -10,6 +14,8 @@ import { type ErrorBody, errorResponse, HttpError } from './errors.ts';
  */
 export function createApiApp(context: EmulatorContext, api: ApiName, body: ErrorBody): Hono {
   const app = new Hono();
+  // First, so that preflights are never faulted and every answer (errors and faults too) is readable by a page.
+  if (context.options.cors) app.use(cors({ origin: '*', exposeHeaders: EXPOSED_HEADERS, maxAge: 600 }));
   app.use(async (hono, next) => {
     const faults = context.faults.decide(api, hono.req.method, hono.req.path);
     for (const fault of faults) {

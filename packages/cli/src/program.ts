@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { demoTrackCommand } from './commands/demo-track.ts';
 import { downloadCommand } from './commands/download.ts';
 import { emulatorCommand } from './commands/emulator.ts';
+import { migrateCommands } from './commands/migrate.ts';
 import { mixCommand } from './commands/mix.ts';
 import { providersCommand } from './commands/providers.ts';
 import { separateCommand } from './commands/separate.ts';
@@ -38,6 +39,8 @@ export function buildProgram(context: CliContext): Command {
   const program = new Command('stemkit')
     .description('Separate music into stems (vocals, drums, bass, …) with any provider, or offline.')
     .version(typeof STEMKIT_VERSION === 'string' ? STEMKIT_VERSION : '0.0.0-source', '-V, --version')
+    // Options after a command name belong to it: `migrate` and `gateway` pass theirs through untouched.
+    .enablePositionalOptions()
     .addHelpText('after', `\n${EXAMPLES}\n\n${CREDENTIAL_HELP}\n\n${EXIT_CODE_HELP}\n`);
   const commands = [
     separateCommand(context),
@@ -50,6 +53,8 @@ export function buildProgram(context: CliContext): Command {
     emulatorCommand(context),
   ];
   for (const command of commands) program.addCommand(command);
+  const passedThrough = migrateCommands(context);
+  for (const command of passedThrough) program.addCommand(command);
   program.addCommand(demoTrackCommand(context), { hidden: true });
   for (const command of [program, ...program.commands]) {
     command
@@ -59,7 +64,7 @@ export function buildProgram(context: CliContext): Command {
         writeOut: (text) => context.stdout.write(text),
         writeErr: (text) => context.stderr.write(text),
       });
-    if (command === program) continue;
+    if (command === program || passedThrough.includes(command)) continue;
     const talksToProviders = command.options.some((option) => option.long === '--provider');
     command.addHelpText('after', `\n${talksToProviders ? `${CREDENTIAL_HELP}\n\n` : ''}${EXIT_CODE_HELP}\n`);
   }

@@ -114,6 +114,19 @@ describe('stemkit in-process', () => {
     expect(result.stderr).not.toContain('upload:');
   });
 
+  it('mounts `stemkit migrate` and `stemkit gateway` from @stemkit/migrate, flags passed through', async () => {
+    const help = await run(['migrate', '--help']);
+    expect(help.code).toBe(ExitCode.success);
+    expect(help.stdout).toContain('Usage: stemkit migrate <command>');
+    const unknown = await run(['migrate', 'teleport', '--now']);
+    expect(unknown.code).toBe(ExitCode.usage);
+    expect(unknown.stderr).toContain('unknown migrate command `teleport`');
+    const gateway = await run(['gateway', '--help']);
+    expect(gateway.code).toBe(ExitCode.success);
+    expect(gateway.stdout).toContain('Usage: stemkit gateway');
+    expect((await run(['--help'])).stdout).toMatch(/migrate \[arguments\.\.\.\]\s+move stored AudioShake/);
+  });
+
   it('refuses a mix without tracks', async () => {
     const token = 'sk1.eyJjb250cmFjdCI6MSwicHJvdmlkZXIiOiJzb3VyY2VyZSIsImlkIjoiYWJjIn0';
     const result = await run(['mix', token]);

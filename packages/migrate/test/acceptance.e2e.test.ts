@@ -110,7 +110,8 @@ describe(`${JOBS} legacy jobs: plan, apply killed ${KILLS} times and resumed, ve
       const run = spawnMigrate(applyArgs, env);
       if (kills < KILLS) {
         // Kill once the journal has grown by a random number of records (mid-creation), or after a random delay.
-        const grow = 2 + Math.floor(random() * 30);
+        // At most 16 records (8 tasks) per killed run, so the kills land before the 80 tasks are all created.
+        const grow = 2 + Math.floor(random() * 15);
         const deadline = Date.now() + 600 + random() * 2_500;
         let exited = false;
         run.exited.then(() => (exited = true));

@@ -62,8 +62,12 @@ export async function runMigrateCommand(argv: readonly string[], io: CommandIo):
       io.stderr.write('interrupted\n');
       return 130;
     }
-    io.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    if (error instanceof UsageError || InputFileError.isInstance(error)) return 2;
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    const path = (error as NodeJS.ErrnoException).path;
+    io.stderr.write(
+      `${missing ? `no such file: ${path}` : error instanceof Error ? error.message : String(error)}\n`,
+    );
+    if (missing || error instanceof UsageError || InputFileError.isInstance(error)) return 2;
     if (AuthenticationError.isInstance(error)) return 3;
     if (StemkitError.isInstance(error) && error.code === 'invalid-argument') return 2;
     return 1;

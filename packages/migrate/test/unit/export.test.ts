@@ -103,6 +103,23 @@ describe('stemkit migrate on a bad export', () => {
     expect(output.stdout).toBe('');
   });
 
+  it('names a missing input file as a usage error', async () => {
+    let stderr = '';
+    const io = {
+      stdout: { write: () => true },
+      stderr: { write: (text: string) => (stderr += text) },
+      env: {},
+    };
+    const missing = join(directory, 'missing.jsonl');
+    expect(
+      await runMigrateCommand(['plan', '--export', missing, '--out', join(directory, 'p.json')], io),
+    ).toBe(2);
+    expect(stderr).toBe(`no such file: ${missing}\n`);
+    expect(await runMigrateCommand(['plan', '--out', join(directory, 'p.json')], io)).toBe(2);
+    expect(stderr).toContain('--export <jsonl> or --ids <file> is required');
+    expect(await runMigrateCommand(['replan'], io)).toBe(2);
+  });
+
   it('applies nothing from a truncated plan file', async () => {
     const path = join(directory, 'plan.json');
     await writeFile(path, '{"format":"stemkit-migration-plan/1","id":"p","tasks":[{"key":');

@@ -104,6 +104,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   const duplicates: Array<{ key: string; taskIds: string[] }> = [];
   const rejected = new Map<string, string>();
   const unknown = new Map<string, string>();
+  let mapping: MigrationMapping;
   try {
     counts.alreadyDone = plan.tasks.filter((task) => journal.state(task.key).created).length;
     const rounds = Math.max(1, options.rounds ?? 3);
@@ -124,11 +125,10 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
     }
   } finally {
     await journal.close();
+    // Written whatever happened: the mapping always says how far the migration got.
+    mapping = buildMapping(plan, (key) => journal.state(key).created);
+    if (options.mappingPath) await writeFileAtomic(options.mappingPath, jsonText(mapping));
   }
-  const reopened = await Journal.open(options.journalPath, plan.id);
-  await reopened.close();
-  const mapping = buildMapping(plan, (key) => reopened.state(key).created);
-  if (options.mappingPath) await writeFileAtomic(options.mappingPath, jsonText(mapping));
   return {
     ...counts,
     rejected: [...rejected].map(([key, message]) => ({ key, message })),

@@ -14,5 +14,6 @@ export { type MixTrack, mix, panGains } from './edit/mix.ts';
 export { residual } from './edit/residual.ts';
 export { trim } from './edit/trim.ts';
 export { AudioError, type AudioErrorCode } from './errors.ts';
+export { type LocalAudioPlugin, localAudio } from './plugin.ts';
 export { AUDIO_FORMATS, type AudioFormat, type AudioInfo, type PcmAudio } from './types.ts';
 export { zip } from './zip.ts';

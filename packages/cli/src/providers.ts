@@ -1,9 +1,9 @@
+import { localAudio } from '@stemkit/audio';
 import type { Logger, StemkitDriver } from '@stemkit/core';
 import type { NodeStemkit } from '@stemkit/core/node';
 import type { DriverName, ProviderTarget, RemoteProvider } from './credentials.ts';
 import { claimDataDir, embeddedDataDir } from './emulator-data.ts';
 import type { Reporter } from './output/reporter.ts';
-import { localAudio } from './plugins/local-audio.ts';
 
 /** A client ready to use, and what to close when the command is done. */
 export interface Connection {

@@ -1,6 +1,5 @@
-import { decodeAudio, encodeAudio, type PcmAudio } from '@stemkit/audio';
 import { describe, expect, it } from 'vitest';
-import { localAudio } from '../src/plugins/local-audio.ts';
+import { decodeAudio, encodeAudio, localAudio, type PcmAudio } from '../src/index.ts';
 
 const sampleRate = 8000;
 const constant = (value: number): PcmAudio => ({

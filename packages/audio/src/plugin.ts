@@ -1,0 +1,52 @@
+import { decodeAudio, encodeAudio } from './codec/index.ts';
+import { mix } from './edit/mix.ts';
+import type { AudioFormat } from './types.ts';
+import { zip } from './zip.ts';
+
+/**
+ * The shape of a stemkit client plugin offering local `mix` and `zip`. It matches `StemkitPlugin` from
+ * `@stemkit/core` structurally, so this package needs no dependency on core.
+ */
+export interface LocalAudioPlugin {
+  readonly name: 'local-audio';
+  mix(input: {
+    tracks: Array<{ stem: string; volume: number; pan: number; data: Uint8Array; format: string }>;
+    format: string;
+    name: string;
+  }): Promise<{ data: Uint8Array; format: string; name: string }>;
+  zip(input: {
+    files: Array<{ name: string; data: Uint8Array }>;
+    name: string;
+  }): Promise<{ data: Uint8Array; name: string }>;
+}
+
+/**
+ * The client plugin that mixes and zips stems on this machine for drivers whose provider cannot. The client calls
+ * it only when the driver has no `mix`/`zip` of its own, so every provider offers both with the same result shape;
+ * core stays free of audio code because apps opt in by passing it.
+ *
+ * @example
+ * ```ts
+ * const stemkit = createStemkit({ driver, plugins: [localAudio()] });
+ * await stemkit.mix(job, { tracks: [{ stem: 'vocals', volume: 1, pan: 0 }], format: 'wav' });
+ * ```
+ */
+export function localAudio(): LocalAudioPlugin {
+  return {
+    name: 'local-audio',
+    async mix(input) {
+      const tracks = await Promise.all(
+        input.tracks.map(async (track) => ({
+          audio: await decodeAudio(track.data, { format: track.format as AudioFormat }),
+          volume: track.volume,
+          pan: track.pan,
+        })),
+      );
+      const format = input.format as AudioFormat;
+      return { data: await encodeAudio(mix(tracks), format), format, name: input.name };
+    },
+    async zip(input) {
+      return { data: await zip(input.files), name: input.name };
+    },
+  };
+}

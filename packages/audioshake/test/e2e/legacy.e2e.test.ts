@@ -11,6 +11,7 @@ import {
   serveFile,
   sha256,
   startReceiver,
+  statusOf,
   storedChecksum,
 } from '../helpers/e2e.ts';
 import { startTestEmulator } from '../helpers/emulator.ts';
@@ -182,12 +183,10 @@ describe('legacy driver end-to-end over loopback', () => {
     const job = await stemkit.wait(
       await stemkit.separate({ source: song, name: 'song.wav', stems: ['vocals'] }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    emulator.faults.clear();
     const output = job.targets[0]!.outputs[0]!;
-    const stale = await fetch(output.url as string);
-    await stale.body?.cancel();
-    expect(stale.status).toBe(403);
+    // A link lives its lifetime from its issue second rounded up: between 1 and 2 s here.
+    await expect.poll(() => statusOf(output.url as string), { timeout: 3_000, interval: 200 }).toBe(403);
+    emulator.faults.clear();
     const bytes = await downloadBytes(stemkit, output);
     expect(sha256(bytes)).toBe(await storedChecksum(emulator, keyOf(job, output.id)));
   });

@@ -82,3 +82,10 @@ export async function serveFile(bytes: Uint8Array, name: string, contentType = '
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** The status a GET of `url` answers, its body let go. */
+export async function statusOf(url: string): Promise<number> {
+  const response = await fetch(url);
+  await response.body?.cancel();
+  return response.status;
+}

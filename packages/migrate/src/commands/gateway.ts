@@ -4,7 +4,8 @@ import { startGateway } from '../gateway/server.ts';
 import { type CommandIo, parseFlags, positiveInteger, UsageError } from './io.ts';
 
 /** The `stemkit gateway` help text. */
-export const GATEWAY_HELP = `Usage: stemkit gateway --backend audioshake|sourcere|emulator [--port 8080] [--host 127.0.0.1] [--speed 1]
+export const GATEWAY_HELP = `Usage: stemkit gateway --backend audioshake|sourcere|emulator [--port 8080] [--host 127.0.0.1]
+                       [--state gateway-state.json] [--speed 1]
 
 Serve AudioShake's legacy job/asset API (POST /upload, /upload/link, /upload/audio-link, /job, GET /job/:id,
 POST /usage, per-job callbacks) over another backend, so legacy clients keep working unchanged.
@@ -14,7 +15,9 @@ Backends:
   sourcere    the Sourcere Separation API (SOURCERE_USERNAME, SOURCERE_PASSWORD, optional SOURCERE_BASE_URL)
   emulator    the Tasks API of an embedded offline emulator (--speed divides its simulated durations)
 
+--state keeps the gateway's asset and job ids in a file across restarts (no credential or signed link in it).
 Legacy clients send Authorization: Bearer $STEMKIT_GATEWAY_TOKEN (required, environment only).
+STEMKIT_GATEWAY_LINK_SECRET (optional) signs download links, so they outlive a restart.
 Prints one JSON line {"url", "backend"} when listening; serves until SIGINT or SIGTERM.`;
 
 /** A backend driver, and what to stop with it. */
@@ -79,6 +82,7 @@ export async function runGatewayCommand(argv: readonly string[], io: CommandIo):
       port: { type: 'string' },
       host: { type: 'string' },
       speed: { type: 'string' },
+      state: { type: 'string' },
     });
     const token = io.env.STEMKIT_GATEWAY_TOKEN;
     if (!token) throw new UsageError('STEMKIT_GATEWAY_TOKEN is not set: legacy clients authenticate with it');

@@ -75,6 +75,7 @@ export interface Gateway {
  * - A job asking for what the backend cannot do (transcription on Sourcere…) is created `failed` with
  *   `statusInfo: { code: 501, message }`, the shape legacy clients already handle.
  * - With a `callbackUrl`, the gateway follows the backend job and POSTs `{ job }` on each status change.
+ * - Ids live in memory, and in `stateFile` when given, so a restarted gateway still answers for its jobs.
  *
  * @example
  * ```ts
@@ -87,8 +88,10 @@ export interface Gateway {
 export function createGateway(options: GatewayOptions): Gateway {
   const { driver } = options;
   const client = createStemkit({ driver, wait: options.wait ?? { initialDelayMs: 500, maxDelayMs: 5_000 } });
-  const store = new GatewayStore();
-  const signer = new LinkSigner();
+  const store = new GatewayStore(options.stateFile);
+  const loaded = store.load();
+  loaded.catch(() => undefined);
+  const signer = new LinkSigner(options.linkSecret);
   const clientId = options.clientId ?? 'stemkit-gateway';
   const lifetime = options.linkLifetimeSeconds ?? 3_600;
   const fetcher = options.fetch ?? globalThis.fetch;
@@ -98,6 +101,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   const isHttp = (url: URL) => url.protocol === 'http:' || url.protocol === 'https:';
 
   const app = new Hono();
+  // Nothing is answered before the state file (if any) is loaded.
+  app.use(async (_hono, next) => {
+    await loaded;
+    await next();
+  });
   app.onError((error, hono) => {
     const http = backendErrorToHttp(error);
     return hono.json(legacyErrorBody(http.status, http.message), http.status as 400, http.headers);
@@ -140,6 +148,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const register = (asset: Omit<GatewayAsset, 'id' | 'createdAt'>): GatewayAsset => {
     const stored = { ...asset, id: legacyStyleId(), createdAt: new Date().toISOString() };
     store.assets.set(stored.id, stored);
+    store.changed();
     return stored;
   };
   const assetLink = (asset: GatewayAsset) =>
@@ -225,6 +234,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     record.lastStatus = status;
     record.updatedAt = now;
     if (status !== 'created') record.startedAt ??= now;
+    store.changed();
     return true;
   };
 
@@ -291,6 +301,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     };
     store.jobs.set(record.id, record);
     observe(record, started?.job);
+    store.changed();
     const base = baseOf(hono);
     if (record.callbackUrl) follow(record, base);
     return hono.json(jobBody(record, started?.job, base));
@@ -362,12 +373,26 @@ export function createGateway(options: GatewayOptions): Gateway {
     watcher.finally(() => watchers.delete(watcher));
   }
 
+  // Jobs reloaded from the state file that still owe their callback are followed again.
+  loaded.then(
+    () => {
+      if (!options.publicUrl) return;
+      for (const record of store.jobs.values()) {
+        if (record.callbackUrl && !['completed', 'failed'].includes(record.lastStatus ?? '')) {
+          follow(record, options.publicUrl.replace(/\/+$/, ''));
+        }
+      }
+    },
+    () => undefined,
+  );
+
   return {
     app,
     fetch: async (request) => app.fetch(request),
     async close() {
       closing.abort();
       await Promise.all([...watchers]);
+      await store.flush();
     },
   };
 }

@@ -7,7 +7,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 export class LinkSigner {
   readonly #secret: Buffer;
 
-  constructor(secret: string | Uint8Array = randomBytes(32)) {
+  constructor(secret: string | Uint8Array | undefined) {
+    secret ??= randomBytes(32);
     this.#secret = Buffer.from(secret);
   }
 

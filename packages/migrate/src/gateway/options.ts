@@ -17,6 +17,11 @@ export interface GatewayOptions {
   readonly publicUrl?: string;
   /** Lifetime of the download links in job bodies, in seconds (default 3 600). */
   readonly linkLifetimeSeconds?: number;
+  /**
+   * The key download links are signed with (default: a random one per process, so links die with it). Give
+   * the same secret to every instance, and across restarts, for links that outlive them.
+   */
+  readonly linkSecret?: string;
   /** The `clientId` jobs and assets carry (default `stemkit-gateway`). */
   readonly clientId?: string;
   /** Whether a job's `callbackUrl` may be called (default: any http(s) URL). */
@@ -25,6 +30,11 @@ export interface GatewayOptions {
   readonly allowLink?: (url: URL) => boolean;
   /** How the gateway follows backend jobs that have a callback URL (default: first poll 0.5 s, at most 5 s). */
   readonly wait?: WaitOptions;
+  /**
+   * A JSON file that keeps the gateway's assets and jobs across restarts (default: none, memory only). It
+   * holds no credential and no signed link.
+   */
+  readonly stateFile?: string;
   /** The fetch used for callbacks and link fetches (default the global one). */
   readonly fetch?: typeof globalThis.fetch;
 }

@@ -1,4 +1,6 @@
-import type { Failure, JobHandle, SourceReference } from '@stemkit/core';
+import { readFile } from 'node:fs/promises';
+import type { Asset, Failure, JobHandle, SourceReference } from '@stemkit/core';
+import { jsonText, writeFileAtomic } from '../shared/files.ts';
 
 /** A legacy asset the gateway handed out, and where its audio is on the backend. */
 export interface GatewayAsset {
@@ -26,11 +28,81 @@ export interface GatewayJob {
   lastStatus?: string;
 }
 
+/** How long writes to the state file are gathered before one is made. */
+const WRITE_DELAY_MS = 50;
+
 /**
- * The gateway's memory of the assets and jobs it handed out. It lives in the process: a restarted gateway
- * forgets them (the backend jobs carry on).
+ * The gateway's memory of the assets and jobs it handed out: in the process, and — given a `path` — in a JSON
+ * file written atomically shortly after each change and reloaded on start, so a restarted gateway still
+ * answers for the jobs legacy clients hold. Backend assets are kept by reference only (id, provider, name,
+ * format): no signed link or provider payload is written.
  */
 export class GatewayStore {
   readonly assets = new Map<string, GatewayAsset>();
   readonly jobs = new Map<string, GatewayJob>();
+  readonly #path: string | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #writing: Promise<void> = Promise.resolve();
+
+  constructor(path?: string) {
+    this.#path = path;
+  }
+
+  /** Reloads the state file, if there is one. */
+  async load(): Promise<void> {
+    if (!this.#path) return;
+    const text = await readFile(this.#path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (text === undefined) return;
+    const state = JSON.parse(text) as { assets?: GatewayAsset[]; jobs?: GatewayJob[] };
+    for (const asset of state.assets ?? []) this.assets.set(asset.id, asset);
+    for (const job of state.jobs ?? []) this.jobs.set(job.id, job);
+  }
+
+  /** Notes a change; the state file is written shortly after. */
+  changed(): void {
+    if (!this.#path || this.#timer) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#writing = this.#writing.then(() => this.#write()).catch(() => undefined);
+    }, WRITE_DELAY_MS);
+  }
+
+  /** Writes any pending change now. */
+  async flush(): Promise<void> {
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+      this.#writing = this.#writing.then(() => this.#write());
+    }
+    await this.#writing;
+  }
+
+  async #write(): Promise<void> {
+    if (!this.#path) return;
+    const assets = [...this.assets.values()].map((asset) => ({
+      ...asset,
+      source: referenceOnly(asset.source),
+    }));
+    await writeFileAtomic(this.#path, jsonText({ assets, jobs: [...this.jobs.values()] }));
+  }
+}
+
+/** A source without its signed link or provider payload: what the backend needs to find it again. */
+function referenceOnly(source: SourceReference): SourceReference {
+  if ('url' in source) return source;
+  const { id, name, role, provider, format, mimeType }: Asset = source.asset;
+  return {
+    asset: {
+      id,
+      name,
+      role,
+      provider,
+      ...(format ? { format } : {}),
+      ...(mimeType ? { mimeType } : {}),
+      raw: {},
+    },
+  };
 }

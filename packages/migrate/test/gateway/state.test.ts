@@ -1,0 +1,51 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeWav } from '@stemkit/audio';
+import { audioshakeLegacy } from '@stemkit/audioshake';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway } from '../../src/index.ts';
+import { startFastEmulator } from '../support/emulator.ts';
+import { clientFor, downloadBytes, sampleSong } from '../support/http.ts';
+import { backendDriver, GATEWAY_TOKEN } from './harness.ts';
+
+describe('a gateway with a state file', () => {
+  let directory: string;
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'stemkit-gateway-state-'));
+  });
+  afterAll(() => rm(directory, { recursive: true, force: true }));
+
+  it('answers for the jobs it handed out after a restart, and keeps no secret in the file', async () => {
+    const emulator = await startFastEmulator({ processing: { speed: 500 } });
+    const stateFile = join(directory, 'state.json');
+    const options = { driver: backendDriver(emulator, 'tasks'), token: GATEWAY_TOKEN, stateFile };
+    try {
+      const first = await startGateway(options);
+      const started = await clientFor(
+        audioshakeLegacy({ token: GATEWAY_TOKEN, baseUrl: first.url }),
+      ).separate({
+        source: sampleSong(1),
+        name: 'song.wav',
+        stems: ['vocals'],
+      });
+      await first.close();
+
+      const second = await startGateway({ ...options, driver: backendDriver(emulator, 'tasks') });
+      try {
+        const stemkit = clientFor(audioshakeLegacy({ token: GATEWAY_TOKEN, baseUrl: second.url }));
+        const job = await stemkit.wait(started.handle);
+        expect(job.status).toBe('succeeded');
+        const bytes = await downloadBytes(stemkit, job.targets[0]!.outputs[0]!);
+        expect(decodeWav(bytes).channels[0]?.length).toBe(22_050);
+      } finally {
+        await second.close();
+      }
+      const state = await readFile(stateFile, 'utf8');
+      expect(JSON.parse(state).jobs).toHaveLength(1);
+      expect(state).not.toMatch(/X-Goog-Signature|emulator-tasks-key|gateway-test-token/);
+    } finally {
+      await emulator.close();
+    }
+  });
+});

@@ -98,7 +98,7 @@ describe('plan, apply and verify on the emulator', () => {
     );
   });
 
-  it('plans from a list of job ids fetched through the legacy API, as from the export', async () => {
+  it('exports and plans from a list of job ids fetched through the legacy API, as from the export', async () => {
     const { jobs } = parseLegacyExport(exportText);
     const ids = join(directory, 'ids.txt');
     await writeFile(ids, `${jobs.map((each) => each.job.id).join('\n')}\n`);
@@ -108,6 +108,11 @@ describe('plan, apply and verify on the emulator', () => {
       stderr: { write: () => true },
       env: environmentOf(emulator),
     };
+    const exported = join(directory, 'exported.jsonl');
+    expect(await runMigrateCommand(['export', '--ids', ids, '--out', exported], io)).toBe(0);
+    expect(parseLegacyExport(await readFile(exported, 'utf8')).jobs.map((each) => each.job.id)).toEqual(
+      jobs.map((each) => each.job.id),
+    );
     const out = join(directory, 'plan-from-ids.json');
     expect(await runMigrateCommand(['plan', '--ids', ids, '--out', out], io)).toBe(0);
     expect(stdout).toContain('14 legacy jobs → 3 tasks, 12 targets');

@@ -4,7 +4,8 @@ const mimeTypes: Record<string, string> = {
   wav: 'audio/wav',
   mp3: 'audio/mpeg',
   m4a: 'audio/mp4',
-  mp4: 'audio/mp4',
+  // Tasks' `mp4` output is the separated audio in the original video container: a video type, as core says.
+  mp4: 'video/mp4',
   flac: 'audio/flac',
   aiff: 'audio/aiff',
   aif: 'audio/aiff',

@@ -76,6 +76,7 @@ export async function applyCommand(argv: readonly string[], io: CommandIo): Prom
     json: { type: 'boolean' },
   });
   const plan = await readPlan(required(values, 'plan'));
+  let settled = 0;
   const result = await applyPlan({
     plan,
     tasks: tasksFromEnvironment(io.env),
@@ -86,8 +87,15 @@ export async function applyCommand(argv: readonly string[], io: CommandIo): Prom
     settleMs: positiveInteger(values, 'settle-ms', 5_000),
     signal: io.signal,
     onProgress: (event) => {
-      if (event.type === 'rejected' || event.type === 'unknown')
+      if (event.type === 'rejected' || event.type === 'unknown') {
         io.stderr.write(`${event.type} ${event.key}: ${event.message}\n`);
+        return;
+      }
+      // One line per tenth of the plan, so a long run shows it is moving.
+      settled++;
+      const step = Math.max(1, Math.ceil(plan.tasks.length / 10));
+      if (settled % step === 0)
+        io.stderr.write(`${event.type} ${settled} task(s) this run, of ${plan.tasks.length} planned\n`);
     },
   });
   const { mapping: _mapping, ...summary } = result;

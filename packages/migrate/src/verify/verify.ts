@@ -4,6 +4,7 @@ import {
   type Asset,
   AUDIO_FORMATS,
   createStemkit,
+  isAbortError,
   isTerminal,
   type Job,
   NotFoundError,
@@ -99,8 +100,11 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRep
   const taskOf = (taskId: string) => {
     let task = taskCache.get(taskId);
     if (!task) {
-      task = tasksClient.get({ contract: 1, provider: options.tasks.provider, id: taskId }, { signal });
-      task.catch(() => undefined);
+      task = withRetries(
+        () => tasksClient.get({ contract: 1, provider: options.tasks.provider, id: taskId }, { signal }),
+        signal,
+      );
+      task.catch(() => taskCache.delete(taskId));
       taskCache.set(taskId, task);
     }
     return task;
@@ -109,8 +113,9 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRep
     const id = `${job.provider}/${job.id}/${asset.id}`;
     let probe = probeCache.get(id);
     if (!probe) {
-      probe = download(client, job, asset, signal).then(probeAudio);
-      probe.catch(() => undefined);
+      probe = withRetries(() => download(client, job, asset, signal).then(probeAudio), signal);
+      // A failure is not kept: the next job that shares this output tries again.
+      probe.catch(() => probeCache.delete(id));
       probeCache.set(id, probe);
     }
     return probe;
@@ -243,6 +248,21 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRep
 async function download(client: Stemkit, job: Job, asset: Asset, signal?: AbortSignal): Promise<Uint8Array> {
   const { body } = await client.download(asset, { job: job.handle, ...(signal ? { signal } : {}) });
   return new Uint8Array(await new Response(body).arrayBuffer());
+}
+
+/** Tries a read up to three times: a transfer cut short is not a verdict on the migration. */
+async function withRetries<Value>(
+  read: () => Promise<Value>,
+  signal: AbortSignal | undefined,
+): Promise<Value> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await read();
+    } catch (error) {
+      if (attempt >= 3 || isAbortError(error) || signal?.aborted) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
 }
 
 function messageOf(error: unknown): string {

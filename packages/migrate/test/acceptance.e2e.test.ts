@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createStemkit } from '@stemkit/core';
 import type { RunningEmulator } from '@stemkit/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchLegacyJobs, formatLegacyExport, type MigrationPlan, migrationKeyOf } from '../src/index.ts';
@@ -12,7 +11,6 @@ import {
   environmentOf,
   legacyDriverOf,
   startFastEmulator,
-  tasksDriverOf,
   uploadSources,
   waitForLegacyJobs,
 } from './support/emulator.ts';
@@ -156,18 +154,6 @@ describe(`${JOBS} legacy jobs: plan, apply killed ${KILLS} times and resumed, ve
     expect(journal).not.toMatch(/X-Goog-Signature|emulator-tasks-key|emulator-legacy-token/);
     figures.reconciled = journal.split('\n').filter((line) => line.includes('"reconciled":true')).length;
 
-    const tasksClient = createStemkit({
-      driver: tasksDriverOf(emulator),
-      wait: { initialDelayMs: 100, maxDelayMs: 500 },
-    });
-    await runPool(
-      [...new Set(Object.values(mapping.jobs).map((each) => (each as { taskId: string }).taskId))],
-      8,
-      async (id) => {
-        await tasksClient.wait({ contract: 1, provider: 'audioshake-tasks', id });
-      },
-    );
-
     const verifyStarted = Date.now();
     const verified = await runMigrate(
       [
@@ -180,6 +166,8 @@ describe(`${JOBS} legacy jobs: plan, apply killed ${KILLS} times and resumed, ve
         path('verify'),
         '--concurrency',
         '16',
+        '--wait',
+        '120',
       ],
       env,
     );

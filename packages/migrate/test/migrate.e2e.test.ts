@@ -140,23 +140,15 @@ describe('plan, apply and verify on the emulator', () => {
     expect(journal).not.toMatch(/X-Goog-Signature|emulator-tasks-key|emulator-legacy-token/);
   });
 
-  it('verifies every target against the legacy outputs', async () => {
+  it('verifies every target against the legacy outputs, waiting for tasks still running', async () => {
     const mapping = JSON.parse(await readFile(join(directory, 'mapping.json'), 'utf8'));
     const tasks = tasksDriverOf(emulator);
-    const client = (await import('@stemkit/core')).createStemkit({
-      driver: tasks,
-      wait: { initialDelayMs: 50, maxDelayMs: 200 },
-    });
-    for (const taskId of new Set(
-      Object.values(mapping.jobs).map((each) => (each as { taskId: string }).taskId),
-    )) {
-      await client.wait({ contract: 1, provider: tasks.provider, id: taskId });
-    }
     const report = await verifyMigration({
       mapping,
       legacyJobs: parseLegacyExport(exportText).jobs.map((each) => each.job),
       tasks,
       legacy: legacyDriverOf(emulator),
+      waitMs: 30_000,
     });
     expect(report.summary).toMatchObject({ jobs: 14, passed: 14, failed: 0, compared: 14 });
     expect(report.clean).toBe(true);

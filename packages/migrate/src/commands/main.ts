@@ -12,7 +12,8 @@ Commands:
   export   --ids <file> --out <jsonl>                       fetch legacy jobs by id into a JSONL export
   plan     --export <jsonl> | --ids <file> --out <plan.json> [--sources <json>] [--max-targets 10] [--json]
   apply    --plan <plan.json> --journal <jsonl> --mapping <mapping.json> [--concurrency 8] [--settle-ms 5000] [--json]
-  verify   --export <jsonl> --mapping <mapping.json> --report <path>   (writes <path>.md and <path>.json)
+  verify   --export <jsonl> --mapping <mapping.json> --report <path> [--wait <seconds>]
+           (writes <path>.md and <path>.json; --wait gives running tasks that long to finish)
   convert  --export <jsonl> | --callback <json> [--to neutral|tasks|both] [--out <jsonl>]
 
 Credentials (environment only): AUDIOSHAKE_TOKEN (+ AUDIOSHAKE_LEGACY_BASE_URL) for the legacy API,

@@ -110,13 +110,14 @@ export async function applyCommand(argv: readonly string[], io: CommandIo): Prom
   return result.complete ? 0 : 1;
 }
 
-/** `verify --export <jsonl> --mapping mapping.json --report <path without extension>`. */
+/** `verify --export <jsonl> --mapping mapping.json --report <path without extension> [--wait <seconds>]`. */
 export async function verifyCommand(argv: readonly string[], io: CommandIo): Promise<number> {
   const { values } = parseFlags(argv, {
     export: { type: 'string' },
     mapping: { type: 'string' },
     report: { type: 'string' },
     concurrency: { type: 'string' },
+    wait: { type: 'string' },
   });
   const jobs = (await readLegacyExport(required(values, 'export'))).jobs.map((each) => each.job);
   const mapping = JSON.parse(await readFile(required(values, 'mapping'), 'utf8')) as MigrationMapping;
@@ -126,6 +127,7 @@ export async function verifyCommand(argv: readonly string[], io: CommandIo): Pro
     tasks: tasksFromEnvironment(io.env),
     legacy: legacyFromEnvironment(io.env, false),
     concurrency: positiveInteger(values, 'concurrency', 8),
+    ...(values.wait === undefined ? {} : { waitMs: positiveInteger(values, 'wait', 1) * 1000 }),
     signal: io.signal,
   });
   const base = required(values, 'report');

@@ -25,6 +25,11 @@ export interface VerifyOptions {
   readonly legacy?: StemkitDriver;
   /** Jobs checked at once (default 8). */
   readonly concurrency?: number;
+  /**
+   * How long to wait for tasks still running before judging them, in ms (default 0: judged as they are). Handy
+   * right after `apply`.
+   */
+  readonly waitMs?: number;
   /** Largest duration difference accepted between a legacy output and its Tasks counterpart (default 0.05 s). */
   readonly durationToleranceSeconds?: number;
   readonly signal?: AbortSignal;
@@ -90,20 +95,33 @@ export interface VerifyReport {
  * ```
  */
 export async function verifyMigration(options: VerifyOptions): Promise<VerifyReport> {
-  const tasksClient = createStemkit({ driver: options.tasks });
+  const tasksClient = createStemkit({
+    driver: options.tasks,
+    wait: { initialDelayMs: 500, maxDelayMs: 5_000 },
+  });
   const legacyClient = options.legacy ? createStemkit({ driver: options.legacy }) : undefined;
   const tolerance = options.durationToleranceSeconds ?? 0.05;
   const taskCache = new Map<string, Promise<Job>>();
   const probeCache = new Map<string, Promise<{ durationSeconds: number; channels: number }>>();
   const signal = options.signal;
 
+  const readTask = async (taskId: string): Promise<Job> => {
+    const handle = { contract: 1 as const, provider: options.tasks.provider, id: taskId };
+    const job = await tasksClient.get(handle, { signal });
+    const waitMs = options.waitMs ?? 0;
+    if (isTerminal(job.status) || waitMs <= 0) return job;
+    try {
+      return await tasksClient.wait(handle, { timeoutMs: waitMs, ...(signal ? { signal } : {}) });
+    } catch (error) {
+      // A failed task or one still running at the deadline is judged as it is now.
+      if (isAbortError(error)) throw error;
+      return tasksClient.get(handle, { signal });
+    }
+  };
   const taskOf = (taskId: string) => {
     let task = taskCache.get(taskId);
     if (!task) {
-      task = withRetries(
-        () => tasksClient.get({ contract: 1, provider: options.tasks.provider, id: taskId }, { signal }),
-        signal,
-      );
+      task = withRetries(() => readTask(taskId), signal);
       task.catch(() => taskCache.delete(taskId));
       taskCache.set(taskId, task);
     }

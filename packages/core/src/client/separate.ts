@@ -1,6 +1,6 @@
 import type { SourceReference, StartRequest, TargetRequest } from '../driver/contract.ts';
 import { InvalidArgumentError } from '../errors.ts';
-import type { Job } from '../model/job.ts';
+import type { Job, Warning } from '../model/job.ts';
 import { deriveJobStatus } from '../model/status.ts';
 import { parseArgument } from '../validation.ts';
 import { checkStartRequest } from './capabilities.ts';
@@ -52,7 +52,7 @@ export async function separate(context: ClientContext, input: SeparateOptions): 
   logger.debug('start', { provider: driver.provider, targets: targets.map((target) => target.stem) });
   const result = await driver.start(start, { signal: options.signal });
   const job = result.job ?? placeholderJob(context, start, result.handle);
-  const warnings = [...job.warnings, ...(result.warnings ?? [])];
+  const warnings = uniqueWarnings([...job.warnings, ...(result.warnings ?? [])]);
   for (const warning of warnings)
     logger.warn(warning.message, { provider: driver.provider, code: warning.code });
   const started = { ...job, warnings };
@@ -148,4 +148,15 @@ function placeholderJob(context: ClientContext, start: StartRequest, handle: Job
     handle,
     raw: null,
   };
+}
+
+// Drivers may report a warning on the job and in the start result alike: each is kept once.
+function uniqueWarnings(warnings: readonly Warning[]): Warning[] {
+  const seen = new Set<string>();
+  return warnings.filter((warning) => {
+    const key = JSON.stringify([warning.code, warning.field, warning.message]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { InvalidResponseError, ProviderError, StemkitError } from '../errors.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import { redactUrl } from '../secrets.ts';
+import { sendableBody, streamsRequestBodies } from './body.ts';
 import { type ErrorBodyReader, toStemkitError } from './errors.ts';
 import { parseRetryAfter } from './retry-after.ts';
 
@@ -30,6 +31,11 @@ export interface HttpClientOptions {
   readonly readErrorBody?: ErrorBodyReader;
   readonly headers?: Readonly<Record<string, string>>;
   readonly logger?: Logger;
+  /**
+   * Whether to send stream bodies as streams. Default: where the runtime can (servers); browsers get the stream
+   * collected into a Blob first, since they cannot stream uploads over HTTP/1.1.
+   */
+  readonly streamUploads?: boolean;
 }
 
 /** One call to the API host. */
@@ -119,6 +125,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const fetchFunction = options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
   const logger = options.logger ?? silentLogger;
   const provider = options.provider;
+  const streamUploads = options.streamUploads ?? streamsRequestBodies();
 
   // Failures of `authenticate` itself (a refused login): renewing would only ask for the same refusal again.
   const refusedLogins = new WeakSet<object>();
@@ -162,7 +169,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       method: request.method,
       searchParams: request.searchParams,
       json: request.json,
-      body: request.body,
+      body: await sendableBody(request.body, streamUploads),
       // `headers: undefined` would drop the instance headers: pass them only when given.
       ...(request.headers ? { headers: request.headers } : {}),
       signal: request.signal,
@@ -265,13 +272,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const what = init.what ?? 'transfer';
     logger.debug(`${init.method ?? 'GET'} ${redactUrl(url)}`, { provider });
     try {
+      const body = await sendableBody(init.body ?? null, streamUploads);
       return await fetchFunction(url, {
         method: init.method ?? 'GET',
-        body: init.body ?? null,
+        body,
         headers,
         signal: init.signal,
         // Streams need half-duplex in Node's fetch; harmless elsewhere.
-        ...(init.body instanceof ReadableStream ? { duplex: 'half' } : {}),
+        ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
       } as RequestInit);
     } catch (error) {
       const mapped = toStemkitError(error, { provider, what });

@@ -54,6 +54,21 @@ describe('separate', () => {
     expect(job.warnings).toEqual([expect.objectContaining({ code: 'option-ignored', field: 'priority' })]);
   });
 
+  it('keeps a warning once when the driver reports it on the job and in the start result', async () => {
+    const driver = createMockDriver();
+    const start = driver.start.bind(driver);
+    driver.start = async (request, options) => {
+      const result = await start(request, options);
+      return { ...result, job: result.job && { ...result.job, warnings: [...(result.warnings ?? [])] } };
+    };
+    const job = await createStemkit({ driver }).separate({
+      source: bytes,
+      stems: ['vocals'],
+      priority: 'high',
+    });
+    expect(job.warnings).toHaveLength(1);
+  });
+
   it.each([
     ['an undeclared stem', { stems: ['guitar'] }, 'stem:guitar'],
     ['an undeclared format', { stems: ['vocals'], formats: ['aiff'] }, 'format:aiff'],

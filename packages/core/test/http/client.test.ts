@@ -270,6 +270,44 @@ describe('authentication', () => {
   });
 });
 
+describe('stream bodies where the runtime cannot stream uploads (browsers)', () => {
+  const streamOf = (text: string) =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(text));
+        controller.close();
+      },
+    });
+
+  it('collects them into a Blob, so fetch sends a sized body, for transfers and calls alike', async () => {
+    const seen: Array<{ length: string | null; body: string }> = [];
+    const record = async ({ request }: { request: Request }) => {
+      seen.push({ length: request.headers.get('content-length'), body: await request.text() });
+      return HttpResponse.json({});
+    };
+    server.use(http.put('https://storage.other.test/upload', record), http.post(`${API}assets`, record));
+    const api = client({ streamUploads: false });
+    await api.transfer('https://storage.other.test/upload', { method: 'PUT', body: streamOf('audio bytes') });
+    await api.call({ method: 'POST', path: 'assets', body: streamOf('multipart bytes') });
+    expect(seen).toEqual([
+      { length: '11', body: 'audio bytes' },
+      { length: '15', body: 'multipart bytes' },
+    ]);
+  });
+
+  it('streams them as they are in Node', async () => {
+    const seen: Array<string | null> = [];
+    server.use(
+      http.put('https://storage.other.test/upload', ({ request }) => {
+        seen.push(request.headers.get('content-length'));
+        return new HttpResponse(null);
+      }),
+    );
+    await client().transfer('https://storage.other.test/upload', { method: 'PUT', body: streamOf('audio') });
+    expect(seen).toEqual([null]);
+  });
+});
+
 describe('per-request headers', () => {
   it("sends them with the call, next to the credential and the client's own headers", async () => {
     const seen: Array<Record<string, string | null>> = [];

@@ -38,25 +38,12 @@ function toneWav(sampleRate = 22_050): Uint8Array<ArrayBuffer> {
   return new Uint8Array(view.buffer);
 }
 
-/**
- * Core streams every upload as a `ReadableStream` request body. Chromium sends such bodies only over HTTP/2
- * (an HTTP/1.1 server, like the emulator, gets net::ERR_ALPN_NEGOTIATION_FAILED) and Firefox and Safari not at
- * all, so a page buffers them into a Blob before they leave. Reported to core: it should do this itself where
- * request streams are unusable.
- */
-const bufferingFetch: typeof fetch = async (input, init) => {
-  if (init?.body instanceof ReadableStream) {
-    const { duplex: _duplex, ...rest } = init as RequestInit & { duplex?: string };
-    return fetch(input, { ...rest, body: await new Response(init.body).blob() });
-  }
-  return fetch(input, init);
-};
-
 async function main(): Promise<void> {
   const status = document.querySelector<HTMLElement>('#status')!;
   const list = document.querySelector<HTMLUListElement>('#stems')!;
   const config = (await (await fetch('/config.json')).json()) as PageConfig;
-  const stemkit = createStemkit({ driver: sourcere({ ...config, fetch: bufferingFetch }) });
+  const stemkit = createStemkit({ driver: sourcere(config) });
+  // Uploads leave as Blobs here: core sees a browser, which cannot stream request bodies over HTTP/1.1.
 
   status.textContent = 'uploading';
   const source = new File([toneWav()], 'tone.wav', { type: 'audio/wav' });

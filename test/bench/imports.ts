@@ -1,0 +1,82 @@
+import { createRequire } from 'node:module';
+import { gzipSync } from 'node:zlib';
+import { measured, median, table, testPackageDirectory } from './support/measure.ts';
+
+// Cold import time and bundle weight of core + each driver, next to two peer SDKs measured the same way.
+const RUNS = 7;
+
+/** What an app imports, as an ES module entry (the same entries as scripts/size-budget.mjs, plus the peers). */
+const entries: Record<string, { bundle: string; imports: string[] }> = {
+  '@stemkit/core': { bundle: `export { createStemkit } from '@stemkit/core';`, imports: ['@stemkit/core'] },
+  'core + sourcere': {
+    bundle: `export { createStemkit } from '@stemkit/core'; export { sourcere } from '@stemkit/sourcere';`,
+    imports: ['@stemkit/core', '@stemkit/sourcere'],
+  },
+  'core + audioshakeTasks': {
+    bundle: `export { createStemkit } from '@stemkit/core'; export { audioshakeTasks } from '@stemkit/audioshake';`,
+    imports: ['@stemkit/core', '@stemkit/audioshake'],
+  },
+  'core + audioshakeLegacy': {
+    bundle: `export { createStemkit } from '@stemkit/core'; export { audioshakeLegacy } from '@stemkit/audioshake';`,
+    imports: ['@stemkit/core', '@stemkit/audioshake'],
+  },
+  replicate: { bundle: `export { default } from 'replicate';`, imports: ['replicate'] },
+  '@fal-ai/client': {
+    bundle: `export { fal, createFalClient } from '@fal-ai/client';`,
+    imports: ['@fal-ai/client'],
+  },
+};
+
+/** The size-budget script's measurement: esbuild, browser, ESM, minified; gzip level 9. */
+async function size(contents: string) {
+  const { build } = createRequire(`${testPackageDirectory}/package.json`)(
+    'esbuild',
+  ) as typeof import('esbuild');
+  const result = await build({
+    stdin: { contents, resolveDir: testPackageDirectory, loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2023',
+    write: false,
+    logLevel: 'error',
+  });
+  const code = (result.outputFiles[0] as { contents: Uint8Array }).contents;
+  return { minified: code.byteLength, gzipped: gzipSync(code, { level: 9 }).byteLength };
+}
+
+/** Milliseconds from a fresh process to the modules being evaluated (Node's own start-up excluded). */
+async function importTime(modules: readonly string[]): Promise<number> {
+  const script = `const start = performance.now(); ${modules.map((name) => `await import(${JSON.stringify(name)});`).join(' ')} console.log(JSON.stringify({ ms: performance.now() - start }));`;
+  const times: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const { report } = await measured<{ ms: number }>(process.execPath, [
+      '--input-type=module',
+      '-e',
+      script,
+    ]);
+    times.push(report.ms);
+  }
+  return median(times);
+}
+
+export async function importsAndSizes(): Promise<{ body: string; headline: string[] }> {
+  const rows: string[][] = [];
+  for (const [name, entry] of Object.entries(entries)) {
+    const { minified, gzipped } = await size(entry.bundle);
+    const milliseconds = await importTime(entry.imports);
+    rows.push([
+      name,
+      `${milliseconds.toFixed(1)} ms`,
+      `${(minified / 1000).toFixed(1)} kB`,
+      `${(gzipped / 1000).toFixed(1)} kB`,
+    ]);
+  }
+  const of = (name: string) => rows.find((row) => row[0] === name) as string[];
+  const headline = [
+    `core + a driver: ${of('core + sourcere')[1]} cold import, ${of('core + sourcere')[3]} gzipped (replicate ${of('replicate')[1]}, ${of('replicate')[3]}; @fal-ai/client ${of('@fal-ai/client')[1]}, ${of('@fal-ai/client')[3]})`,
+  ];
+  const body = `Cold \`await import()\` in a fresh Node ${process.versions.node} process (median of ${RUNS}), from the built \`dist\`; bundle for the browser with esbuild (ESM, minified) and gzip -9, as \`scripts/size-budget.mjs\` measures.\n\n${table(['entry', 'cold import', 'minified', 'gzipped'], rows)}`;
+  return { body, headline };
+}

@@ -67,3 +67,25 @@ test('every POST route answers a malformed body with a 4xx in its own error shap
   }
   expect(checked).toBe(12 * bodies.length);
 });
+
+test('a multipart upload cut off mid-body is a failed upload, and the emulator keeps serving', async () => {
+  const { hostname, port, pathname } = new URL(`${emulator.legacy.baseUrl}/upload`);
+  const { connect } = await import('node:net');
+  await new Promise<void>((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => {
+      socket.write(
+        `POST ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAuthorization: Bearer ${emulator.legacy.token}\r\n` +
+          'Content-Type: multipart/form-data; boundary=cut\r\nContent-Length: 100000\r\n\r\n' +
+          '--cut\r\nContent-Disposition: form-data; name="file"; filename="song.wav"\r\n\r\nRIFF',
+      );
+      // Gone before the promised 100,000 bytes: the server sees the request stream abort.
+      setTimeout(() => socket.destroy(), 50);
+    });
+    socket.on('close', () => resolve());
+    socket.on('error', reject);
+  });
+  const response = await fetch(`${emulator.legacy.baseUrl}/job/missing-job-id`, {
+    headers: { authorization: `Bearer ${emulator.legacy.token}` },
+  });
+  expect(response.status).toBe(404);
+});

@@ -56,6 +56,11 @@ export async function receiveMultipartFile(
       if (!written) reject(new HttpError(400, 'The multipart request has no part named file'));
       else written.then(resolve, reject);
     });
+    // A client that goes away mid-upload aborts the request stream: that is a failed upload, not a crash.
+    body.on('error', () => {
+      parser.destroy();
+      reject(new HttpError(400, 'The upload was interrupted'));
+    });
     body.pipe(parser);
   });
 }

@@ -1,27 +1,12 @@
-import type { StemName } from '@stemkit/core';
+import { type StemName, WELL_KNOWN_STEMS } from '@stemkit/core';
 
 /**
  * Model keys AudioShake documents on either API (spec §1.8, §2.9). Both APIs take any string on the wire and
  * new models appear without notice, so {@link AudioShakeModel} stays open.
  */
 export const AUDIOSHAKE_MODELS = [
-  'vocals',
-  'instrumental',
-  'drums',
-  'bass',
-  'other',
-  'guitar',
-  'piano',
-  'strings',
-  'wind',
-  'other-x-guitar',
-  'dialogue',
-  'music_fx',
-  'music_removal',
-  'music_detection',
-  'multi_voice',
-  'transcription',
-  'alignment',
+  // Core's well-known names are AudioShake's own keys.
+  ...WELL_KNOWN_STEMS,
   'vocals_lead',
   'vocals_backing',
   'guitar_electric',

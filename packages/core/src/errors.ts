@@ -69,6 +69,7 @@ export class StemkitError extends Error {
     return JSON.parse(redact(JSON.stringify(fields)));
   }
 
+  /** Node's `util.inspect` hook: the scrubbed stack followed by the safe fields, never the cause. */
   [INSPECT](): string {
     return `${redact(this.stack ?? `${this.name}: ${this.message}`)} ${JSON.stringify(this.toJSON())}`;
   }

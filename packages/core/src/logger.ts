@@ -2,8 +2,11 @@ import { redact } from './secrets.ts';
 
 /** Where stemkit writes what it does. Every line is scrubbed of secrets before it reaches you. */
 export interface Logger {
+  /** Detail for troubleshooting: each request, retry and poll. `fields` are structured context for the line. */
   debug(message: string, fields?: Record<string, unknown>): void;
+  /** A step worth knowing about in normal use. `fields` are structured context for the line. */
   info(message: string, fields?: Record<string, unknown>): void;
+  /** Something went wrong but stemkit carried on, or the provider returned a warning. `fields` are structured context for the line. */
   warn(message: string, fields?: Record<string, unknown>): void;
 }
 

@@ -77,11 +77,16 @@ export interface WaitOptions {
  */
 export interface StemkitPlugin {
   readonly name: string;
+  /**
+   * Mixes downloaded stems into one file: each track's audio bytes with its volume (0–1) and pan (−1 to 1),
+   * encoded as `format`.
+   */
   mix?(input: {
     tracks: Array<{ stem: StemName; volume: number; pan: number; data: Uint8Array; format: string }>;
     format: string;
     name: string;
   }): Promise<{ data: Uint8Array; format: string; name: string }>;
+  /** Packs downloaded files into one zip archive called `name`. */
   zip?(input: {
     files: Array<{ name: string; data: Uint8Array }>;
     name: string;
@@ -171,6 +176,7 @@ export interface SeparateOptions {
   /** File name for an upload, when the source does not carry one. */
   readonly name?: string;
   readonly signal?: AbortSignal;
+  /** Called as the uploaded source's bytes leave, with the running total. */
   readonly onUploadProgress?: (sentBytes: number) => void;
 }
 

@@ -171,12 +171,26 @@ export interface StemkitDriver {
   /** Fetches a fresh download link for one output of the job. */
   link(handle: JobHandle, request: LinkRequest, options?: DriverCallOptions): Promise<LinkResult>;
 
+  /**
+   * Asks the provider to mix some of the job's stems into one file, resolving to the mixed asset. Drivers whose
+   * provider cannot mix leave it out; the client then falls back to a plugin's `mix`.
+   */
   mix?(handle: JobHandle, request: MixRequest, options?: DriverCallOptions): Promise<Asset>;
+  /**
+   * Asks the provider to zip some of the job's stems in one format, resolving to the zip asset. Drivers whose
+   * provider cannot zip leave it out; the client then falls back to a plugin's `zip`.
+   */
   zip?(handle: JobHandle, request: ZipRequest, options?: DriverCallOptions): Promise<Asset>;
+  /** Fetches one page of the account's jobs, starting at `cursor` (the first page without one). */
   list?(
     request: { readonly cursor?: string; readonly pageSize: number },
     options?: DriverCallOptions,
   ): Promise<JobPage>;
+  /** Asks the provider to stop the job. Left out by drivers whose provider cannot cancel. */
   cancel?(handle: JobHandle, options?: DriverCallOptions): Promise<void>;
+  /**
+   * Reads an incoming callback and says which job it is about; throws `InvalidArgumentError` when the body is
+   * not the provider's callback. Synchronous: it sends nothing. Left out by drivers without callbacks.
+   */
   parseCallback?(request: CallbackRequest): CallbackHint;
 }

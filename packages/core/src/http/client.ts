@@ -13,6 +13,7 @@ export interface HttpClientOptions {
   readonly provider: string;
   /** The API host every `call` goes to, e.g. `https://api.example.com/v1/`. */
   readonly baseUrl: string;
+  /** The fetch every request goes through (default: the global one); tests pass the emulator's or a faulty one. */
   readonly fetch?: typeof globalThis.fetch;
   /** Credential headers for the API host, asked for before each attempt. Never sent to other hosts. */
   readonly authenticate?: (signal?: AbortSignal) => Promise<Record<string, string>> | Record<string, string>;
@@ -92,6 +93,7 @@ export interface TransferInit {
 export interface HttpClient {
   readonly baseUrl: URL;
   readonly provider: string;
+  /** The fetch the client sends with: the injected one, or the global one. */
   readonly fetch: typeof globalThis.fetch;
   /** A JSON call to the API host: auth, transport retries, timeouts, error mapping, lenient parsing. */
   call<Schema extends z.ZodMiniType = z.ZodMiniType<unknown>>(

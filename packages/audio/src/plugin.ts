@@ -9,11 +9,31 @@ import { zip } from './zip.ts';
  */
 export interface LocalAudioPlugin {
   readonly name: 'local-audio';
+  /**
+   * Decodes each track, mixes them at their volume (0–1) and pan (−1 to 1), and encodes the result as `format`.
+   *
+   * @example
+   * ```ts
+   * const { data } = await localAudio().mix({
+   *   tracks: [{ stem: 'vocals', volume: 1, pan: 0, data: wav, format: 'wav' }],
+   *   format: 'wav',
+   *   name: 'mix',
+   * });
+   * ```
+   */
   mix(input: {
     tracks: Array<{ stem: string; volume: number; pan: number; data: Uint8Array; format: string }>;
     format: string;
     name: string;
   }): Promise<{ data: Uint8Array; format: string; name: string }>;
+  /**
+   * Packs the files into one zip archive named `name`.
+   *
+   * @example
+   * ```ts
+   * const { data } = await localAudio().zip({ files: [{ name: 'vocals.wav', data: wav }], name: 'stems.zip' });
+   * ```
+   */
   zip(input: {
     files: Array<{ name: string; data: Uint8Array }>;
     name: string;

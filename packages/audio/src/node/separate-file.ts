@@ -10,6 +10,14 @@ import type { AudioFormat, AudioInfo } from '../types.ts';
 import { streamAudioFile } from './read.ts';
 import { WavFileWriter } from './wav-file-writer.ts';
 
+/**
+ * Options of {@link separateFile}: which stems, where to write them, and in what format.
+ *
+ * @example
+ * ```ts
+ * const options: SeparateFileOptions = { stems: ['vocals'], outputDirectory: 'out', format: 'mp3' };
+ * ```
+ */
 export interface SeparateFileOptions {
   /** A canonical set (the last stem is the remainder, so the set sums to the input), or any list of stem names. */
   stems: 'two' | 'four' | readonly string[];

@@ -4,6 +4,13 @@ import { encodeWavFrames, type WavBitDepth, wavHeader } from '../codec/wav.ts';
 /**
  * Writes a WAV file incrementally: a header with the sizes left open, the samples as they come, then the real
  * sizes on {@link WavFileWriter.close}. Only the block being written is ever in memory.
+ *
+ * @example
+ * ```ts
+ * const writer = await WavFileWriter.create('out.wav', { sampleRate: 48_000, channels: 1, bitDepth: 32 });
+ * for (const block of blocks) writer.write([block], block.length);
+ * await writer.close();
+ * ```
  */
 export class WavFileWriter {
   private frames = 0;
@@ -20,6 +27,17 @@ export class WavFileWriter {
     this.shape = shape;
   }
 
+  /**
+   * Opens (and truncates) `path` and writes a provisional header; the writer then takes frames of this shape
+   * (bit depth 16 by default; 32 = float).
+   *
+   * @example
+   * ```ts
+   * const writer = await WavFileWriter.create('vocals.wav', { sampleRate: 44_100, channels: 2 });
+   * writer.write([left, right], left.length);
+   * await writer.close();
+   * ```
+   */
   static async create(
     path: string,
     shape: { sampleRate: number; channels: number; bitDepth?: WavBitDepth },
@@ -44,6 +62,7 @@ export class WavFileWriter {
     return this.pending;
   }
 
+  /** Waits for the queued frames, writes the header's real sizes and closes the file. Call it exactly once. */
   async close(): Promise<void> {
     try {
       await this.pending;

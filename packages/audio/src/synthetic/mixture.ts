@@ -9,16 +9,37 @@ export interface SyntheticSources {
   other: PcmAudio;
 }
 
+/**
+ * What {@link synthesizeMixture} returns: the stereo mixture and the sources it is the exact sum of.
+ *
+ * @example
+ * ```ts
+ * const { mixture, sources, tempo } = synthesizeMixture({ seed: 7 });
+ * console.log(tempo, mixture.sampleRate, sources.vocals.channels.length);
+ * ```
+ */
 export interface SyntheticMixture {
+  /** The song: the sum of the four sources. */
   mixture: PcmAudio;
   sources: SyntheticSources;
   /** Beats per minute the arrangement was played at. */
   tempo: number;
 }
 
+/**
+ * Options of {@link synthesizeMixture}. The same options always give the same samples.
+ *
+ * @example
+ * ```ts
+ * const short = synthesizeMixture({ seed: 3, seconds: 2, sampleRate: 22_050 });
+ * ```
+ */
 export interface SyntheticOptions {
+  /** Seeds the tempo, key, chords and melody; each seed is a different song. */
   seed: number;
+  /** Length in seconds (default 8). */
   seconds?: number;
+  /** Sample rate in Hz (default 44 100). */
   sampleRate?: number;
 }
 

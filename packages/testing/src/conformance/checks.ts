@@ -37,7 +37,9 @@ import { splitBytes } from './streams.ts';
  * ```
  */
 export interface ConformanceCheck {
+  /** What the check asserts, used as the test's name. */
   readonly name: string;
+  /** Runs the check; rejects, usually with a `ConformanceFailure` saying what is wrong, when the driver fails it. */
   run(context: ConformanceContext): Promise<void>;
 }
 

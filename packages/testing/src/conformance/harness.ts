@@ -23,6 +23,7 @@ import type { InjectedStatus } from '../faulty-fetch.ts';
 export interface ConformanceHarness {
   /** Wired to a working provider (emulator or mock), using the faulty fetch. */
   readonly driver: StemkitDriver;
+  /** The same provider with credentials it refuses: calls must fail with `AuthenticationError`. */
   driverWithBadCredentials(): StemkitDriver;
   /** E.g. a base URL of `http://127.0.0.1:9`, where nothing listens. */
   driverForUnreachableHost(): StemkitDriver;
@@ -30,6 +31,7 @@ export interface ConformanceHarness {
   failNextRequests(status: InjectedStatus, count: number): void;
   /** The next signed-URL GET answers 403, as if expired. */
   expireNextLink(): void;
+  /** A small audio file the provider accepts (at least 2 bytes, within `maxUploadBytes`), uploaded by the checks. */
   sampleAudio(): { bytes: Uint8Array; name: string; contentType: string };
   /** What the conformance job asks for. */
   readonly request: { readonly stems: StemName[]; readonly format: OutputFormat };
@@ -38,6 +40,7 @@ export interface ConformanceHarness {
    * two stems no single algorithm produces). Required when the driver has `validate`.
    */
   readonly rejectedRequest?: { readonly stems: StemName[]; readonly format: OutputFormat };
+  /** Releases what the harness started (servers, emulators); called once after the last check. */
   close(): Promise<void>;
 }
 

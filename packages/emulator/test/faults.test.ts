@@ -153,6 +153,7 @@ describe('state faults', () => {
   });
 
   test('processing speed: simulated durations scale with the factor, also changed at run time', async () => {
+    // Only lower bounds are asserted: a busy machine can make work later, never earlier.
     const timeMetadata = async () => {
       const session = await sourcereSession(emulator);
       const uploadId = await uploadSong(session);
@@ -162,12 +163,16 @@ describe('state faults', () => {
       );
       return performance.now() - started;
     };
-    const fast = await timeMetadata();
+    await timeMetadata();
     emulator.faults.set({ processingSpeed: 10 });
-    // 1.5 s of simulated metadata work: 150 ms at speed 10, under 10 ms of waiting at speed 200.
-    const slow = await timeMetadata();
-    expect(slow).toBeGreaterThanOrEqual(140);
-    expect(fast).toBeLessThan(slow);
+    // 1.5 s of simulated metadata work: at least 150 ms at speed 10.
+    expect(await timeMetadata()).toBeGreaterThanOrEqual(140);
+    emulator.faults.set({ processingSpeed: 0.5 });
+    const session = await sourcereSession(emulator);
+    const uploadId = await uploadSong(session);
+    // 3 s at speed 0.5: still computing right after the upload.
+    expect((await session.get(`/separation/metadata?uploadId=${uploadId}`)).status).toBe(202);
+    emulator.faults.set({ processingSpeed: 200 });
   });
 });
 

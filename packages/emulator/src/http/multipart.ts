@@ -39,6 +39,9 @@ export async function receiveMultipartFile(
         return;
       }
       let tooLarge = false;
+      // The part can fail (a cut-off upload) before the store's pipeline listens to it: the pipeline reports
+      // the failure, this listener only keeps it from being unhandled in the meantime.
+      stream.on('error', () => undefined);
       stream.on('limit', () => {
         tooLarge = true;
         stream.destroy();
@@ -57,8 +60,10 @@ export async function receiveMultipartFile(
       else written.then(resolve, reject);
     });
     // A client that goes away mid-upload aborts the request stream: that is a failed upload, not a crash.
+    // Ending the parser early makes it fail the half-written part, whose write then cleans up after itself.
     body.on('error', () => {
-      parser.destroy();
+      body.unpipe(parser);
+      parser.end();
       reject(new HttpError(400, 'The upload was interrupted'));
     });
     body.pipe(parser);

@@ -2,8 +2,17 @@ import { parseArgs } from 'node:util';
 
 /** Where a command writes: stdout for results, stderr for progress and errors. */
 export interface CommandIo {
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown };
+  /** Results: the report, the plan, JSON. */
+  readonly stdout: {
+    /** Writes `text` as given; callers add their own newlines. */
+    write(text: string): unknown;
+  };
+  /** Progress lines and error messages. */
+  readonly stderr: {
+    /** Writes `text` as given; callers add their own newlines. */
+    write(text: string): unknown;
+  };
+  /** The environment variables the command reads (credentials, defaults). */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly signal?: AbortSignal;
 }

@@ -56,8 +56,11 @@ const JobBodySchema = z.object({
  * ```
  */
 export interface Gateway {
+  /** Answers one legacy API request; mount it on any server that speaks Web `Request`/`Response`. */
   readonly fetch: (request: Request) => Promise<Response>;
+  /** The hono app behind `fetch`, to mount under a path of a larger app. */
   readonly app: Hono;
+  /** Stops following jobs for callbacks, waits for the followers to end and flushes the gateway's state. */
   close(): Promise<void>;
 }
 

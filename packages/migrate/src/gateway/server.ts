@@ -26,7 +26,9 @@ export interface StartGatewayOptions extends GatewayOptions {
 export interface RunningGateway {
   /** The base URL legacy clients use as their API host. */
   readonly url: string;
+  /** The gateway being served. */
   readonly gateway: Gateway;
+  /** Closes the gateway, drops open connections and stops the HTTP server. */
   close(): Promise<void>;
 }
 

@@ -115,6 +115,7 @@ export class Journal {
     return write;
   }
 
+  /** Waits for the appends in flight, then closes the file. */
   async close(): Promise<void> {
     await this.#tail;
     await this.#handle.close();

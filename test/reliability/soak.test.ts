@@ -14,7 +14,9 @@ import { createSoakFetch } from './support/soak-fetch.ts';
 // ≥ 1,000 jobs across the three drivers, 20 % of requests faulted, bounded in count, concurrency and time.
 const JOBS_PER_DRIVER = 334;
 const CONCURRENCY = 24;
-const PER_ATTEMPT_TIMEOUT_MS = 2_000;
+// Long enough that a slow answer on a busy CI machine is not mistaken for a stall (a timed-out create that
+// reached the emulator would be retried by the application and counted as a duplicate).
+const PER_ATTEMPT_TIMEOUT_MS = 4_000;
 /** What an application does with a job whose start or download failed transiently: try again, a few times. */
 const APPLICATION_ATTEMPTS = 6;
 
@@ -188,7 +190,7 @@ describe('soak: 1,002 jobs through every driver with 20 % of requests faulted', 
     const everyApi = [api('sourcere'), api('legacy'), api('tasks')];
     emulator.faults.set({
       seed: 5,
-      rateLimit: everyApi.map((rule) => ({ ...rule, probability: 0.06, retryAfterSeconds: 0.2 })),
+      rateLimit: everyApi.map((rule) => ({ ...rule, probability: 0.07, retryAfterSeconds: 0.2 })),
       serverError: everyApi.flatMap((rule) => [
         { ...rule, probability: 0.03, status: 500 as const },
         { ...rule, probability: 0.03, status: 503 as const },

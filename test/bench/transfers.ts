@@ -20,7 +20,9 @@ const MiB = 2 ** 20;
 const sizes = [
   { bytes: 64 * MiB, runs: Number(process.env.BENCH_RUNS ?? 3) },
   { bytes: 512 * MiB, runs: Number(process.env.BENCH_RUNS ?? 3) },
-  { bytes: 2_048 * MiB, runs: Number(process.env.BENCH_LARGE_RUNS ?? 1) },
+  // 1 MiB under 2 GiB: the legacy and Tasks upload routes refuse 2 GiB and more (and the emulator stalls there
+  // instead of answering 413, for curl as for stemkit).
+  { bytes: 2_047 * MiB, runs: Number(process.env.BENCH_LARGE_RUNS ?? 1) },
 ];
 const drivers = ['sourcere', 'legacy', 'tasks'] as const;
 const child = fileURLToPath(new URL('./transfer-child.ts', import.meta.url));

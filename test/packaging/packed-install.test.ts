@@ -61,11 +61,11 @@ beforeAll(async () => {
   await run(
     'npm',
     ['install', '--no-audit', '--no-fund', '--loglevel=error', ...packages.map((each) => each.tarball)],
-    { cwd: project, env: environment, timeout: 240_000 },
+    { cwd: project, env: environment, timeout: 420_000 },
   );
   await writeFile(join(project, 'song.wav'), sampleWav({ seconds: 1 }));
   emulator = await startEmulator({ processing: { speed: 200 } });
-}, 300_000);
+}, 480_000);
 
 afterAll(async () => {
   await emulator?.close();

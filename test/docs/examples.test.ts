@@ -71,6 +71,19 @@ describe('guide samples run against the emulator', () => {
     expect(stdout).toMatch(/^resumed \S+: succeeded, stems vocals, drums, bass, other$/m);
   });
 
+  it('migration: the driver swap, and a stored legacy job converted offline', async () => {
+    expect(await runExample('migrate-swap-driver.ts')).toBe(
+      'audioshake-tasks: list true, callbacks account\n',
+    );
+    const stored = new URL(
+      '../../packages/audioshake/test/fixtures/seed-003/completed-separation-job.json',
+      import.meta.url,
+    ).pathname;
+    expect(await runExample('migrate-convert.ts', stored)).toMatch(
+      /^clksrfob8000bf7of6xkscy8m: succeeded; task target clksrfob8000bf7of6xkscy8m; \d+ dropped$/m,
+    );
+  });
+
   it('errors: typed errors, checked with isInstance', async () => {
     const stdout = await runExample('errors.ts', song);
     expect(stdout).toContain('unsupported: stem:guitar');

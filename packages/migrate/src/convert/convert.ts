@@ -5,6 +5,7 @@ import {
   legacyJobToTaskRecord,
 } from '@stemkit/audioshake';
 import type { Job } from '@stemkit/core';
+import { InvalidArgumentError } from '@stemkit/core';
 
 /**
  * One stored legacy job in both target shapes, and what each conversion left behind.
@@ -58,7 +59,14 @@ export function convertLegacyJob(payload: unknown): ConvertedJob {
  * ```
  */
 export function convertLegacyCallback(body: unknown): ConvertedJob {
-  return convertLegacyJob(typeof body === 'string' ? JSON.parse(body) : body);
+  if (typeof body !== 'string') return convertLegacyJob(body);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw new InvalidArgumentError('body', 'is not JSON');
+  }
+  return convertLegacyJob(parsed);
 }
 
 /** What `convertExport` writes per job: the neutral job, the Tasks record, or both. */

@@ -50,6 +50,10 @@ describe('converting stored legacy payloads', () => {
   it('reads a callback body as text, wrapped or bare', () => {
     expect(convertLegacyCallback(JSON.stringify(completed)).neutral.id).toBe('clksrfob8000bf7of6xkscy8m');
     expect(convertLegacyCallback(completed.job).task.taskId).toBe('clksrfob8000bf7of6xkscy8m');
+    // A body that is not JSON is the caller's bad input, a typed error naming it.
+    expect(() => convertLegacyCallback('<html>not json</html>')).toThrow(
+      expect.objectContaining({ code: 'invalid-argument', field: 'body' }),
+    );
   });
 
   it('carries the plan key in task metadata and reads it back', () => {

@@ -60,7 +60,14 @@ beforeAll(async () => {
   );
   await run(
     'npm',
-    ['install', '--no-audit', '--no-fund', '--loglevel=error', ...packages.map((each) => each.tarball)],
+    [
+      'install',
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      ...packages.map((each) => each.tarball),
+    ],
     { cwd: project, env: environment, timeout: 420_000 },
   );
   await writeFile(join(project, 'song.wav'), sampleWav({ seconds: 1 }));

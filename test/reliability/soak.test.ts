@@ -197,8 +197,9 @@ describe('soak: 1,002 jobs through every driver with 20 % of requests faulted', 
       ]),
       reset: everyApi.map((rule) => ({ ...rule, probability: 0.03 })),
       notFoundAfterCreate: { calls: 1 },
-      // Tokens die every few seconds, well before the advertised day; longer than one call's retries.
-      tokenLifetimeSeconds: 10,
+      // Tokens die every 30 s, well before the advertised day, and longer than one call with all its retries
+      // (the Sourcere driver renews once per call: a token dying twice within one call is not survived).
+      tokenLifetimeSeconds: 30,
       signedUrlLifetimeSeconds: 30,
     });
     soakFetch.setFaults(true);

@@ -54,22 +54,24 @@ beforeAll(async () => {
     const tarball = stdout.trim().split('\n').at(-1) ?? '';
     packages.push({ ...found, tarball });
   }
+  // Every @stemkit package comes from its tarball, its own dependencies on the others too (`overrides`), so npm
+  // never asks the registry about names that exist only here.
+  const local = Object.fromEntries(packages.map((each) => [each.name, `file:${each.tarball}`]));
   await writeFile(
     join(project, 'package.json'),
-    JSON.stringify({ name: 'stemkit-scratch', private: true, version: '1.0.0' }),
+    JSON.stringify({
+      name: 'stemkit-scratch',
+      private: true,
+      version: '1.0.0',
+      dependencies: local,
+      overrides: local,
+    }),
   );
-  await run(
-    'npm',
-    [
-      'install',
-      '--prefer-offline',
-      '--no-audit',
-      '--no-fund',
-      '--loglevel=error',
-      ...packages.map((each) => each.tarball),
-    ],
-    { cwd: project, env: environment, timeout: 420_000 },
-  );
+  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: project,
+    env: environment,
+    timeout: 420_000,
+  });
   await writeFile(join(project, 'song.wav'), sampleWav({ seconds: 1 }));
   emulator = await startEmulator({ processing: { speed: 200 } });
 }, 480_000);

@@ -125,6 +125,7 @@ const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'x-access-token', 'coo
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const baseUrl = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
   const fetchFunction = options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
+  const sendOnce = withoutReplay(fetchFunction);
   const logger = options.logger ?? silentLogger;
   const provider = options.provider;
   const streamUploads = options.streamUploads ?? streamsRequestBodies();
@@ -134,7 +135,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   const api: KyInstance = ky.create({
     baseUrl,
-    fetch: fetchFunction,
+    fetch: sendOnce,
     timeout: options.timeoutMs ?? 30_000,
     totalTimeout: options.totalTimeoutMs ?? 120_000,
     headers: { accept: 'application/json', ...options.headers },
@@ -175,6 +176,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       // `headers: undefined` would drop the instance headers: pass them only when given.
       ...(request.headers ? { headers: request.headers } : {}),
       signal: request.signal,
+      ...(replayable ? {} : { redirect: 'error' }),
       // Only override the instance's timeouts when asked (`undefined` would switch them off); a streaming
       // body (`false`) has none at all, the caller's signal rules.
       ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
@@ -275,13 +277,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     logger.debug(`${init.method ?? 'GET'} ${redactUrl(url)}`, { provider });
     try {
       const body = await sendableBody(init.body ?? null, streamUploads);
-      return await fetchFunction(url, {
+      return await sendOnce(url, {
         method: init.method ?? 'GET',
         body,
         headers,
         signal: init.signal,
-        // Streams need half-duplex in Node's fetch; harmless elsewhere.
-        ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
+        // Streams need half-duplex in Node's fetch and cannot follow a redirect.
+        ...(body instanceof ReadableStream ? { duplex: 'half', redirect: 'error' } : {}),
       } as RequestInit);
     } catch (error) {
       const mapped = toStemkitError(error, { provider, what });
@@ -290,4 +292,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   return { baseUrl, provider, fetch: fetchFunction, call, transfer };
+}
+
+/**
+ * Requests that may not be redirected go without a window, the spec's condition for fetch not to clone them:
+ * Node's fetch otherwise tees the body to replay it on a redirect, and the idle branch holds every byte of an
+ * upload. Stream bodies are sent this way, since a stream cannot be replayed anyway.
+ */
+function withoutReplay(fetchFunction: typeof globalThis.fetch): typeof globalThis.fetch {
+  return (input, init) => {
+    const redirect = init?.redirect ?? (input instanceof Request ? input.redirect : undefined);
+    return redirect === 'error'
+      ? fetchFunction(input, { ...init, window: null })
+      : fetchFunction(input, init);
+  };
 }

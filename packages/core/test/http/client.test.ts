@@ -306,6 +306,25 @@ describe('stream bodies where the runtime cannot stream uploads (browsers)', () 
     await client().transfer('https://storage.other.test/upload', { method: 'PUT', body: streamOf('audio') });
     expect(seen).toEqual([null]);
   });
+
+  it('sends them unredirectable and without a window, so fetch keeps no copy to replay', async () => {
+    const sent: Array<{ redirect: string | undefined; window: unknown }> = [];
+    const spy: typeof fetch = async (input, init) => {
+      const redirect = init?.redirect ?? (input instanceof Request ? input.redirect : undefined);
+      sent.push({ redirect, window: init && 'window' in init ? init.window : 'absent' });
+      return Response.json({});
+    };
+    const api = client({ fetch: spy });
+    await api.transfer('https://storage.other.test/upload', { method: 'PUT', body: streamOf('audio') });
+    await api.call({ method: 'POST', path: 'assets', body: streamOf('multipart') });
+    await api.call({ method: 'POST', path: 'jobs', json: { a: 1 } });
+    expect(sent).toEqual([
+      { redirect: 'error', window: null },
+      { redirect: 'error', window: null },
+      // Replayable bodies keep fetch's defaults: redirects are followed.
+      { redirect: 'follow', window: 'absent' },
+    ]);
+  });
 });
 
 describe('per-request headers', () => {

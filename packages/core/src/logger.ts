@@ -22,6 +22,8 @@ export const silentLogger: Logger = { debug() {}, info() {}, warn() {} };
  * ```
  */
 export function redactingLogger(logger: Logger): Logger {
+  // Nothing is written, so there is nothing to scrub: the silent default costs nothing per line.
+  if (logger === silentLogger) return silentLogger;
   const scrub = (fields?: Record<string, unknown>): Record<string, unknown> | undefined => {
     if (fields === undefined) return undefined;
     try {

@@ -61,12 +61,9 @@ export async function poll<Value>(
   let step = 0;
   let delay = options.delayFirst ? backoffDelay(step++, schedule) : undefined;
   for (;;) {
-    if (delay !== undefined) {
-      await sleep(
-        deadline === undefined ? delay : Math.max(0, Math.min(delay, deadline - Date.now())),
-        signal,
-      );
-    }
+    const ms = delay === undefined || deadline === undefined ? delay : Math.min(delay, deadline - Date.now());
+    // No timer for no delay: even a 0 ms one idles the process for a millisecond.
+    if (ms !== undefined && ms > 0) await sleep(ms, signal);
     throwIfAborted(signal);
     const outcome = await attempt();
     if (outcome.done) return outcome.value;

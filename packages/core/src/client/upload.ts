@@ -46,7 +46,7 @@ export async function uploadSource(
   let asset: Asset;
   try {
     asset = await driver.upload(
-      { ...request, body: meter(context, request.body, options.onProgress) },
+      { ...request, body: meter(context, request.body, request.size, options.onProgress) },
       { signal: options.signal },
     );
   } catch (error) {
@@ -137,9 +137,11 @@ async function fetchRemote(
 function meter(
   context: ClientContext,
   body: ReadableStream<Uint8Array>,
+  size: number | undefined,
   onProgress: ((sentBytes: number) => void) | undefined,
 ): ReadableStream<Uint8Array> {
-  const limit = context.capabilities.maxUploadBytes;
+  // A stream of known size was held to the limit before sending; the provider enforces its own limit anyway.
+  const limit = size === undefined ? context.capabilities.maxUploadBytes : undefined;
   if (limit === undefined && !onProgress) return body;
   let sent = 0;
   return body.pipeThrough(

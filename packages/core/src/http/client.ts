@@ -155,7 +155,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             throw error;
           }
           for (const [name, value] of Object.entries(credentials ?? {})) request.headers.set(name, value);
-          logger.debug(`${request.method} ${redactUrl(request.url)}`, { provider });
+          if (logger !== silentLogger)
+            logger.debug(`${request.method} ${redactUrl(request.url)}`, { provider });
         },
       ],
     },
@@ -274,7 +275,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const headers = new Headers(init.headers);
     for (const name of CREDENTIAL_HEADERS) headers.delete(name);
     const what = init.what ?? 'transfer';
-    logger.debug(`${init.method ?? 'GET'} ${redactUrl(url)}`, { provider });
+    if (logger !== silentLogger) logger.debug(`${init.method ?? 'GET'} ${redactUrl(url)}`, { provider });
     try {
       const body = await sendableBody(init.body ?? null, streamUploads);
       return await sendOnce(url, {

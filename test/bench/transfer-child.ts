@@ -1,9 +1,10 @@
 // One transfer in its own process, so its peak memory is the client's alone: an upload of a file through a
-// driver, or a download through the client (`stemkit.download`). Prints one JSON line.
-import { createReadStream, statSync } from 'node:fs';
-import { Readable } from 'node:stream';
+// driver, or a download through the client (`stemkit.download`); or the same transfer written by hand with
+// Node's `fetch` (`upload-fetch`, `download-fetch`). Prints one JSON line.
+import { openAsBlob, statSync } from 'node:fs';
 import { audioshakeLegacy, audioshakeTasks } from '@stemkit/audioshake';
 import { type Asset, createStemkit, type StemkitDriver } from '@stemkit/core';
+import { createStemkit as createNodeStemkit } from '@stemkit/core/node';
 import { sourcere } from '@stemkit/sourcere';
 
 interface EmulatorInfo {
@@ -13,7 +14,7 @@ interface EmulatorInfo {
 }
 
 const [mode, driverName, file, emulatorJson, downloadUrl] = process.argv.slice(2) as [
-  'upload' | 'download' | 'idle',
+  'upload' | 'download' | 'upload-fetch' | 'download-fetch' | 'idle',
   'sourcere' | 'legacy' | 'tasks',
   string,
   string,
@@ -41,18 +42,20 @@ const startedAt = performance.now();
 let url: string | undefined;
 let bytes = 0;
 if (mode === 'upload') {
-  const size = statSync(file).size;
-  const body = Readable.toWeb(
-    createReadStream(file, { highWaterMark: 1 << 20 }),
-  ) as ReadableStream<Uint8Array>;
-  const asset = await driver.upload({
-    body,
-    name: 'blob.wav',
-    size,
-    contentType: 'application/octet-stream',
-  });
+  // The public path: a file path given to the Node client. Without `inspect`, so the figure is the transfer
+  // alone, not the provider's analysis of the (random) bytes afterwards.
+  const stemkit = createNodeStemkit({ driver: { ...driver, inspect: undefined } });
+  const asset = await stemkit.upload(file, { name: 'blob.wav' });
   url = asset.url;
-  bytes = size;
+  bytes = statSync(file).size;
+} else if (mode === 'upload-fetch') {
+  url = await uploadByHand();
+  bytes = statSync(file).size;
+} else if (mode === 'download-fetch') {
+  const response = await fetch(downloadUrl as string);
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+    bytes += chunk.value.byteLength;
 } else if (mode === 'download') {
   // The driver's only part in a download is the link; the client does the transfer. Serve it the stored file.
   const linked: StemkitDriver = {
@@ -70,3 +73,68 @@ if (mode === 'upload') {
 }
 const seconds = (performance.now() - startedAt) / 1_000;
 console.log(JSON.stringify({ seconds, bytes, url }));
+
+/** What a developer would write with Node's `fetch` alone: the file as a file-backed Blob, the same calls. */
+async function uploadByHand(): Promise<string | undefined> {
+  const blob = await openAsBlob(file);
+  const form = () => {
+    const body = new FormData();
+    body.append('file', blob, 'blob.wav');
+    return body;
+  };
+  const json = async (response: Response) => {
+    if (!response.ok) throw new Error(`${response.url} answered ${response.status}`);
+    return (await response.json()) as Record<string, unknown>;
+  };
+  switch (driverName) {
+    case 'sourcere': {
+      const { baseUrl, username, password } = emulator.sourcere;
+      const headers = { 'content-type': 'application/json' };
+      const auth = await json(
+        await fetch(`${baseUrl}/auth/`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ username, password }),
+        }),
+      );
+      const slot = await json(
+        await fetch(`${baseUrl}/separation/create`, {
+          method: 'POST',
+          headers: { ...headers, authorization: String(auth.token) },
+          body: '{}',
+        }),
+      );
+      const put = await fetch(String(slot.signedUrl), {
+        method: 'PUT',
+        headers: { 'content-type': 'text/plain' },
+        body: blob,
+      });
+      if (!put.ok) throw new Error(`the signed PUT answered ${put.status}`);
+      return undefined;
+    }
+    case 'legacy':
+      return String(
+        (
+          await json(
+            await fetch(`${emulator.legacy.baseUrl}/upload`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${emulator.legacy.token}` },
+              body: form(),
+            }),
+          )
+        ).link,
+      );
+    case 'tasks':
+      return String(
+        (
+          await json(
+            await fetch(`${emulator.tasks.baseUrl}/assets`, {
+              method: 'POST',
+              headers: { 'x-api-key': emulator.tasks.apiKey },
+              body: form(),
+            }),
+          )
+        ).link,
+      );
+  }
+}

@@ -17,13 +17,17 @@ import {
 // Upload and download of large files through each driver to the emulator, next to curl moving the same file to
 // the same endpoint: peak resident memory (each transfer in its own process) and throughput.
 const MiB = 2 ** 20;
-const sizes = [
-  { bytes: 64 * MiB, runs: Number(process.env.BENCH_RUNS ?? 3) },
-  { bytes: 512 * MiB, runs: Number(process.env.BENCH_RUNS ?? 3) },
-  // 1 MiB under 2 GiB: the legacy and Tasks upload routes refuse 2 GiB and more (and the emulator stalls there
-  // instead of answering 413, for curl as for stemkit).
-  { bytes: 2_047 * MiB, runs: Number(process.env.BENCH_LARGE_RUNS ?? 1) },
-];
+/** 64 MiB, 512 MiB and 2 GiB; `BENCH_SIZES=64,512` (MiB) measures fewer, `BENCH_RUNS` sets the runs of each. */
+const sizes = (process.env.BENCH_SIZES ?? '64,512,2048').split(',').map((each) => {
+  const bytes = Number(each) * MiB;
+  const large = bytes >= 1_024 * MiB;
+  return {
+    bytes,
+    runs: Number(
+      (large ? process.env.BENCH_LARGE_RUNS : undefined) ?? process.env.BENCH_RUNS ?? (large ? 1 : 3),
+    ),
+  };
+});
 const drivers = ['sourcere', 'legacy', 'tasks'] as const;
 const child = fileURLToPath(new URL('./transfer-child.ts', import.meta.url));
 type TransferReport = { seconds: number; bytes: number; url?: string };
@@ -147,6 +151,12 @@ interface Figures {
 }
 const figures = () => ({ rss: [] as number[], seconds: [] as number[] });
 
+/** One run's figures; a run that reached its time limit counts as infinitely slow, its memory as unknown. */
+function record(into: Figures, run: MeasuredRun<unknown> | undefined, seconds: number | undefined): void {
+  into.rss.push(run?.peakRssBytes ?? Number.NaN);
+  into.seconds.push(seconds ?? Number.POSITIVE_INFINITY);
+}
+
 export async function transfers(): Promise<{ body: string; headline: string[] }> {
   const rows: string[][] = [];
   const notes: string[] = [];
@@ -159,8 +169,9 @@ export async function transfers(): Promise<{ body: string; headline: string[] }>
       const stats = statfsSync(tmpdir());
       return stats.bavail * stats.bsize;
     })();
-    // The file, plus every copy the emulator stores (SDK and curl uploads through three drivers, per run), plus room.
-    const needed = bytes * (1 + 6 * runs + 1) + 2 * 2 ** 30;
+    // The file, plus every copy the emulator stores (stemkit, fetch and curl uploads through three drivers, per
+    // run), plus room.
+    const needed = bytes * (1 + 9 * runs + 1) + 2 * 2 ** 30;
     if (free < needed) {
       notes.push(
         `${mebibytes(bytes)} skipped: ${mebibytes(needed)} of free disk needed in ${tmpdir()}, ${mebibytes(free)} free.`,
@@ -174,34 +185,39 @@ export async function transfers(): Promise<{ body: string; headline: string[] }>
       let downloadUrl = '';
       for (const driver of drivers) {
         const sdk = figures();
+        const byHand = figures();
         const curl = figures();
         for (let run = 0; run < runs; run++) {
           const upload = await limited(node(['upload', driver, file, emulator.json], bytes));
-          sdk.rss.push(upload?.peakRssBytes ?? Number.NaN);
-          sdk.seconds.push(upload?.report.seconds ?? Number.POSITIVE_INFINITY);
+          record(sdk, upload, upload?.report.seconds);
           if (upload?.report.url) downloadUrl = upload.report.url;
+          const viaFetch = await limited(node(['upload-fetch', driver, file, emulator.json], bytes));
+          record(byHand, viaFetch, viaFetch?.report.seconds);
           const viaCurl = await limited(curlUpload(emulator, driver, file, bytes));
-          curl.rss.push(viaCurl?.peakRssBytes ?? Number.NaN);
-          curl.seconds.push(viaCurl?.elapsedSeconds ?? Number.POSITIVE_INFINITY);
+          record(curl, viaCurl, viaCurl?.elapsedSeconds);
         }
-        rows.push(row(`upload via ${driver}`, bytes, sdk, curl));
+        rows.push(row(`upload via ${driver}`, bytes, sdk, byHand, curl));
       }
       if (!downloadUrl) downloadUrl = await tasksAssetUrl(emulator, file, bytes);
       // Downloads: the client's path is the same whichever driver gave the link; each driver is measured anyway.
       for (const driver of drivers) {
         const sdk = figures();
+        const byHand = figures();
         const curl = figures();
         for (let run = 0; run < runs; run++) {
-          const download = await node(['download', driver, '-', emulator.json, downloadUrl]);
-          if (download.report.bytes !== bytes)
-            throw new Error(`downloaded ${download.report.bytes} of ${bytes} bytes`);
-          sdk.rss.push(download.peakRssBytes);
-          sdk.seconds.push(download.report.seconds);
+          for (const [mode, into] of [
+            ['download', sdk],
+            ['download-fetch', byHand],
+          ] as const) {
+            const download = await node([mode, driver, '-', emulator.json, downloadUrl]);
+            if (download.report.bytes !== bytes)
+              throw new Error(`${mode} got ${download.report.bytes} of ${bytes} bytes`);
+            record(into, download, download.report.seconds);
+          }
           const viaCurl = await measured('curl', ['-sS', '-f', '-o', '/dev/null', downloadUrl]);
-          curl.rss.push(viaCurl.peakRssBytes);
-          curl.seconds.push(viaCurl.elapsedSeconds);
+          record(curl, viaCurl, viaCurl.elapsedSeconds);
         }
-        rows.push(row(`download via ${driver}`, bytes, sdk, curl));
+        rows.push(row(`download via ${driver}`, bytes, sdk, byHand, curl));
       }
     } finally {
       await emulator.stop();
@@ -209,10 +225,22 @@ export async function transfers(): Promise<{ body: string; headline: string[] }>
     }
   }
   const body = [
-    `Each transfer runs in its own Node ${process.versions.node} process; peak RSS is GNU time's \`%M\` for that process (a Node process holding the same modules, moving nothing, peaks at ${mebibytes(idle.peakRssBytes)}). curl ${'(Debian `curl`)'} moves the same file to the same endpoint: a PUT to a fresh signed URL (Sourcere), a multipart POST (legacy \`/upload\`, Tasks \`/assets\`), a GET of the stored file's signed URL. The emulator runs in another process on loopback and stores every upload on disk. Throughput: median of the runs; the SDK's time is the transfer call alone, curl's is its whole process.`,
+    `Each transfer runs in its own Node ${process.versions.node} process; peak RSS is GNU time's \`%M\` for that process (a Node process holding the same modules, moving nothing, peaks at ${mebibytes(idle.peakRssBytes)}). Two baselines move the same file to the same endpoint: \`fetch\`, the same calls written by hand with Node's \`fetch\` (the file as \`fs.openAsBlob\`, in a \`FormData\` for multipart; the response body read to its end), and curl ${'(Debian `curl`)'}: a PUT to a fresh signed URL (Sourcere), a multipart POST (legacy \`/upload\`, Tasks \`/assets\`), a GET of the stored file's signed URL. The emulator runs in another process on loopback and stores every upload on disk. Throughput: median of the runs; stemkit's and fetch's time is the transfer alone (auth and upload-slot calls included), curl's is its whole process.`,
     '',
     table(
-      ['transfer', 'size', 'runs', 'stemkit peak RSS', 'curl peak RSS', 'stemkit', 'curl', 'stemkit / curl'],
+      [
+        'transfer',
+        'size',
+        'runs',
+        'stemkit peak RSS',
+        'fetch peak RSS',
+        'curl peak RSS',
+        'stemkit',
+        'fetch',
+        'curl',
+        'stemkit / curl',
+        'stemkit / fetch',
+      ],
       rows,
     ),
     ...(notes.length ? ['', ...notes.map((note) => `- ${note}`)] : []),
@@ -228,18 +256,26 @@ function transferHeadline(rows: string[][]): string[] {
     .filter((peak) => Number.isFinite(peak));
   const largest = rows.at(-1)?.[1];
   const atLargest = rows.filter((row) => row[1] === largest);
-  const ratios = atLargest
-    .map((row) => Number.parseInt(row[7] as string, 10))
-    .filter((ratio) => Number.isFinite(ratio));
+  const ratios = (column: number) => {
+    const values = atLargest
+      .map((row) => Number.parseInt(row[column] as string, 10))
+      .filter((ratio) => Number.isFinite(ratio));
+    return `${Math.min(...values)}–${Math.max(...values)} %`;
+  };
   return [
     `transfers: stemkit peak RSS ${Math.min(...peaks)}–${Math.max(...peaks)} MiB from 64 MiB to ${largest} files`,
-    `throughput at ${largest}: ${Math.min(...ratios)}–${Math.max(...ratios)} % of curl's`,
+    `throughput at ${largest}: ${ratios(9)} of curl's, ${ratios(10)} of hand-written Node \`fetch\`'s`,
   ];
 }
 
-function row(name: string, bytes: number, sdk: Figures, curl: Figures): string[] {
+function row(name: string, bytes: number, sdk: Figures, byHand: Figures, curl: Figures): string[] {
   const sdkSeconds = median(sdk.seconds);
+  const byHandSeconds = median(byHand.seconds);
   const curlSeconds = median(curl.seconds);
+  const ratio = (other: number) =>
+    Number.isFinite(sdkSeconds) && Number.isFinite(other)
+      ? `${((100 * other) / sdkSeconds).toFixed(0)} %`
+      : '—';
   const stuck = (figures: Figures) => figures.seconds.filter((seconds) => !Number.isFinite(seconds)).length;
   const memory = (figures: Figures) => {
     const finished = figures.rss.filter((bytes) => Number.isFinite(bytes));
@@ -254,11 +290,12 @@ function row(name: string, bytes: number, sdk: Figures, curl: Figures): string[]
     mebibytes(bytes),
     String(sdk.seconds.length),
     memory(sdk),
+    memory(byHand),
     memory(curl),
     speed(sdk, sdkSeconds),
+    speed(byHand, byHandSeconds),
     speed(curl, curlSeconds),
-    Number.isFinite(sdkSeconds) && Number.isFinite(curlSeconds)
-      ? `${((100 * curlSeconds) / sdkSeconds).toFixed(0)} %`
-      : '—',
+    ratio(curlSeconds),
+    ratio(byHandSeconds),
   ];
 }

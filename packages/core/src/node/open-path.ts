@@ -1,10 +1,11 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { Readable } from 'node:stream';
 import type { UploadRequest } from '../driver/contract.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { mimeTypeOf } from '../model/names.ts';
+
+/** Large enough that per-chunk costs vanish, small enough that a few in flight stay cheap. */
+const CHUNK_BYTES = 256 * 1024;
 
 /** Opens a file as an upload stream (nothing is read until the driver pulls). */
 export async function openPath(path: string, name?: string): Promise<UploadRequest> {
@@ -18,9 +19,43 @@ export async function openPath(path: string, name?: string): Promise<UploadReque
   }
   const type = mimeTypeOf(extname(path));
   return {
-    body: Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>,
+    body: fileStream(path),
     name: name ?? basename(path),
     size,
     contentType: type === 'application/octet-stream' ? undefined : type,
   };
+}
+
+/**
+ * Reads a file one chunk per pull, into a fresh buffer each time (the consumer may hold it until the socket takes
+ * it), with no read-ahead: memory stays at a few chunks whatever the file's size.
+ */
+function fileStream(path: string): ReadableStream<Uint8Array> {
+  let file: Awaited<ReturnType<typeof open>> | undefined;
+  let position = 0;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          file ??= await open(path, 'r');
+          const chunk = new Uint8Array(CHUNK_BYTES);
+          const { bytesRead } = await file.read(chunk, 0, CHUNK_BYTES, position);
+          position += bytesRead;
+          if (bytesRead > 0) {
+            controller.enqueue(bytesRead === CHUNK_BYTES ? chunk : chunk.subarray(0, bytesRead));
+            return;
+          }
+          await file.close();
+          controller.close();
+        } catch (error) {
+          await file?.close().catch(() => undefined);
+          throw error;
+        }
+      },
+      async cancel() {
+        await file?.close();
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }

@@ -31,6 +31,24 @@ describe('@stemkit/core/node', () => {
     expect((await readdir(directory)).sort()).toEqual(['song.wav', 'vocals.wav']);
   });
 
+  it('uploads a file of several chunks byte for byte, as a stream', async () => {
+    const source = join(directory, 'long.wav');
+    const long = new Uint8Array(3 * 256 * 1024 + 17).map((_, index) => index % 253);
+    await writeFile(source, long);
+    const mock = createMockDriver();
+    const chunks: Uint8Array<ArrayBuffer>[] = [];
+    const driver: StemkitDriver = {
+      ...mock,
+      async upload(request, options) {
+        for await (const chunk of request.body) chunks.push(chunk as Uint8Array<ArrayBuffer>);
+        return mock.upload({ ...request, body: new Blob(chunks).stream() }, options);
+      },
+    };
+    await createStemkit({ driver }).upload(source);
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(new Uint8Array(await new Blob(chunks).arrayBuffer())).toEqual(long);
+  });
+
   it('leaves no partial file behind when the download fails', async () => {
     const driver = createMockDriver({ statuses: ['succeeded'] });
     const stemkit = createStemkit({ driver });

@@ -66,7 +66,9 @@ export function outputAsset(output: OutputDescription): Asset {
  * ```
  */
 export function withoutUndefined<Value extends object>(value: Value): Value {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Value;
+  const defined: Record<string, unknown> = {};
+  for (const [key, entry] of Object.entries(value)) if (entry !== undefined) defined[key] = entry;
+  return defined as Value;
 }
 
 /**

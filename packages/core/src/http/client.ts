@@ -162,14 +162,39 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     },
   });
 
+  // One instance per retry policy, built once: ky merges and normalises per-call retry options on every request.
+  const retry = {
+    methods: ['get', 'post', 'put', 'patch', 'delete', 'head'],
+    statusCodes: [408, 429, 500, 502, 503, 504],
+    afterStatusCodes: [429, 503],
+    jitter: true,
+    backoffLimit: 8_000,
+    maxRetryAfter: 60_000,
+  };
+  const retryLimit = options.retryLimit ?? 3;
+  const instances = {
+    idempotent: api.extend({ retry: { ...retry, limit: retryLimit, retryOnTimeout: true } }),
+    // A creating call is repeated only on 429, which the server answers before doing anything.
+    creating: api.extend({
+      retry: {
+        ...retry,
+        limit: retryLimit,
+        retryOnTimeout: false,
+        shouldRetry: ({ error }) => (error as { response?: Response }).response?.status === 429,
+      },
+    }),
+    // A stream can be sent once only: such calls are never repeated by the transport.
+    once: api.extend({ retry: { limit: 0 } }),
+  };
+
   async function attempt<Schema extends z.ZodMiniType>(request: ApiRequest<Schema>) {
     const idempotent = request.idempotent ?? request.method === 'GET';
-    // A stream can be sent once only: such calls are never repeated by the transport.
     const replayable = !(request.body instanceof ReadableStream);
     // A streamed body (an upload) may take as long as it takes: no timeout unless the driver sets one.
     const timeoutMs = request.timeoutMs ?? (replayable ? undefined : false);
     const path = request.path.replace(/^\//, '');
-    const response = await api(path, {
+    const instance = replayable ? instances[idempotent ? 'idempotent' : 'creating'] : instances.once;
+    const response = await instance(path, {
       method: request.method,
       searchParams: request.searchParams,
       json: request.json,
@@ -182,21 +207,6 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       // body (`false`) has none at all, the caller's signal rules.
       ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
       ...(timeoutMs === false ? { totalTimeout: false } : {}),
-      retry: {
-        limit: replayable ? (options.retryLimit ?? 3) : 0,
-        methods: ['get', 'post', 'put', 'patch', 'delete', 'head'],
-        statusCodes: [408, 429, 500, 502, 503, 504],
-        afterStatusCodes: [429, 503],
-        jitter: true,
-        backoffLimit: 8_000,
-        maxRetryAfter: 60_000,
-        retryOnTimeout: idempotent,
-        shouldRetry: ({ error }) => {
-          if (idempotent) return undefined;
-          const status = (error as { response?: Response }).response?.status;
-          return status === 429;
-        },
-      },
     });
     return response;
   }

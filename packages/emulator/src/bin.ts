@@ -18,6 +18,7 @@ naming their base URLs and credentials. Stops on SIGINT or SIGTERM.
   --concurrency <n>           audio computations at once (default 2)
   --tasks-rate-limit <n>      Tasks API requests per second (default 60)
   --tasks-webhook-url <url>   Tasks account webhook
+  --max-upload-bytes <n>      largest multipart upload before 413 (default 2147483648, 2 GiB)
   --seed <n>                  seed of the emulator's randomness
 Faults (probabilities 0–1, applied to every API unless --faults says otherwise):
   --rate-limit <p>  --server-error <p>  --reset <p>  --latency <ms>
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
     'concurrency',
     'tasks-rate-limit',
     'tasks-webhook-url',
+    'max-upload-bytes',
     'seed',
     'faults',
     'rate-limit',
@@ -111,6 +113,7 @@ async function main(): Promise<void> {
     },
     tasksRateLimit: number(text('tasks-rate-limit'), 'tasks-rate-limit'),
     tasksWebhookUrl: text('tasks-webhook-url'),
+    maxUploadBytes: number(text('max-upload-bytes'), 'max-upload-bytes'),
     seed: number(text('seed'), 'seed'),
     faults: faultsFrom(flags),
   });

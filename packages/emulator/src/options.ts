@@ -34,6 +34,11 @@ export interface EmulatorOptions {
   tasksRateLimit?: number;
   /** Tasks API targets per task (default 10). */
   tasksMaxTargets?: number;
+  /**
+   * Largest file accepted by the multipart uploads (legacy `POST /upload`, Tasks `POST /assets`), in bytes;
+   * a larger one is answered 413 without being stored. Default 2 GiB (2,147,483,648), the documented maximum.
+   */
+  maxUploadBytes?: number;
   /** The Tasks account webhook, also settable with `POST /webhooks`. */
   tasksWebhookUrl?: string;
   /** Seed of the emulator's own randomness (trial section starts). */
@@ -52,6 +57,7 @@ export interface ResolvedOptions {
   concurrency: number;
   tasksRateLimit: number;
   tasksMaxTargets: number;
+  maxUploadBytes: number;
   seed: number;
   cors: boolean;
 }
@@ -72,15 +78,23 @@ export const defaultCredentials: Required<EmulatorCredentials> = {
   tasksApiKey: 'emulator-tasks-key',
 };
 
+/** The documented maximum upload size of both AudioShake APIs: 2 GiB. */
+const defaultMaxUploadBytes = 2 * 1024 ** 3;
+
 export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
   const speed = options.processing?.speed ?? 1;
   if (!(speed > 0)) throw new RangeError('processing.speed must be a positive number');
+  const maxUploadBytes = options.maxUploadBytes ?? defaultMaxUploadBytes;
+  if (!Number.isSafeInteger(maxUploadBytes) || maxUploadBytes < 0) {
+    throw new RangeError('maxUploadBytes must be a non-negative whole number of bytes');
+  }
   return {
     credentials: { ...defaultCredentials, ...stripUndefined(options.credentials ?? {}) },
     speed,
     concurrency: Math.max(1, options.processing?.concurrency ?? 2),
     tasksRateLimit: options.tasksRateLimit ?? 60,
     tasksMaxTargets: options.tasksMaxTargets ?? 10,
+    maxUploadBytes,
     seed: options.seed ?? Date.now(),
     cors: options.cors ?? false,
   };

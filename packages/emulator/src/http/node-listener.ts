@@ -18,7 +18,7 @@ export interface NodeListener {
   close(): Promise<void>;
 }
 
-function toRequest(incoming: IncomingMessage, origin: string, path: string): Request {
+function toRequest(incoming: IncomingMessage, origin: string, path: string, start: () => void): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(incoming.headers)) {
     if (Array.isArray(value)) for (const each of value) headers.append(name, each);
@@ -32,7 +32,10 @@ function toRequest(incoming: IncomingMessage, origin: string, path: string): Req
   const body = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        reader ??= (Readable.toWeb(incoming) as ReadableStream<Uint8Array>).getReader();
+        if (!reader) {
+          start();
+          reader = (Readable.toWeb(incoming) as ReadableStream<Uint8Array>).getReader();
+        }
         const { done, value } = await reader.read();
         if (done) controller.close();
         else controller.enqueue(value);
@@ -44,7 +47,7 @@ function toRequest(incoming: IncomingMessage, origin: string, path: string): Req
     { highWaterMark: 0 },
   );
   const request = new Request(`${origin}${path}`, { method, headers, body, duplex: 'half' } as RequestInit);
-  attachNodeBody(request, incoming);
+  attachNodeBody(request, incoming, start);
   return request;
 }
 
@@ -77,7 +80,16 @@ async function respond(
  */
 export function listen(port: number, route: Router): Promise<NodeListener> {
   let origin = '';
-  const server = createServer((incoming, outgoing) => {
+  // A client sending `Expect: 100-continue` is told to go ahead only when a route reads the body: one answered
+  // from its headers alone (401, or 413 on its content-length) never has the body sent, and Node then closes
+  // the connection after the answer, as the client may or may not send it.
+  const serve = (incoming: IncomingMessage, outgoing: ServerResponse, awaitingContinue: boolean) => {
+    let waiting = awaitingContinue;
+    const start = () => {
+      if (!waiting) return;
+      waiting = false;
+      if (!outgoing.headersSent) outgoing.writeContinue();
+    };
     const url = new URL(incoming.url ?? '/', 'http://127.0.0.1');
     const target = route(url.pathname);
     const handle = async () => {
@@ -88,7 +100,7 @@ export function listen(port: number, route: Router): Promise<NodeListener> {
         );
         return;
       }
-      const response = await target.handle(toRequest(incoming, origin, `${target.path}${url.search}`));
+      const response = await target.handle(toRequest(incoming, origin, `${target.path}${url.search}`, start));
       await respond(response, incoming, outgoing);
     };
     handle().catch(() => {
@@ -101,7 +113,11 @@ export function listen(port: number, route: Router): Promise<NodeListener> {
         outgoing.destroy();
       }
     });
-  });
+  };
+  const server = createServer((incoming, outgoing) => serve(incoming, outgoing, false));
+  server.on('checkContinue', (incoming: IncomingMessage, outgoing: ServerResponse) =>
+    serve(incoming, outgoing, true),
+  );
   server.keepAliveTimeout = 5000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -15,8 +15,6 @@ import type { LegacyAsset, LegacyJob } from '../state/records.ts';
 import { jobFormats, runLegacyJob } from './jobs.ts';
 import { assetJson, jobJson } from './serialize.ts';
 
-const maxUploadBytes = 2 * 1024 ** 3;
-
 const linkSchema = z.object({ link: z.url(), name: z.string().min(1).optional() });
 
 const metadataSchema = z.looseObject({
@@ -80,7 +78,12 @@ export function createLegacyApp(context: EmulatorContext): Hono {
   const upload = async (hono: Context) => {
     const id = cuid();
     const key = `legacy/assets/${id}`;
-    const file = await receiveMultipartFile(hono.req.raw, context.objects, key, maxUploadBytes);
+    const file = await receiveMultipartFile(
+      hono.req.raw,
+      context.objects,
+      key,
+      context.options.maxUploadBytes,
+    );
     return hono.json(assetJson(context, await storeAsset(key, id, file.fileName, file.mimeType)));
   };
   app.post('/upload', upload);

@@ -29,6 +29,8 @@ export class ObjectStore {
     await mkdir(dirname(path), { recursive: true });
     const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.part`;
     const source = body instanceof Readable ? body : Readable.fromWeb(body as WebReadableStream<Uint8Array>);
+    // Destroyed while the folder was being made: a pipeline may never settle on such a stream.
+    if (source.destroyed) throw source.errored ?? new Error('The body was destroyed before it was stored');
     try {
       await pipeline(source, createWriteStream(temporary));
       await rename(temporary, path);

@@ -16,8 +16,6 @@ import { runTask } from './processing.ts';
 import { rateLimitMiddleware } from './rate-limit.ts';
 import { assetLifetimeMilliseconds, taskJson, tasksAssetJson } from './serialize.ts';
 
-const maxUploadBytes = 2 * 1024 ** 3;
-
 const loopbackUrl = z.url().refine(isReachableHost, {
   message: 'the emulator fetches only loopback (127.0.0.1, localhost) or .test URLs',
 });
@@ -67,7 +65,12 @@ export function createTasksApp(context: EmulatorContext): Hono {
   app.post('/assets', async (hono) => {
     const id = cuid();
     const key = `tasks/assets/${id}`;
-    const file = await receiveMultipartFile(hono.req.raw, context.objects, key, maxUploadBytes);
+    const file = await receiveMultipartFile(
+      hono.req.raw,
+      context.objects,
+      key,
+      context.options.maxUploadBytes,
+    );
     const head = (await context.objects.readBytesHead(key)) ?? new Uint8Array();
     const format = extensionOf(file.fileName) ?? sniffFormat(head) ?? 'bin';
     const asset = { id, name: file.fileName, format, key, createdAt: new Date().toISOString() };

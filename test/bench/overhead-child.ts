@@ -7,7 +7,7 @@ import { createFakeTasksFetch, fakeApiKey, fakeTasksBaseUrl, requestLog } from '
 
 const client = process.argv[2] as 'stemkit' | 'ky';
 const jobs = Number(process.argv[3] ?? 1_000);
-const warmUp = 50;
+const warmUp = 200;
 const source = new Uint8Array(3_244).fill(1);
 const fetch = createFakeTasksFetch();
 

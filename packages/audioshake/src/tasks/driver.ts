@@ -18,7 +18,7 @@ import {
 import { findOutput } from '../shared/assets.ts';
 import { AUDIOSHAKE_FORMATS } from '../shared/formats.ts';
 import { createAudioShakeHttp } from '../shared/http.ts';
-import { TASKS_PROVIDER, taskToNeutral } from './mapping.ts';
+import { parsedTaskToNeutral, TASKS_PROVIDER } from './mapping.ts';
 import { type AudioShakeTasksOptions, resolveTasksOptions } from './options.ts';
 import { buildTaskRequest, createTask, getTask, listTasks } from './tasks.ts';
 import { uploadTasksAsset } from './upload.ts';
@@ -95,14 +95,14 @@ export function audioshakeTasks(options: AudioShakeTasksOptions = {}): AudioShak
     }
     const { body, warnings } = buildTaskRequest(request);
     const task = await createTask(http, body, callOptions.signal);
-    const { value: job } = taskToNeutral(task, settings.now());
+    const { value: job } = parsedTaskToNeutral(task, settings.now());
     return { handle: job.handle, job: { ...job, warnings }, warnings };
   }
 
   async function status(handle: JobHandle, callOptions: DriverCallOptions = {}): Promise<StatusResult> {
     assertTasksHandle(handle);
     const task = await getTask(http, handle.id, callOptions.signal);
-    return { job: taskToNeutral(task, settings.now()).value };
+    return { job: parsedTaskToNeutral(task, settings.now()).value };
   }
 
   async function link(
@@ -138,7 +138,7 @@ export function audioshakeTasks(options: AudioShakeTasksOptions = {}): AudioShak
     const take = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(request.pageSize)));
     const tasks = await listTasks(http, { skip, take }, callOptions.signal);
     const fetchedAt = settings.now();
-    const jobs = tasks.map((task) => taskToNeutral(task, fetchedAt).value);
+    const jobs = tasks.map((task) => parsedTaskToNeutral(task, fetchedAt).value);
     // No total and no next cursor on the wire: a short page is the last one.
     return tasks.length < take ? { jobs } : { jobs, nextCursor: String(skip + take) };
   }

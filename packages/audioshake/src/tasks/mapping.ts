@@ -149,7 +149,11 @@ export function tasksTargetToNeutral(target: TasksTarget, fetchedAt: number): Ta
  * ```
  */
 export function taskToNeutral(payload: unknown, fetchedAt: number = Date.now()): MappingResult<Job> {
-  const task: TasksTask = parseOrThrow(TasksTaskSchema, payload, 'task', TASKS_PROVIDER);
+  return parsedTaskToNeutral(parseOrThrow(TasksTaskSchema, payload, 'task', TASKS_PROVIDER), fetchedAt);
+}
+
+/** {@link taskToNeutral} for a task the transport has already parsed: no second pass of the schema. */
+export function parsedTaskToNeutral(task: TasksTask, fetchedAt: number): MappingResult<Job> {
   const targets = (task.targets ?? []).map((target) => tasksTargetToNeutral(target, fetchedAt));
   const dropped: DroppedField[] = [];
   if (task.clientId) dropped.push(rawOnly('clientId'));

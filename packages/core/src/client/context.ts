@@ -50,6 +50,7 @@ export class OutputOwners {
       this.#owners.delete(asset.id);
       this.#owners.set(asset.id, owner);
     }
+    if (this.#owners.size <= REMEMBERED_OUTPUTS) return;
     for (const key of this.#owners.keys()) {
       if (this.#owners.size <= REMEMBERED_OUTPUTS) break;
       this.#owners.delete(key);

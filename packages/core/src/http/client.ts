@@ -1,4 +1,4 @@
-import ky, { type KyInstance } from 'ky';
+import ky, { type KyInstance, type Options } from 'ky';
 import * as z from 'zod/mini';
 import { InvalidResponseError, ProviderError, StemkitError } from '../errors.ts';
 import { type Logger, silentLogger } from '../logger.ts';
@@ -194,20 +194,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const timeoutMs = request.timeoutMs ?? (replayable ? undefined : false);
     const path = request.path.replace(/^\//, '');
     const instance = replayable ? instances[idempotent ? 'idempotent' : 'creating'] : instances.once;
-    const response = await instance(path, {
-      method: request.method,
-      searchParams: request.searchParams,
-      json: request.json,
-      body: await sendableBody(request.body, streamUploads),
-      // `headers: undefined` would drop the instance headers: pass them only when given.
-      ...(request.headers ? { headers: request.headers } : {}),
-      signal: request.signal,
-      ...(replayable ? {} : { redirect: 'error' }),
-      // Only override the instance's timeouts when asked (`undefined` would switch them off); a streaming
-      // body (`false`) has none at all, the caller's signal rules.
-      ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
-      ...(timeoutMs === false ? { totalTimeout: false } : {}),
-    });
+    // Only the options this call sets: ky merges every key given (even an undefined one) into its defaults.
+    const init: Options = { method: request.method };
+    if (request.searchParams) init.searchParams = request.searchParams;
+    if (request.json !== undefined) init.json = request.json;
+    if (request.body !== undefined) init.body = await sendableBody(request.body, streamUploads);
+    if (request.headers) init.headers = request.headers;
+    if (request.signal) init.signal = request.signal;
+    if (!replayable) init.redirect = 'error';
+    // A streaming body (`false`) has no timeout at all, the caller's signal rules.
+    if (timeoutMs !== undefined) init.timeout = timeoutMs;
+    if (timeoutMs === false) init.totalTimeout = false;
+    const response = await instance(path, init);
     return response;
   }
 

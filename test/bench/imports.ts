@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { measured, median, table, testPackageDirectory } from './support/measure.ts';
 
@@ -48,7 +49,12 @@ async function size(contents: string) {
 
 /** Milliseconds from a fresh process to the modules being evaluated (Node's own start-up excluded). */
 async function importTime(modules: readonly string[]): Promise<number> {
-  const script = `const start = performance.now(); ${modules.map((name) => `await import(${JSON.stringify(name)});`).join(' ')} console.log(JSON.stringify({ ms: performance.now() - start }));`;
+  return timed(modules.map((name) => `await import(${JSON.stringify(name)});`).join(' '));
+}
+
+/** Milliseconds a statement takes in a fresh process, median of the runs. */
+async function timed(statement: string): Promise<number> {
+  const script = `const start = performance.now(); ${statement} console.log(JSON.stringify({ ms: performance.now() - start }));`;
   const times: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     const { report } = await measured<{ ms: number }>(process.execPath, [
@@ -73,6 +79,22 @@ export async function importsAndSizes(): Promise<{ body: string; headline: strin
       `${(gzipped / 1000).toFixed(1)} kB`,
     ]);
   }
+  // Where core's time goes: its schema library's module graph, and Node loading its fetch (undici) on first
+  // touch, which ky's feature checks do at import and any fetch-based client pays by its first request.
+  const zod = pathToFileURL(
+    createRequire(
+      createRequire(`${testPackageDirectory}/package.json`).resolve('@stemkit/core/package.json'),
+    ).resolve('zod/mini'),
+  ).href;
+  const context = [
+    ['of which `zod/mini` alone', await timed(`await import(${JSON.stringify(zod)});`)],
+    ["of which Node's `fetch` on first use", await timed(`new Request('http://localhost/');`)],
+  ] as const;
+  rows.splice(
+    1,
+    0,
+    ...context.map(([name, milliseconds]) => [name, `${milliseconds.toFixed(1)} ms`, '', '']),
+  );
   const of = (name: string) => rows.find((row) => row[0] === name) as string[];
   const headline = [
     `core + a driver: ${of('core + sourcere')[1]} cold import, ${of('core + sourcere')[3]} gzipped (replicate ${of('replicate')[1]}, ${of('replicate')[3]}; @fal-ai/client ${of('@fal-ai/client')[1]}, ${of('@fal-ai/client')[3]})`,

@@ -18,16 +18,9 @@ import {
 // the same endpoint: peak resident memory (each transfer in its own process) and throughput.
 const MiB = 2 ** 20;
 /** 64 MiB, 512 MiB and 2 GiB; `BENCH_SIZES=64,512` (MiB) measures fewer, `BENCH_RUNS` sets the runs of each. */
-const sizes = (process.env.BENCH_SIZES ?? '64,512,2048').split(',').map((each) => {
-  const bytes = Number(each) * MiB;
-  const large = bytes >= 1_024 * MiB;
-  return {
-    bytes,
-    runs: Number(
-      (large ? process.env.BENCH_LARGE_RUNS : undefined) ?? process.env.BENCH_RUNS ?? (large ? 1 : 3),
-    ),
-  };
-});
+const sizes = (process.env.BENCH_SIZES ?? '64,512,2048')
+  .split(',')
+  .map((each) => ({ bytes: Number(each) * MiB, runs: Number(process.env.BENCH_RUNS ?? 3) }));
 const drivers = ['sourcere', 'legacy', 'tasks'] as const;
 const child = fileURLToPath(new URL('./transfer-child.ts', import.meta.url));
 type TransferReport = { seconds: number; bytes: number; url?: string };
@@ -169,9 +162,8 @@ export async function transfers(): Promise<{ body: string; headline: string[] }>
       const stats = statfsSync(tmpdir());
       return stats.bavail * stats.bsize;
     })();
-    // The file, plus every copy the emulator stores (stemkit, fetch and curl uploads through three drivers, per
-    // run), plus room.
-    const needed = bytes * (1 + 9 * runs + 1) + 2 * 2 ** 30;
+    // The file, plus every copy one driver's emulator stores (stemkit, fetch and curl uploads, per run), plus room.
+    const needed = bytes * (1 + 3 * runs + 1) + 2 * 2 ** 30;
     if (free < needed) {
       notes.push(
         `${mebibytes(bytes)} skipped: ${mebibytes(needed)} of free disk needed in ${tmpdir()}, ${mebibytes(free)} free.`,
@@ -180,47 +172,9 @@ export async function transfers(): Promise<{ body: string; headline: string[] }>
     }
     const file = join(tmpdir(), `stemkit-bench-${bytes}.bin`);
     await writeFile(file, bytes);
-    const emulator = await startEmulatorProcess();
     try {
-      let downloadUrl = '';
-      for (const driver of drivers) {
-        const sdk = figures();
-        const byHand = figures();
-        const curl = figures();
-        for (let run = 0; run < runs; run++) {
-          const upload = await limited(node(['upload', driver, file, emulator.json], bytes));
-          record(sdk, upload, upload?.report.seconds);
-          if (upload?.report.url) downloadUrl = upload.report.url;
-          const viaFetch = await limited(node(['upload-fetch', driver, file, emulator.json], bytes));
-          record(byHand, viaFetch, viaFetch?.report.seconds);
-          const viaCurl = await limited(curlUpload(emulator, driver, file, bytes));
-          record(curl, viaCurl, viaCurl?.elapsedSeconds);
-        }
-        rows.push(row(`upload via ${driver}`, bytes, sdk, byHand, curl));
-      }
-      if (!downloadUrl) downloadUrl = await tasksAssetUrl(emulator, file, bytes);
-      // Downloads: the client's path is the same whichever driver gave the link; each driver is measured anyway.
-      for (const driver of drivers) {
-        const sdk = figures();
-        const byHand = figures();
-        const curl = figures();
-        for (let run = 0; run < runs; run++) {
-          for (const [mode, into] of [
-            ['download', sdk],
-            ['download-fetch', byHand],
-          ] as const) {
-            const download = await node([mode, driver, '-', emulator.json, downloadUrl]);
-            if (download.report.bytes !== bytes)
-              throw new Error(`${mode} got ${download.report.bytes} of ${bytes} bytes`);
-            record(into, download, download.report.seconds);
-          }
-          const viaCurl = await measured('curl', ['-sS', '-f', '-o', '/dev/null', downloadUrl]);
-          record(curl, viaCurl, viaCurl.elapsedSeconds);
-        }
-        rows.push(row(`download via ${driver}`, bytes, sdk, byHand, curl));
-      }
+      for (const driver of drivers) rows.push(...(await measureDriver(driver, file, bytes, runs)));
     } finally {
-      await emulator.stop();
       rmSync(file, { force: true });
     }
   }
@@ -248,7 +202,7 @@ export async function transfers(): Promise<{ body: string; headline: string[] }>
   return { body, headline: transferHeadline(rows) };
 }
 
-/** Peak memory across sizes, and the throughput ratio to curl at the largest size measured. */
+/** Peak memory across sizes, and the throughput ratios to curl and to fetch at the largest size measured. */
 function transferHeadline(rows: string[][]): string[] {
   if (rows.length === 0) return ['transfers: not measured'];
   const peaks = rows
@@ -260,12 +214,60 @@ function transferHeadline(rows: string[][]): string[] {
     const values = atLargest
       .map((row) => Number.parseInt(row[column] as string, 10))
       .filter((ratio) => Number.isFinite(ratio));
-    return `${Math.min(...values)}–${Math.max(...values)} %`;
+    return `${Math.round(median(values))} % (${Math.min(...values)}–${Math.max(...values)} %)`;
   };
   return [
-    `transfers: stemkit peak RSS ${Math.min(...peaks)}–${Math.max(...peaks)} MiB from 64 MiB to ${largest} files`,
-    `throughput at ${largest}: ${ratios(9)} of curl's, ${ratios(10)} of hand-written Node \`fetch\`'s`,
+    `transfers: stemkit peak RSS ${Math.min(...peaks)}–${Math.max(...peaks)} MiB from ${rows[0]?.[1]} to ${largest} files`,
+    `throughput at ${largest}, median of the six transfers (range): ${ratios(9)} of curl's, ${ratios(10)} of hand-written Node \`fetch\`'s`,
   ];
+}
+
+/**
+ * Uploads and downloads of one file through one driver, by stemkit, by hand with `fetch` and by curl, against an
+ * emulator of its own (stopped after, so its stored copies never pile up on disk).
+ */
+async function measureDriver(
+  driver: (typeof drivers)[number],
+  file: string,
+  bytes: number,
+  runs: number,
+): Promise<string[][]> {
+  const emulator = await startEmulatorProcess();
+  try {
+    let downloadUrl = '';
+    const uploads = { sdk: figures(), byHand: figures(), curl: figures() };
+    for (let run = 0; run < runs; run++) {
+      const upload = await limited(node(['upload', driver, file, emulator.json], bytes));
+      record(uploads.sdk, upload, upload?.report.seconds);
+      if (upload?.report.url) downloadUrl = upload.report.url;
+      const viaFetch = await limited(node(['upload-fetch', driver, file, emulator.json], bytes));
+      record(uploads.byHand, viaFetch, viaFetch?.report.seconds);
+      const viaCurl = await limited(curlUpload(emulator, driver, file, bytes));
+      record(uploads.curl, viaCurl, viaCurl?.elapsedSeconds);
+    }
+    // Sourcere hands out no download link for a source: store the file through the Tasks API for the downloads.
+    if (!downloadUrl) downloadUrl = await tasksAssetUrl(emulator, file, bytes);
+    const downloads = { sdk: figures(), byHand: figures(), curl: figures() };
+    for (let run = 0; run < runs; run++) {
+      for (const [mode, into] of [
+        ['download', downloads.sdk],
+        ['download-fetch', downloads.byHand],
+      ] as const) {
+        const download = await node([mode, driver, '-', emulator.json, downloadUrl]);
+        if (download.report.bytes !== bytes)
+          throw new Error(`${mode} got ${download.report.bytes} of ${bytes} bytes`);
+        record(into, download, download.report.seconds);
+      }
+      const viaCurl = await measured('curl', ['-sS', '-f', '-o', '/dev/null', downloadUrl]);
+      record(downloads.curl, viaCurl, viaCurl.elapsedSeconds);
+    }
+    return [
+      row(`upload via ${driver}`, bytes, uploads.sdk, uploads.byHand, uploads.curl),
+      row(`download via ${driver}`, bytes, downloads.sdk, downloads.byHand, downloads.curl),
+    ];
+  } finally {
+    await emulator.stop();
+  }
 }
 
 function row(name: string, bytes: number, sdk: Figures, byHand: Figures, curl: Figures): string[] {

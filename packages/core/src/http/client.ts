@@ -46,7 +46,10 @@ export interface ApiRequest<Schema extends z.ZodMiniType = z.ZodMiniType> {
   readonly path: string;
   readonly searchParams?: Readonly<Record<string, string | number | boolean | undefined>>;
   readonly json?: unknown;
-  /** A raw body (FormData, a stream…) instead of `json`. */
+  /**
+   * A raw body (FormData, a stream…) instead of `json`. A stream is sent once: never retried, no timeout, no
+   * redirect followed (so `fetch` keeps no copy of it).
+   */
   readonly body?: BodyInit;
   /**
    * Headers of this call only, e.g. a multipart `content-type` with its boundary. They never replace the
@@ -100,7 +103,8 @@ export interface HttpClient {
     request: ApiRequest<Schema>,
   ): Promise<ApiResponse<z.output<Schema>>>;
   /**
-   * A transfer to or from a signed URL: no credential ever, no timeout (the caller's signal rules), no retry.
+   * A transfer to or from a signed URL: no credential ever, no timeout (the caller's signal rules), no retry; a
+   * stream body follows no redirect, so `fetch` keeps no copy of it and memory stays flat.
    * Non-2xx answers are returned, not thrown, so callers can tell an expired link (403) from the rest.
    */
   transfer(url: string, init?: TransferInit): Promise<Response>;

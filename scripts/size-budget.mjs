@@ -2,12 +2,8 @@
 // checks the figures against size-budgets.json. `--write` records the measured figures as the new budgets
 // (rounded up, with 10 % headroom). Measures the built `dist`: run `pnpm build` first.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { gzipSync } from 'node:zlib';
+import { bundleSize } from './bundle-size.ts';
 
-// The test workspace package depends on every package and on esbuild: resolve from there.
-const testPackage = new URL('../test/package.json', import.meta.url);
-const { build } = createRequire(testPackage)('esbuild');
 const budgetsFile = new URL('../size-budgets.json', import.meta.url);
 
 /** What an app imports: each entry keeps exactly these exports alive. */
@@ -18,27 +14,12 @@ const bundles = {
   '@stemkit/core + audioshakeLegacy': `export { createStemkit } from '@stemkit/core'; export { audioshakeLegacy } from '@stemkit/audioshake';`,
 };
 
-async function measure(contents) {
-  const result = await build({
-    stdin: { contents, resolveDir: new URL('.', testPackage).pathname, loader: 'js' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2023',
-    write: false,
-    logLevel: 'error',
-  });
-  const code = result.outputFiles[0].contents;
-  return { minified: code.byteLength, gzipped: gzipSync(code, { level: 9 }).byteLength };
-}
-
 const budgets = JSON.parse(readFileSync(budgetsFile, 'utf8'));
 const write = process.argv.includes('--write');
 const kilobytes = (bytes) => `${(bytes / 1000).toFixed(1)} kB`;
 let over = 0;
 for (const [name, contents] of Object.entries(bundles)) {
-  const { minified, gzipped } = await measure(contents);
+  const { minified, gzipped } = await bundleSize(contents);
   if (write) budgets[name] = Math.ceil((gzipped * 1.1) / 1000) * 1000;
   const budget = budgets[name];
   const verdict = budget === undefined ? 'NO BUDGET' : gzipped <= budget ? 'ok' : 'OVER BUDGET';

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { bundleSize } from '../../scripts/bundle-size.ts';
 import { measured, median, table, testPackageDirectory } from './support/measure.ts';
 
 // Cold import time and bundle weight of core + each driver, next to two peer SDKs measured the same way.
@@ -28,25 +28,6 @@ const entries: Record<string, { bundle: string; imports: string[] }> = {
   },
 };
 
-/** The size-budget script's measurement: esbuild, browser, ESM, minified; gzip level 9. */
-async function size(contents: string) {
-  const { build } = createRequire(`${testPackageDirectory}/package.json`)(
-    'esbuild',
-  ) as typeof import('esbuild');
-  const result = await build({
-    stdin: { contents, resolveDir: testPackageDirectory, loader: 'js' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2023',
-    write: false,
-    logLevel: 'error',
-  });
-  const code = (result.outputFiles[0] as { contents: Uint8Array }).contents;
-  return { minified: code.byteLength, gzipped: gzipSync(code, { level: 9 }).byteLength };
-}
-
 /** Milliseconds from a fresh process to the modules being evaluated (Node's own start-up excluded). */
 async function importTime(modules: readonly string[]): Promise<number> {
   return timed(modules.map((name) => `await import(${JSON.stringify(name)});`).join(' '));
@@ -70,7 +51,7 @@ async function timed(statement: string): Promise<number> {
 export async function importsAndSizes(): Promise<{ body: string; headline: string[] }> {
   const rows: string[][] = [];
   for (const [name, entry] of Object.entries(entries)) {
-    const { minified, gzipped } = await size(entry.bundle);
+    const { minified, gzipped } = await bundleSize(entry.bundle);
     const milliseconds = await importTime(entry.imports);
     rows.push([
       name,

@@ -77,14 +77,15 @@ console.log(JSON.stringify({ seconds, bytes, url }));
 /** What a developer would write with Node's `fetch` alone: the file as a file-backed Blob, the same calls. */
 async function uploadByHand(): Promise<string | undefined> {
   const blob = await openAsBlob(file);
-  const form = () => {
-    const body = new FormData();
-    body.append('file', blob, 'blob.wav');
-    return body;
-  };
   const json = async (response: Response) => {
     if (!response.ok) throw new Error(`${response.url} answered ${response.status}`);
     return (await response.json()) as Record<string, unknown>;
+  };
+  /** The multipart POST both AudioShake APIs take; the stored file's link. */
+  const postFile = async (url: string, headers: Record<string, string>) => {
+    const body = new FormData();
+    body.append('file', blob, 'blob.wav');
+    return String((await json(await fetch(url, { method: 'POST', headers, body }))).link);
   };
   switch (driverName) {
     case 'sourcere': {
@@ -113,28 +114,10 @@ async function uploadByHand(): Promise<string | undefined> {
       return undefined;
     }
     case 'legacy':
-      return String(
-        (
-          await json(
-            await fetch(`${emulator.legacy.baseUrl}/upload`, {
-              method: 'POST',
-              headers: { authorization: `Bearer ${emulator.legacy.token}` },
-              body: form(),
-            }),
-          )
-        ).link,
-      );
+      return postFile(`${emulator.legacy.baseUrl}/upload`, {
+        authorization: `Bearer ${emulator.legacy.token}`,
+      });
     case 'tasks':
-      return String(
-        (
-          await json(
-            await fetch(`${emulator.tasks.baseUrl}/assets`, {
-              method: 'POST',
-              headers: { 'x-api-key': emulator.tasks.apiKey },
-              body: form(),
-            }),
-          )
-        ).link,
-      );
+      return postFile(`${emulator.tasks.baseUrl}/assets`, { 'x-api-key': emulator.tasks.apiKey });
   }
 }

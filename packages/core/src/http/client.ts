@@ -209,8 +209,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     // A streaming body (`false`) has no timeout at all, the caller's signal rules.
     if (timeoutMs !== undefined) init.timeout = timeoutMs;
     if (timeoutMs === false) init.totalTimeout = false;
-    const response = await instance(path, init);
-    return response;
+    return instance(path, init);
   }
 
   async function call<Schema extends z.ZodMiniType>(

@@ -14,7 +14,8 @@ export function stemkitProject(name: string, test: NonNullable<ViteUserConfig['t
     test: {
       name,
       include: ['test/**/*.test.ts'],
-      testTimeout: 30_000,
+      // Generous: CI machines run these suites up to twice as slowly as a workstation.
+      testTimeout: 60_000,
       reporters: ['default', ['json', { outputFile: 'test-report.json' }]],
       ...test,
     },

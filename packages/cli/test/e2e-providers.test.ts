@@ -126,11 +126,9 @@ describe.each(PROVIDERS)('stemkit against the %s emulator', (provider) => {
 });
 
 describe('stemkit separate <url>', () => {
-  // The providers that fetch a URL themselves. Sourcere has no URL input: the client fetches and uploads the
-  // track, which the file-source tests above cover from the upload on.
-  const urlProviders = PROVIDERS.filter((provider) => provider !== 'sourcere');
-
-  it.each(urlProviders)('separates a remote track on %s, fetched by the provider', async (provider) => {
+  // AudioShake's APIs fetch a URL themselves; Sourcere has no URL input, so the client fetches the track and
+  // streams it into the upload.
+  it.each(PROVIDERS)('separates a remote track on %s', async (provider) => {
     const out = join(folder, `${provider}-url`);
     const run = await runCli(
       ['separate', trackUrl, '--stems', 'vocals', '--format', 'flac', '--out', out, '--json'],

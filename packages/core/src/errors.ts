@@ -28,6 +28,7 @@ export interface StemkitErrorOptions {
 export class StemkitError extends Error {
   /** A stable machine-readable kind, e.g. `rate-limit`. */
   readonly code: string = 'stemkit';
+  /** The provider the failing call went to; `undefined` when none was involved (most invalid arguments). */
   readonly provider: string | undefined;
   constructor(message: string, options: StemkitErrorOptions = {}) {
     super(redact(message), { cause: options.cause });
@@ -101,6 +102,7 @@ export class AuthenticationError extends ProviderError {
 /** The provider asked us to slow down (429). `retryAfterMs` is its hint, when it gave one. */
 export class RateLimitError extends ProviderError {
   override readonly code = 'rate-limit';
+  /** How long the provider asked us to wait, in ms (from `Retry-After`); `undefined` when it gave no hint. */
   readonly retryAfterMs: number | undefined;
 
   constructor(
@@ -125,6 +127,7 @@ export class ConnectionError extends StemkitError {
 /** The provider answered with something we cannot read, even leniently. */
 export class InvalidResponseError extends StemkitError {
   override readonly code = 'invalid-response';
+  /** HTTP status of the response that could not be read, when there was one. */
   readonly status: number | undefined;
 
   constructor(message: string, options: StemkitErrorOptions & { status?: number } = {}) {
@@ -136,7 +139,9 @@ export class InvalidResponseError extends StemkitError {
 /** A value the caller passed is wrong. `field` names it (dotted path), `issues` lists every problem. */
 export class InvalidArgumentError extends StemkitError {
   override readonly code = 'invalid-argument';
+  /** Dotted path of the first bad value, e.g. `targets.0.formats`; `options` for the whole argument. */
   readonly field: string;
+  /** Every problem found, each with its dotted path and message; the first is the one `field` names. */
   readonly issues: ReadonlyArray<{ readonly field: string; readonly message: string }>;
 
   constructor(
@@ -165,7 +170,9 @@ export class UnsupportedCapabilityError extends StemkitError {
 /** The job (or all of its targets) failed at the provider. */
 export class JobFailedError extends StemkitError {
   override readonly code = 'job-failed';
+  /** The failed job's handle, e.g. to `get` it again or log it. */
   readonly handle: JobHandle;
+  /** Why it failed, in the provider's words: the first failed target's error, else a generic message. */
   readonly failure: { readonly code?: string | number; readonly message: string };
   /** The job as last seen, when known. */
   readonly job: Job | undefined;
@@ -190,6 +197,7 @@ export class JobFailedError extends StemkitError {
 /** Waiting ran past its deadline. The job may still finish: resume with `handle`. */
 export class WaitTimeoutError extends StemkitError {
   override readonly code = 'wait-timeout';
+  /** The job's handle: the job may still finish, so pass it to `wait` again (now or from another process). */
   readonly handle: JobHandle;
 
   constructor(handle: JobHandle, timeoutMs: number, options: StemkitErrorOptions = {}) {
@@ -206,6 +214,7 @@ export class UploadError extends StemkitError {
 /** Fetching an output failed, even after refreshing its link. */
 export class DownloadError extends StemkitError {
   override readonly code = 'download';
+  /** HTTP status the storage host answered; `undefined` if none came or the link never became ready. */
   readonly status: number | undefined;
 
   constructor(message: string, options: StemkitErrorOptions & { status?: number } = {}) {

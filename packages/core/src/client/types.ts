@@ -76,6 +76,7 @@ export interface WaitOptions {
  * ```
  */
 export interface StemkitPlugin {
+  /** Identifies the plugin (e.g. `local-audio`); `createStemkit` requires it to be non-empty. */
   readonly name: string;
   /**
    * Mixes downloaded stems into one file: each track's audio bytes with its volume (0–1) and pan (−1 to 1),
@@ -123,6 +124,7 @@ export interface StemkitOptions {
 export interface UploadOptions {
   /** File name to give the provider (default: the `File`'s name, the path's base name or `source`). */
   readonly name?: string;
+  /** Aborts fetching a remote source, the upload and the wait for the provider's metadata. */
   readonly signal?: AbortSignal;
   /** Called as bytes leave, with the running total. */
   readonly onProgress?: (sentBytes: number) => void;
@@ -137,10 +139,15 @@ export interface UploadOptions {
  * ```
  */
 export interface TargetInput {
+  /** The stem or model to produce; a job takes each stem (with a given `variant`) once. */
   readonly stem: StemName;
+  /** Output formats of this target (default: the shared `formats`, else `['wav']`). */
   readonly formats?: readonly OutputFormat[];
+  /** Also return this target's residual, the input minus the stem (default: the shared `residual`). */
   readonly residual?: boolean;
+  /** Provider model variant, e.g. `high_quality` (default: the shared `variant`); needs `variants`. */
   readonly variant?: string;
+  /** Language code of the audio, 2–35 characters (default: the shared `language`); needs `languages`. */
   readonly language?: string;
   /** For `alignment`: the transcript to align (uploaded first unless the driver takes URLs). */
   readonly transcript?: SourceInput;
@@ -155,13 +162,19 @@ export interface TargetInput {
  * ```
  */
 export interface SeparateOptions {
+  /** The audio; uploaded first unless it is an uploaded asset or a URL the driver fetches (`urlInput`). */
   readonly source: SourceInput;
+  /** Stems to produce (up to 64), all sharing `formats`, `residual`, `variant` and `language`. */
   readonly stems?: readonly StemName[];
+  /** Targets with their own formats or options (up to 64); unset ones fall back to the shared options. */
   readonly targets?: readonly TargetInput[];
   /** Output formats of every target from `stems` (default `['wav']`). */
   readonly formats?: readonly OutputFormat[];
+  /** Also return each target's residual, the input minus the stem, unless the target says otherwise. */
   readonly residual?: boolean;
+  /** Model variant for every target that sets none, e.g. `high_quality`; needs the `variants` capability. */
   readonly variant?: string;
+  /** Language code of the audio (2–35 characters) for every target that sets none; needs `languages`. */
   readonly language?: string;
   /** For `alignment` among `stems`: the transcript to align. */
   readonly transcript?: SourceInput;
@@ -169,12 +182,15 @@ export interface SeparateOptions {
   readonly trial?: { readonly start?: number; readonly seconds?: number };
   /** Where the provider calls back when the job changes (a hint to re-fetch, never a result). */
   readonly callbackUrl?: string;
+  /** Free text (up to 10 000 characters) the provider stores with the job and returns as its `metadata`. */
   readonly metadata?: string;
+  /** The provider's own priority value, passed through; providers without one ignore it with a warning. */
   readonly priority?: string;
   /** Provider-specific fields, passed through untouched. */
   readonly providerOptions?: Readonly<Record<string, unknown>>;
   /** File name for an upload, when the source does not carry one. */
   readonly name?: string;
+  /** Aborts the uploads and the start request; a job already started keeps running (see `cancel`). */
   readonly signal?: AbortSignal;
   /** Called as the uploaded source's bytes leave, with the running total. */
   readonly onUploadProgress?: (sentBytes: number) => void;
@@ -189,6 +205,7 @@ export interface SeparateOptions {
  * ```
  */
 export interface CallOptions {
+  /** Aborts the one provider request (the status read of `get`, the cancel request of `cancel`). */
   readonly signal?: AbortSignal;
 }
 
@@ -201,6 +218,7 @@ export interface CallOptions {
  * ```
  */
 export interface WaitCallOptions extends WaitOptions {
+  /** Stops waiting, mid-sleep or mid-poll, with the signal's reason; the job carries on at the provider. */
   readonly signal?: AbortSignal;
   /** Called with the job after every poll. */
   readonly onProgress?: (job: Job) => void;
@@ -217,6 +235,7 @@ export interface WaitCallOptions extends WaitOptions {
 export interface DownloadOptions {
   /** Ask the provider for another format of the same output, where it converts. */
   readonly format?: OutputFormat;
+  /** Aborts getting the link and the transfer, including reading `body` after `download` has resolved. */
   readonly signal?: AbortSignal;
   /**
    * The job the asset belongs to, needed to refresh its link when this client has not seen the job (an asset
@@ -235,7 +254,9 @@ export interface DownloadOptions {
  * ```
  */
 export interface DownloadResult {
+  /** The asset as downloaded: the requested `format` and MIME type, the `url` and `expiresAt` used. */
   readonly asset: Asset;
+  /** The file's bytes, streamed from the host; read it to the end or cancel it to free the connection. */
   readonly body: ReadableStream<Uint8Array>;
   /** Length in bytes, when the host said. */
   readonly size?: number;
@@ -250,9 +271,13 @@ export interface DownloadResult {
  * ```
  */
 export interface MixOptions {
+  /** The stems to mix (1–64), each with its volume and pan; the job must have finished them. */
   readonly tracks: ReadonlyArray<{ readonly stem: StemName; readonly volume: number; readonly pan: number }>;
+  /** File name of the mix (default `mix`). */
   readonly name?: string;
+  /** Audio format of the mix (default `wav`). */
   readonly format?: AudioFormat;
+  /** Aborts the provider's mix request or, with a plugin, fetching the job and downloading its stems. */
   readonly signal?: AbortSignal;
 }
 
@@ -265,9 +290,16 @@ export interface MixOptions {
  * ```
  */
 export interface ZipOptions {
+  /** The stems to pack (1–64); the job must have finished them. */
   readonly stems: readonly StemName[];
+  /**
+   * Audio format of the stems in the archive; the plugin fallback takes a stem in another format when the job
+   * lacks this one and the provider cannot convert to it.
+   */
   readonly format: AudioFormat;
+  /** File name of the archive (default `stems.zip`). */
   readonly name?: string;
+  /** Aborts the provider's zip request or, with a plugin, fetching the job and downloading its stems. */
   readonly signal?: AbortSignal;
 }
 
@@ -282,6 +314,7 @@ export interface ZipOptions {
 export interface ListOptions {
   /** Jobs per provider request, 1–100 (default 50). */
   readonly pageSize?: number;
+  /** Aborts the page request in flight; iterating then throws instead of fetching another page. */
   readonly signal?: AbortSignal;
 }
 
@@ -334,6 +367,7 @@ export interface Stemkit {
   list(options?: ListOptions): AsyncIterable<Job>;
   /** Asks the provider to stop the job. */
   cancel(job: JobReference, options?: CallOptions): Promise<void>;
+  /** Reads provider callbacks; `parse` rejects with `UnsupportedCapabilityError` if the driver has none. */
   readonly callbacks: {
     /** Reads an incoming callback into the handle to re-fetch; a callback is a hint, never a result. */
     parse(request: CallbackInput): Promise<CallbackHint>;

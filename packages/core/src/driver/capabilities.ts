@@ -24,7 +24,9 @@ export interface DriverCapabilities {
   readonly trial: boolean;
   /** Whether a target can also return its residual (the input minus the target). */
   readonly residual: boolean;
+  /** Whether it takes `transcription` targets (the words of the audio as text). */
   readonly transcription: boolean;
+  /** Whether it takes `alignment` targets (a transcript timed against the audio). */
   readonly alignment: boolean;
   /** How the provider calls back: per job (a URL in each request), per account (a webhook), or not at all. */
   readonly callbacks: 'per-job' | 'account' | false;
@@ -32,6 +34,7 @@ export interface DriverCapabilities {
   readonly urlInput: boolean;
   /** Whether targets take a model `variant` and a `language`. */
   readonly variants: boolean;
+  /** Whether targets take a `language`; without it the client refuses one before sending anything. */
   readonly languages: boolean;
   /** Largest upload, in bytes. */
   readonly maxUploadBytes?: number;
@@ -39,11 +42,17 @@ export interface DriverCapabilities {
 
 /** The full capability matrix of a driver: its declarations plus what its optional methods signal. */
 export interface CapabilityMatrix extends DriverCapabilities {
+  /** The driver's provider name. */
   readonly provider: string;
+  /** Whether the driver mixes provider-side (it has `mix`); otherwise `mix` needs a plugin. */
   readonly mix: boolean;
+  /** Whether the driver zips provider-side (it has `zip`); otherwise `zip` needs a plugin. */
   readonly zip: boolean;
+  /** Whether the driver can list the account's jobs (it has `list`); otherwise `list` throws. */
   readonly list: boolean;
+  /** Whether the driver can cancel a job (it has `cancel`); otherwise `cancel` throws. */
   readonly cancel: boolean;
+  /** Whether the driver reads incoming callbacks (it has `parseCallback`); `callbacks.parse` needs it. */
   readonly parseCallbacks: boolean;
 }
 

@@ -15,11 +15,13 @@ export interface DriverCallOptions {
 
 /** A source to upload, always as a stream: the client turns paths, Blobs and bytes into one. */
 export interface UploadRequest {
+  /** The file's bytes, pulled as the driver sends them; a stream is read once, so it cannot be resent. */
   readonly body: ReadableStream<Uint8Array>;
   /** File name, with its extension when known (`song.mp3`). */
   readonly name: string;
   /** Size in bytes when known; some providers need it up front. */
   readonly size?: number;
+  /** MIME type, from the source or guessed from the name's extension; absent when unknown. */
   readonly contentType?: string;
   /** Called as bytes leave, with the running total. */
   readonly onProgress?: (sentBytes: number) => void;
@@ -30,11 +32,15 @@ export type SourceReference = { readonly asset: Asset } | { readonly url: string
 
 /** One stem or model to produce. */
 export interface TargetRequest {
+  /** The stem or model to produce; unique within the job together with `variant`. */
   readonly stem: StemName;
   /** Output formats, at least one. */
   readonly formats: readonly OutputFormat[];
+  /** Also return the residual (the input minus the stem); set only when the driver declares `residual`. */
   readonly residual?: boolean;
+  /** Provider model variant; set only when the driver declares `variants`. */
   readonly variant?: string;
+  /** Language code of the audio; set only when the driver declares `languages`. */
   readonly language?: string;
   /** For alignment: the transcript to align, uploaded or remote. */
   readonly transcript?: SourceReference;
@@ -42,13 +48,17 @@ export interface TargetRequest {
 
 /** A validated request to start a job. */
 export interface StartRequest {
+  /** The uploaded asset, or a remote URL when the driver declares `urlInput`. */
   readonly source: SourceReference;
+  /** What to produce, at least one, already checked against the driver's capabilities and its `validate`. */
   readonly targets: readonly TargetRequest[];
   /** Separate only a section of the track, in seconds. */
   readonly trial?: { readonly start?: number; readonly seconds?: number };
+  /** Where the provider calls back; set only when the driver declares `callbacks: 'per-job'`. */
   readonly callbackUrl?: string;
   /** Free text the provider stores and echoes back. */
   readonly metadata?: string;
+  /** The caller's priority, passed through; a driver whose provider has none reports a {@link Warning}. */
   readonly priority?: string;
   /** Provider-specific fields, passed through untouched. */
   readonly providerOptions?: Readonly<Record<string, unknown>>;
@@ -56,13 +66,17 @@ export interface StartRequest {
 
 /** What `start` returns: the handle to follow the job with, and the job if the provider already described it. */
 export interface StartResult {
+  /** The job's handle: the client passes it to `status`, `link` and every later call on the job. */
   readonly handle: JobHandle;
+  /** The job, when the start response describes it; else the client builds one with every target queued. */
   readonly job?: Job;
+  /** Options the provider ignored or changed; the client adds them to the job's `warnings` and logs them. */
   readonly warnings?: readonly Warning[];
 }
 
 /** What `status` returns: the job as it is now, and the provider's hint for when to ask again. */
 export interface StatusResult {
+  /** The job as the provider describes it now, mapped onto the neutral model. */
   readonly job: Job;
   /** Milliseconds the provider asked us to wait before the next poll (`Retry-After`, a 202's hint…). */
   readonly retryAfterMs?: number;
@@ -70,7 +84,9 @@ export interface StatusResult {
 
 /** Asks for a fresh download link for one output, optionally converted to another format. */
 export interface LinkRequest {
+  /** The output to link to, as a job of this driver reported it. */
   readonly asset: Asset;
+  /** A format to convert the output to, where the provider converts; absent for the output's own format. */
   readonly format?: OutputFormat;
 }
 
@@ -88,15 +104,21 @@ export type LinkResult =
 
 /** A provider-side mix of a job's stems. `volume` is 0–1, `pan` −1 (left) to 1 (right). */
 export interface MixRequest {
+  /** The stems to mix (1–64), each with its volume and pan, as the caller gave them. */
   readonly tracks: ReadonlyArray<{ readonly stem: StemName; readonly volume: number; readonly pan: number }>;
+  /** File name of the mix; the client always sets it (default `mix`). */
   readonly name?: string;
+  /** Audio format of the mix; the client always sets it (default `wav`). */
   readonly format?: AudioFormat;
 }
 
 /** A provider-side zip of a job's stems in one format. */
 export interface ZipRequest {
+  /** The stems to pack (1–64). */
   readonly stems: readonly StemName[];
+  /** Audio format of every stem in the archive. */
   readonly format: AudioFormat;
+  /** File name of the archive; the client always sets it (default `stems.zip`). */
   readonly name?: string;
 }
 
@@ -107,6 +129,7 @@ export type InspectResult =
 
 /** One page of jobs. */
 export interface JobPage {
+  /** This page's jobs, mapped onto the neutral model; `list` yields them one by one. */
   readonly jobs: readonly Job[];
   /** Pass it back to get the next page; absent on the last one. */
   readonly nextCursor?: string;
@@ -114,12 +137,15 @@ export interface JobPage {
 
 /** An incoming callback: its headers and parsed JSON body. */
 export interface CallbackRequest {
+  /** The callback request's headers, as received. */
   readonly headers: Headers;
+  /** The body, parsed from JSON when it came as a `Request` (an empty body is `''`). */
   readonly body: unknown;
 }
 
 /** What a callback says: which job to re-fetch. It is a hint, never a result. */
 export interface CallbackHint {
+  /** The job the callback is about, checked to be this provider's; `get` it before acting. */
   readonly handle: JobHandle;
   /** The provider's event name or status, when it gave one. */
   readonly event?: string;
@@ -136,9 +162,11 @@ export interface CallbackHint {
  * ```
  */
 export interface StemkitDriver {
+  /** The contract version it implements; `createStemkit` refuses any but {@link DRIVER_CONTRACT_VERSION}. */
   readonly contract: typeof DRIVER_CONTRACT_VERSION;
   /** Provider name, as written in every neutral object's `provider`. */
   readonly provider: string;
+  /** What the provider can do; the client checks every request against it before sending anything. */
   readonly capabilities: DriverCapabilities;
   /** The fetch the driver uses, so the client moves signed-URL bytes through the same transport. */
   readonly fetch?: typeof globalThis.fetch;

@@ -30,7 +30,9 @@ export interface HttpClientOptions {
   readonly retryLimit?: number;
   /** Reads the provider's message out of an error body. */
   readonly readErrorBody?: ErrorBodyReader;
+  /** Headers for every `call`, over the default `accept: application/json`; `transfer` never sends them. */
   readonly headers?: Readonly<Record<string, string>>;
+  /** Gets a debug line (method and scrubbed URL) for each request and transfer. Default: silent. */
   readonly logger?: Logger;
   /**
    * Whether to send stream bodies as streams. Default: where the runtime can (servers); browsers get the stream
@@ -41,10 +43,13 @@ export interface HttpClientOptions {
 
 /** One call to the API host. */
 export interface ApiRequest<Schema extends z.ZodMiniType = z.ZodMiniType> {
+  /** HTTP method; a `GET` counts as idempotent (so it is retried) unless `idempotent` says otherwise. */
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path relative to the base URL (a leading slash is fine). */
   readonly path: string;
+  /** Query parameters added to the URL; `undefined` values are left out. */
   readonly searchParams?: Readonly<Record<string, string | number | boolean | undefined>>;
+  /** A body to send as JSON (with a JSON `content-type`); ignored when `undefined`. */
   readonly json?: unknown;
   /**
    * A raw body (FormData, a stream…) instead of `json`. A stream is sent once: never retried, no timeout, no
@@ -65,6 +70,7 @@ export interface ApiRequest<Schema extends z.ZodMiniType = z.ZodMiniType> {
   readonly idempotent?: boolean;
   /** Names the call in error messages (`create upload`). */
   readonly what?: string;
+  /** Aborts the call, its retries and its `authenticate`; the abort error passes through unmapped. */
   readonly signal?: AbortSignal;
   /**
    * Per-attempt timeout override; `false` for none (and no total timeout either), the default for a
@@ -75,8 +81,11 @@ export interface ApiRequest<Schema extends z.ZodMiniType = z.ZodMiniType> {
 
 /** A parsed API response. */
 export interface ApiResponse<Data> {
+  /** The HTTP status, a 2xx: other answers are thrown as stemkit errors. */
   readonly status: number;
+  /** The body checked against `schema` if given; else parsed JSON for a JSON content type, else the text. */
   readonly data: Data;
+  /** The response headers; `Retry-After` is already read into `retryAfterMs`. */
   readonly headers: Headers;
   /** The server's `Retry-After`, when it sent one (e.g. with a 202). */
   readonly retryAfterMs?: number;
@@ -84,9 +93,16 @@ export interface ApiResponse<Data> {
 
 /** A request to a signed storage URL. */
 export interface TransferInit {
+  /** HTTP method (default `GET`). */
   readonly method?: string;
+  /**
+   * What to send. A stream is sent as it is read, following no redirect, where the runtime can stream
+   * request bodies; elsewhere it is collected into a `Blob` first.
+   */
   readonly body?: BodyInit | null;
+  /** Headers the storage host expects (e.g. a signed upload's); credential headers are removed. */
   readonly headers?: Readonly<Record<string, string>>;
+  /** The only bound on a transfer, which has no timeout; the abort error passes through unmapped. */
   readonly signal?: AbortSignal;
   /** Names the transfer in error messages. */
   readonly what?: string;
@@ -94,7 +110,9 @@ export interface TransferInit {
 
 /** The HTTP toolkit a driver gets from {@link createHttpClient}. */
 export interface HttpClient {
+  /** `baseUrl` from the options, parsed, with a trailing slash added so paths resolve under it. */
   readonly baseUrl: URL;
+  /** The provider name from the options, used in error messages. */
   readonly provider: string;
   /** The fetch the client sends with: the injected one, or the global one. */
   readonly fetch: typeof globalThis.fetch;

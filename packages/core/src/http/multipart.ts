@@ -1,6 +1,8 @@
 /** A streamed `multipart/form-data` body. */
 export interface MultipartBody {
+  /** The encoded body: the part's header, the file's bytes as they are read, then the closing boundary. */
   readonly body: ReadableStream<Uint8Array>;
+  /** `multipart/form-data` with the body's random boundary; send it as the request's `content-type`. */
   readonly contentType: string;
   /** Total length in bytes, when the file's size is known. */
   readonly length?: number;

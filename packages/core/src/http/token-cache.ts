@@ -1,5 +1,6 @@
 /** A credential with its expiry, as a login endpoint returns it. */
 export interface IssuedToken {
+  /** The credential text `get` hands out; it is renewed once within `renewBeforeMs` of `expiresAt`. */
   readonly value: string;
   /** Epoch milliseconds after which the token is no longer accepted. */
   readonly expiresAt: number;

@@ -15,7 +15,9 @@ import type { Asset } from '../model/asset.ts';
  * ```
  */
 export interface FileDownloadResult {
+  /** The asset as downloaded, with the format and link actually used. */
   readonly asset: Asset;
+  /** Where the file was written: the `path` given, once the temporary file was renamed to it. */
   readonly path: string;
   /** Bytes written. */
   readonly size: number;

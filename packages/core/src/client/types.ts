@@ -168,7 +168,7 @@ export interface SeparateOptions {
   readonly stems?: readonly StemName[];
   /** Targets with their own formats or options (up to 64); unset ones fall back to the shared options. */
   readonly targets?: readonly TargetInput[];
-  /** Output formats of every target from `stems` (default `['wav']`). */
+  /** Output formats of every target from `stems`, and of `targets` that name none (default `['wav']`). */
   readonly formats?: readonly OutputFormat[];
   /** Also return each target's residual, the input minus the stem, unless the target says otherwise. */
   readonly residual?: boolean;

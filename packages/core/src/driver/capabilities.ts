@@ -32,7 +32,7 @@ export interface DriverCapabilities {
   readonly callbacks: 'per-job' | 'account' | false;
   /** Whether a job can start from a remote URL without uploading first. */
   readonly urlInput: boolean;
-  /** Whether targets take a model `variant` and a `language`. */
+  /** Whether targets take a model `variant`; without it the client refuses one before sending anything. */
   readonly variants: boolean;
   /** Whether targets take a `language`; without it the client refuses one before sending anything. */
   readonly languages: boolean;

@@ -5,8 +5,14 @@ import type { OutputMode, Reporter } from './output/reporter.ts';
 export interface CliIo {
   /** Arguments after the program name. */
   readonly argv: readonly string[];
+  /** Gets only the result (with `--json`, one JSON document, failures too) and `--help`: safe to pipe. */
   readonly stdout: NodeJS.WritableStream;
+  /**
+   * Gets progress, notes and errors: progress bars when `isTTY` is true, plain lines otherwise. With
+   * `--json`, only usage errors and `--verbose` debug lines.
+   */
   readonly stderr: NodeJS.WritableStream & { readonly isTTY?: boolean };
+  /** The variables credentials and settings are read from (`AUDIOSHAKE_API_KEY`, `STEMKIT_PROVIDER`…). */
   readonly environment: Readonly<Record<string, string | undefined>>;
   /** Aborts on Ctrl-C: waiting and transfers stop, and the CLI prints the handle to resume with. */
   readonly signal: AbortSignal;

@@ -46,6 +46,7 @@ export interface SourcereDriverOptions {
    * The judgement is made from the events' timestamps whenever the status is read.
    */
   readonly stallTimeoutMs?: number;
+  /** Gets a `debug` line per HTTP request (logins too): method and URL, secrets masked (default: silent). */
   readonly logger?: Logger;
 }
 

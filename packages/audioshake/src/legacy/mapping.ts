@@ -172,8 +172,11 @@ export function legacyJobFailure(job: LegacyJob): Failure | undefined {
  * handle remembers, for jobs not yet visible.
  */
 export interface LegacyTargetParts {
+  /** The target's id: its first job's id, or `not-created-<index>` when none could be created. */
   readonly id: string;
+  /** The neutral stem asked for; when absent, derived from the first job's model. */
   readonly stem?: string;
+  /** The formats asked for; when absent, read from the jobs' `metadata.format` (`all` expanded). */
   readonly formats?: readonly string[];
   /** The jobs, in creation order; `undefined` for one not yet visible (the early-404 race). */
   readonly jobs: ReadonlyArray<LegacyJob | undefined>;

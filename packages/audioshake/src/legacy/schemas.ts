@@ -118,10 +118,15 @@ export type LegacyUsage = z.infer<typeof LegacyUsageSchema>;
  * ```
  */
 export interface LegacyJobRequest {
+  /** The `id` an upload returned (`POST /upload`, `/upload/link` or `/upload/audio-link`). */
   readonly assetId: string;
+  /** The model `name` to run, the output `format`, and optional settings (the current request shape). */
   readonly metadata?: LegacyRequestMetadata;
+  /** The oldest form of `metadata` (`stemName` for `name`), read by the mapping when `metadata` is absent. */
   readonly stemMetadata?: LegacyRequestMetadata;
+  /** Optional URL AudioShake calls when the job completes; read the call with {@link parseLegacyCallback}. */
   readonly callbackUrl?: string;
+  /** Extra inputs: for alignment, the uploaded transcript as `{ id, type: 'transcription' }`. */
   readonly otherSourceAssets?: ReadonlyArray<{
     readonly id: string;
     readonly type: string;
@@ -131,12 +136,19 @@ export interface LegacyJobRequest {
 
 /** The `metadata` of a legacy job request: `name` and `format`, plus the optional fields of spec §1.4. */
 export interface LegacyRequestMetadata {
+  /** The model (stem) to run, e.g. `vocals`, `instrumental`, `music_detection`. */
   readonly name?: string;
+  /** The older name of `name`, from the `stemMetadata` request shape; `name` wins when both are set. */
   readonly stemName?: string;
+  /** Output format: `wav`, `flac`, `mp3`, `aiff`, `mp4`; for text `json`, `txt`, `srt` or `all` (all 3). */
   readonly format?: string;
+  /** Transcription and alignment language: a 2-letter code such as `en`, or `auto` (the default). */
   readonly language?: string;
+  /** Model variant, e.g. `high_quality` (vocals, instrumental), `two_speaker`, `n_speaker` (multi_voice). */
   readonly variant?: string;
+  /** Also return the residual (the mix minus the target) as a separate file. */
   readonly residual?: boolean;
+  /** Free text for the caller's own use or debugging, up to 1000 characters; echoed back on the job. */
   readonly customProperty?: string;
   readonly [field: string]: unknown;
 }

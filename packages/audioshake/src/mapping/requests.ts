@@ -42,6 +42,7 @@ const MAPPED_FIELDS = new Set([
 export interface LegacyTaskTarget {
   /** The legacy asset id. It does not carry over: re-upload with `POST /assets`, or pass the link as `url`. */
   readonly legacyAssetId: string;
+  /** The `POST /tasks` target the job becomes; `formats` is empty when the job had no `format`. */
   readonly target: TasksTargetRequest;
   /** The job's `customProperty`; a task has one `metadata` string, see {@link legacyRequestsToTasks}. */
   readonly customProperty?: string;
@@ -142,7 +143,9 @@ function unsupportedFields(metadata: LegacyRequestMetadata, metadataField: strin
  * ```
  */
 export interface ConsolidatedTask {
+  /** The `POST /tasks` body: one source, at most `maxTargets` targets, the `customProperty` values. */
   readonly request: TasksTaskRequest;
+  /** Each legacy request in the task (index in the input) and its target (index in `request.targets`). */
   readonly jobs: ReadonlyArray<{ readonly requestIndex: number; readonly targetIndex: number }>;
 }
 

@@ -32,8 +32,11 @@ const PROVIDER = 'audioshake-legacy';
  * ```
  */
 export interface LegacyTaskRecord {
+  /** The task id: the job's `requestId`, else its `id`. */
   readonly taskId: string;
+  /** The target id: the legacy job's `id`. */
   readonly targetId: string;
+  /** The job as a task with one target, in the shape `GET /tasks/{taskId}` returns. */
   readonly task: TasksTask;
 }
 

@@ -8,8 +8,11 @@
  * ```
  */
 export interface DroppedField {
+  /** Dotted path of the input field, e.g. `metadata.preview` (`2.metadata.preview`: a list's third item). */
   readonly field: string;
+  /** Why it could not be carried over, and the workaround when there is one, for a migration report. */
   readonly reason: string;
+  /** True when losing the field changes the output (e.g. `preview`, `callbackUrl`); false for bookkeeping. */
   readonly behaviourChange: boolean;
 }
 
@@ -23,6 +26,8 @@ export interface DroppedField {
  * ```
  */
 export interface MappingResult<Value> {
+  /** The mapped value, built from what could be carried over. */
   readonly value: Value;
+  /** Every input field the mapping left out, with the reason; empty when nothing was lost. */
   readonly dropped: readonly DroppedField[];
 }

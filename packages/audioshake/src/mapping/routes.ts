@@ -10,8 +10,11 @@ import type { MappingResult } from './result.ts';
  * ```
  */
 export interface TasksRoute {
+  /** HTTP method on the Tasks API, which may differ from the legacy one (`POST /usage` becomes a `GET`). */
   readonly method: 'GET' | 'POST';
+  /** Path on the Tasks host; `{taskId}` stands for the id, and a query may follow (`/tasks?take=1`). */
   readonly path: string;
+  /** What else changes for the caller: fields to move into the body, ids to keep, values to parse. */
   readonly note: string;
 }
 

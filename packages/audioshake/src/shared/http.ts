@@ -18,6 +18,7 @@ export interface TransportOptions {
   readonly retryLimit?: number;
   /** Per-attempt timeout in ms (default 30 s). */
   readonly timeoutMs?: number;
+  /** Gets one `debug` line per HTTP request: method and URL, secrets masked (default: silent). */
   readonly logger?: Logger;
 }
 

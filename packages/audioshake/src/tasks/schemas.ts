@@ -94,12 +94,22 @@ export const TasksUsageSchema = z.array(
  * ```
  */
 export interface TasksTargetRequest {
+  /** The model key, e.g. `vocals`, `instrumental`, `alignment` (see {@link AUDIOSHAKE_MODELS}). */
   readonly model: string;
+  /**
+   * Output formats, at least one: `wav`, `flac`, `mp3`, `aiff`, `mp4` for audio models; `json`, `txt`, `srt`
+   * for transcription, alignment and music detection.
+   */
   readonly formats: readonly string[];
+  /** Also return everything but the target, where the model supports it (default `false`). */
   readonly residual?: boolean;
+  /** Model variant, e.g. `high_quality` (vocals, instrumental), `two_speaker`, `n_speaker` (multi_voice). */
   readonly variant?: string;
+  /** Language of transcription or alignment, e.g. `en`; the legacy `auto` is expressed by leaving it out. */
   readonly language?: string;
+  /** Alignment: a public URL of the transcript (`.txt` or `.json`) to align the audio to. */
   readonly transcriptUrl?: string;
+  /** Alignment: the id of a transcript uploaded with `POST /assets`, instead of `transcriptUrl`. */
   readonly transcriptAssetId?: string;
 }
 
@@ -112,9 +122,13 @@ export interface TasksTargetRequest {
  * ```
  */
 export interface TasksTaskRequest {
+  /** A publicly reachable HTTPS URL of the audio or video; give either this or `assetId`. */
   readonly url?: string;
+  /** The id `POST /assets` returned (assets are deleted after 72 h); give either this or `url`. */
   readonly assetId?: string;
+  /** The models to run on the source: 1 to 10 (the 2026 docs allow 20). */
   readonly targets: readonly TasksTargetRequest[];
+  /** Free text stored with the task and echoed in responses and webhooks (at most 4096 characters). */
   readonly metadata?: string;
   readonly [field: string]: unknown;
 }

@@ -12,8 +12,11 @@ import { TasksUsageSchema } from './schemas.ts';
  * ```
  */
 export interface TasksUsageMonth {
+  /** The calendar month, as `YYYY-MM`. */
   readonly month: string;
+  /** Targets run that month (the legacy `totalJobs`: one job is one target); 0 when the API omits it. */
   readonly totalTargets: number;
+  /** Minutes processed that month, parsed from the string the Tasks API sends; 0 when it omits it. */
   readonly totalMinutes: number;
 }
 

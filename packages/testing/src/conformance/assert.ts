@@ -9,6 +9,7 @@ import { StemkitError } from '@stemkit/core';
  * ```
  */
 export class ConformanceFailure extends Error {
+  /** Always `'ConformanceFailure'`: it heads the message in test reports and stack traces. */
   override readonly name = 'ConformanceFailure';
 }
 

@@ -15,7 +15,9 @@ import { bytesStream } from './streams.ts';
  * ```
  */
 export interface ConformanceContext {
+  /** The harness the context was built on: the driver under test and the levers the checks pull. */
   readonly harness: ConformanceHarness;
+  /** The suite's tuning with every default applied (e.g. `jobTimeoutMs` 45 000). */
   readonly options: Required<ConformanceOptions>;
   /** Uploads the sample and starts the conformance job, once. */
   startedJob(): Promise<{ source: Asset; start: StartResult }>;

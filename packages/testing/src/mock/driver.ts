@@ -56,6 +56,7 @@ export interface MockDriverOptions extends MockScript {
  * ```
  */
 export interface MockDriver extends StemkitDriver {
+  /** The in-memory server behind the driver: queue faults, expire links, read the requests and uploads. */
   readonly server: MockServer;
 }
 

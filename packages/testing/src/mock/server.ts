@@ -46,8 +46,11 @@ const STATE_NAMES: Record<TargetStatus, string> = {
  * ```
  */
 export interface MockRequestRecord {
+  /** The operation it was routed to: `storage` for signed-URL transfers; an unknown API route is `status`. */
   readonly operation: MockOperation;
+  /** The HTTP method as received, e.g. `GET` or `POST`. */
   readonly method: string;
+  /** The full URL, query included (for a storage request, its signature and expiry). */
   readonly url: string;
   /** Whether it carried an `authorization` header. */
   readonly authorized: boolean;
@@ -62,8 +65,11 @@ export interface MockRequestRecord {
  * ```
  */
 export interface MockUploadRecord {
+  /** The id of the asset the upload became (e.g. `src_0001`), as `upload` returns it. */
   readonly id: string;
+  /** The file name the driver sent in the `name` query parameter (`upload` when it sent none). */
   readonly name: string;
+  /** Bytes actually received, counted from the body rather than the size the driver declared. */
   readonly size: number;
   /** Chunks the body arrived in: 1 for a buffered body of any size. */
   readonly chunks: number;

@@ -21,7 +21,9 @@ export type AudioErrorCode =
  * ```
  */
 export class AudioError extends Error {
+  /** Always `'AudioError'`, as shown in stack traces and logs. */
   override readonly name = 'AudioError';
+  /** Why it failed, stable across releases: branch on this rather than on the message. */
   readonly code: AudioErrorCode;
 
   constructor(code: AudioErrorCode, message: string, options?: { cause?: unknown }) {

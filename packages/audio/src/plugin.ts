@@ -8,6 +8,7 @@ import { zip } from './zip.ts';
  * `@stemkit/core` structurally, so this package needs no dependency on core.
  */
 export interface LocalAudioPlugin {
+  /** Identifies the plugin to the client; always `'local-audio'`. */
   readonly name: 'local-audio';
   /**
    * Decodes each track, mixes them at their volume (0–1) and pan (−1 to 1), and encodes the result as `format`.

@@ -13,15 +13,22 @@ export const AUDIO_FORMATS: readonly AudioFormat[] = ['wav', 'mp3', 'm4a', 'flac
  * ```
  */
 export interface PcmAudio {
+  /** Frames per second, in Hz: a positive integer such as 44 100 or 48 000. */
   sampleRate: number;
+  /** One array per channel (1 for mono, 2 for left then right), each holding one sample per frame. */
   channels: Float32Array[];
 }
 
 /** What {@link probeAudio} learns about a file without decoding all of it when it can avoid to. */
 export interface AudioInfo {
+  /** The container, recognized from the bytes themselves, never from a file name. */
   format: AudioFormat;
+  /** Length in seconds; for formats other than WAV, as ffprobe reports it (for some mp3, a bitrate guess). */
   durationSeconds: number;
+  /** Channel count: 1 or 2 for WAV; other formats may report more, which decoding downmixes to stereo. */
   channels: number;
+  /** Frames per second, in Hz. */
   sampleRate: number;
+  /** Samples per channel: exact for WAV, else `durationSeconds × sampleRate`, rounded. */
   frames: number;
 }

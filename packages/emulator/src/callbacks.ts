@@ -3,12 +3,15 @@ import type { Clock } from './processing/clock.ts';
 
 /** One callback or webhook the emulator sent (or refused to send). */
 export interface CallbackDelivery {
+  /** Where it was sent (or not): a Sourcere or legacy job's `callbackUrl`, or the Tasks account webhook. */
   url: string;
   /** `refused`: the URL is not a loopback or `.test` host, so nothing was sent. */
   outcome: 'delivered' | 'failed' | 'refused';
+  /** POSTs made: 0 when refused, else 1 to 4 (non-2xx answers and network errors are retried). */
   attempts: number;
   /** The receiver's last HTTP status, when it answered. */
   responseStatus?: number;
+  /** The JSON payload: the whole Tasks task, legacy `{ job }`, or a Sourcere separation's latest state. */
   body: unknown;
 }
 

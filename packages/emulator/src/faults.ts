@@ -50,6 +50,7 @@ export interface FaultOptions {
 
 /** Which jobs fail: matched by API and model, hit by count or probability. */
 export interface FailJobsRule extends FaultTrigger {
+  /** Only jobs of this API; when omitted, jobs of every API (storage runs none). */
   api?: Exclude<ApiName, 'storage'>;
   /** A model name (legacy `metadata.name`, Tasks `model`, or `algorithm-6`/`algorithm-7`). */
   model?: string;

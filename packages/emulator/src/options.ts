@@ -27,8 +27,11 @@ export interface ProcessingOptions {
 export interface EmulatorOptions {
   /** Where state and files live; reloaded on start. Default: a temporary folder removed on close. */
   dataDir?: string;
+  /** The credentials to accept; each one omitted keeps its value in {@link defaultCredentials}. */
   credentials?: EmulatorCredentials;
+  /** Faults in force from the start (none by default); change them later through the returned `faults`. */
   faults?: FaultOptions;
+  /** How fast simulated work runs and how much runs at once (default speed 1, concurrency 2). */
   processing?: ProcessingOptions;
   /** Tasks API requests per second per key before 429 (default 60, as documented). */
   tasksRateLimit?: number;

@@ -8,6 +8,7 @@ export type BasePart = 'vocals' | 'drums' | 'bass' | 'other';
  * centre (or sides) of the stereo image. Every stem is a mask on the input, never the input itself.
  */
 export interface StemRecipe {
+  /** The base masks summed to make the stem, before any `band` or `stereo` weighting. */
   parts: readonly BasePart[];
   /** Keep frequencies inside (or outside) `[low, high]` Hz, with half-octave soft edges. */
   band?: { low: number; high: number; keep: 'inside' | 'outside' };

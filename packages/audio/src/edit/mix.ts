@@ -4,8 +4,11 @@ import type { PcmAudio } from '../types.ts';
 
 /** One input of {@link mix}: `volume` 0–1 (default 1), `pan` −1 (left) … 1 (right) (default 0). */
 export interface MixTrack {
+  /** Mono or stereo; every track of one mix must share the first track's sample rate. */
   audio: PcmAudio;
+  /** Linear gain from 0 (silent) to 1 (unchanged), default 1; values outside throw `invalid-argument`. */
   volume?: number;
+  /** Position from −1 (hard left) through 0 (centre, the default) to 1 (hard right), constant-power law. */
   pan?: number;
 }
 

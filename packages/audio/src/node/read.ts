@@ -43,6 +43,7 @@ export async function probeFile(path: string): Promise<AudioInfo> {
 
 /** An audio file opened for streaming: what it holds, and its PCM in chunks. */
 export interface AudioFileStream {
+  /** What the file holds, known before the first chunk; `channels` is at most 2, as in the chunks. */
   info: AudioInfo;
   /** Chunks of exactly `chunkFrames` frames (the last one shorter); each chunk's arrays are the caller's to keep. */
   chunks: AsyncIterable<PcmAudio>;

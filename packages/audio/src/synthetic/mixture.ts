@@ -3,9 +3,13 @@ import { seededRandom } from './random.ts';
 
 /** The known sources of a synthetic mixture, stereo, each as long as the mixture. */
 export interface SyntheticSources {
+  /** A centre-panned harmonic voice with vibrato and vowel formants, singing in two bars of every three. */
   vocals: PcmAudio;
+  /** Kick, snare and hi-hat: percussive transients and noise bursts. */
   drums: PcmAudio;
+  /** One low note per beat on the chord root (sometimes an octave up), centre-panned. */
   bass: PcmAudio;
+  /** Sustained chords two octaves above the bass, each note panned wide to one side. */
   other: PcmAudio;
 }
 
@@ -21,6 +25,7 @@ export interface SyntheticSources {
 export interface SyntheticMixture {
   /** The song: the sum of the four sources. */
   mixture: PcmAudio;
+  /** The four stems the mixture is built from, to score a separation against. */
   sources: SyntheticSources;
   /** Beats per minute the arrangement was played at. */
   tempo: number;

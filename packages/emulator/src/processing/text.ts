@@ -2,30 +2,43 @@ import type { PcmAudio } from '@stemkit/audio';
 
 /** A word with its time span in seconds. */
 export interface TimedWord {
+  /** One word: a placeholder syllable for transcription, a word of the supplied transcript for alignment. */
   word: string;
+  /** When the word begins, in seconds from the start of the audio (rounded to the millisecond). */
   start: number;
+  /** When the word ends, in seconds; each word ends where the next one of its segment begins. */
   end: number;
 }
 
 /** A stretch of sound between silences, with its words. */
 export interface TranscriptSegment {
+  /** When the sound begins, in seconds from the start of the audio (rounded to the millisecond). */
   start: number;
+  /** When the sound ends, in seconds, at most the audio's duration. */
   end: number;
+  /** The segment's words, joined by single spaces. */
   text: string;
+  /** The same words, each timed on an equal share of the segment. */
   words: TimedWord[];
 }
 
 /** The JSON that transcription and alignment jobs write (documented in the README). */
 export interface TranscriptDocument {
+  /** The whole transcript, one line per segment; for alignment, the supplied transcript's non-blank lines. */
   text: string;
+  /** Language code the job asked for (`en` when none or `auto`); the placeholder words ignore it. */
   language: string;
+  /** The stretches of sound in time order, each with its timed words. */
   segments: TranscriptSegment[];
 }
 
 /** One 10-second window of a music detection result. */
 export interface MusicWindow {
+  /** Start of the window, in seconds: 0, 10, 20 and so on. */
   start_time: number;
+  /** End of the window, in seconds: `start_time` + 10, or the end of the audio for the last window. */
   end_time: number;
+  /** Share of the window's 50 ms frames that hold sound, 0–1; loudness alone, not a music classifier. */
   confidence: number;
 }
 

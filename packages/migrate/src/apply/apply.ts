@@ -20,6 +20,7 @@ import { createdTargetsOf, targetRequestOf } from './targets.ts';
 
 /** Options of {@link applyPlan}. */
 export interface ApplyOptions {
+  /** The plan to run, from {@link planMigration} or {@link readPlan}; the journal must belong to it. */
   readonly plan: MigrationPlan;
   /** The Tasks driver (any driver with `list` works): where tasks are created. */
   readonly tasks: StemkitDriver;
@@ -39,6 +40,10 @@ export interface ApplyOptions {
    * landed before the lookup decides it never did.
    */
   readonly settleMs?: number;
+  /**
+   * Stops the run with the abort error; the journal (and the mapping, when `mappingPath` is set) keeps what
+   * was done, so the next run resumes.
+   */
   readonly signal?: AbortSignal;
   /** Told of every task as it settles. */
   readonly onProgress?: (event: ApplyEvent) => void;
@@ -78,6 +83,7 @@ export interface ApplyResult {
   readonly unknown: readonly string[];
   /** Keys found more than once on the provider (should never happen; reported, never hidden). */
   readonly duplicates: ReadonlyArray<{ readonly key: string; readonly taskIds: readonly string[] }>;
+  /** Where every job stands after this run, earlier runs included; also written to `mappingPath`, if set. */
   readonly mapping: MigrationMapping;
   /** Every task created and every job mapped. */
   readonly complete: boolean;

@@ -13,10 +13,15 @@ import { matchTargets } from './targets.ts';
  * ```
  */
 export interface MigrationMapping {
+  /** Marks the file as a mapping, and its version. */
   readonly format: 'stemkit-migration-mapping/1';
+  /** The `id` of the {@link MigrationPlan} the mapping was built from. */
   readonly plan: string;
+  /** True when every legacy job of the plan is in `jobs` (`unmapped` is empty). */
   readonly complete: boolean;
+  /** Legacy job id → the Tasks task and target that now do its work. */
   readonly jobs: Readonly<Record<string, { readonly taskId: string; readonly targetId: string }>>;
+  /** Legacy job ids not in `jobs`: their task is not created yet (a later run may), or no target matched. */
   readonly unmapped: readonly string[];
 }
 

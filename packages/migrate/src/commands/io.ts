@@ -14,6 +14,10 @@ export interface CommandIo {
   };
   /** The environment variables the command reads (credentials, defaults). */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Interrupts the command (the bin aborts it on SIGINT and SIGTERM): `migrate` exits 130, `gateway` closes
+   * and exits 0. `gateway` serves only until it aborts, so without a signal it closes as soon as it starts.
+   */
   readonly signal?: AbortSignal;
 }
 

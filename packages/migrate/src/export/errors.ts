@@ -9,7 +9,9 @@ import { StemkitError } from '@stemkit/core';
  * ```
  */
 export interface LineIssue {
+  /** 1-based line number in the file; 1 also when the file as a whole holds no entry. */
   readonly line: number;
+  /** What is wrong with the line, in a few words (`not valid JSON`, `job … repeats line 3`). */
   readonly message: string;
 }
 
@@ -26,7 +28,9 @@ export interface LineIssue {
  */
 export class InputFileError extends StemkitError {
   override readonly code = 'input-file';
+  /** The path of the file, or the name the parser was given (`export` or `ids` by default). */
   readonly file: string;
+  /** Every bad line, in file order; the error message lists only the first 20. */
   readonly issues: readonly LineIssue[];
 
   constructor(file: string, issues: readonly LineIssue[]) {

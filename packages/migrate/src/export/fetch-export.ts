@@ -6,6 +6,7 @@ import { runPool } from '../shared/pool.ts';
 export interface FetchLegacyJobsOptions {
   /** Requests at once (default 8). */
   readonly concurrency?: number;
+  /** Cancels the requests in flight; `fetchLegacyJobs` then rejects with the abort error. */
   readonly signal?: AbortSignal;
 }
 

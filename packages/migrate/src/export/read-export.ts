@@ -13,6 +13,7 @@ import { InputFileError, type LineIssue } from './errors.ts';
  * ```
  */
 export interface LegacyExport {
+  /** The jobs in file order, each with its 1-based line number; never empty, no id twice. */
   readonly jobs: ReadonlyArray<{ readonly line: number; readonly job: LegacyJob }>;
 }
 

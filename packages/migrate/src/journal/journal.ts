@@ -44,7 +44,9 @@ export type JournalRecord = z.infer<typeof JournalRecordSchema>;
 export interface KeyState {
   /** The earliest intent not yet followed by a `created` or `rejected`. */
   pendingSince?: string;
+  /** The first `created` record of the key: its task id and targets. Once set, the key is done. */
   created?: Extract<JournalRecord, { type: 'created' }>;
+  /** The provider's refusal message, until a later intent retries the key. */
   rejected?: string;
 }
 
@@ -61,6 +63,7 @@ export interface KeyState {
  * ```
  */
 export class Journal {
+  /** The journal file, as given to {@link Journal.open}. */
   readonly path: string;
   readonly #handle: FileHandle;
   readonly #states: Map<string, KeyState>;

@@ -17,9 +17,11 @@ import { runPool } from '../shared/pool.ts';
 
 /** Options of {@link verifyMigration}. */
 export interface VerifyOptions {
+  /** The mapping {@link applyPlan} wrote: the task and target of each legacy job. */
   readonly mapping: MigrationMapping;
   /** The legacy jobs the plan was made from (the export). */
   readonly legacyJobs: readonly LegacyJob[];
+  /** The Tasks driver: the mapped tasks are read, and their outputs downloaded, through it. */
   readonly tasks: StemkitDriver;
   /** The legacy driver: when given, legacy outputs that still exist are downloaded and compared. */
   readonly legacy?: StemkitDriver;
@@ -32,6 +34,7 @@ export interface VerifyOptions {
   readonly waitMs?: number;
   /** Largest duration difference accepted between a legacy output and its Tasks counterpart (default 0.05 s). */
   readonly durationToleranceSeconds?: number;
+  /** Cancels the checks: `verifyMigration` rejects with the abort error instead of returning a report. */
   readonly signal?: AbortSignal;
 }
 
@@ -44,12 +47,20 @@ export interface VerifyOptions {
  * ```
  */
 export interface JobVerification {
+  /** The legacy job judged, as in the export. */
   readonly legacyJobId: string;
+  /** The Tasks task the job is mapped to; absent when the mapping has no entry for the job. */
   readonly taskId?: string;
+  /** The target of that task that does the job's work; absent when the job is not mapped. */
   readonly targetId?: string;
+  /** True when `problems` is empty; `notes` (comparisons that could not run) never fail a job. */
   readonly ok: boolean;
   /** Outputs whose duration and channels were compared with the legacy output. */
   readonly compared: number;
+  /**
+   * What fails the job, one phrase each, such as: not mapped, task unfinished, target failed, an output
+   * missing, a duration or channel count unlike the legacy output's.
+   */
   readonly problems: readonly string[];
   /** Why a comparison could not run (the legacy output is gone, no legacy credentials…). */
   readonly notes: readonly string[];
@@ -65,9 +76,13 @@ export interface JobVerification {
  * ```
  */
 export interface VerifyReport {
+  /** Marks the file as a verify report, and its version. */
   readonly format: 'stemkit-migration-verify/1';
+  /** The plan `id` of the verified mapping. */
   readonly plan: string;
+  /** When the check ended, as an ISO 8601 timestamp in UTC. */
   readonly checkedAt: string;
+  /** Counts over `jobs`, and `tasks`: how many distinct Tasks tasks were read. */
   readonly summary: {
     readonly jobs: number;
     readonly passed: number;
@@ -78,7 +93,9 @@ export interface VerifyReport {
     readonly notCompared: number;
     readonly tasks: number;
   };
+  /** True when every job passed (`summary.failed` is 0). */
   readonly clean: boolean;
+  /** One verdict per legacy job, in the order of `legacyJobs`. */
   readonly jobs: readonly JobVerification[];
 }
 

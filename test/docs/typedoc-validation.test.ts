@@ -17,7 +17,7 @@ class CollectingLogger extends Logger {
 }
 
 /**
- * `pnpm run docs` must fail on an undocumented export. This runs the repository's own typedoc.json (packages mode,
+ * `pnpm run docs` must fail on an undocumented export, method or interface field. This runs the repository's own typedoc.json (packages mode,
  * its packageOptions) on a one-file package named like a real one, and expects the gap to be reported.
  */
 describe('typedoc validation (pnpm run docs)', () => {
@@ -50,12 +50,23 @@ describe('typedoc validation (pnpm run docs)', () => {
         '/** Documented: no warning. */',
         'export const documentedProbe = 1;',
         'export const undocumentedProbe = 2;',
-        '/** A documented interface whose method is not. */',
+        '/** A documented interface whose method and one field are not. */',
         'export interface ProbeApi {',
-        '  /** A data property: documented here, though the rule does not require it. */',
+        '  /** A documented field. */',
         '  readonly name: string;',
+        '  readonly size: number;',
         '  run(): void;',
         '}',
+        '/** Inherits the gaps of its parent, which typedoc reports for methods and the plugin does not for fields. */',
+        'export interface ProbeChild extends ProbeApi {}',
+        '/** A class: its own fields need comments, what it inherits from Error does not. */',
+        'export class ProbeError extends Error {',
+        '  /** A documented field. */',
+        "  readonly code = 'probe';",
+        '  readonly status = 500;',
+        '}',
+        '/** A type alias: the fields of anonymous types need no comment. */',
+        'export type ProbeShape = { readonly anonymous: string };',
         '',
       ].join('\n'),
     );
@@ -65,17 +76,23 @@ describe('typedoc validation (pnpm run docs)', () => {
     await rm(fixture, { recursive: true, force: true });
   });
 
-  it('reports an undocumented export and an undocumented method, and nothing else', async () => {
-    const app = await Application.bootstrap({ options: ROOT_OPTIONS, entryPoints: [fixture] }, [
+  it('reports an undocumented export, method and interface field, and nothing else', async () => {
+    const app = await Application.bootstrapWithPlugins({ options: ROOT_OPTIONS, entryPoints: [fixture] }, [
       new TypeDocReader(),
     ]);
     const logger = new CollectingLogger();
     app.logger = logger;
     await app.convert();
-    const gaps = logger.messages.filter((message) => message.includes('does not have any documentation'));
-    expect(gaps).toHaveLength(2);
-    expect(gaps.join('\n')).toContain('undocumentedProbe (Variable)');
-    expect(gaps.join('\n')).toContain('ProbeApi.run');
+    const gaps = logger.messages
+      .filter((message) => message.includes('does not have any documentation'))
+      .map((message) => message.split(',')[0]);
+    expect(gaps.sort()).toEqual([
+      'ProbeApi.run (CallSignature)',
+      'ProbeApi.size (Property)',
+      'ProbeChild.run (CallSignature)',
+      'ProbeError.status (Property)',
+      'undocumentedProbe (Variable)',
+    ]);
     expect(app.options.getValue('treatWarningsAsErrors')).toBe(true);
   }, 30_000);
 });

@@ -62,7 +62,7 @@ async function openBackend(name: string, env: CommandIo['env'], speed: number): 
 
 /**
  * Runs `stemkit gateway`: starts the legacy API gateway over the chosen backend and serves until `io.signal`
- * aborts (the bin aborts it on SIGINT and SIGTERM). Returns the exit code.
+ * aborts (the bin aborts it on SIGINT and SIGTERM), or without one until the process ends. Returns the exit code.
  *
  * @example
  * ```ts
@@ -97,8 +97,9 @@ export async function runGatewayCommand(argv: readonly string[], io: CommandIo):
     });
     io.stdout.write(`${JSON.stringify({ url: running.url, backend: values.backend })}\n`);
     await new Promise<void>((resolve) => {
-      if (!io.signal || io.signal.aborted) return resolve();
-      io.signal.addEventListener('abort', () => resolve(), { once: true });
+      // Without a signal it serves until the process ends.
+      if (io.signal?.aborted) return resolve();
+      io.signal?.addEventListener('abort', () => resolve(), { once: true });
     });
     await running.close();
     await backend.close();

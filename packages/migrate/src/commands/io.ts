@@ -16,7 +16,7 @@ export interface CommandIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /**
    * Interrupts the command (the bin aborts it on SIGINT and SIGTERM): `migrate` exits 130, `gateway` closes
-   * and exits 0. `gateway` serves only until it aborts, so without a signal it closes as soon as it starts.
+   * and exits 0. Without one, `gateway` serves until the process ends.
    */
   readonly signal?: AbortSignal;
 }

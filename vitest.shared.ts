@@ -14,8 +14,10 @@ export function stemkitProject(name: string, test: NonNullable<ViteUserConfig['t
     test: {
       name,
       include: ['test/**/*.test.ts'],
-      // Generous: CI machines run these suites up to twice as slowly as a workstation.
+      // Generous, hooks included (emulators, builds): CI machines run these suites up to twice as slowly as a
+      // workstation.
       testTimeout: 60_000,
+      hookTimeout: 60_000,
       reporters: ['default', ['json', { outputFile: 'test-report.json' }]],
       ...test,
     },

@@ -1,3 +1,3 @@
 import { stemkitProject } from '../../vitest.shared.ts';
 
-export default stemkitProject('emulator', { testTimeout: 60_000 });
+export default stemkitProject('emulator');

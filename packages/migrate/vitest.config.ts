@@ -1,3 +1,3 @@
 import { stemkitProject } from '../../vitest.shared.ts';
 
-export default stemkitProject('migrate', { testTimeout: 60_000, hookTimeout: 60_000 });
+export default stemkitProject('migrate');

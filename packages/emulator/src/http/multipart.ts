@@ -17,6 +17,7 @@ export interface UploadedFile {
 const multipartOverheadBytes = 64 * 1024;
 
 const tooLarge = (maxBytes: number) => new HttpError(413, `The file is larger than ${maxBytes} bytes`);
+const notMultipart = () => new HttpError(400, 'Send the file as multipart/form-data with a part named file');
 
 /**
  * Streams the `file` part of a `multipart/form-data` request to a storage key, without holding it in memory.
@@ -32,7 +33,7 @@ export async function receiveMultipartFile(
 ): Promise<UploadedFile> {
   const contentType = request.headers.get('content-type') ?? '';
   if (!contentType.toLowerCase().startsWith('multipart/form-data') || !request.body) {
-    throw new HttpError(400, 'Send the file as multipart/form-data with a part named file');
+    throw notMultipart();
   }
   // Before the body is touched: a client waiting on `Expect: 100-continue` is then never asked to send it.
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
@@ -49,7 +50,7 @@ export async function receiveMultipartFile(
     throw new HttpError(400, 'Malformed multipart/form-data request');
   }
   const body = bodyStream(request);
-  if (!body) throw new HttpError(400, 'Send the file as multipart/form-data with a part named file');
+  if (!body) throw notMultipart();
   return new Promise<UploadedFile>((resolve, reject) => {
     let written: Promise<UploadedFile> | undefined;
     let refused = false;

@@ -42,14 +42,14 @@ async function publicPackages(): Promise<Omit<PublicPackage, 'tarball'>[]> {
 }
 
 // Known before the tests are collected, so that attw gets one test per package.
-const publicNames = (await publicPackages()).map((each) => each.name);
+const unpacked = await publicPackages();
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'stemkit-packed-'));
   const tarballs = join(scratch, 'tarballs');
   project = join(scratch, 'project');
   await mkdir(project, { recursive: true });
-  for (const found of await publicPackages()) {
+  for (const found of unpacked) {
     const { stdout } = await run('pnpm', ['pack', '--pack-destination', tarballs], {
       cwd: found.directory,
       env: environment,
@@ -199,15 +199,19 @@ describe('are the types wrong (attw) on the packed tarballs', () => {
   // One test per package, each with its own budget: attw loads TypeScript for every tarball (2–4 s here, twice
   // that on a slower CI machine), and all eight in one test outran a 30 s budget there.
   const attw = new URL('../node_modules/@arethetypeswrong/cli/dist/index.js', import.meta.url).pathname;
-  it.for(publicNames)('reports no problem for %s', { timeout: 90_000 }, async (name) => {
-    const tarball = packages.find((each) => each.name === name)?.tarball ?? '';
-    const report = await run(
-      process.execPath,
-      [attw, tarball, '--profile', 'esm-only', '--format', 'ascii'],
-      {
-        env: environment,
-      },
-    ).catch((error: { stdout?: string }) => ({ failed: error.stdout ?? String(error) }));
-    expect(report).not.toHaveProperty('failed');
-  });
+  it.for(unpacked.map((each) => each.name))(
+    'reports no problem for %s',
+    { timeout: 90_000 },
+    async (name) => {
+      const tarball = packages.find((each) => each.name === name)?.tarball ?? '';
+      const report = await run(
+        process.execPath,
+        [attw, tarball, '--profile', 'esm-only', '--format', 'ascii'],
+        {
+          env: environment,
+        },
+      ).catch((error: { stdout?: string }) => ({ failed: error.stdout ?? String(error) }));
+      expect(report).not.toHaveProperty('failed');
+    },
+  );
 });

@@ -2,7 +2,7 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig({
   // The main entry stays free of Node built-ins; file paths and downloadToFile live in `./node`.
-  entry: { index: 'src/index.ts', 'node/index': 'src/node/index.ts' },
+  entry: { index: 'src/index.ts', 'driver/index': 'src/driver/index.ts', 'node/index': 'src/node/index.ts' },
   format: ['esm'],
   dts: true,
   sourcemap: true,

@@ -1,24 +1,18 @@
 /**
- * The provider-neutral heart of stemkit: the model (`Job`, `Asset`, statuses), the versioned driver contract,
- * the client, errors, and the HTTP toolkit drivers share.
+ * The provider-neutral heart of stemkit, as applications use it: the client (`createStemkit`), the model
+ * (`Job`, `Asset`, statuses, handles) and the errors. Drivers import `@stemkit/core/driver` instead.
  *
  * @packageDocumentation
  */
 
 export * from './client/index.ts';
-export * from './driver/capabilities.ts';
-export * from './driver/contract.ts';
+export type { CapabilityMatrix, DriverCapabilities } from './driver/capabilities.ts';
+export type { CallbackHint, StemkitDriver } from './driver/contract.ts';
 export * from './errors.ts';
-export * from './http/client.ts';
-export * from './http/errors.ts';
-export * from './http/multipart.ts';
-export * from './http/retry-after.ts';
-export * from './http/token-cache.ts';
-export * from './logger.ts';
+export { type Logger, silentLogger } from './logger.ts';
 export * from './model/asset.ts';
 export * from './model/handle.ts';
 export * from './model/job.ts';
 export * from './model/names.ts';
 export * from './model/status.ts';
-export * from './secrets.ts';
-export * from './validation.ts';
+export { redact, registerSecret } from './secrets.ts';

@@ -13,7 +13,7 @@ import {
   StemkitError,
   toStemkitError,
   WaitTimeoutError,
-} from '../src/index.ts';
+} from '../src/driver/index.ts';
 
 describe('errors', () => {
   it('recognise their kind through isInstance, subclasses included', () => {

@@ -14,7 +14,7 @@ import {
   StemNameSchema,
   type TargetStatus,
   TargetStatusSchema,
-} from '../src/index.ts';
+} from '../src/driver/index.ts';
 
 const targetStatus = fc.constantFrom<TargetStatus>(...TargetStatusSchema.options);
 

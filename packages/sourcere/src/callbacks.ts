@@ -1,7 +1,7 @@
-import { type CallbackHint, type CallbackRequest, parseArgument } from '@stemkit/core';
+import { type CallbackHint, type CallbackRequest, parseArgument } from '@stemkit/core/driver';
+import type { SourcereApi } from './api.ts';
 import { stemOfFile } from './catalog.ts';
-import { createHandle } from './handle.ts';
-import { CallbackBody } from './schemas.ts';
+import { CallbackBody } from './wire.ts';
 
 /**
  * Reads the body Sourcere POSTs to `callbackUrl` when a separation finishes or fails:
@@ -9,13 +9,11 @@ import { CallbackBody } from './schemas.ts';
  * `status` (the client's `callbacks.parse` does). The body does not say which stems were asked for, so the handle
  * lists those of `outputFiles`, in WAV; prefer the handle saved at start when you have it.
  */
-export function parseCallback(request: CallbackRequest): CallbackHint {
+export function parseCallback({ context }: SourcereApi, request: CallbackRequest): CallbackHint {
   const body = parseArgument(CallbackBody, request.body, 'body');
   const stems = body.outputFiles?.length ? body.outputFiles.map(stemOfFile) : undefined;
-  const handle = createHandle(body.separationId, {
-    stems,
-    formats: stems && ['wav'],
-    customMetadata: body.customMetadata ?? undefined,
+  const handle = context.handle(body.separationId, {
+    data: { stems, formats: stems && ['wav'], customMetadata: body.customMetadata ?? undefined },
   });
   const event = typeof body.event === 'string' ? body.event : body.event?.event;
   return { handle, event };

@@ -1,9 +1,9 @@
 import {
   type AudioFormat,
-  InvalidArgumentError,
+  type StartRequest,
   type StemName,
   UnsupportedCapabilityError,
-} from '@stemkit/core';
+} from '@stemkit/core/driver';
 
 // What Sourcere produces: two algorithms, their stems, and the formats the download endpoint converts to.
 
@@ -25,11 +25,6 @@ export const SOURCERE_FORMATS: readonly AudioFormat[] = ['mp3', 'm4a', 'wav', 'f
 // Sourcere names the accompaniment `track`; every other stem keeps its neutral name.
 const ACCOMPANIMENT_FILE = 'track';
 
-/** The neutral name of a requested stem: `accompaniment` is accepted for `instrumental`. */
-export function neutralStem(stem: StemName): StemName {
-  return stem === 'accompaniment' ? 'instrumental' : stem;
-}
-
 /** Sourcere's file base name of a neutral stem (`instrumental` → `track`). */
 export function fileBaseOf(stem: StemName): string {
   return stem === 'instrumental' ? ACCOMPANIMENT_FILE : stem;
@@ -41,24 +36,18 @@ export function stemOfFile(file: string): StemName {
   return base === ACCOMPANIMENT_FILE ? 'instrumental' : base;
 }
 
+/** The algorithm of stems already validated: vocals and instrumental alone → 6, anything else → 7. */
+export function algorithmOf(stems: readonly StemName[]): Algorithm {
+  return stems.every((stem) => ALGORITHM_STEMS[6].includes(stem)) ? 6 : 7;
+}
+
 /**
- * The one algorithm that produces every requested stem: vocals and instrumental → 6; any of drums, bass,
- * other (with or without vocals) → 7. Anything else cannot be served and fails before any request.
+ * The driver's `validate`, Sourcere's one rule the capabilities cannot express: one algorithm must produce every
+ * requested stem (vocals + instrumental, or any of vocals, drums, bass and other).
  */
-export function chooseAlgorithm(stems: readonly StemName[]): Algorithm {
-  if (stems.length === 0) throw new InvalidArgumentError('targets', 'ask for at least one stem');
-  const unknown = stems.find((stem) => !SOURCERE_STEMS.includes(stem));
-  if (unknown !== undefined) {
-    throw new UnsupportedCapabilityError(
-      `stem:${unknown}`,
-      `sourcere cannot produce the stem "${unknown}"; it produces ${SOURCERE_STEMS.join(', ')}`,
-    );
-  }
-  const duplicate = stems.find((stem, index) => stems.indexOf(stem) !== index);
-  if (duplicate !== undefined) {
-    throw new InvalidArgumentError('targets', `the stem "${duplicate}" is asked for twice`);
-  }
-  const algorithm: Algorithm = stems.every((stem) => ALGORITHM_STEMS[6].includes(stem)) ? 6 : 7;
+export function validateSeparation(request: Omit<StartRequest, 'source'>): void {
+  const stems = request.targets.map((target) => target.stem);
+  const algorithm = algorithmOf(stems);
   const unserved = stems.filter((stem) => !ALGORITHM_STEMS[algorithm].includes(stem));
   if (unserved.length > 0) {
     throw new UnsupportedCapabilityError(
@@ -67,18 +56,4 @@ export function chooseAlgorithm(stems: readonly StemName[]): Algorithm {
         `(algorithm 7) in one job; ${stems.join(', ')} needs both: start two separations`,
     );
   }
-  return algorithm;
-}
-
-/** Checks a format is one the download endpoint delivers. */
-export function requireFormat(format: string): AudioFormat {
-  const normalised = format.toLowerCase().replace(/^\./, '');
-  const known = SOURCERE_FORMATS.find((each) => each === normalised);
-  if (!known) {
-    throw new UnsupportedCapabilityError(
-      `format:${format}`,
-      `sourcere delivers ${SOURCERE_FORMATS.join(', ')}, not "${format}"`,
-    );
-  }
-  return known;
 }

@@ -1,11 +1,10 @@
-import { InvalidArgumentError, type JobHandle, parseArgument } from '@stemkit/core';
 import * as z from 'zod/mini';
 
 /**
  * What a Sourcere handle carries besides the separation id: enough to rebuild the neutral job from the
  * progress endpoint alone, in any process. A handle built from a callback knows no stems (see `callbacks.ts`).
  */
-const HandleData = z.object({
+export const HandleData = z.object({
   /** Requested neutral stems, in request order. */
   stems: z.optional(z.array(z.string())),
   /** Requested output formats. */
@@ -17,17 +16,3 @@ const HandleData = z.object({
 });
 /** See {@link HandleData}. */
 export type HandleData = z.infer<typeof HandleData>;
-
-/** Builds the handle of a separation. */
-export function createHandle(separationId: string, data: HandleData): JobHandle {
-  // A JSON round trip drops the undefined fields, so the handle is plain JSON at any depth.
-  return { contract: 1, provider: 'sourcere', id: separationId, data: JSON.parse(JSON.stringify(data)) };
-}
-
-/** Reads a handle back, refusing one written by another driver. */
-export function readHandle(handle: JobHandle): { separationId: string; data: HandleData } {
-  if (handle.provider !== 'sourcere') {
-    throw new InvalidArgumentError('handle.provider', `is "${handle.provider}", not "sourcere"`);
-  }
-  return { separationId: handle.id, data: parseArgument(HandleData, handle.data ?? {}, 'handle.data') };
-}

@@ -1,5 +1,4 @@
-import { InvalidArgumentError, type Logger, registerSecret } from '@stemkit/core';
-import { DEFAULT_ENDPOINTS, type SourcereEndpoints } from './endpoints.ts';
+import type { DriverOptions, SettingsDeclaration } from '@stemkit/core/driver';
 
 /**
  * The production API host, used unless `baseUrl` or `SOURCERE_BASE_URL` says otherwise.
@@ -10,6 +9,71 @@ import { DEFAULT_ENDPOINTS, type SourcereEndpoints } from './endpoints.ts';
  * ```
  */
 export const DEFAULT_BASE_URL = 'https://api2.sourceresoftware.com';
+
+/**
+ * What the driver reads from its options or the environment: the account and the API host.
+ *
+ * @example
+ * ```ts
+ * SOURCERE_SETTINGS.password.env; // 'SOURCERE_PASSWORD'
+ * ```
+ */
+export const SOURCERE_SETTINGS = {
+  username: { env: 'SOURCERE_USERNAME', required: true },
+  password: { env: 'SOURCERE_PASSWORD', required: true, secret: true },
+  baseUrl: { env: 'SOURCERE_BASE_URL', default: DEFAULT_BASE_URL },
+} as const satisfies SettingsDeclaration;
+
+/**
+ * Paths of the Separation API, relative to the base URL. The API documents only `auth/`, `separation/create`
+ * and `separation/download`; every other path is this project's decision (see `docs/providers/sourcere.md`),
+ * so an account whose documentation differs overrides them with the driver's `endpoints` option.
+ *
+ * @example
+ * ```ts
+ * const driver = sourcere({ username, password, endpoints: { progress: 'v2/separation/progress' } });
+ * ```
+ */
+export interface SourcereEndpoints {
+  /** `POST` — log in (documented). */
+  readonly auth: string;
+  /** `POST` — create an upload slot (documented). */
+  readonly create: string;
+  /** `GET ?uploadId=` — the uploaded file's metadata, 202 while computing. */
+  readonly metadata: string;
+  /** `POST` — start a full separation. */
+  readonly start: string;
+  /** `POST` — start a trial separation of one section. */
+  readonly trial: string;
+  /** `GET ?separationId=` — the event log and output files. */
+  readonly progress: string;
+  /** `GET ?separationId=&fileName=&fileFormat=` — a signed download link, 202 while preparing (documented). */
+  readonly download: string;
+  /** `POST` — mix output stems. */
+  readonly mix: string;
+  /** `POST` — zip output stems. */
+  readonly zip: string;
+}
+
+/**
+ * The paths used unless overridden.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_ENDPOINTS.progress; // 'separation/progress'
+ * ```
+ */
+export const DEFAULT_ENDPOINTS: SourcereEndpoints = {
+  auth: 'auth/',
+  create: 'separation/create',
+  metadata: 'separation/metadata',
+  start: 'separation/start',
+  trial: 'separation/trial',
+  progress: 'separation/progress',
+  download: 'separation/download',
+  mix: 'separation/mix',
+  zip: 'separation/zip',
+};
 
 /**
  * Options of {@link sourcere}. `username`, `password` and `baseUrl` fall back to the environment variables
@@ -24,7 +88,7 @@ export const DEFAULT_BASE_URL = 'https://api2.sourceresoftware.com';
  * };
  * ```
  */
-export interface SourcereDriverOptions {
+export interface SourcereDriverOptions extends DriverOptions {
   /** Account name for `POST /auth/` (default: `SOURCERE_USERNAME`). */
   readonly username?: string;
   /** Account password (default: `SOURCERE_PASSWORD`). Registered as a secret: never logged, never in errors. */
@@ -33,12 +97,6 @@ export interface SourcereDriverOptions {
   readonly baseUrl?: string;
   /** Overrides of the API paths this project had to decide (see {@link SourcereEndpoints}). */
   readonly endpoints?: Partial<SourcereEndpoints>;
-  /** The fetch every request goes through (default: the global one). */
-  readonly fetch?: typeof globalThis.fetch;
-  /** Transport retries of retryable calls (default 3). */
-  readonly retryLimit?: number;
-  /** Per-attempt timeout of API calls, in ms (default 30 s). Transfers to signed URLs have none. */
-  readonly timeoutMs?: number;
   /** Renew the token this long before it expires, in ms (default 60 s). */
   readonly renewBeforeMs?: number;
   /**
@@ -46,46 +104,4 @@ export interface SourcereDriverOptions {
    * The judgement is made from the events' timestamps whenever the status is read.
    */
   readonly stallTimeoutMs?: number;
-  /** Gets a `debug` line per HTTP request (logins too): method and URL, secrets masked (default: silent). */
-  readonly logger?: Logger;
-}
-
-/** Options with every default and environment fallback applied. */
-export interface ResolvedOptions {
-  readonly username: string;
-  readonly password: string;
-  readonly baseUrl: string;
-  readonly endpoints: SourcereEndpoints;
-  readonly fetch: typeof globalThis.fetch | undefined;
-  readonly retryLimit: number | undefined;
-  readonly timeoutMs: number | undefined;
-  readonly renewBeforeMs: number;
-  readonly stallTimeoutMs: number;
-  readonly logger: Logger | undefined;
-}
-
-/** Applies defaults and environment variables; a missing credential fails now rather than at the first call. */
-export function resolveOptions(options: SourcereDriverOptions): ResolvedOptions {
-  const environment = globalThis.process?.env ?? {};
-  const username = options.username ?? environment.SOURCERE_USERNAME;
-  const password = options.password ?? environment.SOURCERE_PASSWORD;
-  if (!username) {
-    throw new InvalidArgumentError('username', 'is required: pass it or set SOURCERE_USERNAME');
-  }
-  if (!password) {
-    throw new InvalidArgumentError('password', 'is required: pass it or set SOURCERE_PASSWORD');
-  }
-  registerSecret(password);
-  return {
-    username,
-    password,
-    baseUrl: options.baseUrl ?? environment.SOURCERE_BASE_URL ?? DEFAULT_BASE_URL,
-    endpoints: { ...DEFAULT_ENDPOINTS, ...options.endpoints },
-    fetch: options.fetch,
-    retryLimit: options.retryLimit,
-    timeoutMs: options.timeoutMs,
-    renewBeforeMs: options.renewBeforeMs ?? 60_000,
-    stallTimeoutMs: options.stallTimeoutMs ?? 30 * 60_000,
-    logger: options.logger,
-  };
 }

@@ -1,23 +1,21 @@
 import {
   type Asset,
   type DriverCallOptions,
-  type HttpClient,
   type InspectResult,
   mimeTypeOf,
   UploadError,
   type UploadRequest,
-} from '@stemkit/core';
-import type { SourcereEndpoints } from './endpoints.ts';
-import { CreateResponse, MetadataResponse, parseBody, utcTimestamp } from './schemas.ts';
+} from '@stemkit/core/driver';
+import type { SourcereApi } from './api.ts';
+import { CreateResponse, MetadataResponse, utcTimestamp } from './wire.ts';
 
 /**
  * Creates an upload slot, then streams the file to the signed URL with the method the API gave and
  * `Content-Type: text/plain`, as documented. No credential is sent there. Resolves once the bytes are stored;
- * the metadata the API computes afterwards comes from {@link inspectUpload}.
+ * the metadata the API computes afterwards comes from {@link inspect}.
  */
-export async function uploadSource(
-  http: HttpClient,
-  endpoints: SourcereEndpoints,
+export async function upload(
+  { http, endpoints, context }: SourcereApi,
   request: UploadRequest,
   options: DriverCallOptions = {},
 ): Promise<Asset> {
@@ -30,24 +28,9 @@ export async function uploadSource(
     what: 'create an upload slot',
     signal: options.signal,
   });
-  let sentBytes = 0;
-  const { onProgress } = request;
-  // Counting costs a stream hop per chunk: only when someone needs the count.
-  const counted =
-    onProgress || request.size === undefined
-      ? request.body.pipeThrough(
-          new TransformStream<Uint8Array, Uint8Array>({
-            transform(chunk, controller) {
-              sentBytes += chunk.byteLength;
-              onProgress?.(sentBytes);
-              controller.enqueue(chunk);
-            },
-          }),
-        )
-      : request.body;
   const response = await http.transfer(slot.signedUrl, {
     method: slot.method ?? 'PUT',
-    body: counted,
+    body: request.body,
     headers: { 'content-type': 'text/plain' },
     signal: options.signal,
     what: 'upload the source',
@@ -57,7 +40,7 @@ export async function uploadSource(
     throw new UploadError(
       `sourcere storage refused the upload of ${request.name} (${response.status})` +
         (response.status === 403 ? ': the signed upload URL expired or was altered' : ''),
-      { provider: 'sourcere' },
+      { provider: context.provider },
     );
   }
   const format = /\.([a-z0-9]+)$/i.exec(request.name)?.[1]?.toLowerCase();
@@ -67,8 +50,8 @@ export async function uploadSource(
     role: 'source',
     format,
     mimeType: request.contentType ?? (format ? mimeTypeOf(format) : undefined),
-    sizeBytes: request.size ?? sentBytes,
-    provider: 'sourcere',
+    sizeBytes: request.size,
+    provider: context.provider,
     raw: { uploadId: slot.uploadId, expiry: utcTimestamp(slot.expiry) },
   };
 }
@@ -78,9 +61,8 @@ export async function uploadSource(
  * and sample rate; or 200 with `success: false` when the file is not decodable audio — an {@link UploadError}
  * carrying the provider's message.
  */
-export async function inspectUpload(
-  http: HttpClient,
-  endpoints: SourcereEndpoints,
+export async function inspect(
+  { http, endpoints, context }: SourcereApi,
   asset: Asset,
   options: DriverCallOptions = {},
 ): Promise<InspectResult> {
@@ -93,11 +75,11 @@ export async function inspectUpload(
     signal: options.signal,
   });
   if (response.status === 202) return { ready: false, retryAfterMs: response.retryAfterMs };
-  const metadata = parseBody(MetadataResponse, response.data, what, response.status);
+  const metadata = context.parse(MetadataResponse, response.data, what, response.status);
   if (metadata.success === false) {
     throw new UploadError(
       `sourcere could not read ${asset.name}: ${metadata.message || 'the file is not decodable audio'}`,
-      { provider: 'sourcere' },
+      { provider: context.provider },
     );
   }
   return {

@@ -7,7 +7,7 @@ import {
   type StartRequest,
   type StemkitDriver,
   UnsupportedCapabilityError,
-} from '@stemkit/core';
+} from '@stemkit/core/driver';
 import { describe, expect, it } from 'vitest';
 import {
   type ConformanceCheck,

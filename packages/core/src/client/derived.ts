@@ -24,6 +24,7 @@ export async function mix(
   const name = options.name ?? 'mix';
   const format = options.format ?? 'wav';
   if (driver.mix) {
+    requireFormat(context, format);
     const asset = await driver.mix(
       handle,
       { tracks: options.tracks, name, format },
@@ -61,6 +62,7 @@ export async function zip(
   const { driver } = context;
   const name = options.name ?? 'stems.zip';
   if (driver.zip) {
+    requireFormat(context, options.format);
     const asset = await driver.zip(
       handle,
       { stems: options.stems, format: options.format, name },
@@ -80,6 +82,11 @@ export async function zip(
   );
   const result = await plugin!.zip!({ files, name });
   return keepLocal(context, job, { role: 'archive', name: result.name, format: 'zip', data: result.data });
+}
+
+/** A provider-side mix or zip comes in the formats the driver declares; local ones in any the plugin writes. */
+function requireFormat(context: ClientContext, format: string): void {
+  requireCapability(context, `format:${format}`, context.capabilities.formats.includes(format));
 }
 
 async function finishedJob(

@@ -4,6 +4,7 @@ import { type Asset, AssetSchema } from '../model/asset.ts';
 import type { JobHandle } from '../model/handle.ts';
 import { mimeTypeOf } from '../model/names.ts';
 import { parseArgument } from '../validation.ts';
+import { requireCapability } from './capabilities.ts';
 import type { ClientContext } from './context.ts';
 import { toHandle } from './handles.ts';
 import { backoffDelay } from './poll.ts';
@@ -34,6 +35,9 @@ export async function download(
   const local = context.localFiles.get(asset.id);
   if (local) return { asset: local.asset, body: bytesStream(local.data), size: local.data.byteLength };
   const provider = context.driver.provider;
+  if (format !== undefined) {
+    requireCapability(context, `format:${format}`, context.capabilities.formats.includes(format));
+  }
   if (asset.provider !== provider) {
     throw new InvalidArgumentError(
       'asset',

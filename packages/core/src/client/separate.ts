@@ -3,7 +3,7 @@ import { InvalidArgumentError } from '../errors.ts';
 import type { Job, Warning } from '../model/job.ts';
 import { deriveJobStatus } from '../model/status.ts';
 import { parseArgument } from '../validation.ts';
-import { checkStartRequest } from './capabilities.ts';
+import { checkStartRequest, requireCapability } from './capabilities.ts';
 import type { ClientContext } from './context.ts';
 import { SeparateOptionsSchema } from './schemas.ts';
 import { type ResolvedSource, resolveSource } from './source.ts';
@@ -26,6 +26,10 @@ export async function separate(context: ClientContext, input: SeparateOptions): 
     providerOptions: options.providerOptions,
   };
   checkStartRequest(context, request);
+  // A transcript is only for aligning: a driver without alignment takes none, on any target.
+  if (options.targets?.some((target) => target.transcript !== undefined)) {
+    requireCapability(context, 'alignment', context.capabilities.alignment);
+  }
   // The provider's own rules, before any byte is uploaded.
   context.driver.validate?.(request);
   // Resolve every input before sending anything, so a bad transcript fails as early as a bad source.

@@ -43,12 +43,19 @@ export async function uploadSource(
   }
   const { logger, driver } = context;
   logger.debug('upload', { provider: driver.provider, name: request.name, size: request.size });
+  let sent = 0;
+  const counted = (count: number) => {
+    sent = count;
+    options.onProgress?.(count);
+  };
+  // Counting costs a stream hop per chunk: only for progress, or a stream of unknown length (its size, the limit).
+  const body =
+    request.size !== undefined && !options.onProgress ? request.body : meter(context, request, counted);
   let asset: Asset;
   try {
-    asset = await driver.upload(
-      { ...request, body: meter(context, request.body, request.size, options.onProgress) },
-      { signal: options.signal },
-    );
+    asset = await driver.upload({ ...request, body }, { signal: options.signal });
+    // The client counts the bytes, so drivers need not: a stream of unknown length is always counted.
+    if (asset.sizeBytes === undefined) asset = { ...asset, sizeBytes: request.size ?? sent };
   } catch (error) {
     if (isAbortError(error) || StemkitError.isInstance(error)) throw error;
     throw new UploadError(`Uploading ${request.name} to ${driver.provider} failed`, {
@@ -133,18 +140,16 @@ async function fetchRemote(
   };
 }
 
-/** Counts bytes as the driver pulls them (progress, and the size limit for streams of unknown length). */
+/** Counts bytes as the driver pulls them: the one place an upload is counted (progress, size, limit). */
 function meter(
   context: ClientContext,
-  body: ReadableStream<Uint8Array>,
-  size: number | undefined,
-  onProgress: ((sentBytes: number) => void) | undefined,
+  request: UploadRequest,
+  onCount: (sentBytes: number) => void,
 ): ReadableStream<Uint8Array> {
   // A stream of known size was held to the limit before sending; the provider enforces its own limit anyway.
-  const limit = size === undefined ? context.capabilities.maxUploadBytes : undefined;
-  if (limit === undefined && !onProgress) return body;
+  const limit = request.size === undefined ? context.capabilities.maxUploadBytes : undefined;
   let sent = 0;
-  return body.pipeThrough(
+  return request.body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         sent += chunk.byteLength;
@@ -160,7 +165,7 @@ function meter(
           return;
         }
         controller.enqueue(chunk);
-        onProgress?.(sent);
+        onCount(sent);
       },
     }),
   );

@@ -23,8 +23,6 @@ export interface UploadRequest {
   readonly size?: number;
   /** MIME type, from the source or guessed from the name's extension; absent when unknown. */
   readonly contentType?: string;
-  /** Called as bytes leave, with the running total. */
-  readonly onProgress?: (sentBytes: number) => void;
 }
 
 /** Where a job's audio comes from: an uploaded asset, or a remote URL the provider fetches itself. */
@@ -183,7 +181,8 @@ export interface StemkitDriver {
    * Checks a start request against the provider's own rules — those the capability declarations cannot express,
    * such as stems that no single algorithm produces together — and throws `InvalidArgumentError` or
    * `UnsupportedCapabilityError`. Synchronous and sends nothing: the client calls it in `separate` before any
-   * request, so a request the provider would refuse costs no upload. `start` keeps checking the same rules.
+   * request, so a request the provider would refuse costs no upload. A wrapper around a driver must forward it.
+   * What the capabilities declare (stems, formats, targets, trial, options) the client checks itself, once.
    *
    * @example
    * ```ts
@@ -192,7 +191,10 @@ export interface StemkitDriver {
    * ```
    */
   validate?(request: Omit<StartRequest, 'source'>): void;
-  /** Starts a job. Never retried by the transport unless a duplicate cannot result. */
+  /**
+   * Starts a job, from a request the client has checked against the capabilities and `validate`. Never
+   * retried by the transport unless a duplicate cannot result.
+   */
   start(request: StartRequest, options?: DriverCallOptions): Promise<StartResult>;
   /** Fetches the job's current state once. */
   status(handle: JobHandle, options?: DriverCallOptions): Promise<StatusResult>;

@@ -1,5 +1,6 @@
 import ky, { type KyInstance, type Options } from 'ky';
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
+import { parsePayload } from '../driver/payload.ts';
 import { InvalidResponseError, ProviderError, StemkitError } from '../errors.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import { redactUrl } from '../secrets.ts';
@@ -288,16 +289,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         retryAfterMs,
       };
     }
-    const parsed = z.safeParse(request.schema, body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue?.path.length ? ` at \`${issue.path.join('.')}\`` : '';
-      throw new InvalidResponseError(
-        `${provider} sent an unexpected body for ${what}${where}: ${issue?.message ?? 'invalid'}`,
-        { provider, status: response.status },
-      );
-    }
-    return { status: response.status, data: parsed.data, headers: response.headers, retryAfterMs };
+    const data = parsePayload(request.schema, body, { provider, what, status: response.status });
+    return { status: response.status, data, headers: response.headers, retryAfterMs };
   }
 
   async function transfer(url: string, init: TransferInit = {}): Promise<Response> {

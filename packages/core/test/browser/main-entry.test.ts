@@ -57,7 +57,7 @@ describe("core's main entry", () => {
     context.globalThis = context;
     runInNewContext(`${result.outputFiles[0]!.text}; globalThis.loaded = stemkit;`, context);
     const loaded = context.loaded as typeof import('../../src/index.ts');
-    expect(loaded.DRIVER_CONTRACT_VERSION).toBe(1);
+    expect(loaded.handleToToken).toBeTypeOf('function');
     expect(loaded.deriveJobStatus(['succeeded', 'failed'])).toBe('partial');
     const client = loaded.createStemkit({
       driver: {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  createStemkit,
   InvalidArgumentError,
   type StartRequest,
   type StemkitDriver,
   UnsupportedCapabilityError,
-} from '../../src/index.ts';
+} from '../../src/driver/index.ts';
+import { createStemkit } from '../../src/index.ts';
 import { createMockDriver, type MockDriverOptions, sampleWav } from '../support/mock.ts';
 
 const bytes = sampleWav({ seconds: 0.05 });

@@ -14,7 +14,7 @@ import {
   ProviderError,
   RateLimitError,
   registerSecret,
-} from '../../src/index.ts';
+} from '../../src/driver/index.ts';
 
 const API = 'https://api.acme.test/v1/';
 const server = setupServer();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTokenCache, multipartFile } from '../../src/index.ts';
+import { createTokenCache, multipartFile } from '../../src/driver/index.ts';
 
 describe('multipartFile', () => {
   it('wraps a stream in one multipart part without reading it ahead, with the exact length', async () => {

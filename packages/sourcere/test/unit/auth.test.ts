@@ -1,8 +1,8 @@
 import { AuthenticationError } from '@stemkit/core';
 import { delay, HttpResponse, http } from 'msw';
 import { describe, expect, test } from 'vitest';
-import { createHandle } from '../../src/handle.ts';
 import * as seed from '../fixtures/seed-000.ts';
+import { createHandle } from '../helpers/handle.ts';
 import { API, PASSWORD, useSeedApi } from '../helpers/seed-api.ts';
 
 const api = useSeedApi();

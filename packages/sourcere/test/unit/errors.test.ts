@@ -5,11 +5,11 @@ import {
   ProviderError,
   type StartRequest,
   UploadError,
-} from '@stemkit/core';
+} from '@stemkit/core/driver';
 import { HttpResponse, http } from 'msw';
 import { describe, expect, test } from 'vitest';
-import { createHandle } from '../../src/handle.ts';
 import * as seed from '../fixtures/seed-000.ts';
+import { createHandle } from '../helpers/handle.ts';
 import { API, PASSWORD, STORAGE, streamOf, useSeedApi } from '../helpers/seed-api.ts';
 
 const api = useSeedApi();

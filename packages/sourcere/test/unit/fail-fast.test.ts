@@ -1,26 +1,22 @@
+import { createStemkit } from '@stemkit/core';
 import {
   type Asset,
   InvalidArgumentError,
-  type StartRequest,
   type TargetRequest,
   UnsupportedCapabilityError,
-} from '@stemkit/core';
+} from '@stemkit/core/driver';
 import { describe, expect, test } from 'vitest';
-import { createHandle } from '../../src/handle.ts';
+import { createHandle } from '../helpers/handle.ts';
 import { useSeedApi } from '../helpers/seed-api.ts';
 
-// Everything Sourcere cannot do is refused before any request: msw records no call at all.
+// Everything Sourcere cannot do is refused before any request: msw records no call at all. The client owns
+// every rule the capabilities declare; the driver's `validate` owns Sourcere's own (one algorithm per job).
 
 const api = useSeedApi();
-const source: Asset = {
-  id: '5f0c5fbab669c67bbbd1e2eb',
-  name: 'song.wav',
-  role: 'source',
-  provider: 'sourcere',
-  raw: {},
-};
+const bytes = new Uint8Array([82, 73, 70, 70, 0, 0, 0, 0]);
 const twoStems = createHandle('5f15c73bb31d945f389583af', { stems: ['vocals', 'instrumental'] });
 const stems = (...names: string[]): TargetRequest[] => names.map((stem) => ({ stem, formats: ['wav'] }));
+const client = () => createStemkit({ driver: api.driver() });
 
 async function refusal(attempt: () => Promise<unknown>) {
   const error = await attempt().then(
@@ -31,41 +27,36 @@ async function refusal(attempt: () => Promise<unknown>) {
   return error;
 }
 
-describe('start', () => {
+describe('separate', () => {
   test.each([
-    ['a stem no algorithm produces', stems('guitar'), 'stem:guitar'],
-    ['instrumental with drums (two algorithms)', stems('instrumental', 'drums'), 'stem:instrumental'],
-    ['accompaniment with bass', stems('accompaniment', 'bass'), 'stem:instrumental'],
-  ])('%s is unsupported', async (_case, targets, capability) => {
-    const error = await refusal(() => api.driver().start({ source: { asset: source }, targets }));
+    ['a stem no algorithm produces', ['guitar'], 'stem:guitar'],
+    ['instrumental with drums (two algorithms)', ['instrumental', 'drums'], 'stem:instrumental'],
+    ['accompaniment, a name Sourcere does not use', ['accompaniment', 'bass'], 'stem:accompaniment'],
+  ])('%s is unsupported', async (_case, names, capability) => {
+    const error = await refusal(() => client().separate({ source: bytes, stems: names }));
 
     expect(UnsupportedCapabilityError.isInstance(error)).toBe(true);
     expect((error as UnsupportedCapabilityError).capability).toBe(capability);
   });
 
-  test.each<[string, Partial<StartRequest>, string]>([
-    [
-      'a format the download endpoint lacks',
-      { targets: [{ stem: 'vocals', formats: ['aiff'] }] },
-      'format:aiff',
-    ],
-    ['a residual', { targets: [{ stem: 'vocals', formats: ['wav'], residual: true }] }, 'residual'],
-    ['a remote URL', { source: { url: 'https://example.com/song.mp3' } }, 'url-input'],
-  ])('%s is unsupported', async (_case, change, capability) => {
-    const request = { source: { asset: source }, targets: stems('vocals'), ...change };
-    const error = await refusal(() => api.driver().start(request));
+  test.each([
+    ['a format the download endpoint lacks', { stems: ['vocals'], formats: ['aiff'] }, 'format:aiff'],
+    ['a residual', { stems: ['vocals'], residual: true }, 'residual'],
+    ['a variant', { stems: ['vocals'], variant: 'high_quality' }, 'variant'],
+    ['more than four targets', { stems: ['vocals', 'drums', 'bass', 'other', 'guitar'] }, 'maxTargets'],
+  ])('%s is unsupported', async (_case, options, capability) => {
+    const error = await refusal(() => client().separate({ source: bytes, ...options }));
 
     expect((error as UnsupportedCapabilityError).capability).toBe(capability);
   });
 
-  test.each<[string, Partial<StartRequest>, string]>([
-    ['no stem', { targets: [] }, 'targets'],
-    ['a stem twice', { targets: stems('vocals', 'vocals') }, 'targets'],
-    ['a negative trial start', { trial: { start: -1 } }, 'trial.start'],
-    ['a trial of zero seconds', { trial: { seconds: 0 } }, 'trial.seconds'],
-  ])('%s is an invalid argument', async (_case, change, field) => {
-    const request = { source: { asset: source }, targets: stems('vocals'), ...change };
-    const error = await refusal(() => api.driver().start(request));
+  test.each([
+    ['no stem', { stems: [] }, 'stems'],
+    ['a stem twice', { stems: ['vocals', 'vocals'] }, 'stems.1'],
+    ['a negative trial start', { stems: ['vocals'], trial: { start: -1 } }, 'trial.start'],
+    ['a trial of zero seconds', { stems: ['vocals'], trial: { seconds: 0 } }, 'trial.seconds'],
+  ])('%s is an invalid argument', async (_case, options, field) => {
+    const error = await refusal(() => client().separate({ source: bytes, ...options }));
 
     expect(InvalidArgumentError.isInstance(error)).toBe(true);
     expect((error as InvalidArgumentError).field).toBe(field);
@@ -73,21 +64,16 @@ describe('start', () => {
 });
 
 describe('validate', () => {
-  test.each([
-    ['instrumental with drums', { targets: stems('instrumental', 'drums') }, 'stem:instrumental'],
-    [
-      'a format the download endpoint lacks',
-      { targets: [{ stem: 'vocals', formats: ['aiff'] }] },
-      'format:aiff',
-    ],
-  ])('refuses %s as start would, sending nothing', (_case, request, capability) => {
+  test('refuses stems no single algorithm produces, sending nothing', () => {
     const driver = api.driver();
 
-    expect(() => driver.validate(request)).toThrow(expect.objectContaining({ capability }));
+    expect(() => driver.validate({ targets: stems('instrumental', 'drums') })).toThrow(
+      expect.objectContaining({ capability: 'stem:instrumental' }),
+    );
     expect(api.calls).toHaveLength(0);
   });
 
-  test('accepts what start accepts', () => {
+  test('accepts what one algorithm produces', () => {
     expect(() =>
       api.driver().validate({ targets: stems('vocals', 'drums'), trial: { seconds: 5 } }),
     ).not.toThrow();
@@ -101,7 +87,7 @@ describe('mix', () => {
     ['a pan of -2', { stem: 'vocals', volume: 1, pan: -2 }, 'tracks.0.pan'],
     ['a stem this separation did not produce', { stem: 'drums', volume: 1, pan: 0 }, 'tracks.0'],
   ])('%s is an invalid argument', async (_case, track, field) => {
-    const error = await refusal(() => api.driver().mix(twoStems, { tracks: [track] }));
+    const error = await refusal(() => client().mix(twoStems, { tracks: [track] }));
 
     expect(InvalidArgumentError.isInstance(error)).toBe(true);
     expect((error as InvalidArgumentError).field).toBe(field);
@@ -109,7 +95,7 @@ describe('mix', () => {
 
   test('a format the download endpoint lacks is unsupported', async () => {
     const error = await refusal(() =>
-      api.driver().mix(twoStems, { tracks: [{ stem: 'vocals', volume: 1, pan: 0 }], format: 'aiff' }),
+      client().mix(twoStems, { tracks: [{ stem: 'vocals', volume: 1, pan: 0 }], format: 'aiff' }),
     );
 
     expect((error as UnsupportedCapabilityError).capability).toBe('format:aiff');
@@ -118,12 +104,12 @@ describe('mix', () => {
 
 describe('zip and link', () => {
   test('zipping a stem the separation did not produce is an invalid argument', async () => {
-    const error = await refusal(() => api.driver().zip(twoStems, { stems: ['bass'], format: 'mp3' }));
+    const error = await refusal(() => client().zip(twoStems, { stems: ['bass'], format: 'mp3' }));
 
     expect((error as InvalidArgumentError).field).toBe('stems.0');
   });
 
-  test('a link in a format the download endpoint lacks is unsupported', async () => {
+  test('a download in a format the download endpoint lacks is unsupported', async () => {
     const asset: Asset = {
       id: '5f15c73bb31d945f389583af/vocals.wav',
       name: 'vocals.wav',
@@ -131,9 +117,22 @@ describe('zip and link', () => {
       provider: 'sourcere',
       raw: {},
     };
-    const error = await refusal(() => api.driver().link(twoStems, { asset, format: 'aiff' }));
+    const error = await refusal(() => client().download(asset, { job: twoStems, format: 'aiff' }));
 
     expect((error as UnsupportedCapabilityError).capability).toBe('format:aiff');
+  });
+
+  test('a zip downloads as zip only', async () => {
+    const asset: Asset = {
+      id: '5f15c73bb31d945f389583af/zip/z.zip',
+      name: 'z.zip',
+      role: 'archive',
+      provider: 'sourcere',
+      raw: {},
+    };
+    const error = await refusal(() => client().download(asset, { job: twoStems, format: 'mp3' }));
+
+    expect((error as UnsupportedCapabilityError).capability).toBe('format:mp3');
   });
 
   test('a handle of another provider is an invalid argument', async () => {

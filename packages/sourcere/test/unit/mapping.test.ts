@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { createHandle } from '../../src/handle.ts';
-import { toJob } from '../../src/mapping.ts';
-import type { ProgressResponse } from '../../src/schemas.ts';
+import { toJob } from '../../src/to-neutral.ts';
+import type { ProgressResponse } from '../../src/wire.ts';
+import { createHandle } from '../helpers/handle.ts';
 
 const minute = 60_000;
 const now = Date.parse('2026-01-01T12:00:00.000Z');

@@ -1,9 +1,9 @@
-import { describeCapabilities, InvalidArgumentError } from '@stemkit/core';
+import { describeCapabilities, InvalidArgumentError } from '@stemkit/core/driver';
 import { HttpResponse, http } from 'msw';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { createHandle } from '../../src/handle.ts';
 import { sourcere } from '../../src/index.ts';
 import * as seed from '../fixtures/seed-000.ts';
+import { createHandle } from '../helpers/handle.ts';
 import { API, useSeedApi } from '../helpers/seed-api.ts';
 
 const api = useSeedApi();

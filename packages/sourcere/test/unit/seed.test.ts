@@ -1,8 +1,8 @@
 import type { Asset } from '@stemkit/core';
 import { HttpResponse, http } from 'msw';
 import { describe, expect, test } from 'vitest';
-import { createHandle } from '../../src/handle.ts';
 import * as seed from '../fixtures/seed-000.ts';
+import { createHandle } from '../helpers/handle.ts';
 import { API, jsonOf, PASSWORD, STORAGE, streamOf, USERNAME, useSeedApi } from '../helpers/seed-api.ts';
 
 // Every example response of the seed, replayed verbatim, and the neutral objects the driver makes of them.
@@ -43,12 +43,10 @@ describe('authentication (POST /auth/)', () => {
 describe('upload (POST /separation/create, PUT signedUrl, GET metadata)', () => {
   test('streams the file to the signed URL with the given method, text/plain and no credential', async () => {
     const bytes = new TextEncoder().encode('RIFF....WAVEfmt fake audio bytes');
-    const sent: number[] = [];
     const asset = await api.driver().upload({
       body: streamOf(bytes),
       name: 'song.wav',
       size: bytes.length,
-      onProgress: (count) => sent.push(count),
     });
 
     expect(asset).toMatchObject({
@@ -67,7 +65,6 @@ describe('upload (POST /separation/create, PUT signedUrl, GET metadata)', () => 
     expect(put?.headers.get('content-type')).toBe('text/plain');
     expect(put?.headers.get('authorization')).toBeNull();
     expect(await put?.body).toBe(new TextDecoder().decode(bytes));
-    expect(sent.at(-1)).toBe(bytes.length);
   });
 
   test('inspect answers not ready on 202 with its Retry-After, then the metadata on 200', async () => {

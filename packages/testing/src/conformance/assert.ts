@@ -1,4 +1,4 @@
-import { StemkitError } from '@stemkit/core';
+import { StemkitError } from '@stemkit/core/driver';
 
 /**
  * A conformance check that did not hold, with what the driver did instead.

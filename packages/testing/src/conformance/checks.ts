@@ -1,9 +1,9 @@
+import { createStemkit } from '@stemkit/core';
 import {
   AUDIO_FORMATS,
   type AudioFormat,
   AuthenticationError,
   ConnectionError,
-  createStemkit,
   deriveJobStatus,
   handleToToken,
   InvalidArgumentError,
@@ -19,7 +19,7 @@ import {
   StemkitError,
   type StemName,
   UnsupportedCapabilityError,
-} from '@stemkit/core';
+} from '@stemkit/core/driver';
 import type { InjectedStatus } from '../faulty-fetch.ts';
 import { ConformanceFailure, check, describeError, pause, rejection, within } from './assert.ts';
 import { watchRequestBodies } from './byte-watch.ts';

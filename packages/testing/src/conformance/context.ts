@@ -1,4 +1,4 @@
-import type { Asset, Job, LinkResult, StartResult, StemkitDriver } from '@stemkit/core';
+import type { Asset, Job, LinkResult, StartResult, StemkitDriver } from '@stemkit/core/driver';
 import { check, pause } from './assert.ts';
 import type { ConformanceHarness, ConformanceOptions } from './harness.ts';
 import { credentialLeaks } from './leaks.ts';

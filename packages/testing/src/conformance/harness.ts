@@ -1,4 +1,4 @@
-import type { OutputFormat, StemkitDriver, StemName } from '@stemkit/core';
+import type { OutputFormat, StemkitDriver, StemName } from '@stemkit/core/driver';
 import type { InjectedStatus } from '../faulty-fetch.ts';
 
 /**

@@ -9,7 +9,7 @@ import {
   type StemkitDriver,
   UploadError,
   type Warning,
-} from '@stemkit/core';
+} from '@stemkit/core/driver';
 import * as z from 'zod/mini';
 import { assetOf, jobOf } from './mapping.ts';
 import {

@@ -1,4 +1,4 @@
-import type { StemkitDriver } from '@stemkit/core';
+import type { StemkitDriver } from '@stemkit/core/driver';
 import type { ConformanceHarness } from '../conformance/harness.ts';
 import { createFaultyFetch } from '../faulty-fetch.ts';
 import { sampleWav } from '../sample.ts';

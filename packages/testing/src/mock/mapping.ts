@@ -5,7 +5,7 @@ import {
   type Job,
   mimeTypeOf,
   type TargetStatus,
-} from '@stemkit/core';
+} from '@stemkit/core/driver';
 import { match } from 'ts-pattern';
 import type * as z from 'zod/mini';
 import type { FilePayload, JobPayload } from './payloads.ts';

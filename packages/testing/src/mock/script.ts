@@ -1,4 +1,4 @@
-import type { DriverCapabilities, TargetStatus } from '@stemkit/core';
+import type { DriverCapabilities, TargetStatus } from '@stemkit/core/driver';
 
 /** An operation of the mock provider's API, for scripting faults and reading the request log. */
 export type MockOperation =

@@ -1,4 +1,4 @@
-import type { TargetStatus } from '@stemkit/core';
+import type { TargetStatus } from '@stemkit/core/driver';
 import type { MockFault, MockOperation, MockScript } from './script.ts';
 
 /**

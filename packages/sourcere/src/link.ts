@@ -1,16 +1,13 @@
 import {
   type DriverCallOptions,
-  type HttpClient,
   type JobHandle,
   type LinkRequest,
   type LinkResult,
   UnsupportedCapabilityError,
-} from '@stemkit/core';
-import { outputFileName } from './asset-ids.ts';
-import { requireFormat } from './catalog.ts';
-import type { SourcereEndpoints } from './endpoints.ts';
-import { readHandle } from './handle.ts';
-import { DownloadResponse, parseBody, utcTimestamp } from './schemas.ts';
+} from '@stemkit/core/driver';
+import type { SourcereApi } from './api.ts';
+import { outputFileName } from './to-neutral.ts';
+import { DownloadResponse, utcTimestamp } from './wire.ts';
 
 /**
  * The download endpoint's `fileName` and `fileFormat` for an asset (ids are `<separationId>/<fileName>`): a
@@ -34,7 +31,7 @@ function downloadParameters(
   }
   return {
     fileName: fileName.replace(/\.(?:mp3|m4a|wav|flac)$/i, ''),
-    fileFormat: requireFormat(request.format ?? asset.format ?? 'wav'),
+    fileFormat: request.format ?? asset.format ?? 'wav',
   };
 }
 
@@ -43,14 +40,13 @@ function downloadParameters(
  * 200 with the link, its method and its expiry (zone-less UTC in the API, ISO-8601 here). Asking again is how
  * an expired link is refreshed.
  */
-export async function downloadLink(
-  http: HttpClient,
-  endpoints: SourcereEndpoints,
+export async function link(
+  { http, endpoints, context }: SourcereApi,
   handle: JobHandle,
   request: LinkRequest,
   options: DriverCallOptions = {},
 ): Promise<LinkResult> {
-  const { separationId } = readHandle(handle);
+  const { id: separationId } = context.readHandle(handle);
   const parameters = downloadParameters(separationId, request);
   const what = `get a download link for ${parameters.fileName}`;
   // Built by hand: the documented URLs keep the `/` of `mix/…` and `zip/…` file names unescaped.
@@ -64,11 +60,11 @@ export async function downloadLink(
     signal: options.signal,
   });
   if (response.status === 202) return { ready: false, retryAfterMs: response.retryAfterMs };
-  const link = parseBody(DownloadResponse, response.data, what, response.status);
+  const signed = context.parse(DownloadResponse, response.data, what, response.status);
   return {
     ready: true,
-    url: link.signedUrl,
-    expiresAt: utcTimestamp(link.expiry),
-    method: link.method ?? 'GET',
+    url: signed.signedUrl,
+    expiresAt: utcTimestamp(signed.expiry),
+    method: signed.method ?? 'GET',
   };
 }

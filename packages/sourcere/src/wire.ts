@@ -1,4 +1,3 @@
-import { InvalidResponseError } from '@stemkit/core';
 import * as z from 'zod/mini';
 
 // Lenient schemas: only the fields the driver reads are checked, unknown ones are kept (`looseObject`), and
@@ -68,25 +67,6 @@ export const CallbackBody = z.looseObject({
   outputFiles: z.nullish(z.array(z.string())),
   event: z.nullish(z.union([z.string(), z.looseObject({ event: z.string() })])),
 });
-
-/**
- * Parses a body the HTTP toolkit returned unparsed (calls that may answer 202 with no body parse only their 200).
- */
-export function parseBody<Schema extends z.ZodMiniType>(
-  schema: Schema,
-  body: unknown,
-  what: string,
-  status: number,
-): z.output<Schema> {
-  const parsed = z.safeParse(schema, body);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const where = issue?.path.length ? ` at \`${issue.path.join('.')}\`` : '';
-  throw new InvalidResponseError(
-    `sourcere sent an unexpected body for ${what}${where}: ${issue?.message ?? 'invalid'}`,
-    { provider: 'sourcere', status },
-  );
-}
 
 /**
  * Reads one of the API's zone-less timestamps (`2020-07-14T13:20:58.140`, UTC by contract) as ISO-8601;

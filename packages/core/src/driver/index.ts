@@ -1,0 +1,27 @@
+/**
+ * The entry a driver imports: the versioned contract, capabilities, `defineDriver` (settings, clock, handles,
+ * payload parsing), the HTTP toolkit, and the model and errors a driver maps onto. Applications import
+ * `@stemkit/core`.
+ *
+ * @packageDocumentation
+ */
+
+export * from '../errors.ts';
+export * from '../http/client.ts';
+export * from '../http/errors.ts';
+export * from '../http/multipart.ts';
+export * from '../http/retry-after.ts';
+export * from '../http/token-cache.ts';
+export * from '../logger.ts';
+export * from '../model/asset.ts';
+export * from '../model/handle.ts';
+export * from '../model/job.ts';
+export * from '../model/names.ts';
+export * from '../model/status.ts';
+export * from '../secrets.ts';
+export * from '../validation.ts';
+export * from './capabilities.ts';
+export * from './contract.ts';
+export * from './define.ts';
+export * from './payload.ts';
+export * from './settings.ts';

@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { audioshakeLegacy, audioshakeTasks } from '@stemkit/audioshake';
-import { type CapabilityMatrix, describeCapabilities } from '@stemkit/core';
+import { type CapabilityMatrix, describeCapabilities } from '@stemkit/core/driver';
 import { sourcere } from '@stemkit/sourcere';
 import { formatMarkdown } from './format-markdown.ts';
 

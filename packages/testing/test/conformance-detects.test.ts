@@ -267,7 +267,7 @@ describe('the validate check', () => {
 
   it('passes a driver whose validate refuses what its start would', async () => {
     const error = await runCheck(
-      'validate, when present',
+      'refuses a request the provider cannot serve',
       (driver) => ({ ...driver, validate: bassWithVocals }),
       { rejectedRequest: { ...rejectedRequest, stems: [...rejectedRequest.stems] } },
     );
@@ -276,7 +276,7 @@ describe('the validate check', () => {
 
   it('catches a validate that lets through what start refuses', async () => {
     const error = await runCheck(
-      'validate, when present',
+      'refuses a request the provider cannot serve',
       (driver) => ({
         ...driver,
         validate: () => undefined,
@@ -291,8 +291,56 @@ describe('the validate check', () => {
     expect(String(error)).toMatch(/validate\(\) of the rejectedRequest/);
   });
 
+  it('catches a wrapper that drops validate: the upload goes out before the refusal', async () => {
+    const error = await runCheck(
+      'refuses a request the provider cannot serve',
+      (driver) => {
+        const strict: StemkitDriver = { ...driver, validate: bassWithVocals };
+        // A logging wrapper written the naive way: it forwards what it names, and `validate` is not among them.
+        return {
+          contract: strict.contract,
+          provider: strict.provider,
+          capabilities: strict.capabilities,
+          fetch: strict.fetch,
+          upload: (request, options) => strict.upload(request, options),
+          async start(request, options) {
+            bassWithVocals(request);
+            return strict.start(request, options);
+          },
+          status: (handle, options) => strict.status(handle, options),
+          link: (handle, request, options) => strict.link(handle, request, options),
+        };
+      },
+      { rejectedRequest: { ...rejectedRequest, stems: [...rejectedRequest.stems] } },
+    );
+    expect(error).toBeInstanceOf(ConformanceFailure);
+    expect(String(error)).toMatch(/sent [1-9]\d* request\(s\) before refusing .*a wrapper must forward it/);
+  });
+
+  it('passes the same wrapper once it forwards validate', async () => {
+    const error = await runCheck(
+      'refuses a request the provider cannot serve',
+      (driver) => {
+        const strict: StemkitDriver = { ...driver, validate: bassWithVocals };
+        return {
+          contract: strict.contract,
+          provider: strict.provider,
+          capabilities: strict.capabilities,
+          fetch: strict.fetch,
+          validate: (request) => strict.validate?.(request),
+          upload: (request, options) => strict.upload(request, options),
+          start: (request, options) => strict.start(request, options),
+          status: (handle, options) => strict.status(handle, options),
+          link: (handle, request, options) => strict.link(handle, request, options),
+        };
+      },
+      { rejectedRequest: { ...rejectedRequest, stems: [...rejectedRequest.stems] } },
+    );
+    expect(error).toBeUndefined();
+  });
+
   it('asks for a rejected request when the driver has validate', async () => {
-    const error = await runCheck('validate, when present', (driver) => ({
+    const error = await runCheck('refuses a request the provider cannot serve', (driver) => ({
       ...driver,
       validate: bassWithVocals,
     }));

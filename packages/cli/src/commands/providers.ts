@@ -1,4 +1,4 @@
-import { type CapabilityMatrix, describeCapabilities } from '@stemkit/core';
+import { type CapabilityMatrix, describeCapabilities } from '@stemkit/core/driver';
 import { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import type { RemoteProvider } from '../credentials.ts';

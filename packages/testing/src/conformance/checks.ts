@@ -78,23 +78,31 @@ const capabilitiesCheck: ConformanceCheck = {
 };
 
 const validateCheck: ConformanceCheck = {
-  name: 'validate, when present, refuses before any request: separate sends nothing, not even the upload',
+  name: 'refuses a request the provider cannot serve before any request: separate sends nothing, not even the upload',
   async run(context) {
     const { harness } = context;
     const { driver } = harness;
-    if (!driver.validate) return;
+    const rejected = harness.rejectedRequest;
+    // Keyed on the harness, not on `driver.validate`: a wrapper that drops `validate` must fail here.
+    if (!rejected) {
+      check(
+        !driver.validate,
+        'the driver has validate: give the harness a rejectedRequest that validate refuses',
+      );
+      return;
+    }
     const targets = (request: { stems: StemName[]; format: OutputFormat }) =>
       request.stems.map((stem) => ({ stem, formats: [request.format] }));
-    driver.validate({ targets: targets(harness.request) });
-    const rejected = harness.rejectedRequest;
-    check(rejected, 'the driver has validate: give the harness a rejectedRequest that validate refuses');
-    const refused = await rejection(
-      Promise.resolve().then(() => driver.validate?.({ targets: targets(rejected) })),
-      'validate() of the rejectedRequest',
-    );
     const isRefusal = (error: unknown) =>
       InvalidArgumentError.isInstance(error) || UnsupportedCapabilityError.isInstance(error);
-    check(isRefusal(refused), `validate() threw ${describeError(refused)}, not a refusal`);
+    if (driver.validate) {
+      driver.validate({ targets: targets(harness.request) });
+      const refused = await rejection(
+        Promise.resolve().then(() => driver.validate?.({ targets: targets(rejected) })),
+        'validate() of the rejectedRequest',
+      );
+      check(isRefusal(refused), `validate() threw ${describeError(refused)}, not a refusal`);
+    }
     const before = context.requestsSent();
     const error = await rejection(
       createStemkit({ driver }).separate({
@@ -104,12 +112,15 @@ const validateCheck: ConformanceCheck = {
       }),
       'separate() of the rejectedRequest',
     );
-    check(isRefusal(error), `separate() of the rejectedRequest failed with ${describeError(error)}`);
     const sent = context.requestsSent() - before;
     check(
       sent === 0,
-      `separate() sent ${sent} request(s) before refusing: validate must run before the upload`,
+      `separate() sent ${sent} request(s) before refusing the rejectedRequest: ` +
+        (driver.validate
+          ? 'validate must run before the upload'
+          : 'the driver has no validate (a wrapper must forward it)'),
     );
+    check(isRefusal(error), `separate() of the rejectedRequest failed with ${describeError(error)}`);
   },
 };
 

@@ -36,8 +36,10 @@ export interface ConformanceHarness {
   /** What the conformance job asks for. */
   readonly request: { readonly stems: StemName[]; readonly format: OutputFormat };
   /**
-   * A request within the declared capabilities that the driver's `validate` refuses (a provider rule, such as
-   * two stems no single algorithm produces). Required when the driver has `validate`.
+   * A request within the declared capabilities that the provider refuses (a provider rule, such as two stems no
+   * single algorithm produces): `separate` must refuse it before sending anything, so the driver's `validate` must
+   * catch it. Required when the driver has `validate`; a harness of a wrapper gives the wrapped driver's, so a
+   * wrapper that drops `validate` fails.
    */
   readonly rejectedRequest?: { readonly stems: StemName[]; readonly format: OutputFormat };
   /** Releases what the harness started (servers, emulators); called once after the last check. */

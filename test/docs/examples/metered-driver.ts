@@ -1,6 +1,7 @@
 // A driver that wraps another and counts provider operations: small, but it shows the contract's rules —
-// single-shot methods, optional methods present only when they work, errors passed through untouched.
-import type { StemkitDriver } from '@stemkit/core';
+// single-shot methods, optional methods present only when they work, errors passed through untouched, and
+// `validate` forwarded, so a request the provider refuses still costs no upload.
+import type { StemkitDriver } from '@stemkit/core/driver';
 
 export interface MeteredDriver extends StemkitDriver {
   /** Provider operations made so far, by method name. */
@@ -28,6 +29,8 @@ export function metered(inner: StemkitDriver): MeteredDriver {
     start: counted('start', inner.start),
     status: counted('status', inner.status),
     link: counted('link', inner.link),
+    // Sends nothing, so it is not counted; dropping it would let the client upload before the provider refuses.
+    ...(inner.validate && { validate: inner.validate.bind(inner) }),
     // An optional method is itself a capability signal: offer it only when the inner driver has it.
     ...(inner.inspect && { inspect: counted('inspect', inner.inspect) }),
     ...(inner.mix && { mix: counted('mix', inner.mix) }),

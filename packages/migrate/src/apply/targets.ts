@@ -1,5 +1,6 @@
 import { stemOfModel } from '@stemkit/audioshake';
-import type { Job, TargetRequest } from '@stemkit/core';
+import type { Job } from '@stemkit/core';
+import type { TargetRequest } from '@stemkit/core/driver';
 import type { CreatedTarget } from '../journal/journal.ts';
 import type { PlannedTarget } from '../plan/schema.ts';
 

@@ -8,10 +8,9 @@ import {
   isTerminal,
   type Job,
   mimeTypeOf,
-  type SourceReference,
-  type TargetRequest,
   UnsupportedCapabilityError,
 } from '@stemkit/core';
+import type { SourceReference, TargetRequest } from '@stemkit/core/driver';
 import { type Context, Hono } from 'hono';
 import * as z from 'zod/mini';
 import { deliverCallback } from './callbacks.ts';

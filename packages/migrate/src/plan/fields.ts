@@ -1,4 +1,5 @@
-import type { DroppedField, LegacyJobRequest } from '@stemkit/audioshake';
+import type { LegacyJobRequest } from '@stemkit/audioshake';
+import type { DroppedField } from '../legacy-to-tasks/dropped.ts';
 import type { FieldReport } from './schema.ts';
 
 const EXAMPLES = 5;

@@ -5,5 +5,7 @@ import { readFileSync } from 'node:fs';
  * tests (`packages/audioshake/test/fixtures`, whose README says where each comes from).
  */
 export function fixture(path: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`../../../audioshake/test/fixtures/${path}`, import.meta.url), 'utf8'));
+  return JSON.parse(
+    readFileSync(new URL(`../../../audioshake/test/fixtures/${path}`, import.meta.url), 'utf8'),
+  );
 }

@@ -1,7 +1,7 @@
 import type { DriverContext, HttpClient, Settings } from '@stemkit/core/driver';
 import type { LEGACY_SETTINGS } from './options.ts';
 
-/** What every operation of the legacy driver works with: the authenticated HTTP client and the driver context. */
+/** What every operation of the legacy driver works with: the authenticated HTTP client, the driver context. */
 export interface LegacyApi {
   readonly http: HttpClient;
   readonly context: DriverContext<Settings<typeof LEGACY_SETTINGS>>;

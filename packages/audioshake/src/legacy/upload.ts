@@ -5,7 +5,7 @@ import type { LegacyApi } from './api.ts';
 import { assetOf } from './to-neutral.ts';
 import { LegacyAssetSchema } from './wire.ts';
 
-/** `POST /upload`: the file as a streamed multipart body. The asset keeps `name`, `format`, `fileType`, `link`. */
+/** `POST /upload`: the file as a streamed multipart body; the asset keeps `name`, `format`, `fileType`, `link`. */
 export async function upload(
   { http }: LegacyApi,
   request: UploadRequest,

@@ -70,7 +70,7 @@ export function outputMimeType(format: string | undefined, given?: string | null
   return format ? mimeTypeOf(format) : undefined;
 }
 
-/** The last path segment of a URL, for naming an asset fetched from it (`…/shakeitup.mp3?x=1` → `shakeitup.mp3`). */
+/** The last path segment of a URL, to name an asset fetched from it (`…/song.mp3?x=1` → `song.mp3`). */
 export function fileNameOfUrl(url: string): string {
   try {
     const segment = new URL(url).pathname.split('/').filter(Boolean).pop();

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 
-// Building blocks of both APIs' lenient wire schemas: every field may be missing or null, unknown fields are kept.
+// Building blocks of both APIs' lenient wire schemas: any field may be missing or null, unknown fields are kept.
 
 /** A string field that may be missing or null. */
 export const optionalString = z.nullish(z.string());

@@ -1,7 +1,7 @@
 import type { DriverContext, HttpClient, Settings } from '@stemkit/core/driver';
 import type { TASKS_SETTINGS } from './options.ts';
 
-/** What every operation of the Tasks driver works with: the authenticated HTTP client and the driver context. */
+/** What every operation of the Tasks driver works with: the authenticated HTTP client, the driver context. */
 export interface TasksApi {
   readonly http: HttpClient;
   readonly context: DriverContext<Settings<typeof TASKS_SETTINGS>>;

@@ -30,6 +30,9 @@ export interface AudioShakeTasksOptions extends DriverOptions {
   readonly apiKey?: string;
   /** The API host (default: `AUDIOSHAKE_BASE_URL`, else `https://api.audioshake.ai`). */
   readonly baseUrl?: string;
-  /** Most targets per task your account allows, declared as the `maxTargets` capability (default 10; the 2026 docs allow 20). */
+  /**
+   * Most targets per task your account allows, declared as the `maxTargets` capability (default 10; the 2026
+   * docs allow 20).
+   */
   readonly maxTargets?: number;
 }

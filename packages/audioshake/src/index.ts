@@ -1,101 +1,53 @@
 /**
  * stemkit drivers for AudioShake: {@link audioshakeLegacy} for the legacy job/asset API, {@link audioshakeTasks}
- * for the Tasks API, and the pure mapping functions between the legacy API, the neutral model and Tasks that
- * migration tooling builds on.
+ * for the Tasks API, the schemas and readers of their payloads (what a job's `raw` holds), and the catalog of
+ * AudioShake models and formats.
  *
  * @packageDocumentation
  */
 
-export { parseLegacyCallback } from './legacy/callbacks.ts';
 export { type AudioShakeLegacyDriver, audioshakeLegacy, LEGACY_CAPABILITIES } from './legacy/driver.ts';
-export {
-  LEGACY_PROVIDER,
-  type LegacyTargetParts,
-  legacyAssetToNeutral,
-  legacyJobFailure,
-  legacyJobMetadata,
-  legacyJobModel,
-  legacyJobOutputs,
-  legacyJobsOf,
-  legacyJobToNeutral,
-  legacyStatusToNeutral,
-  legacyTargetsToNeutralJob,
-  legacyTargetToNeutral,
-  unwrapJob,
-} from './legacy/mapping.ts';
-export { type AudioShakeLegacyOptions, LEGACY_DEFAULT_BASE_URL } from './legacy/options.ts';
+export { type AudioShakeLegacyOptions, LEGACY_SETTINGS } from './legacy/options.ts';
+export { legacyJobsOf, legacyJobToNeutral } from './legacy/to-neutral.ts';
 export {
   type LegacyAsset,
   LegacyAssetSchema,
   type LegacyJob,
-  LegacyJobEnvelopeSchema,
   type LegacyJobMetadata,
   LegacyJobMetadataSchema,
   type LegacyJobRequest,
   LegacyJobSchema,
   type LegacyRequestMetadata,
-  LegacySourceAssetSchema,
   type LegacyUsage,
   LegacyUsageSchema,
-} from './legacy/schemas.ts';
-export { legacyModelToTaskModel } from './mapping/models.ts';
-export {
-  type ConsolidatedTask,
-  type ConsolidationOptions,
-  type LegacyTaskTarget,
-  legacyJobRequestToTarget,
-  legacyRequestsToTasks,
-  targetKey,
-} from './mapping/requests.ts';
-export {
-  type LegacyTaskRecord,
-  legacyAssetToTaskAsset,
-  legacyJobToTaskRecord,
-  legacyUsageToTaskStatistics,
-} from './mapping/responses.ts';
-export type { DroppedField, MappingResult } from './mapping/result.ts';
-export { legacyRouteToTasks, type TasksRoute } from './mapping/routes.ts';
-export { legacyStatusToTaskStatus, type TasksTargetStatus } from './mapping/status.ts';
-export { outputRole } from './shared/assets.ts';
+  legacyJobMetadata,
+  legacyJobModel,
+  legacyJobOutputs,
+  unwrapJob,
+} from './legacy/wire.ts';
 export {
   AUDIOSHAKE_AUDIO_FORMATS,
   AUDIOSHAKE_FORMATS,
-  AUDIOSHAKE_TEXT_FORMATS,
-  expandLegacyFormat,
-} from './shared/formats.ts';
-export type { TransportOptions } from './shared/http.ts';
-export {
   AUDIOSHAKE_MODELS,
+  AUDIOSHAKE_TEXT_FORMATS,
   type AudioShakeModel,
-  LEGACY_ONLY_MODELS,
+  expandLegacyFormat,
   modelOfStem,
   stemOfModel,
-} from './shared/models.ts';
-export { type AudioShakeTasksDriver, audioshakeTasks } from './tasks/driver.ts';
-export {
-  TASKS_ASSET_LIFETIME_MS,
-  TASKS_LINK_LIFETIME_MS,
-  TASKS_PROVIDER,
-  taskOf,
-  tasksAssetToNeutral,
-  tasksStatusToNeutral,
-  tasksTargetToNeutral,
-  taskToNeutral,
-} from './tasks/mapping.ts';
-export { type AudioShakeTasksOptions, TASKS_DEFAULT_BASE_URL } from './tasks/options.ts';
+} from './shared/catalog.ts';
+export { type AudioShakeTasksDriver, audioshakeTasks, TASKS_CAPABILITIES } from './tasks/driver.ts';
+export { type AudioShakeTasksOptions, TASKS_SETTINGS } from './tasks/options.ts';
+export { taskOf, taskToNeutral } from './tasks/to-neutral.ts';
+export type { TasksUsageMonth } from './tasks/usage.ts';
 export {
   type TasksAsset,
   TasksAssetSchema,
   type TasksOutput,
   TasksOutputSchema,
-  TasksPageSchema,
   type TasksTarget,
   type TasksTargetRequest,
   TasksTargetSchema,
   type TasksTask,
   type TasksTaskRequest,
   TasksTaskSchema,
-  TasksUsageSchema,
-} from './tasks/schemas.ts';
-export type { TasksUsageMonth } from './tasks/usage.ts';
-export { parseTasksWebhook } from './tasks/webhooks.ts';
+} from './tasks/wire.ts';

@@ -3,6 +3,8 @@
  * ({@link parseLegacyExport}, {@link fetchLegacyJobs}), plan the Tasks requests ({@link planMigration}), apply
  * them resumably with a journal ({@link applyPlan}), verify the result ({@link verifyMigration}), convert stored
  * payloads ({@link convertLegacyJob}), and serve the legacy API over any stemkit driver ({@link createGateway}).
+ * Underneath is the legacy → Tasks field map: requests ({@link legacyRequestsToTasks}), responses
+ * ({@link legacyJobToTaskRecord}), routes, statuses and models, each reporting what it drops.
  *
  * @packageDocumentation
  */
@@ -39,6 +41,24 @@ export {
   JournalRecordSchema,
   type KeyState,
 } from './journal/journal.ts';
+export type { DroppedField, MappingResult } from './legacy-to-tasks/dropped.ts';
+export { legacyModelToTaskModel } from './legacy-to-tasks/models.ts';
+export {
+  type ConsolidatedTask,
+  type ConsolidationOptions,
+  type LegacyTaskTarget,
+  legacyJobRequestToTarget,
+  legacyRequestsToTasks,
+  targetKey,
+} from './legacy-to-tasks/requests.ts';
+export {
+  type LegacyTaskRecord,
+  legacyAssetToTaskAsset,
+  legacyJobToTaskRecord,
+  legacyUsageToTaskStatistics,
+} from './legacy-to-tasks/responses.ts';
+export { legacyRouteToTasks, type TasksRoute } from './legacy-to-tasks/routes.ts';
+export { legacyStatusToTaskStatus, type TasksTargetStatus } from './legacy-to-tasks/status.ts';
 export { MIGRATION_KEY_FIELD, migrationKeyOf, taskMetadata } from './plan/metadata.ts';
 export { type PlanOptions, planMigration, type SourceOverride } from './plan/plan.ts';
 export { legacyJobToRequest } from './plan/requests.ts';

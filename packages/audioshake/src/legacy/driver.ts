@@ -1,32 +1,31 @@
 import {
-  type Asset,
-  DRIVER_CONTRACT_VERSION,
+  type CallbackHint,
+  type CallbackRequest,
   type DriverCallOptions,
   type DriverCapabilities,
-  InvalidArgumentError,
-  type JobHandle,
-  type LinkRequest,
-  type LinkResult,
-  NotFoundError,
-  type SourceReference,
-  type StartRequest,
-  type StartResult,
-  type StatusResult,
+  defineDriver,
   type StemkitDriver,
-  UnsupportedCapabilityError,
-  type Warning,
-} from '@stemkit/core';
-import { findOutput } from '../shared/assets.ts';
-import { AUDIOSHAKE_FORMATS } from '../shared/formats.ts';
-import { createAudioShakeHttp } from '../shared/http.ts';
-import { parseLegacyCallback } from './callbacks.ts';
-import { createLegacyJobs, fetchLegacyJobs, planLegacyJobs, VisibleJobs } from './jobs.ts';
-import { LEGACY_PROVIDER, legacyTargetsToNeutralJob } from './mapping.ts';
-import { type AudioShakeLegacyOptions, resolveLegacyOptions } from './options.ts';
-import { type LegacyUsage, LegacyUsageSchema } from './schemas.ts';
-import { uploadLegacyFile, uploadLegacyLink } from './upload.ts';
+} from '@stemkit/core/driver';
+import { AUDIOSHAKE_FORMATS } from '../shared/catalog.ts';
+import { connect } from './api.ts';
+import { parseCallback } from './callbacks.ts';
+import { link } from './link.ts';
+import { type AudioShakeLegacyOptions, LEGACY_PROVIDER, LEGACY_SETTINGS } from './options.ts';
+import { start } from './start.ts';
+import { status } from './status.ts';
+import { upload } from './upload.ts';
+import { usage } from './usage.ts';
+import type { LegacyUsage } from './wire.ts';
 
-/** What the legacy API can do (no list, no cancel, no provider-side mix or zip). */
+/**
+ * What the legacy API can do: any model, both APIs' formats, residuals, variants, languages, transcription and
+ * alignment, a callback URL per job, URL sources; no trial, list, cancel, or provider-side mix or zip.
+ *
+ * @example
+ * ```ts
+ * LEGACY_CAPABILITIES.callbacks; // 'per-job'
+ * ```
+ */
 export const LEGACY_CAPABILITIES: DriverCapabilities = {
   stems: 'any',
   formats: AUDIOSHAKE_FORMATS,
@@ -43,22 +42,23 @@ export const LEGACY_CAPABILITIES: DriverCapabilities = {
 /**
  * The legacy driver: the stemkit contract plus `usage()`, which the legacy API offers and the contract has no
  * place for.
+ *
+ * @example
+ * ```ts
+ * const driver: AudioShakeLegacyDriver = audioshakeLegacy();
+ * const { usage } = await driver.usage();
+ * ```
  */
 export interface AudioShakeLegacyDriver extends StemkitDriver {
   /** `POST /usage`: jobs and minutes of the last three months. */
   usage(options?: DriverCallOptions): Promise<LegacyUsage>;
+  parseCallback(request: CallbackRequest): CallbackHint;
 }
 
 /**
  * A stemkit driver for AudioShake's legacy job/asset API ("Groovy"). One neutral job with N targets becomes N
  * legacy jobs (one per target and audio format) behind one handle; `status` rebuilds the neutral job from the
- * handle alone with one `GET /job/:id` per legacy job.
- *
- * - A `{ url }` source (or transcript) is uploaded with `POST /upload/link` first.
- * - `metadata` becomes each job's `customProperty`; `providerOptions` are merged into each job's `metadata`
- *   (e.g. `{ maxTrackLength: 60, preview: true }`).
- * - A job not yet visible right after creation (an early 404) is reported queued, with a retry hint, for
- *   `visibilityWindowMs`; a job this driver instance has already seen is never waited for.
+ * handle alone with one `GET /job/:id` per legacy job. The token comes from the options or `AUDIOSHAKE_TOKEN`.
  *
  * @example
  * ```ts
@@ -69,119 +69,22 @@ export interface AudioShakeLegacyDriver extends StemkitDriver {
  * const job = await stemkit.wait(await stemkit.separate({ source: 'song.mp3', stems: ['vocals', 'drums'] }));
  * ```
  */
-export function audioshakeLegacy(options: AudioShakeLegacyOptions = {}): AudioShakeLegacyDriver {
-  const settings = resolveLegacyOptions(options);
-  const http = createAudioShakeHttp(
-    LEGACY_PROVIDER,
-    settings.baseUrl,
-    { authorization: `Bearer ${settings.token}` },
-    settings.token,
-    settings,
-  );
-  const visible = new VisibleJobs();
-
-  async function assetIdOf(source: SourceReference, field: string, signal?: AbortSignal): Promise<string> {
-    if ('url' in source) return (await uploadLegacyLink(http, source.url, signal)).id;
-    if (source.asset.provider !== LEGACY_PROVIDER) {
-      throw new InvalidArgumentError(
-        field,
-        `is an asset of ${source.asset.provider}; upload it through the legacy driver, or pass a URL`,
-      );
-    }
-    return source.asset.id;
-  }
-
-  async function start(request: StartRequest, callOptions: DriverCallOptions = {}): Promise<StartResult> {
-    if (request.trial) {
-      throw new UnsupportedCapabilityError('trial', 'The AudioShake legacy API cannot separate a section', {
-        provider: LEGACY_PROVIDER,
-      });
-    }
-    const signal = callOptions.signal;
-    const warnings: Warning[] = [];
-    if (request.priority !== undefined) {
-      warnings.push({ code: 'option-ignored', field: 'priority', message: 'the legacy API has no priority' });
-    }
-    const assetId = await assetIdOf(request.source, 'source', signal);
-    const transcriptIds: Array<string | undefined> = [];
-    for (const [index, target] of request.targets.entries()) {
-      transcriptIds.push(
-        target.transcript
-          ? await assetIdOf(target.transcript, `targets.${index}.transcript`, signal)
-          : undefined,
-      );
-    }
-    const plans = planLegacyJobs(request, assetId, transcriptIds);
-    const createdAt = new Date(settings.now()).toISOString();
-    const created = await createLegacyJobs(http, plans, createdAt, signal);
-    if (created.failure) {
-      const planned = plans.reduce((sum, plan) => sum + plan.requests.length, 0);
-      const count = created.handle.parts?.length ?? 0;
-      warnings.push({
-        code: 'partial-creation',
-        message: `${count} of ${planned} legacy jobs were created; the others failed: ${created.failure.message}`,
-      });
-    }
-    const job = legacyTargetsToNeutralJob(created.targets, created.handle);
-    return { handle: created.handle, job: { ...job, warnings }, warnings };
-  }
-
-  async function status(handle: JobHandle, callOptions: DriverCallOptions = {}): Promise<StatusResult> {
-    const fetched = await fetchLegacyJobs(
-      http,
-      handle,
-      { now: settings.now(), visibilityWindowMs: settings.visibilityWindowMs },
-      visible,
-      callOptions.signal,
-    );
-    const job = legacyTargetsToNeutralJob(fetched.targets, handle);
-    return { job, ...(fetched.retryAfterMs === undefined ? {} : { retryAfterMs: fetched.retryAfterMs }) };
-  }
-
-  async function link(
-    handle: JobHandle,
-    request: LinkRequest,
-    callOptions: DriverCallOptions = {},
-  ): Promise<LinkResult> {
-    const { job } = await status(handle, callOptions);
-    const output = findOutput(job, request.asset, request.format);
-    if (!output && request.format && request.format !== request.asset.format) {
-      throw new UnsupportedCapabilityError(
-        `format:${request.format}`,
-        `The legacy API converts nothing on demand; request \`${request.format}\` when starting the job`,
-        { provider: LEGACY_PROVIDER },
-      );
-    }
-    if (!output?.url) {
-      throw new NotFoundError(`No output ${request.asset.name} in legacy job ${handle.id}`, {
-        provider: LEGACY_PROVIDER,
-      });
-    }
-    return { ready: true, url: output.url };
-  }
-
-  async function usage(callOptions: DriverCallOptions = {}): Promise<LegacyUsage> {
-    const { data } = await http.api.call({
-      method: 'POST',
-      path: 'usage',
-      schema: LegacyUsageSchema,
-      idempotent: true,
-      signal: callOptions.signal,
-      what: 'usage',
-    });
-    return data;
-  }
-
-  return {
-    contract: DRIVER_CONTRACT_VERSION,
-    provider: LEGACY_PROVIDER,
-    capabilities: LEGACY_CAPABILITIES,
-    fetch: http.api.fetch,
-    upload: (request, callOptions): Promise<Asset> => uploadLegacyFile(http, request, callOptions?.signal),
-    start,
-    status,
-    link,
-    parseCallback: parseLegacyCallback,
-    usage,
-  };
-}
+export const audioshakeLegacy = defineDriver({
+  provider: LEGACY_PROVIDER,
+  settings: LEGACY_SETTINGS,
+  create(
+    context,
+    _options: AudioShakeLegacyOptions,
+  ): Omit<AudioShakeLegacyDriver, 'contract' | 'provider' | 'fetch'> {
+    const api = connect(context);
+    return {
+      capabilities: LEGACY_CAPABILITIES,
+      upload: (request, callOptions) => upload(api, request, callOptions),
+      start: (request, callOptions) => start(api, request, callOptions),
+      status: (handle, callOptions) => status(api, handle, callOptions),
+      link: (handle, request, callOptions) => link(api, handle, request, callOptions),
+      parseCallback: (request) => parseCallback(api, request),
+      usage: (callOptions) => usage(api, callOptions),
+    };
+  },
+});

@@ -1,55 +1,33 @@
-import { InvalidArgumentError } from '@stemkit/core';
-import { environmentVariable, type TransportOptions } from '../shared/http.ts';
+import type { DriverOptions, SettingsDeclaration } from '@stemkit/core/driver';
 
-/** Where the legacy API lives unless told otherwise. */
-export const LEGACY_DEFAULT_BASE_URL = 'https://groovy.audioshake.ai';
+/** The provider name of the legacy driver, in every neutral object and handle it writes. */
+export const LEGACY_PROVIDER = 'audioshake-legacy';
 
 /**
- * Options of {@link audioshakeLegacy}.
+ * What the legacy driver reads from its options or the environment: the token and the API host.
  *
  * @example
  * ```ts
- * const options: AudioShakeLegacyOptions = { token: process.env.AUDIOSHAKE_TOKEN, visibilityWindowMs: 20_000 };
+ * const { token } = readSettings(LEGACY_SETTINGS, {}, process.env); // AUDIOSHAKE_TOKEN
  * ```
  */
-export interface AudioShakeLegacyOptions extends TransportOptions {
-  /** The Bearer JWT AudioShake support issued (default: `AUDIOSHAKE_TOKEN`). */
+export const LEGACY_SETTINGS = {
+  token: { env: 'AUDIOSHAKE_TOKEN', required: true, secret: true },
+  baseUrl: { env: 'AUDIOSHAKE_LEGACY_BASE_URL', default: 'https://groovy.audioshake.ai' },
+} as const satisfies SettingsDeclaration;
+
+/**
+ * Options of {@link audioshakeLegacy}. `token` and `baseUrl` fall back to `AUDIOSHAKE_TOKEN` and
+ * `AUDIOSHAKE_LEGACY_BASE_URL`.
+ *
+ * @example
+ * ```ts
+ * const options: AudioShakeLegacyOptions = { token: process.env.MY_AUDIOSHAKE_TOKEN, retryLimit: 5 };
+ * ```
+ */
+export interface AudioShakeLegacyOptions extends DriverOptions {
+  /** The Bearer JWT AudioShake support issued (default: `AUDIOSHAKE_TOKEN`). Never logged, never in errors. */
   readonly token?: string;
   /** The API host (default: `AUDIOSHAKE_LEGACY_BASE_URL`, else `https://groovy.audioshake.ai`). */
   readonly baseUrl?: string;
-  /**
-   * How long after creation a `404` on `GET /job/:id` means "not visible yet" rather than "gone" (default
-   * 30 s; community clients saw the race and retried for 10 s).
-   */
-  readonly visibilityWindowMs?: number;
-  /** The clock, for tests (default `Date.now`). */
-  readonly now?: () => number;
-}
-
-/** Options with defaults and environment applied. */
-export interface ResolvedLegacyOptions extends TransportOptions {
-  readonly token: string;
-  readonly baseUrl: string;
-  readonly visibilityWindowMs: number;
-  readonly now: () => number;
-}
-
-/**
- * Applies defaults and environment variables; a missing token is an `InvalidArgumentError`.
- *
- * @example
- * ```ts
- * resolveLegacyOptions({ token: 'eyJ…' }).baseUrl; // 'https://groovy.audioshake.ai'
- * ```
- */
-export function resolveLegacyOptions(options: AudioShakeLegacyOptions): ResolvedLegacyOptions {
-  const token = options.token ?? environmentVariable('AUDIOSHAKE_TOKEN');
-  if (!token) throw new InvalidArgumentError('token', 'is required: pass `token` or set AUDIOSHAKE_TOKEN');
-  return {
-    ...options,
-    token,
-    baseUrl: options.baseUrl ?? environmentVariable('AUDIOSHAKE_LEGACY_BASE_URL') ?? LEGACY_DEFAULT_BASE_URL,
-    visibilityWindowMs: options.visibilityWindowMs ?? 30_000,
-    now: options.now ?? Date.now,
-  };
 }

@@ -1,40 +1,22 @@
-import type { Asset, UploadRequest } from '@stemkit/core';
-import { fileNameOfUrl } from '../shared/assets.ts';
-import type { AudioShakeHttp } from '../shared/http.ts';
-import { legacyAssetToNeutral } from './mapping.ts';
-import { LegacyAssetSchema } from './schemas.ts';
+import type { Asset, DriverCallOptions, UploadRequest } from '@stemkit/core/driver';
+import { fileNameOfUrl } from '../shared/outputs.ts';
+import { uploadFile } from '../shared/upload.ts';
+import type { LegacyApi } from './api.ts';
+import { assetOf } from './to-neutral.ts';
+import { LegacyAssetSchema } from './wire.ts';
 
-/**
- * `POST /upload`: the file as a streamed multipart body. The asset keeps `name`, `format`, `fileType`, `link`.
- *
- * @example
- * ```ts
- * const asset = await uploadLegacyFile(http, { body, name: 'song.mp3' });
- * ```
- */
-export async function uploadLegacyFile(
-  http: AudioShakeHttp,
+/** `POST /upload`: the file as a streamed multipart body; the asset keeps `name`, `format`, `fileType`, `link`. */
+export async function upload(
+  { http }: LegacyApi,
   request: UploadRequest,
-  signal?: AbortSignal,
+  options: DriverCallOptions = {},
 ): Promise<Asset> {
-  const asset = await http.uploadFile('upload', request, LegacyAssetSchema, signal);
-  return legacyAssetToNeutral(asset).value;
+  return assetOf(await uploadFile(http, 'upload', request, LegacyAssetSchema, options.signal), 'source');
 }
 
-/**
- * `POST /upload/link`: AudioShake fetches a public URL itself (also used for transcripts given by URL).
- *
- * @example
- * ```ts
- * const asset = await uploadLegacyLink(http, 'https://example.com/song.mp3');
- * ```
- */
-export async function uploadLegacyLink(
-  http: AudioShakeHttp,
-  link: string,
-  signal?: AbortSignal,
-): Promise<Asset> {
-  const { data } = await http.api.call({
+/** `POST /upload/link`: AudioShake fetches a public URL itself (sources and transcripts given by URL). */
+export async function uploadLink({ http }: LegacyApi, link: string, signal?: AbortSignal): Promise<Asset> {
+  const { data } = await http.call({
     method: 'POST',
     path: 'upload/link',
     json: { link, name: fileNameOfUrl(link) },
@@ -43,5 +25,5 @@ export async function uploadLegacyLink(
     signal,
     what: 'upload link',
   });
-  return legacyAssetToNeutral(data).value;
+  return assetOf(data, 'source');
 }

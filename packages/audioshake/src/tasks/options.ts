@@ -1,53 +1,38 @@
-import { InvalidArgumentError } from '@stemkit/core';
-import { environmentVariable, type TransportOptions } from '../shared/http.ts';
+import type { DriverOptions, SettingsDeclaration } from '@stemkit/core/driver';
 
-/** Where the Tasks API lives unless told otherwise. */
-export const TASKS_DEFAULT_BASE_URL = 'https://api.audioshake.ai';
+/** The provider name of the Tasks driver, in every neutral object and handle it writes. */
+export const TASKS_PROVIDER = 'audioshake-tasks';
 
 /**
- * Options of {@link audioshakeTasks}.
+ * What the Tasks driver reads from its options or the environment: the API key and the API host.
  *
  * @example
  * ```ts
- * const options: AudioShakeTasksOptions = { apiKey: process.env.AUDIOSHAKE_API_KEY, maxTargets: 20 };
+ * const { apiKey } = readSettings(TASKS_SETTINGS, {}, process.env); // AUDIOSHAKE_API_KEY
  * ```
  */
-export interface AudioShakeTasksOptions extends TransportOptions {
-  /** The Dashboard API key, sent as `x-api-key` (default: `AUDIOSHAKE_API_KEY`). */
+export const TASKS_SETTINGS = {
+  apiKey: { env: 'AUDIOSHAKE_API_KEY', required: true, secret: true },
+  baseUrl: { env: 'AUDIOSHAKE_BASE_URL', default: 'https://api.audioshake.ai' },
+} as const satisfies SettingsDeclaration;
+
+/**
+ * Options of {@link audioshakeTasks}. `apiKey` and `baseUrl` fall back to `AUDIOSHAKE_API_KEY` and
+ * `AUDIOSHAKE_BASE_URL`.
+ *
+ * @example
+ * ```ts
+ * const options: AudioShakeTasksOptions = { apiKey: process.env.MY_AUDIOSHAKE_KEY, maxTargets: 20 };
+ * ```
+ */
+export interface AudioShakeTasksOptions extends DriverOptions {
+  /** The Dashboard API key, sent as `x-api-key` (default: `AUDIOSHAKE_API_KEY`). Never logged, never in errors. */
   readonly apiKey?: string;
   /** The API host (default: `AUDIOSHAKE_BASE_URL`, else `https://api.audioshake.ai`). */
   readonly baseUrl?: string;
-  /** Most targets per task (default 10; the 2026 docs allow 20). */
+  /**
+   * Most targets per task your account allows, declared as the `maxTargets` capability (default 10; the 2026
+   * docs allow 20).
+   */
   readonly maxTargets?: number;
-  /** The clock that dates link expiry, for tests (default `Date.now`). */
-  readonly now?: () => number;
-}
-
-/** Options with defaults and environment applied. */
-export interface ResolvedTasksOptions extends TransportOptions {
-  readonly apiKey: string;
-  readonly baseUrl: string;
-  readonly maxTargets: number;
-  readonly now: () => number;
-}
-
-/**
- * Applies defaults and environment variables; a missing key is an `InvalidArgumentError`.
- *
- * @example
- * ```ts
- * resolveTasksOptions({ apiKey: 'key' }).maxTargets; // 10
- * ```
- */
-export function resolveTasksOptions(options: AudioShakeTasksOptions): ResolvedTasksOptions {
-  const apiKey = options.apiKey ?? environmentVariable('AUDIOSHAKE_API_KEY');
-  if (!apiKey)
-    throw new InvalidArgumentError('apiKey', 'is required: pass `apiKey` or set AUDIOSHAKE_API_KEY');
-  return {
-    ...options,
-    apiKey,
-    baseUrl: options.baseUrl ?? environmentVariable('AUDIOSHAKE_BASE_URL') ?? TASKS_DEFAULT_BASE_URL,
-    maxTargets: options.maxTargets ?? 10,
-    now: options.now ?? Date.now,
-  };
 }

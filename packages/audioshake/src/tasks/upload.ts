@@ -1,22 +1,15 @@
-import type { Asset, UploadRequest } from '@stemkit/core';
-import type { AudioShakeHttp } from '../shared/http.ts';
-import { tasksAssetToNeutral } from './mapping.ts';
-import { TasksAssetSchema } from './schemas.ts';
+import type { Asset, DriverCallOptions, UploadRequest } from '@stemkit/core/driver';
+import { uploadFile } from '../shared/upload.ts';
+import type { TasksApi } from './api.ts';
+import { assetOf } from './to-neutral.ts';
+import { TasksAssetSchema } from './wire.ts';
 
-/**
- * `POST /assets`: the file as a streamed multipart body. The asset is deleted after 72 h (`expiresAt`).
- *
- * @example
- * ```ts
- * const asset = await uploadTasksAsset(http, { body, name: 'song.mp3' }, Date.now());
- * ```
- */
-export async function uploadTasksAsset(
-  http: AudioShakeHttp,
+/** `POST /assets`: the file as a streamed multipart body. The asset is deleted after 72 h (`expiresAt`). */
+export async function upload(
+  { http, context }: TasksApi,
   request: UploadRequest,
-  now: number,
-  signal?: AbortSignal,
+  options: DriverCallOptions = {},
 ): Promise<Asset> {
-  const asset = await http.uploadFile('assets', request, TasksAssetSchema, signal);
-  return tasksAssetToNeutral(asset, now).value;
+  const asset = await uploadFile(http, 'assets', request, TasksAssetSchema, options.signal);
+  return assetOf(asset, context.now());
 }

@@ -1,7 +1,6 @@
-import { InvalidResponseError } from '@stemkit/core';
-import type { AudioShakeHttp } from '../shared/http.ts';
-import { TASKS_PROVIDER } from './mapping.ts';
-import { TasksUsageSchema } from './schemas.ts';
+import { type DriverCallOptions, InvalidResponseError } from '@stemkit/core/driver';
+import type { TasksApi } from './api.ts';
+import { TasksUsageSchema } from './wire.ts';
 
 /**
  * One month of Tasks usage, with `totalMinutes` as a number (the wire sends a string).
@@ -21,25 +20,22 @@ export interface TasksUsageMonth {
 }
 
 /** `GET /tasks/statistics?name=usage`, with `totalMinutes` parsed as a number. */
-export async function fetchTasksUsage(
-  http: AudioShakeHttp,
-  signal?: AbortSignal,
-): Promise<TasksUsageMonth[]> {
-  const { data } = await http.api.call({
+export async function usage({ http }: TasksApi, options: DriverCallOptions = {}): Promise<TasksUsageMonth[]> {
+  const { data } = await http.call({
     method: 'GET',
     path: 'tasks/statistics',
     searchParams: { name: 'usage' },
     schema: TasksUsageSchema,
-    signal,
+    signal: options.signal,
     what: 'usage statistics',
   });
   return data.map((row) => {
     const totalMinutes = Number(row.totalMinutes ?? 0);
     if (!Number.isFinite(totalMinutes)) {
       throw new InvalidResponseError(
-        `${TASKS_PROVIDER} sent totalMinutes \`${row.totalMinutes}\` for ${row.month}`,
+        `${http.provider} sent totalMinutes \`${row.totalMinutes}\` for ${row.month}`,
         {
-          provider: TASKS_PROVIDER,
+          provider: http.provider,
         },
       );
     }

@@ -163,7 +163,7 @@ describe('Tasks driver end-to-end over loopback', () => {
         bodies.map((body) => stemkit.callbacks.parse({ headers: new Headers(), body })),
       );
       expect(hints.map((hint) => hint.handle)).toEqual([job.handle, job.handle]);
-      expect(bodies.map((body) => taskToNeutral(body).value.targets.length)).toEqual([2, 2]);
+      expect(bodies.map((body) => taskToNeutral(body).targets.length)).toEqual([2, 2]);
       expect(hints.at(-1)?.event).toBe('succeeded');
     } finally {
       await receiver.close();

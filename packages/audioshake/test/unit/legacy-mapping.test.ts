@@ -1,17 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import {
+  LegacyAssetSchema,
   LegacyJobSchema,
-  legacyAssetToNeutral,
   legacyJobOutputs,
   legacyJobsOf,
   legacyJobToNeutral,
-  legacyStatusToNeutral,
 } from '../../src/index.ts';
+import { assetOf, legacyStatusToNeutral } from '../../src/legacy/to-neutral.ts';
 import { fixture } from '../helpers/fixtures.ts';
+
+/** An upload's answer as the driver maps it. */
+const sourceOf = (payload: unknown) => assetOf(LegacyAssetSchema.parse(payload), 'source');
 
 describe('legacyJobToNeutral on the seed 003 examples', () => {
   it('maps the newly created job: queued, one alignment target, no outputs', () => {
-    const { value: job } = legacyJobToNeutral(fixture('seed-003/created-job.json'));
+    const job = legacyJobToNeutral(fixture('seed-003/created-job.json'));
     expect(job).toMatchObject({
       id: 'clksrfob8000bf7of6xkscy8m',
       provider: 'audioshake-legacy',
@@ -30,7 +33,7 @@ describe('legacyJobToNeutral on the seed 003 examples', () => {
   });
 
   it('maps the completed separation job, reading outputs and metadata nested in sourceAsset', () => {
-    const { value: job, dropped } = legacyJobToNeutral(fixture('seed-003/completed-separation-job.json'));
+    const job = legacyJobToNeutral(fixture('seed-003/completed-separation-job.json'));
     expect(job.status).toBe('succeeded');
     expect(job.source).toMatchObject({
       id: 'clksq2o6c1506f7ofcyvzpdh8',
@@ -64,11 +67,10 @@ describe('legacyJobToNeutral on the seed 003 examples', () => {
       ['created', '2023-08-01T20:37:06.656Z'],
       ['started', '2023-08-01T20:37:07.839Z'],
     ]);
-    expect(dropped.map((field) => field.field)).toEqual(['clientId', 'requestId', 'callbackUrl']);
   });
 
   it('maps the completed transcription/alignment job with outputs at job level', () => {
-    const { value: job } = legacyJobToNeutral(fixture('seed-003/completed-transcription-job.json'));
+    const job = legacyJobToNeutral(fixture('seed-003/completed-transcription-job.json'));
     expect(job.status).toBe('succeeded');
     expect(job.targets[0]).toMatchObject({ stem: 'alignment', formats: ['json'] });
     expect(job.targets[0]?.outputs).toEqual([
@@ -83,7 +85,7 @@ describe('legacyJobToNeutral on the seed 003 examples', () => {
   });
 
   it('keeps every documented Job field readable through legacyJobsOf', () => {
-    const { value: job } = legacyJobToNeutral(fixture('seed-003/completed-transcription-job.json'));
+    const job = legacyJobToNeutral(fixture('seed-003/completed-transcription-job.json'));
     const [raw] = legacyJobsOf(job);
     expect(raw).toMatchObject({
       clientId: '<YOUR CLIENT ID>',
@@ -96,20 +98,18 @@ describe('legacyJobToNeutral on the seed 003 examples', () => {
   });
 
   it('maps the normalised separation job of the spec the same way as the nested one', () => {
-    const nested = legacyJobToNeutral(fixture('seed-003/completed-separation-job.json')).value;
-    const flat = legacyJobToNeutral(fixture('spec/legacy-completed-separation-job.json')).value;
+    const nested = legacyJobToNeutral(fixture('seed-003/completed-separation-job.json'));
+    const flat = legacyJobToNeutral(fixture('spec/legacy-completed-separation-job.json'));
     const summary = (job: typeof flat) =>
       job.targets.map((target) => [target.stem, target.status, target.outputs.map((output) => output.name)]);
     expect(summary(flat)).toEqual(summary(nested));
   });
 
   it('maps the spec created job, a bare job, and a creation answer without status (queued)', () => {
-    expect(legacyJobToNeutral(fixture('spec/legacy-created-job.json')).value.status).toBe('queued');
+    expect(legacyJobToNeutral(fixture('spec/legacy-created-job.json')).status).toBe('queued');
     const bare = fixture('spec/legacy-created-job.json').job;
-    expect(legacyJobToNeutral(bare).value.targets[0]?.stem).toBe('alignment');
-    expect(legacyJobToNeutral({ job: { id: 'clmusicdetect0001', assetId: 'a' } }).value.status).toBe(
-      'queued',
-    );
+    expect(legacyJobToNeutral(bare).targets[0]?.stem).toBe('alignment');
+    expect(legacyJobToNeutral({ job: { id: 'clmusicdetect0001', assetId: 'a' } }).status).toBe('queued');
   });
 });
 
@@ -136,9 +136,9 @@ describe('legacy outputs, read defensively', () => {
       otherAssets: [{ id: 'c', name: 'vocals.json', format: 'json', fileType: 'application/json' }],
     });
     expect(legacyJobOutputs(job).map((each) => each.id)).toEqual(['a', 'b', 'c']);
-    const { value } = legacyJobToNeutral(job);
-    expect(value.targets[0]).toMatchObject({ stem: 'vocals', options: { residual: true } });
-    expect(value.targets[0]?.outputs.map((output) => output.role)).toEqual(['stem', 'residual', 'other']);
+    const neutral = legacyJobToNeutral(job);
+    expect(neutral.targets[0]).toMatchObject({ stem: 'vocals', options: { residual: true } });
+    expect(neutral.targets[0]?.outputs.map((output) => output.role)).toEqual(['stem', 'residual', 'other']);
   });
 
   it.each([
@@ -155,11 +155,11 @@ describe('legacy outputs, read defensively', () => {
   });
 
   it('reports a failed job with statusInfo as the error', () => {
-    const { value } = legacyJobToNeutral({
+    const neutral = legacyJobToNeutral({
       job: { id: 'j2', status: 'failed', statusInfo: { code: 422, message: 'Audio could not be decoded' } },
     });
-    expect(value.status).toBe('failed');
-    expect(value.targets[0]?.error).toEqual({ code: 422, message: 'Audio could not be decoded' });
+    expect(neutral.status).toBe('failed');
+    expect(neutral.targets[0]?.error).toEqual({ code: 422, message: 'Audio could not be decoded' });
   });
 
   it('falls back to error / errorMessage when statusInfo is empty', () => {
@@ -169,11 +169,11 @@ describe('legacy outputs, read defensively', () => {
       statusInfo: {},
       error: 'model crashed',
     });
-    expect(withError.value.targets[0]?.error).toEqual({ message: 'model crashed' });
+    expect(withError.targets[0]?.error).toEqual({ message: 'model crashed' });
     const withMessage = legacyJobToNeutral({ id: 'j4', status: 'failed', errorMessage: 'too long' });
-    expect(withMessage.value.targets[0]?.error).toEqual({ message: 'too long' });
+    expect(withMessage.targets[0]?.error).toEqual({ message: 'too long' });
     const withNothing = legacyJobToNeutral({ id: 'j5', status: 'failed' });
-    expect(withNothing.value.targets[0]?.error?.message).toBe('legacy job j5 failed');
+    expect(withNothing.targets[0]?.error?.message).toBe('legacy job j5 failed');
   });
 
   it('rejects a payload without an id as an InvalidResponseError', () => {
@@ -183,10 +183,9 @@ describe('legacy outputs, read defensively', () => {
   });
 });
 
-describe('legacyAssetToNeutral', () => {
+describe('legacy assets', () => {
   it('maps the seed 003 asset: fileType → mimeType, link → url', () => {
-    const { value } = legacyAssetToNeutral(fixture('seed-003/asset.json'));
-    expect(value).toEqual({
+    expect(sourceOf(fixture('seed-003/asset.json'))).toEqual({
       id: 'clyxaywtp00ne0jpi4nf435dv',
       name: 'audioshake-it-up',
       role: 'source',
@@ -199,12 +198,12 @@ describe('legacyAssetToNeutral', () => {
   });
 
   it('maps the spec upload response and derives a missing format from the name', () => {
-    expect(legacyAssetToNeutral(fixture('spec/legacy-upload-response.json')).value).toMatchObject({
+    expect(sourceOf(fixture('spec/legacy-upload-response.json'))).toMatchObject({
       name: 'song',
       format: 'mp3',
       url: 'https://...',
     });
-    expect(legacyAssetToNeutral({ id: 'x', name: 'take.flac' }).value).toMatchObject({
+    expect(sourceOf({ id: 'x', name: 'take.flac' })).toMatchObject({
       format: 'flac',
       mimeType: 'audio/flac',
     });

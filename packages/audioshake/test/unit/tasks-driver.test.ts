@@ -1,4 +1,4 @@
-import { RateLimitError } from '@stemkit/core';
+import { createStemkit, RateLimitError } from '@stemkit/core';
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { type AudioShakeTasksOptions, audioshakeTasks } from '../../src/index.ts';
@@ -146,23 +146,40 @@ describe('audioshakeTasks start', () => {
     });
   });
 
-  it('warns that a per-job callbackUrl and priority are ignored (webhooks are per account)', async () => {
+  it('warns that priority is ignored; the client refuses a per-job callbackUrl (webhooks are per account)', async () => {
     const bodies = recordTaskCreation();
     const { warnings } = await driver().start({
       source: { asset: tasksAsset },
       targets: [{ stem: 'vocals', formats: ['wav'] }],
-      callbackUrl: 'https://app.test/hook',
       priority: 'high',
     });
-    expect(bodies[0]).not.toHaveProperty('callbackUrl');
-    expect(warnings?.map((warning) => warning.field)).toEqual(['callbackUrl', 'priority']);
+    expect(warnings?.map((warning) => warning.field)).toEqual(['priority']);
+    await expect(
+      createStemkit({ driver: driver() }).separate({
+        source: { url: 'https://example.com/song.mp3' },
+        stems: ['vocals'],
+        callbackUrl: 'https://app.test/hook',
+      }),
+    ).rejects.toMatchObject({ code: 'unsupported', capability: 'callbacks' });
+    expect(bodies).toHaveLength(1);
   });
 
-  it('refuses more targets than a task takes, and assets of another provider', async () => {
-    const targets = Array.from({ length: 11 }, () => ({ stem: 'vocals', formats: ['wav'] }));
-    await expect(driver().start({ source: { asset: tasksAsset }, targets })).rejects.toMatchObject({
-      field: 'targets',
-    });
+  it('refuses (through the client) more targets than a task takes, and assets of another provider', async () => {
+    const bodies = recordTaskCreation();
+    const stems = Array.from({ length: 11 }, (_, index) => `model${index}`);
+    await expect(
+      createStemkit({ driver: driver() }).separate({
+        source: { url: 'https://example.com/song.mp3' },
+        stems,
+      }),
+    ).rejects.toMatchObject({ code: 'unsupported', capability: 'maxTargets' });
+    await expect(
+      createStemkit({ driver: driver({ maxTargets: 20 }) }).separate({
+        source: { url: 'https://example.com/song.mp3' },
+        stems,
+      }),
+    ).resolves.toMatchObject({ targets: expect.any(Array) });
+    expect(bodies).toHaveLength(1);
     await expect(
       driver().start({
         source: { asset: { ...tasksAsset, provider: 'audioshake-legacy' } },

@@ -1,19 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import {
-  parseTasksWebhook,
-  TASKS_LINK_LIFETIME_MS,
-  taskOf,
-  tasksAssetToNeutral,
-  tasksStatusToNeutral,
-  taskToNeutral,
-} from '../../src/index.ts';
+import { audioshakeTasks, TasksAssetSchema, taskOf, taskToNeutral } from '../../src/index.ts';
+import { assetOf, LINK_LIFETIME_MS, tasksStatusToNeutral } from '../../src/tasks/to-neutral.ts';
 import { fixture } from '../helpers/fixtures.ts';
+
+/** Webhooks are read by the driver, as `stemkit.callbacks.parse` reads them. */
+const tasks = audioshakeTasks({ apiKey: 'key' });
 
 const FETCHED_AT = Date.parse('2026-01-15T10:05:00.000Z');
 
 describe('taskToNeutral on the spec examples', () => {
   it('maps the real Tasks response: output name gains its extension, type is the MIME type, link expires in 1 h', () => {
-    const { value: job, dropped } = taskToNeutral(fixture('spec/tasks-real-response.json'), FETCHED_AT);
+    const job = taskToNeutral(fixture('spec/tasks-real-response.json'), FETCHED_AT);
     expect(job).toMatchObject({
       id: 'cmiytpb2y0004pfu6gbd73q22',
       provider: 'audioshake-tasks',
@@ -40,17 +37,16 @@ describe('taskToNeutral on the spec examples', () => {
         format: 'mp3',
         mimeType: 'audio/mpeg',
         url: 'https://<cdn>/…/vocals_high_quality.mp3?Expires=…',
-        expiresAt: new Date(FETCHED_AT + TASKS_LINK_LIFETIME_MS).toISOString(),
+        expiresAt: new Date(FETCHED_AT + LINK_LIFETIME_MS).toISOString(),
         provider: 'audioshake-tasks',
         raw: expect.objectContaining({ name: 'vocals_high_quality' }),
       },
     ]);
-    expect(dropped.map((field) => field.field)).toEqual(['clientId', 'targets.0.cost', 'targets.0.duration']);
     expect(taskOf(job).targets?.map((target) => [target.cost, target.duration])).toEqual([[1.5, 9.485]]);
   });
 
   it('maps the webhook example: one target completed, one still processing → running', () => {
-    const { value: job } = taskToNeutral(fixture('spec/tasks-webhook-example.json'), FETCHED_AT);
+    const job = taskToNeutral(fixture('spec/tasks-webhook-example.json'), FETCHED_AT);
     expect(job.status).toBe('running');
     expect(job.completedAt).toBeUndefined();
     expect(
@@ -69,7 +65,7 @@ describe('taskToNeutral on the spec examples', () => {
       status: 'error',
       error: { code: 500, message: 'separation failed' },
     });
-    const { value: job } = taskToNeutral({ ...task, completedAt: '2026-01-15T10:04:00.000Z' }, FETCHED_AT);
+    const job = taskToNeutral({ ...task, completedAt: '2026-01-15T10:04:00.000Z' }, FETCHED_AT);
     expect(job.status).toBe('partial');
     expect(job.completedAt).toBe('2026-01-15T10:04:00.000Z');
     expect(job.targets[1]?.error).toEqual({ code: 500, message: 'separation failed' });
@@ -92,17 +88,17 @@ describe('taskToNeutral on the spec examples', () => {
       url: 'https://demos.audioshake.ai/demo-assets/shakeitup.mp3',
       targets: [],
     });
-    expect(byUrl.value.source).toMatchObject({
+    expect(byUrl.source).toMatchObject({
       name: 'shakeitup.mp3',
       format: 'mp3',
       url: expect.any(String),
     });
     const byAsset = taskToNeutral({ id: 't', assetId: 'cmkd41zsb019001pvdcdg13ec', targets: [] });
-    expect(byAsset.value.source).toMatchObject({ id: 'cmkd41zsb019001pvdcdg13ec', role: 'source' });
+    expect(byAsset.source).toMatchObject({ id: 'cmkd41zsb019001pvdcdg13ec', role: 'source' });
   });
 
   it('marks residual outputs and text outputs by role', () => {
-    const { value } = taskToNeutral({
+    const job = taskToNeutral({
       id: 't',
       targets: [
         {
@@ -123,13 +119,13 @@ describe('taskToNeutral on the spec examples', () => {
       ],
     });
     expect(
-      value.targets.flatMap((target) => target.outputs.map((output) => [output.name, output.role])),
+      job.targets.flatMap((target) => target.outputs.map((output) => [output.name, output.role])),
     ).toEqual([
       ['drums.mp3', 'stem'],
       ['drums_residual.mp3', 'residual'],
       ['transcription.srt', 'transcript'],
     ]);
-    expect(value.targets[1]?.outputs[0]?.mimeType).toBe('application/x-subrip');
+    expect(job.targets[1]?.outputs[0]?.mimeType).toBe('application/x-subrip');
   });
 
   it('rejects a task without an id', () => {
@@ -139,10 +135,10 @@ describe('taskToNeutral on the spec examples', () => {
   });
 });
 
-describe('tasksAssetToNeutral', () => {
+describe('Tasks assets', () => {
   it('maps the spec asset; it expires 72 h after upload', () => {
     const uploadedAt = Date.parse('2026-01-15T10:00:00.000Z');
-    expect(tasksAssetToNeutral(fixture('spec/tasks-asset.json'), uploadedAt).value).toEqual({
+    expect(assetOf(TasksAssetSchema.parse(fixture('spec/tasks-asset.json')), uploadedAt)).toEqual({
       id: 'cmkd41zsb019001pvdcdg13ec',
       name: 'test.mp3',
       role: 'source',
@@ -156,9 +152,9 @@ describe('tasksAssetToNeutral', () => {
   });
 });
 
-describe('parseTasksWebhook', () => {
+describe('webhooks', () => {
   it('reads the webhook example as a handle of the task, with the derived status as event', () => {
-    const hint = parseTasksWebhook({
+    const hint = tasks.parseCallback({
       headers: new Headers(),
       body: fixture('spec/tasks-webhook-example.json'),
     });
@@ -170,12 +166,12 @@ describe('parseTasksWebhook', () => {
 
   it('accepts the body as JSON text', () => {
     const body = JSON.stringify(fixture('spec/tasks-real-response.json'));
-    expect(parseTasksWebhook({ headers: new Headers(), body }).event).toBe('succeeded');
+    expect(tasks.parseCallback({ headers: new Headers(), body }).event).toBe('succeeded');
   });
 
   it('refuses text that is not JSON with InvalidArgumentError, not a SyntaxError (found by fuzzing)', () => {
     for (const body of ['', '<html>502</html>', '{"truncated": [1']) {
-      expect(() => parseTasksWebhook({ headers: new Headers(), body })).toThrow(
+      expect(() => tasks.parseCallback({ headers: new Headers(), body })).toThrow(
         expect.objectContaining({ code: 'invalid-argument', field: 'body' }),
       );
     }

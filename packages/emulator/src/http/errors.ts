@@ -32,7 +32,7 @@ export function reasonPhrase(status: number): string {
 /** How one API spells an error body. */
 export type ErrorBody = (status: number, message: string) => Record<string, unknown>;
 
-/** Sourcere: `{status, error, message}` (specs/sourcere-api.md, Errors). */
+/** Sourcere: `{status, error, message}`, what the Sourcere driver's `readSourcereError` reads. */
 export const sourcereErrorBody: ErrorBody = (status, message) => ({
   status,
   error: reasonPhrase(status),

@@ -43,7 +43,7 @@ const jobSchema = z
     path: ['metadata'],
   });
 
-/** The legacy job/asset API (specs/audioshake-api.md §1), paths relative to its base. */
+/** The legacy job/asset API (docs/providers/audioshake-legacy.md), paths relative to its base. */
 export function createLegacyApp(context: EmulatorContext): Hono {
   const app = createApiApp(context, 'legacy', audioshakeErrorBody);
   const state = context.store.state;

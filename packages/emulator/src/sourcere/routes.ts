@@ -48,7 +48,7 @@ const trialSchema = startSchema.extend({
   trialSectionStart: z.number().nonnegative().optional(),
 });
 
-/** The signed-URL Separation API (specs/sourcere-api.md), paths relative to its base. */
+/** The signed-URL Separation API (docs/providers/sourcere.md), paths relative to its base. */
 export function createSourcereApp(context: EmulatorContext): Hono {
   const app = createApiApp(context, 'sourcere', sourcereErrorBody);
   const state = context.store.state;

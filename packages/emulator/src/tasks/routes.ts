@@ -32,7 +32,7 @@ const targetSchema = z.object({
 
 const webhookSchema = z.object({ url: z.url() });
 
-/** The Tasks API (specs/audioshake-api.md §2), paths relative to its base. */
+/** The Tasks API (docs/providers/audioshake-tasks.md), paths relative to its base. */
 export function createTasksApp(context: EmulatorContext): Hono {
   const app = createApiApp(context, 'tasks', audioshakeErrorBody);
   const state = context.store.state;

@@ -1,5 +1,6 @@
-import { LEGACY_PROVIDER } from '@stemkit/audioshake';
-import { InvalidArgumentError, type SourceReference, type StemkitDriver } from '@stemkit/core';
+import { audioshakeLegacy } from '@stemkit/audioshake';
+import { InvalidArgumentError, type StemkitDriver } from '@stemkit/core';
+import type { SourceReference } from '@stemkit/core/driver';
 import type { PlannedSource } from '../plan/schema.ts';
 
 /**
@@ -30,7 +31,7 @@ export async function resolveSource(
     );
   }
   const { job } = await legacy.status(
-    { contract: 1, provider: LEGACY_PROVIDER, id: source.legacyJobId, parts: [source.legacyJobId] },
+    { contract: 1, provider: audioshakeLegacy.provider, id: source.legacyJobId, parts: [source.legacyJobId] },
     { signal },
   );
   const url = job.source?.url;

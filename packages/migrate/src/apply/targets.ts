@@ -1,5 +1,6 @@
 import { stemOfModel } from '@stemkit/audioshake';
-import type { Job, TargetRequest } from '@stemkit/core';
+import type { Job } from '@stemkit/core';
+import type { TargetRequest } from '@stemkit/core/driver';
 import type { CreatedTarget } from '../journal/journal.ts';
 import type { PlannedTarget } from '../plan/schema.ts';
 
@@ -54,7 +55,7 @@ export function createdTargetsOf(job: Job): CreatedTarget[] {
 }
 
 /**
- * Pairs each planned target with a created one (spec §3.3: Tasks echoes no client key per target, so targets
+ * Pairs each planned target with a created one (Tasks echoes no client key per target, so targets
  * are matched on model, variant, residual — and language — in order). Returns the created target id for each
  * planned index, `undefined` where none matched.
  *

@@ -4,31 +4,53 @@ import {
   audioshakeLegacy,
   audioshakeTasks,
 } from '@stemkit/audioshake';
+import { InvalidArgumentError } from '@stemkit/core';
+import {
+  type Environment,
+  inspectSettings,
+  readSettings,
+  type Settings,
+  type SettingsDeclaration,
+} from '@stemkit/core/driver';
 import { UsageError } from './io.ts';
 
+// Credentials come only from the environment, never from flags (they would show in process lists), and are
+// read through each driver's own settings declaration, so the variable names live in the driver alone.
+
 /**
- * The legacy driver from the environment: `AUDIOSHAKE_TOKEN` and, optionally, `AUDIOSHAKE_LEGACY_BASE_URL`.
- * Credentials come only from the environment, never from flags (they would show in process lists).
+ * A driver's settings from the environment; a missing required one is a {@link UsageError} naming its variable
+ * and `why` the command needs it.
  */
-export function legacyFromEnvironment(
-  env: Readonly<Record<string, string | undefined>>,
-  required: boolean,
-): AudioShakeLegacyDriver | undefined {
-  const token = env.AUDIOSHAKE_TOKEN;
-  if (!token) {
-    if (required) throw new UsageError('AUDIOSHAKE_TOKEN is not set: the legacy API is needed for this step');
-    return undefined;
+export function settingsFromEnvironment<const Declaration extends SettingsDeclaration>(
+  declaration: Declaration,
+  env: Environment,
+  why: string,
+): Settings<Declaration> {
+  try {
+    return readSettings(declaration, {}, env);
+  } catch (error) {
+    if (!InvalidArgumentError.isInstance(error)) throw error;
+    const missing = inspectSettings(declaration, {}, env).missing.map((setting) => setting.env);
+    throw new UsageError(`${missing.join(', ')} is not set: ${why}`);
   }
-  const baseUrl = env.AUDIOSHAKE_LEGACY_BASE_URL;
-  return audioshakeLegacy({ token, ...(baseUrl ? { baseUrl } : {}) });
 }
 
-/** The Tasks driver from the environment: `AUDIOSHAKE_API_KEY` and, optionally, `AUDIOSHAKE_BASE_URL`. */
-export function tasksFromEnvironment(
-  env: Readonly<Record<string, string | undefined>>,
-): AudioShakeTasksDriver {
-  const apiKey = env.AUDIOSHAKE_API_KEY;
-  if (!apiKey) throw new UsageError('AUDIOSHAKE_API_KEY is not set: the Tasks API is needed for this step');
-  const baseUrl = env.AUDIOSHAKE_BASE_URL;
-  return audioshakeTasks({ apiKey, ...(baseUrl ? { baseUrl } : {}) });
+/**
+ * The legacy driver from the environment (`AUDIOSHAKE_TOKEN`, optionally `AUDIOSHAKE_LEGACY_BASE_URL`);
+ * without a token, `undefined` unless `required`.
+ */
+export function legacyFromEnvironment(
+  env: Environment,
+  required: boolean,
+): AudioShakeLegacyDriver | undefined {
+  const { settings } = audioshakeLegacy;
+  if (!required && inspectSettings(settings, {}, env).missing.length > 0) return undefined;
+  return audioshakeLegacy(settingsFromEnvironment(settings, env, 'the legacy API is needed for this step'));
+}
+
+/** The Tasks driver from the environment (`AUDIOSHAKE_API_KEY`, optionally `AUDIOSHAKE_BASE_URL`). */
+export function tasksFromEnvironment(env: Environment): AudioShakeTasksDriver {
+  return audioshakeTasks(
+    settingsFromEnvironment(audioshakeTasks.settings, env, 'the Tasks API is needed for this step'),
+  );
 }

@@ -1,6 +1,7 @@
 import { audioshakeTasks } from '@stemkit/audioshake';
 import type { StemkitDriver } from '@stemkit/core';
 import { startGateway } from '../gateway/server.ts';
+import { settingsFromEnvironment, tasksFromEnvironment } from './drivers.ts';
 import { type CommandIo, parseFlags, positiveInteger, UsageError } from './io.ts';
 
 /** The `stemkit gateway` help text. */
@@ -29,25 +30,13 @@ interface Backend {
 async function openBackend(name: string, env: CommandIo['env'], speed: number): Promise<Backend> {
   const none = async () => undefined;
   if (name === 'audioshake') {
-    if (!env.AUDIOSHAKE_API_KEY) throw new UsageError('AUDIOSHAKE_API_KEY is not set');
-    const baseUrl = env.AUDIOSHAKE_BASE_URL;
-    return {
-      driver: audioshakeTasks({ apiKey: env.AUDIOSHAKE_API_KEY, ...(baseUrl ? { baseUrl } : {}) }),
-      close: none,
-    };
+    return { driver: tasksFromEnvironment(env), close: none };
   }
   if (name === 'sourcere') {
     // Loaded on demand: only this backend needs the Sourcere driver.
     const { sourcere } = await import('@stemkit/sourcere');
-    const baseUrl = env.SOURCERE_BASE_URL;
-    return {
-      driver: sourcere({
-        username: env.SOURCERE_USERNAME,
-        password: env.SOURCERE_PASSWORD,
-        ...(baseUrl ? { baseUrl } : {}),
-      }),
-      close: none,
-    };
+    const settings = settingsFromEnvironment(sourcere.settings, env, 'the sourcere backend needs it');
+    return { driver: sourcere(settings), close: none };
   }
   if (name === 'emulator') {
     const { startEmulator } = await import('@stemkit/emulator');

@@ -1,11 +1,7 @@
-import {
-  type DroppedField,
-  type LegacyTaskRecord,
-  legacyJobToNeutral,
-  legacyJobToTaskRecord,
-} from '@stemkit/audioshake';
-import type { Job } from '@stemkit/core';
-import { InvalidArgumentError } from '@stemkit/core';
+import { type LegacyJob, legacyJobMetadata, legacyJobsOf, legacyJobToNeutral } from '@stemkit/audioshake';
+import { InvalidArgumentError, type Job } from '@stemkit/core';
+import type { DroppedField } from '../legacy-to-tasks/dropped.ts';
+import { type LegacyTaskRecord, legacyJobToTaskRecord } from '../legacy-to-tasks/responses.ts';
 
 /**
  * One stored legacy job in both target shapes, and what each conversion left behind.
@@ -28,8 +24,9 @@ export interface ConvertedJob {
 }
 
 /**
- * Converts a stored legacy Job (`{ job }` or bare) into a neutral job and a Tasks-shaped record, with the
- * audioshake package's mapping functions. A payload that is not a Job throws an `InvalidResponseError`.
+ * Converts a stored legacy Job (`{ job }` or bare) into a neutral job (as the legacy driver reads it) and a
+ * Tasks-shaped record (the legacy → Tasks field map). A payload that is not a Job throws an
+ * `InvalidResponseError`.
  *
  * @example
  * ```ts
@@ -41,11 +38,37 @@ export function convertLegacyJob(payload: unknown): ConvertedJob {
   const neutral = legacyJobToNeutral(payload);
   const task = legacyJobToTaskRecord(payload);
   return {
-    neutral: neutral.value,
+    neutral,
     task: task.value,
-    droppedFromNeutral: neutral.dropped,
+    droppedFromNeutral: legacyJobsOf(neutral).flatMap(rawOnlyFields),
     droppedFromTask: task.dropped,
   };
+}
+
+/** Job fields the neutral model has no place for; they stay readable in the target's `raw`. */
+const RAW_ONLY_JOB_FIELDS = ['clientId', 'requestId', 'licenseId', 'callbackUrl', 'assetId'] as const;
+const RAW_ONLY_METADATA_FIELDS = [
+  'userSessionId',
+  'audioId',
+  'licenseId',
+  'maxTrackLength',
+  'preview',
+  'watermarkInterval',
+] as const;
+
+/** The fields of a legacy job that only the neutral job's `raw` keeps. */
+function rawOnlyFields(job: LegacyJob): DroppedField[] {
+  const metadata = legacyJobMetadata(job);
+  return [
+    ...RAW_ONLY_JOB_FIELDS.filter((field) => job[field]),
+    ...RAW_ONLY_METADATA_FIELDS.filter(
+      (field) => metadata?.[field] !== undefined && metadata[field] !== null,
+    ).map((field) => `metadata.${field}`),
+  ].map((field) => ({
+    field,
+    reason: 'the neutral model has no such field; it stays in `raw`',
+    behaviourChange: false,
+  }));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { LEGACY_PROVIDER, type LegacyJob, legacyJobsOf } from '@stemkit/audioshake';
+import { audioshakeLegacy, type LegacyJob, legacyJobsOf } from '@stemkit/audioshake';
 import type { StemkitDriver } from '@stemkit/core';
 import { runPool } from '../shared/pool.ts';
 
@@ -27,7 +27,7 @@ export async function fetchLegacyJobs(
   const jobs: LegacyJob[] = new Array(ids.length);
   await runPool(ids, options.concurrency ?? 8, async (id, index) => {
     const { job } = await legacy.status(
-      { contract: 1, provider: LEGACY_PROVIDER, id, parts: [id] },
+      { contract: 1, provider: audioshakeLegacy.provider, id, parts: [id] },
       { signal: options.signal },
     );
     const [raw] = legacyJobsOf(job);

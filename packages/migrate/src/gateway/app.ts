@@ -8,10 +8,9 @@ import {
   isTerminal,
   type Job,
   mimeTypeOf,
-  type SourceReference,
-  type TargetRequest,
   UnsupportedCapabilityError,
 } from '@stemkit/core';
+import type { SourceReference, TargetRequest } from '@stemkit/core/driver';
 import { type Context, Hono } from 'hono';
 import * as z from 'zod/mini';
 import { deliverCallback } from './callbacks.ts';
@@ -65,8 +64,8 @@ export interface Gateway {
 }
 
 /**
- * The legacy job/asset API surface (spec §1: `/upload`, `/upload/link`, `/upload/audio-link`, `/job`,
- * `/job/:id`, `/usage`, callbacks) served over any stemkit driver, so a legacy client pointed at it keeps
+ * The legacy job/asset API surface (`/upload`, `/upload/link`, `/upload/audio-link`, `/job`, `/job/:id`,
+ * `/usage`, callbacks; see docs/providers/audioshake-legacy.md) served over any stemkit driver, so a legacy client pointed at it keeps
  * working while the work runs on the Tasks API or another provider.
  *
  * - Auth is `Authorization: Bearer <token>`; the backend's credentials stay in its driver.

@@ -2,7 +2,7 @@ import { type Asset, type Job, mimeTypeOf, type Target, type TargetStatus } from
 import { stableDigest } from '../shared/hash.ts';
 import type { GatewayAsset, GatewayJob } from './store.ts';
 
-/** The legacy status of a neutral target status (spec §3.5, read backwards). */
+/** The legacy status of a neutral target status (the legacy driver's status map, read backwards). */
 export function legacyStatusOf(status: TargetStatus): 'created' | 'processing' | 'completed' | 'failed' {
   switch (status) {
     case 'queued':
@@ -52,7 +52,7 @@ export function legacyAssetJson(asset: GatewayAsset, link: string | undefined): 
 }
 
 /**
- * A legacy Job body (spec §1.6) for a gateway job: its request echoed, the backend target's status mapped
+ * A legacy Job body (docs/providers/audioshake-legacy.md, "Payloads") for a gateway job: its request echoed, the backend target's status mapped
  * back, `statusInfo` from the failure, outputs as `outputAssets` with gateway download links.
  */
 export function legacyJobJson(

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import type { Asset, Failure, JobHandle, SourceReference } from '@stemkit/core';
+import type { Asset, Failure, JobHandle } from '@stemkit/core';
+import type { SourceReference } from '@stemkit/core/driver';
 import { jsonText, writeFileAtomic } from '../shared/files.ts';
 
 /** A legacy asset the gateway handed out, and where its audio is on the backend. */

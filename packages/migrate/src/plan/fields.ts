@@ -1,4 +1,5 @@
-import type { DroppedField, LegacyJobRequest } from '@stemkit/audioshake';
+import type { LegacyJobRequest } from '@stemkit/audioshake';
+import type { DroppedField } from '../legacy-to-tasks/dropped.ts';
 import type { FieldReport } from './schema.ts';
 
 const EXAMPLES = 5;
@@ -8,7 +9,7 @@ const MAPPED: ReadonlyArray<{ field: string; detail: string; present(request: Le
   [
     {
       field: 'metadata.name',
-      detail: 'targets[].model (spec §3.6 renames)',
+      detail: 'targets[].model (the same key; `music` and `speech` are reported)',
       present: (r) => Boolean(r.metadata?.name),
     },
     {

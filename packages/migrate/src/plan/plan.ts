@@ -1,4 +1,5 @@
-import { type LegacyJob, type LegacyJobRequest, legacyRequestsToTasks } from '@stemkit/audioshake';
+import type { LegacyJob, LegacyJobRequest } from '@stemkit/audioshake';
+import { legacyRequestsToTasks } from '../legacy-to-tasks/requests.ts';
 import { stableDigest } from '../shared/hash.ts';
 import { FieldReporter } from './fields.ts';
 import { TASK_METADATA_LIMIT, taskMetadata } from './metadata.ts';
@@ -24,7 +25,7 @@ export interface PlanOptions {
 /**
  * Plans the migration of stored legacy jobs: their requests are consolidated into Tasks requests (jobs that
  * share a source, one target per distinct model/variant/residual/language/transcript with the union of
- * formats, at most `maxTargets` per task) with the audioshake mapping, each task gets a stable idempotency
+ * formats, at most `maxTargets` per task) with the legacy → Tasks field map, each task gets a stable idempotency
  * key, every legacy job is placed (`jobs[legacyJobId] = { task: key, target: index }`), and every legacy
  * field is reported as mapped, dropped or a behaviour change.
  *

@@ -1,5 +1,5 @@
 import { probeAudio } from '@stemkit/audio';
-import { expandLegacyFormat, LEGACY_PROVIDER, type LegacyJob, legacyJobMetadata } from '@stemkit/audioshake';
+import { audioshakeLegacy, expandLegacyFormat, type LegacyJob, legacyJobMetadata } from '@stemkit/audioshake';
 import {
   type Asset,
   AUDIO_FORMATS,
@@ -215,7 +215,7 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRep
     let legacyNeutral: Job;
     try {
       legacyNeutral = await legacyClient.get(
-        { contract: 1, provider: LEGACY_PROVIDER, id: legacyJob.id, parts: [legacyJob.id] },
+        { contract: 1, provider: audioshakeLegacy.provider, id: legacyJob.id, parts: [legacyJob.id] },
         { signal },
       );
     } catch (error) {

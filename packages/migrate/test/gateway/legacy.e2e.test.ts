@@ -152,9 +152,7 @@ describe.each<Backend>(['tasks', 'sourcere'])(
         const completed = async () => {
           const deadline = Date.now() + 10_000;
           for (;;) {
-            const done = receiver.bodies.filter(
-              (body) => legacyJobToNeutral(body).value.status === 'succeeded',
-            );
+            const done = receiver.bodies.filter((body) => legacyJobToNeutral(body).status === 'succeeded');
             if (done.length >= 2 || Date.now() > deadline) return done;
             await new Promise((resolve) => setTimeout(resolve, 50));
           }

@@ -9,6 +9,7 @@ import {
   migrationKeyOf,
   taskMetadata,
 } from '../../src/index.ts';
+import { fixture } from '../support/fixtures.ts';
 
 const completed = {
   job: {
@@ -45,6 +46,15 @@ describe('converting stored legacy payloads', () => {
     });
     expect(converted.droppedFromTask.map((field) => field.field)).toContain('startedAt');
     expect(converted.droppedFromNeutral.map((field) => field.field)).toContain('metadata.preview');
+  });
+
+  it('lists the fields of the seed separation job that only the neutral job keeps, in `raw`', () => {
+    const converted = convertLegacyJob(fixture('seed-003/completed-separation-job.json'));
+    expect(converted.droppedFromNeutral.map((field) => field.field)).toEqual([
+      'clientId',
+      'requestId',
+      'callbackUrl',
+    ]);
   });
 
   it('reads a callback body as text, wrapped or bare', () => {

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { optionalBoolean, optionalNumber, optionalString, WireFailureSchema } from '../shared/wire.ts';
 
 /**
- * A Tasks asset (`POST /assets`, spec §2.3): `id`, `format`, `name`, and a signed `link` when given.
+ * A Tasks asset (`POST /assets`): `id`, `format`, `name`, and a signed `link` when given.
  *
  * @example
  * ```ts
@@ -29,7 +29,15 @@ export const TasksOutputSchema = z.looseObject({
 /** See {@link TasksOutputSchema}. */
 export type TasksOutput = z.infer<typeof TasksOutputSchema>;
 
-/** A target of a task (spec §2.5), with the undocumented fields seen in real responses. */
+/**
+ * A target of a task, with the undocumented fields seen in real responses (see
+ * docs/providers/audioshake-tasks.md, "Payloads").
+ *
+ * @example
+ * ```ts
+ * taskOf(job).targets?.map((target: TasksTarget) => target.cost);
+ * ```
+ */
 export const TasksTargetSchema = z.looseObject({
   id: z.string().check(z.minLength(1)),
   model: optionalString,
@@ -51,7 +59,7 @@ export const TasksTargetSchema = z.looseObject({
 export type TasksTarget = z.infer<typeof TasksTargetSchema>;
 
 /**
- * A task (spec §2.5): one source, N targets. There is no task-level status; it is derived from the targets'.
+ * A task: one source, N targets. There is no task-level status; it is derived from the targets'.
  *
  * @example
  * ```ts
@@ -86,7 +94,7 @@ export const TasksUsageSchema = z.array(
 );
 
 /**
- * One target of a `POST /tasks` body (spec §2.4).
+ * One target of a `POST /tasks` body.
  *
  * @example
  * ```ts

@@ -1,22 +1,17 @@
-import { type CallbackHint, type CallbackRequest, InvalidArgumentError } from '@stemkit/core';
-import { taskToNeutral } from './mapping.ts';
+import { type CallbackHint, type CallbackRequest, InvalidArgumentError } from '@stemkit/core/driver';
+import type { TasksApi } from './api.ts';
+import { toJob } from './to-neutral.ts';
+import { TasksTaskSchema } from './wire.ts';
 
 /**
  * Reads a Tasks webhook: one POST per target that reaches `completed` or `error`, with the whole task as body
  * (other targets may still be processing). The hint's `event` is the job status derived from that body; the
  * job is confirmed with `GET /tasks/:id`, since webhooks are unsigned. Deduplicate on
  * `(task.id, target.id, target.status)` if you act on the body itself.
- *
- * @example
- * ```ts
- * const hint = parseTasksWebhook({ headers: request.headers, body: await request.json() });
- * const job = await stemkit.get(hint.handle);
- * ```
  */
-export function parseTasksWebhook(request: CallbackRequest): CallbackHint {
-  const { value: job } = taskToNeutral(
-    typeof request.body === 'string' ? parseJsonText(request.body) : request.body,
-  );
+export function parseCallback({ context }: TasksApi, request: CallbackRequest): CallbackHint {
+  const body = typeof request.body === 'string' ? parseJsonText(request.body) : request.body;
+  const job = toJob(context.parse(TasksTaskSchema, body, 'a webhook body'), context.now());
   return { handle: job.handle, event: job.status };
 }
 

@@ -1,6 +1,6 @@
+import { type LegacyJobRequest, taskToNeutral } from '@stemkit/audioshake';
 import { describe, expect, it } from 'vitest';
 import {
-  type LegacyJobRequest,
   legacyAssetToTaskAsset,
   legacyJobRequestToTarget,
   legacyJobToTaskRecord,
@@ -9,13 +9,12 @@ import {
   legacyRouteToTasks,
   legacyStatusToTaskStatus,
   legacyUsageToTaskStatistics,
-  taskToNeutral,
 } from '../../src/index.ts';
-import { fixture } from '../helpers/fixtures.ts';
+import { fixture } from '../support/fixtures.ts';
 
 const ASSET = 'clyxaywtp00ne0jpi4nf435dv';
 
-describe('§3.2 routes', () => {
+describe('routes', () => {
   it.each([
     ['POST', '/upload', 'POST', '/assets'],
     ['POST', '/upload/', 'POST', '/assets'],
@@ -46,7 +45,7 @@ describe('§3.2 routes', () => {
   });
 });
 
-describe('§3.3 request fields', () => {
+describe('request fields', () => {
   const map = (metadata: Record<string, unknown>, extra: Partial<LegacyJobRequest> = {}) =>
     legacyJobRequestToTarget({ assetId: ASSET, metadata, ...extra });
 
@@ -128,7 +127,7 @@ describe('§3.3 request fields', () => {
   });
 });
 
-describe('§3.3 consolidation', () => {
+describe('consolidation', () => {
   it('groups by source, merges formats per target, keys customProperty by target, and keeps job → target', () => {
     const { value, dropped } = legacyRequestsToTasks(
       [
@@ -198,7 +197,7 @@ describe('§3.3 consolidation', () => {
   });
 });
 
-describe('§3.4 response fields', () => {
+describe('response fields', () => {
   it('maps the completed separation job (seed 003) field by field', () => {
     const { value, dropped } = legacyJobToTaskRecord(fixture('seed-003/completed-separation-job.json'));
     expect(value).toEqual({
@@ -245,7 +244,7 @@ describe('§3.4 response fields', () => {
     expect(value.task.targets?.[0]?.output).toEqual([
       { name: 'transcription', format: 'json', link: '<LINK TO FILE>', type: 'application/json' },
     ]);
-    const neutral = taskToNeutral(value.task).value;
+    const neutral = taskToNeutral(value.task);
     expect(neutral.targets[0]?.outputs.map((output) => output.name)).toEqual(['transcription.json']);
   });
 
@@ -294,7 +293,7 @@ describe('§3.4 response fields', () => {
   });
 });
 
-describe('§3.5 statuses and §3.6 models', () => {
+describe('statuses and models', () => {
   it.each([
     ['created', 'processing', 1],
     ['processing', 'processing', 0],

@@ -1,10 +1,10 @@
-import type { MappingResult } from './result.ts';
+import type { MappingResult } from './dropped.ts';
 
 /** A Tasks target status. */
 export type TasksTargetStatus = 'processing' | 'completed' | 'error';
 
 /**
- * The Tasks target status of a legacy job status (spec §3.5): `created` becomes `processing` (targets start
+ * The Tasks target status of a legacy job status: `created` becomes `processing` (targets start
  * there), `failed` and `error` become `error`. An unknown status is reported and treated as processing.
  *
  * @example

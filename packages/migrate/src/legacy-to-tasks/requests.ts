@@ -1,10 +1,14 @@
-import type { LegacyJobRequest, LegacyRequestMetadata } from '../legacy/schemas.ts';
-import { expandLegacyFormat } from '../shared/formats.ts';
-import type { TasksTargetRequest, TasksTaskRequest } from '../tasks/schemas.ts';
+import {
+  expandLegacyFormat,
+  type LegacyJobRequest,
+  type LegacyRequestMetadata,
+  type TasksTargetRequest,
+  type TasksTaskRequest,
+} from '@stemkit/audioshake';
+import type { DroppedField, MappingResult } from './dropped.ts';
 import { legacyModelToTaskModel } from './models.ts';
-import type { DroppedField, MappingResult } from './result.ts';
 
-/** Legacy request fields with no Tasks equivalent (spec §3.3), and whether losing them changes the output. */
+/** Legacy request fields with no Tasks equivalent, and whether losing them changes the output. */
 const UNSUPPORTED_FIELDS: Readonly<Record<string, { reason: string; behaviourChange: boolean }>> = {
   userSessionId: { reason: 'widget-specific; Tasks has no equivalent', behaviourChange: false },
   audioId: { reason: 'widget-specific; Tasks has no equivalent', behaviourChange: false },
@@ -32,7 +36,7 @@ const MAPPED_FIELDS = new Set([
 ]);
 
 /**
- * One legacy job request as one Tasks target (spec §3.3).
+ * One legacy job request as one Tasks target.
  *
  * @example
  * ```ts
@@ -49,7 +53,8 @@ export interface LegacyTaskTarget {
 }
 
 /**
- * Maps one legacy `POST /job` body to one Tasks target (spec §3.3): `metadata.name` (or `stemMetadata.stemName`)
+ * Maps one legacy `POST /job` body to one Tasks target (see docs/providers/audioshake-tasks.md, "From the legacy API"): `metadata.name` (or
+ * `stemMetadata.stemName`)
  * → `model`, `format` → `formats` (`all` → json, txt, srt), `language` (`auto` is the default and omitted),
  * `residual`, `variant`, `otherSourceAssets` transcript → `transcriptAssetId`. `callbackUrl` and the fields
  * Tasks lacks are reported in `dropped`.
@@ -164,7 +169,7 @@ export interface ConsolidationOptions {
 const TASK_METADATA_LIMIT = 4096;
 
 /**
- * Consolidates legacy job requests into tasks (spec §3.3): grouped by source, one target per distinct
+ * Consolidates legacy job requests into tasks: grouped by source, one target per distinct
  * `(model, variant, residual, language, transcript)` with the union of formats, at most `maxTargets` per task;
  * per-job `customProperty` values become the task's `metadata` as a JSON map keyed by target.
  *

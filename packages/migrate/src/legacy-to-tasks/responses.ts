@@ -1,28 +1,35 @@
 import {
-  legacyJobFailure,
-  legacyJobMetadata,
-  legacyJobModel,
-  legacyJobOutputs,
-  unwrapJob,
-} from '../legacy/mapping.ts';
-import {
+  audioshakeLegacy,
+  expandLegacyFormat,
   type LegacyAsset,
   LegacyAssetSchema,
   LegacyJobSchema,
   LegacyUsageSchema,
-} from '../legacy/schemas.ts';
-import { expandLegacyFormat, extensionOf, outputMimeType } from '../shared/formats.ts';
-import { parseOrThrow } from '../shared/wire.ts';
-import type { TasksAsset, TasksOutput, TasksTarget, TasksTask } from '../tasks/schemas.ts';
-import type { TasksUsageMonth } from '../tasks/usage.ts';
+  legacyJobMetadata,
+  legacyJobModel,
+  legacyJobOutputs,
+  legacyJobToNeutral,
+  type TasksAsset,
+  type TasksOutput,
+  type TasksTarget,
+  type TasksTask,
+  type TasksUsageMonth,
+  unwrapJob,
+} from '@stemkit/audioshake';
+import { mimeTypeOf } from '@stemkit/core';
+import { parsePayload } from '@stemkit/core/driver';
+import type * as z from 'zod/mini';
+import type { DroppedField, MappingResult } from './dropped.ts';
 import { legacyModelToTaskModel } from './models.ts';
-import type { DroppedField, MappingResult } from './result.ts';
 import { legacyStatusToTaskStatus } from './status.ts';
 
-const PROVIDER = 'audioshake-legacy';
+/** Reads a stored legacy payload; one that breaks the schema is an `InvalidResponseError`, as from the API. */
+function parseLegacy<Schema extends z.ZodMiniType>(schema: Schema, payload: unknown, what: string) {
+  return parsePayload(schema, payload, { provider: audioshakeLegacy.provider, what });
+}
 
 /**
- * A legacy job as the Tasks record it corresponds to (spec §3.4): the job is one target (`target.id = job.id`)
+ * A legacy job as the Tasks record it corresponds to: the job is one target (`target.id = job.id`)
  * of a task whose id is the job's `requestId`. It is what migration tooling stores and compares; it does not
  * exist on the Tasks API until the job is re-run there.
  *
@@ -41,8 +48,8 @@ export interface LegacyTaskRecord {
 }
 
 /**
- * Maps a legacy Job (`{ job }` or bare) to a Tasks-shaped record (spec §3.4): ids, client, times, model (renamed
- * per §3.6), formats, options, status (§3.5), `statusInfo` → `error`, `sourceAsset` → `assetId`, outputs without
+ * Maps a legacy Job (`{ job }` or bare) to a Tasks-shaped record (see docs/providers/audioshake-tasks.md, "From the legacy API"):
+ * ids, client, times, model (renamed where Tasks differs), formats, options, status, `statusInfo` → `error`, `sourceAsset` → `assetId`, outputs without
  * ids and extensions (`vocals.wav` → `{ name: 'vocals', format: 'wav' }`, `fileType` → `type`), `customProperty`
  * → task `metadata`. What Tasks has no field for is in `dropped`.
  *
@@ -53,14 +60,15 @@ export interface LegacyTaskRecord {
  * ```
  */
 export function legacyJobToTaskRecord(payload: unknown): MappingResult<LegacyTaskRecord> {
-  const job = parseOrThrow(LegacyJobSchema, unwrapJob(payload), 'job', PROVIDER);
+  const job = parseLegacy(LegacyJobSchema, unwrapJob(payload), 'a job');
   const dropped: DroppedField[] = [];
   const metadata = legacyJobMetadata(job);
   const model = legacyModelToTaskModel(legacyJobModel(job) ?? 'unknown');
   dropped.push(...model.dropped);
   const status = legacyStatusToTaskStatus(job.status);
   dropped.push(...status.dropped);
-  const failure = legacyJobFailure(job);
+  // The neutral target's error is the legacy driver's reading of `statusInfo`, `error` and `errorMessage`.
+  const failure = legacyJobToNeutral(job).targets[0]?.error;
   const outputs = legacyJobOutputs(job);
   if (job.licenseId) dropped.push(none('licenseId', 'Tasks has no license id'));
   if (job.startedAt) dropped.push(none('startedAt', 'Tasks exposes no start time'));
@@ -105,19 +113,21 @@ export function legacyJobToTaskRecord(payload: unknown): MappingResult<LegacyTas
   return { value: { taskId, targetId: job.id, task }, dropped };
 }
 
+/** A legacy output as a Tasks one: the name loses its extension, `fileType` becomes `type`. */
 function outputOf(asset: LegacyAsset): TasksOutput {
   const name = asset.name ?? asset.id;
-  const format = asset.format ?? extensionOf(name) ?? null;
+  const extension = /\.([A-Za-z0-9]{1,5})$/.exec(name)?.[1]?.toLowerCase();
+  const format = asset.format ?? extension ?? null;
   return {
-    name: format && extensionOf(name) === format ? name.slice(0, -(format.length + 1)) : name,
+    name: format && extension === format ? name.slice(0, -(format.length + 1)) : name,
     format,
     link: asset.link ?? null,
-    type: outputMimeType(format ?? undefined, asset.fileType) ?? null,
+    type: asset.fileType || (format ? mimeTypeOf(format) : null),
   };
 }
 
 /**
- * A legacy Asset as a Tasks asset record (spec §3.2, §3.7): `fileType` is dropped (Tasks derives it from the
+ * A legacy Asset as a Tasks asset record: `fileType` is dropped (Tasks derives it from the
  * format). The id does not carry over between the APIs: re-upload with `POST /assets`.
  *
  * @example
@@ -127,7 +137,7 @@ function outputOf(asset: LegacyAsset): TasksOutput {
  * ```
  */
 export function legacyAssetToTaskAsset(payload: unknown): MappingResult<TasksAsset> {
-  const asset = parseOrThrow(LegacyAssetSchema, payload, 'asset', PROVIDER);
+  const asset = parseLegacy(LegacyAssetSchema, payload, 'an asset');
   const dropped: DroppedField[] = [];
   if (asset.fileType)
     dropped.push(none('fileType', 'Tasks assets carry no MIME type; derive it from format'));
@@ -144,7 +154,7 @@ export function legacyAssetToTaskAsset(payload: unknown): MappingResult<TasksAss
 }
 
 /**
- * Legacy `POST /usage` as Tasks usage statistics (spec §3.2): `totalJobs` → `totalTargets` (one legacy job is
+ * Legacy `POST /usage` as Tasks usage statistics: `totalJobs` → `totalTargets` (one legacy job is
  * one target), `totalMinutes` as a number. The client id is dropped.
  *
  * @example
@@ -154,7 +164,7 @@ export function legacyAssetToTaskAsset(payload: unknown): MappingResult<TasksAss
  * ```
  */
 export function legacyUsageToTaskStatistics(payload: unknown): MappingResult<TasksUsageMonth[]> {
-  const usage = parseOrThrow(LegacyUsageSchema, payload, 'usage', PROVIDER);
+  const usage = parseLegacy(LegacyUsageSchema, payload, 'the usage');
   const dropped = usage.clientId ? [none('clientId', 'the statistics carry no client id')] : [];
   return {
     value: (usage.usage ?? []).map((row) => ({

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@stemkit/core';
-import type { MappingResult } from './result.ts';
+import type { MappingResult } from './dropped.ts';
 
 /**
  * Where a legacy call goes on the Tasks API.
@@ -34,7 +34,7 @@ const LINK_ROW: RouteRow = {
   dropped: [{ field: 'name', reason: 'a task `url` takes no name', behaviourChange: false }],
 };
 
-/** Spec §3.2, keyed by `METHOD path` with trailing slashes removed and ids as `{id}`. */
+/** The route map, keyed by `METHOD path` with trailing slashes removed and ids as `{id}`. */
 const ROUTES: Readonly<Record<string, RouteRow>> = {
   'POST /upload': {
     route: {
@@ -71,7 +71,7 @@ const ROUTES: Readonly<Record<string, RouteRow>> = {
 };
 
 /**
- * The Tasks route that replaces a legacy route (spec §3.2). Trailing slashes and ids are normalised
+ * The Tasks route that replaces a legacy route (see docs/providers/audioshake-tasks.md, "From the legacy API"). Trailing slashes and ids are normalised
  * (`/job/abc/` is `GET /job/{id}`). An unknown route is an `InvalidArgumentError`.
  *
  * @example

@@ -2,7 +2,8 @@ import * as z from 'zod/mini';
 import { optionalBoolean, optionalNumber, optionalString, WireFailureSchema } from '../shared/wire.ts';
 
 /**
- * A legacy Asset (spec §1.6): an upload or an output. Only `id` is required; unknown fields are kept.
+ * A legacy Asset: an upload or an output. Only `id` is required; unknown fields are kept (see
+ * docs/providers/audioshake-legacy.md, "Payloads").
  *
  * @example
  * ```ts
@@ -53,7 +54,8 @@ export const LegacySourceAssetSchema = z.looseObject({
 });
 
 /**
- * A legacy Job (spec §1.6): every documented field, all optional but `id`, unknown fields kept.
+ * A legacy Job: every documented field, all optional but `id`, unknown fields kept (see
+ * docs/providers/audioshake-legacy.md, "Payloads").
  *
  * @example
  * ```ts
@@ -106,8 +108,8 @@ export const LegacyUsageSchema = z.looseObject({
 export type LegacyUsage = z.infer<typeof LegacyUsageSchema>;
 
 /**
- * The body of `POST /job` (spec §1.4): one model on one asset. `metadata` keeps any extra field (`variant`,
- * `maxTrackLength`…); `stemMetadata` is the oldest request shape, still read by the migration mapping.
+ * The body of `POST /job`: one model on one asset. `metadata` keeps any extra field (`variant`,
+ * `maxTrackLength`…); `stemMetadata` is the oldest request shape, which stored jobs may still echo.
  *
  * @example
  * ```ts
@@ -122,9 +124,9 @@ export interface LegacyJobRequest {
   readonly assetId: string;
   /** The model `name` to run, the output `format`, and optional settings (the current request shape). */
   readonly metadata?: LegacyRequestMetadata;
-  /** The oldest form of `metadata` (`stemName` for `name`), read by the mapping when `metadata` is absent. */
+  /** The oldest form of `metadata` (`stemName` for `name`), read when `metadata` is absent. */
   readonly stemMetadata?: LegacyRequestMetadata;
-  /** Optional URL AudioShake calls when the job completes; read the call with {@link parseLegacyCallback}. */
+  /** Optional URL AudioShake calls when the job completes; `stemkit.callbacks.parse` reads the call. */
   readonly callbackUrl?: string;
   /** Extra inputs: for alignment, the uploaded transcript as `{ id, type: 'transcription' }`. */
   readonly otherSourceAssets?: ReadonlyArray<{
@@ -134,7 +136,7 @@ export interface LegacyJobRequest {
   }>;
 }
 
-/** The `metadata` of a legacy job request: `name` and `format`, plus the optional fields of spec §1.4. */
+/** The `metadata` of a legacy job request: `name` and `format`, plus optional settings. */
 export interface LegacyRequestMetadata {
   /** The model (stem) to run, e.g. `vocals`, `instrumental`, `music_detection`. */
   readonly name?: string;
@@ -151,4 +153,73 @@ export interface LegacyRequestMetadata {
   /** Free text for the caller's own use or debugging, up to 1000 characters; echoed back on the job. */
   readonly customProperty?: string;
   readonly [field: string]: unknown;
+}
+
+/**
+ * The job inside a payload wrapped in `{ job }` (API responses, most callbacks) or bare.
+ *
+ * @example
+ * ```ts
+ * unwrapJob({ job: { id: 'j1' } }); // { id: 'j1' }
+ * ```
+ */
+export function unwrapJob(payload: unknown): unknown {
+  if (typeof payload === 'object' && payload !== null && 'job' in payload) {
+    const inner = (payload as { job: unknown }).job;
+    if (typeof inner === 'object' && inner !== null) return inner;
+  }
+  return payload;
+}
+
+/**
+ * The request metadata a job echoes: `metadata`, the older `stemMetadata`, or either nested in `sourceAsset`.
+ *
+ * @example
+ * ```ts
+ * legacyJobMetadata(job)?.name; // 'instrumental'
+ * ```
+ */
+export function legacyJobMetadata(job: LegacyJob): LegacyJobMetadata | undefined {
+  return (
+    job.metadata ??
+    job.stemMetadata ??
+    job.sourceAsset?.metadata ??
+    job.sourceAsset?.stemMetadata ??
+    undefined
+  );
+}
+
+/**
+ * The model a job runs: `metadata.name`, or the older `stemName`.
+ *
+ * @example
+ * ```ts
+ * legacyJobModel(job); // 'instrumental'
+ * ```
+ */
+export function legacyJobModel(job: LegacyJob): string | undefined {
+  const metadata = legacyJobMetadata(job);
+  return metadata?.name ?? metadata?.stemName ?? undefined;
+}
+
+/**
+ * Every output of a job, read defensively: `outputAssets`, `stemAssets`, the copies nested in `sourceAsset`,
+ * and `otherAssets`, without duplicates.
+ *
+ * @example
+ * ```ts
+ * legacyJobOutputs(job).map((asset) => asset.name); // ['instrumental.wav']
+ * ```
+ */
+export function legacyJobOutputs(job: LegacyJob): LegacyAsset[] {
+  const lists = [
+    job.outputAssets,
+    job.stemAssets,
+    job.sourceAsset?.outputAssets,
+    job.sourceAsset?.stemAssets,
+    job.otherAssets,
+  ];
+  const byId = new Map<string, LegacyAsset>();
+  for (const asset of lists.flatMap((list) => list ?? [])) if (!byId.has(asset.id)) byId.set(asset.id, asset);
+  return [...byId.values()];
 }

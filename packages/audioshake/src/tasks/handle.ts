@@ -1,0 +1,7 @@
+import * as z from 'zod/mini';
+
+/**
+ * What a Tasks handle carries besides the task id: nothing, since `GET /tasks/:id` answers the whole task,
+ * targets and fresh links included.
+ */
+export const HandleData = z.object({});

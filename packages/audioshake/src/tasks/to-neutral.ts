@@ -1,0 +1,198 @@
+import {
+  type Asset,
+  DRIVER_CONTRACT_VERSION,
+  deriveJobStatus,
+  type Job,
+  parsePayload,
+  type Target,
+  type TargetStatus,
+} from '@stemkit/core/driver';
+import { stemOfModel } from '../shared/catalog.ts';
+import {
+  extensionOf,
+  fileNameOfUrl,
+  outputAsset,
+  outputMimeType,
+  withoutUndefined,
+} from '../shared/outputs.ts';
+import { TASKS_PROVIDER } from './options.ts';
+import { type TasksAsset, type TasksTarget, type TasksTask, TasksTaskSchema } from './wire.ts';
+
+// Pure mapping of Tasks payloads onto the neutral model: one task is one job, each target one target.
+
+/** Output links live one hour (see docs/providers/audioshake-tasks.md, "Payloads"). */
+export const LINK_LIFETIME_MS = 60 * 60 * 1000;
+/** Uploaded assets are deleted after 72 hours. */
+const ASSET_LIFETIME_MS = 72 * 60 * 60 * 1000;
+
+/**
+ * The neutral status of a Tasks target status (see docs/providers/audioshake-tasks.md, "Statuses"): `error`
+ * and `failed` are both failures; targets start in `processing`, so there is no queued state on the wire (an
+ * unknown `created`/`queued` still maps).
+ */
+export function tasksStatusToNeutral(status: string | null | undefined): TargetStatus {
+  switch (status?.toLowerCase()) {
+    case 'completed':
+      return 'succeeded';
+    case 'error':
+    case 'failed':
+      return 'failed';
+    case 'created':
+    case 'queued':
+    case 'pending':
+      return 'queued';
+    case 'canceled':
+    case 'cancelled':
+      return 'canceled';
+    default:
+      return 'running';
+  }
+}
+
+/** A Tasks asset as a neutral one; it expires 72 h after upload (`createdAt`, else `uploadedAt`). */
+export function assetOf(asset: TasksAsset, uploadedAt: number): Asset {
+  const name = asset.name ?? asset.id;
+  const format = asset.format ?? extensionOf(name);
+  const created = asset.createdAt ? Date.parse(asset.createdAt) : uploadedAt;
+  return withoutUndefined({
+    id: asset.id,
+    name,
+    role: 'source' as const,
+    format,
+    mimeType: outputMimeType(format),
+    url: asset.link ?? undefined,
+    expiresAt: new Date(created + ASSET_LIFETIME_MS).toISOString(),
+    provider: TASKS_PROVIDER,
+    raw: asset,
+  });
+}
+
+/**
+ * One target as a neutral one. Outputs are named `${name}.${format}` (the wire name has no extension), carry
+ * their `type` as MIME type (or one derived from the format) and expire an hour after `fetchedAt`.
+ */
+function targetOf(target: TasksTarget, fetchedAt: number): Target {
+  const model = target.model ?? 'unknown';
+  const expiresAt = new Date(fetchedAt + LINK_LIFETIME_MS).toISOString();
+  const outputs = (target.output ?? []).map((output) => {
+    const base = output.name ?? model;
+    const format = output.format ?? extensionOf(base);
+    const name = format && extensionOf(base) !== format ? `${base}.${format}` : base;
+    return outputAsset({
+      id: `${target.id}/${name}`,
+      name,
+      model,
+      format: format ?? undefined,
+      mimeType: outputMimeType(format, output.type),
+      url: output.link ?? undefined,
+      expiresAt: output.link ? expiresAt : undefined,
+      provider: TASKS_PROVIDER,
+      raw: output,
+    });
+  });
+  const status = tasksStatusToNeutral(target.status);
+  const error =
+    status === 'failed'
+      ? withoutUndefined({
+          code: target.error?.code ?? undefined,
+          message: target.error?.message ?? `target ${model} ${target.status}`,
+        })
+      : undefined;
+  return withoutUndefined({
+    id: target.id,
+    stem: stemOfModel(model),
+    formats: [...(target.formats ?? [])],
+    status,
+    outputs,
+    error,
+    options: withoutUndefined({
+      residual: target.residual ?? undefined,
+      variant: target.variant ?? undefined,
+      language: target.language ?? undefined,
+    }),
+    raw: target,
+  });
+}
+
+/**
+ * A task as a neutral job: one task is one job, each target one target, the job status derived with
+ * `deriveJobStatus` (a mix of completed and failed targets is `partial`). Output links are dated from
+ * `fetchedAt`.
+ */
+export function toJob(task: TasksTask, fetchedAt: number): Job {
+  const targets = (task.targets ?? []).map((target) => targetOf(target, fetchedAt));
+  const status = deriveJobStatus(targets.map((target) => target.status));
+  return withoutUndefined({
+    id: task.id,
+    provider: TASKS_PROVIDER,
+    status,
+    source: sourceOf(task),
+    targets,
+    progress: { stage: status, events: [] },
+    warnings: [],
+    metadata: task.metadata ?? undefined,
+    createdAt: task.createdAt ?? undefined,
+    updatedAt: task.updatedAt ?? undefined,
+    completedAt: task.completedAt ?? undefined,
+    handle: { contract: DRIVER_CONTRACT_VERSION, provider: TASKS_PROVIDER, id: task.id },
+    raw: task,
+  });
+}
+
+function sourceOf(task: TasksTask): Asset | undefined {
+  if (task.assetId) {
+    return {
+      id: task.assetId,
+      name: task.assetId,
+      role: 'source',
+      provider: TASKS_PROVIDER,
+      raw: { assetId: task.assetId },
+    };
+  }
+  if (!task.url) return undefined;
+  const name = fileNameOfUrl(task.url);
+  const format = extensionOf(name);
+  return withoutUndefined({
+    id: task.url,
+    name,
+    role: 'source' as const,
+    format,
+    mimeType: outputMimeType(format),
+    url: task.url,
+    provider: TASKS_PROVIDER,
+    raw: { url: task.url },
+  });
+}
+
+/**
+ * A stored task (a `GET /tasks/:id` body, a `POST /tasks` answer, or a webhook body) as a neutral job, as the
+ * Tasks driver would return it; links are dated from `fetchedAt` (default now). A payload that is not a task is
+ * an `InvalidResponseError`.
+ *
+ * @example
+ * ```ts
+ * const job = taskToNeutral(await response.json());
+ * job.targets.map((target) => target.outputs[0]?.name); // ['vocals_high_quality.mp3']
+ * ```
+ */
+export function taskToNeutral(payload: unknown, fetchedAt: number = Date.now()): Job {
+  return toJob(parseTask(payload), fetchedAt);
+}
+
+/**
+ * The task behind a neutral job, with what the neutral model has no field for (costs, durations, client id),
+ * read back from the job's `raw`.
+ *
+ * @example
+ * ```ts
+ * const job = await stemkit.get(handle);
+ * taskOf(job).targets?.map((target) => target.cost);
+ * ```
+ */
+export function taskOf(job: Job): TasksTask {
+  return parseTask(job.raw);
+}
+
+function parseTask(payload: unknown): TasksTask {
+  return parsePayload(TasksTaskSchema, payload, { provider: TASKS_PROVIDER, what: 'a task' });
+}

@@ -1,5 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { extname, join, relative, sep } from 'node:path';
+import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { InvalidArgumentError } from '@stemkit/core';
 import { parse } from 'csv-parse/sync';
 import { type BatchItem, defaultName, isSafeName } from './items.ts';
@@ -42,11 +42,17 @@ interface Issue {
 export async function readBatchInput(path: string): Promise<BatchItem[]> {
   const info = await stat(path).catch(() => undefined);
   if (!info) throw new InvalidArgumentError('input', `no such file or folder: ${path}`);
-  if (info.isDirectory()) return checkNames(await folderItems(path));
+  if (info.isDirectory()) return checkNames(await folderItems(resolve(path)));
   const text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
   const extension = extname(path).toLowerCase();
-  if (extension === '.jsonl' || extension === '.ndjson') return checkNames(jsonLines(text));
-  if (extension === '.csv') return checkNames(csvRows(text));
+  // Paths in a manifest are relative to the manifest's folder, wherever the command runs.
+  const base = dirname(resolve(path));
+  const located = (items: BatchItem[]) =>
+    items.map((item) =>
+      /^https?:\/\//i.test(item.source) ? item : { ...item, source: resolve(base, item.source) },
+    );
+  if (extension === '.jsonl' || extension === '.ndjson') return checkNames(located(jsonLines(text)));
+  if (extension === '.csv') return checkNames(located(csvRows(text)));
   throw new InvalidArgumentError('input', 'must be a folder, a .jsonl manifest or a .csv manifest');
 }
 
@@ -56,11 +62,22 @@ export async function folderItems(folder: string): Promise<Array<BatchItem & { n
   return entries
     .filter((entry) => entry.isFile() && AUDIO_EXTENSIONS.includes(extname(entry.name).toLowerCase()))
     .map((entry) => join(entry.parentPath, entry.name))
-    .filter((file) => !relative(folder, file).split(sep).some((part) => part.startsWith('.')))
+    .filter(
+      (file) =>
+        !relative(folder, file)
+          .split(sep)
+          .some((part) => part.startsWith('.')),
+    )
     .sort()
     .map((file) => {
       const path = relative(folder, file);
-      return { source: file, name: path.slice(0, path.length - extname(path).length).split(sep).join('/') };
+      return {
+        source: file,
+        name: path
+          .slice(0, path.length - extname(path).length)
+          .split(sep)
+          .join('/'),
+      };
     });
 }
 
@@ -106,7 +123,8 @@ function csvRows(text: string): BatchItem[] {
   for (const { record, info } of rows) {
     // Empty cells mean "the batch's default".
     const present = Object.fromEntries(Object.entries(record).filter(([, cell]) => cell !== ''));
-    const split = (cell: unknown) => (typeof cell === 'string' ? cell.split(/[\s,;]+/).filter(Boolean) : cell);
+    const split = (cell: unknown) =>
+      typeof cell === 'string' ? cell.split(/[\s,;]+/).filter(Boolean) : cell;
     const item = checkRecord(present, `line ${info.lines}`, issues, split);
     if (item) items.push(item);
   }

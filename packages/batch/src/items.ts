@@ -68,7 +68,11 @@ export function resolveItem(
   }
   const list = (value: unknown, key: 'stems' | 'formats') => {
     if (value === undefined) return undefined;
-    if (!Array.isArray(value) || value.length === 0 || value.some((each) => typeof each !== 'string' || !each)) {
+    if (
+      !Array.isArray(value) ||
+      value.length === 0 ||
+      value.some((each) => typeof each !== 'string' || !each)
+    ) {
       throw new InvalidArgumentError(`${field}.${key}`, 'must be a non-empty list of names');
     }
     return value as string[];

@@ -4,7 +4,7 @@ import type { TrackRequest } from './items.ts';
 
 /** What pg-boss hands out for SQL: its own pool on PostgreSQL, the PGlite adapter in-process. */
 export interface SqlExecutor {
-  executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>;
 }
 
 /**
@@ -86,21 +86,21 @@ const TOUCH = `revision = nextval('${SCHEMA}.revision'), updated_at = now()`;
 const COLUMNS = `batch, key, position, request, state, attempt, intent_at, handle, job_id, outputs, error,
   uncertain_starts, revision`;
 
-function toRow(row: Record<string, any>): TrackRow {
+function toRow(row: Record<string, unknown>): TrackRow {
   const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
   return {
-    batch: row.batch,
-    key: row.key,
+    batch: String(row.batch),
+    key: String(row.key),
     position: Number(row.position),
-    request: json(row.request),
-    state: row.state,
-    attempt: row.attempt,
-    intentAt: row.intent_at ? new Date(row.intent_at) : null,
-    handle: json(row.handle) ?? null,
-    jobId: row.job_id,
-    outputs: json(row.outputs) ?? [],
-    error: row.error,
-    uncertainStarts: row.uncertain_starts,
+    request: json(row.request) as TrackRequest,
+    state: row.state as TrackState,
+    attempt: row.attempt === null ? null : Number(row.attempt),
+    intentAt: row.intent_at ? new Date(row.intent_at as string | Date) : null,
+    handle: (json(row.handle) as JobHandle | null) ?? null,
+    jobId: row.job_id === null ? null : String(row.job_id),
+    outputs: (json(row.outputs) as TrackOutput[] | null) ?? [],
+    error: row.error === null ? null : String(row.error),
+    uncertainStarts: Number(row.uncertain_starts),
     revision: Number(row.revision),
   };
 }
@@ -137,14 +137,18 @@ export class Ledger {
   }
 
   async batch(id: string): Promise<BatchRow | undefined> {
-    const { rows } = await this.#db.executeSql(`SELECT id, provider, out FROM ${SCHEMA}.batches WHERE id = $1`, [
-      id,
-    ]);
-    return rows[0];
+    const { rows } = await this.#db.executeSql(
+      `SELECT id, provider, out FROM ${SCHEMA}.batches WHERE id = $1`,
+      [id],
+    );
+    return rows[0] as BatchRow | undefined;
   }
 
   /** Adds tracks not yet in the ledger (a resumed batch keeps what it had); returns the keys that are new. */
-  async addTracks(batch: string, tracks: ReadonlyArray<{ key: string; request: TrackRequest }>): Promise<string[]> {
+  async addTracks(
+    batch: string,
+    tracks: ReadonlyArray<{ key: string; request: TrackRequest }>,
+  ): Promise<string[]> {
     if (tracks.length === 0) return [];
     const { rows } = await this.#db.executeSql(
       `INSERT INTO ${SCHEMA}.tracks (batch, key, request)
@@ -153,7 +157,7 @@ export class Ledger {
        ON CONFLICT (batch, key) DO NOTHING RETURNING key`,
       [batch, JSON.stringify(tracks)],
     );
-    return rows.map((row) => row.key);
+    return rows.map((row) => String(row.key));
   }
 
   async track(batch: string, key: string): Promise<TrackRow | undefined> {
@@ -246,7 +250,7 @@ export class Ledger {
        WHERE batch = $1 AND updated_at >= $2 ORDER BY position`,
       [batch, (since ?? new Date(0)).toISOString()],
     );
-    const now = rows[0]?.now ? new Date(rows[0].now) : await this.#now();
+    const now = rows[0]?.now ? new Date(rows[0].now as string | Date) : await this.#now();
     return { rows: rows.map(toRow), now };
   }
 
@@ -265,12 +269,12 @@ export class Ledger {
       `SELECT key FROM ${SCHEMA}.tracks WHERE batch = $1 AND state NOT IN ('done', 'failed') ORDER BY position`,
       [batch],
     );
-    return rows.map((row) => row.key);
+    return rows.map((row) => String(row.key));
   }
 
   async #now(): Promise<Date> {
     const { rows } = await this.#db.executeSql('SELECT now() AS now');
-    return new Date(rows[0].now);
+    return new Date(rows[0]?.now as string | Date);
   }
 }
 

@@ -2,7 +2,15 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { TrackResult } from './run.ts';
 
-const COLUMNS = ['track', 'source', 'status', 'provider_job', 'output_files', 'error', 'uncertain_starts'] as const;
+const COLUMNS = [
+  'track',
+  'source',
+  'status',
+  'provider_job',
+  'output_files',
+  'error',
+  'uncertain_starts',
+] as const;
 
 /** One report line: the columns of the CSV, as JSON. */
 function line(result: TrackResult) {

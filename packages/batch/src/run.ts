@@ -174,9 +174,15 @@ export async function* runBatch(
     const id = options.id ?? defaultBatchId(out);
     const batch = await queue.ledger.openBatch({ id, provider: stemkit.provider, out });
     if (batch.provider !== stemkit.provider) {
-      throw new InvalidArgumentError('id', `batch "${id}" runs on ${batch.provider}, not ${stemkit.provider}`);
+      throw new InvalidArgumentError(
+        'id',
+        `batch "${id}" runs on ${batch.provider}, not ${stemkit.provider}`,
+      );
     }
-    const defaults = { stems: options.stems ?? ['vocals', 'instrumental'], formats: options.formats ?? ['wav'] };
+    const defaults = {
+      stems: options.stems ?? ['vocals', 'instrumental'],
+      formats: options.formats ?? ['wav'],
+    };
     const feeding = feed(queue, name, batch, items, defaults, signal);
     feeding.done.catch((error: unknown) => {
       fatal ??= error;
@@ -196,7 +202,8 @@ export async function* runBatch(
     if (fatal !== undefined) throw fatal;
   } finally {
     stop.abort();
-    if (worker.id !== undefined) await queue.boss.offWork(name, { id: worker.id, wait: true }).catch(() => {});
+    if (worker.id !== undefined)
+      await queue.boss.offWork(name, { id: worker.id, wait: true }).catch(() => {});
     if (!options.queue) await queue.close();
   }
   if (fatal !== undefined) throw fatal;
@@ -407,7 +414,13 @@ async function* follow(
       if (previous) counts[bucket(previous.state)] -= 1;
       else counts.total += 1;
       counts[bucket(row.state)] += 1;
-      onEvent?.({ key: row.key, state: row.state, jobId: row.jobId, error: row.error, counts: { ...counts } });
+      onEvent?.({
+        key: row.key,
+        state: row.state,
+        jobId: row.jobId,
+        error: row.error,
+        counts: { ...counts },
+      });
       const ended = (state: TrackState | undefined) => state === 'done' || state === 'failed';
       if (ended(row.state) && !ended(previous?.state)) yield resultOf(row);
     }

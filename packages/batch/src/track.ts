@@ -59,7 +59,12 @@ export async function processTrack(context: TrackContext, key: string, attempt: 
       job.status === 'canceled'
         ? 'canceled at the provider'
         : failed.map((target) => `${target.stem}: ${target.error?.message ?? target.status}`).join('; ');
-    await ledger.settle(batch.id, key, failed.length === 0 ? 'done' : 'failed', failed.length ? reason : null);
+    await ledger.settle(
+      batch.id,
+      key,
+      failed.length === 0 ? 'done' : 'failed',
+      failed.length ? reason : null,
+    );
   } catch (error) {
     if (error instanceof SupersededError) return;
     if (isAbortError(error) || attempt.signal.aborted) throw error;
@@ -82,7 +87,11 @@ export async function processTrack(context: TrackContext, key: string, attempt: 
  * died before recording the answer: on a provider that lists its jobs, that job is looked up by the marker
  * in its metadata and adopted; on one that cannot, the start is counted as uncertain (the report says so).
  */
-async function start(context: TrackContext, row: TrackRow, attempt: TrackAttempt): Promise<JobHandle | undefined> {
+async function start(
+  context: TrackContext,
+  row: TrackRow,
+  attempt: TrackAttempt,
+): Promise<JobHandle | undefined> {
   const { stemkit, ledger, batch } = context;
   const { signal } = attempt;
   const marker = trackMarker(batch.id, row.key);
@@ -170,7 +179,12 @@ export function plannedOutputs(job: Job, formats: readonly string[]): Array<{ as
   return planned;
 }
 
-async function downloadOutputs(context: TrackContext, row: TrackRow, job: Job, signal: AbortSignal): Promise<void> {
+async function downloadOutputs(
+  context: TrackContext,
+  row: TrackRow,
+  job: Job,
+  signal: AbortSignal,
+): Promise<void> {
   const { stemkit, ledger, batch } = context;
   const folder = join(batch.out, row.request.name);
   const done = new Map(row.outputs.map((output) => [output.path, output]));
@@ -206,7 +220,8 @@ function isPermanent(error: unknown): boolean {
     const code = (error as { code?: unknown } | undefined)?.code;
     return typeof code === 'string' && ['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR'].includes(code);
   }
-  if (['invalid-argument', 'unsupported', 'upload', 'job-failed', 'not-found'].includes(error.code)) return true;
+  if (['invalid-argument', 'unsupported', 'upload', 'job-failed', 'not-found'].includes(error.code))
+    return true;
   if (ProviderError.isInstance(error) && error.status !== undefined) {
     return error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
   }

@@ -30,7 +30,11 @@ describe('runBatch on one machine', () => {
     writeTracks(input, 6);
     const out = join(work, 'out');
     const stemkit = createStemkit({
-      driver: sourcere({ baseUrl: emulator.sourcere.baseUrl, username: 'emulator', password: 'emulator-password' }),
+      driver: sourcere({
+        baseUrl: emulator.sourcere.baseUrl,
+        username: 'emulator',
+        password: 'emulator-password',
+      }),
     });
     const items = await readBatchInput(input);
     const results: TrackResult[] = [];
@@ -59,7 +63,8 @@ describe('runBatch on one machine', () => {
     );
 
     const again: TrackResult[] = [];
-    for await (const result of runBatch(stemkit, items, { out, concurrency: 3, wait: fast })) again.push(result);
+    for await (const result of runBatch(stemkit, items, { out, concurrency: 3, wait: fast }))
+      again.push(result);
     const byKey = (list: TrackResult[]) => [...list].sort((left, right) => left.key.localeCompare(right.key));
     expect(byKey(again)).toEqual(byKey(results));
   });

@@ -75,7 +75,9 @@ function freePort(): Promise<number> {
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<RunningPostgres> {
   const binDir = options.binDir ?? findBinDir();
   if (binDir === undefined) {
-    throw new Error('PostgreSQL is not installed: apt-get install postgresql (or set PG_BIN to its bin folder)');
+    throw new Error(
+      'PostgreSQL is not installed: apt-get install postgresql (or set PG_BIN to its bin folder)',
+    );
   }
   const asRoot = userInfo().uid === 0;
   // The cluster's files and socket must belong to the user the server runs as.

@@ -31,7 +31,15 @@ export function startJsonCli(args: readonly string[], environment: Record<string
     buffer += chunk.toString('utf8');
     const complete = buffer.split('\n');
     buffer = complete.pop() ?? '';
-    for (const line of complete) if (line.trim()) lines.push(JSON.parse(line) as BatchLine);
+    for (const line of complete) {
+      if (!line.trim()) continue;
+      try {
+        lines.push(JSON.parse(line) as BatchLine);
+      } catch {
+        // An error document is printed over several lines: kept as text, shown when the test fails.
+        lines.push({ event: 'text', text: line } as unknown as BatchLine);
+      }
+    }
   });
   return {
     ...run,
@@ -45,7 +53,9 @@ export function startJsonCli(args: readonly string[], environment: Record<string
       });
       while (!lines.some(predicate)) {
         if (ended) throw new Error(`ended first: ${run.stderrSoFar().slice(-2000)}`);
-        if (Date.now() > deadline) throw new Error('timed out waiting for a line');
+        if (Date.now() > deadline) {
+          throw new Error(`timed out waiting for a line: ${run.stderrSoFar().slice(-2000)}`);
+        }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },

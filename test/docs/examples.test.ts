@@ -114,7 +114,8 @@ describe('guide samples run against the emulator', () => {
   it('batch: a folder separated through the embedded queue, with its report', async () => {
     const input = join(scratch, 'masters');
     await mkdir(input);
-    for (const name of ['one', 'two', 'three']) await writeFile(join(input, `${name}.wav`), sampleWav({ seconds: 0.3 }));
+    for (const name of ['one', 'two', 'three'])
+      await writeFile(join(input, `${name}.wav`), sampleWav({ seconds: 0.3 }));
     const stdout = await runExample('batch.ts', input, join(scratch, 'batch-stems'));
     expect(stdout).toMatch(/^one: done$/m);
     expect(stdout).toMatch(/^three: done$/m);

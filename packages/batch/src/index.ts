@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 export { AUDIO_EXTENSIONS, ManifestError, readBatchInput } from './input.ts';
-export type { BatchItem, TrackRequest } from './items.ts';
+export type { BatchItem } from './items.ts';
 export type { TrackOutput, TrackState } from './ledger.ts';
 export { BatchQueue, type BatchQueueOptions, openBatchQueue, type RateLimitOptions } from './queue.ts';
 export { writeBatchReport } from './report.ts';

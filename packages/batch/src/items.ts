@@ -24,9 +24,13 @@ export interface BatchItem {
 
 /** A track as the ledger keeps it: every default applied, so any worker can run it as it is. */
 export interface TrackRequest {
+  /** A file path (absolute once read from a manifest) or an `http(s)` URL. */
   readonly source: string;
+  /** The output folder under `out`, and the track's key. */
   readonly name: string;
+  /** The stems to produce. */
   readonly stems: readonly StemName[];
+  /** The output formats, lower-case without a dot. */
   readonly formats: readonly OutputFormat[];
 }
 

@@ -201,6 +201,8 @@ export async function openBatchQueue(options: BatchQueueOptions): Promise<BatchQ
     supervise: true,
     superviseIntervalSeconds: 5,
     monitorIntervalSeconds: 5,
+    // The ready count that lets a worker fetch again at once (see `burstWhenReadyExceeds`) is this fresh.
+    queueCacheIntervalSeconds: 2,
     registerInstance: false,
     openTelemetry: { enabled: false },
   } as const;

@@ -353,7 +353,9 @@ async function work(
   const settings = {
     localConcurrency: concurrency,
     includeMetadata: true,
-    pollingIntervalSeconds: queue.pollSeconds * 2,
+    pollingIntervalSeconds: queue.pollSeconds,
+    // While tracks are waiting, a worker that just finished one takes the next at once instead of after a poll.
+    burstWhenReadyExceeds: 1,
   } as const;
   return queue.boss.work<TrackJobData, unknown, typeof settings>(
     name,

@@ -42,15 +42,17 @@ interface Issue {
 export async function readBatchInput(path: string): Promise<BatchItem[]> {
   const info = await stat(path).catch(() => undefined);
   if (!info) throw new InvalidArgumentError('input', `no such file or folder: ${path}`);
-  if (info.isDirectory()) return checkNames(await folderItems(resolve(path)));
+  if (info.isDirectory()) return checkNames({ items: await folderItems(resolve(path)), issues: [] });
   const text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
   const extension = extname(path).toLowerCase();
   // Paths in a manifest are relative to the manifest's folder, wherever the command runs.
   const base = dirname(resolve(path));
-  const located = (items: BatchItem[]) =>
-    items.map((item) =>
+  const located = ({ items, issues }: Parsed): Parsed => ({
+    items: items.map((item) =>
       /^https?:\/\//i.test(item.source) ? item : { ...item, source: resolve(base, item.source) },
-    );
+    ),
+    issues,
+  });
   if (extension === '.jsonl' || extension === '.ndjson') return checkNames(located(jsonLines(text)));
   if (extension === '.csv') return checkNames(located(csvRows(text)));
   throw new InvalidArgumentError('input', 'must be a folder, a .jsonl manifest or a .csv manifest');
@@ -81,7 +83,13 @@ export async function folderItems(folder: string): Promise<Array<BatchItem & { n
     });
 }
 
-function jsonLines(text: string): BatchItem[] {
+/** What a manifest held: its well-formed items, and what was wrong with the rest. */
+interface Parsed {
+  items: BatchItem[];
+  issues: Issue[];
+}
+
+function jsonLines(text: string): Parsed {
   const items: BatchItem[] = [];
   const issues: Issue[] = [];
   for (const [index, line] of text.split(/\r?\n/).entries()) {
@@ -97,10 +105,10 @@ function jsonLines(text: string): BatchItem[] {
     const item = checkRecord(value, where, issues, (list) => list);
     if (item) items.push(item);
   }
-  return finish(items, issues);
+  return { items, issues };
 }
 
-function csvRows(text: string): BatchItem[] {
+function csvRows(text: string): Parsed {
   let rows: Array<{ record: Record<string, string>; info: { lines: number } }>;
   try {
     rows = parse(text, { columns: true, skip_empty_lines: true, trim: true, info: true });
@@ -128,7 +136,7 @@ function csvRows(text: string): BatchItem[] {
     const item = checkRecord(present, `line ${info.lines}`, issues, split);
     if (item) items.push(item);
   }
-  return finish(items, issues);
+  return { items, issues };
 }
 
 /** The shape of one manifest record: known fields only, of the right types. */
@@ -174,9 +182,8 @@ function finish(items: BatchItem[], issues: Issue[]): BatchItem[] {
 }
 
 /** Two tracks may not share an output folder: refused up front, naming both. */
-function checkNames(items: BatchItem[]): BatchItem[] {
+function checkNames({ items, issues }: Parsed): BatchItem[] {
   const seen = new Map<string, string>();
-  const issues: Issue[] = [];
   for (const [index, item] of items.entries()) {
     const where = (item as { line?: string }).line ?? item.source;
     let name: string;

@@ -169,8 +169,9 @@ export async function* runBatch(
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   let fatal: unknown;
   const worker = { id: undefined as string | undefined };
-  const name = await queue.queueFor(stemkit.provider);
+  let name = '';
   try {
+    name = await queue.queueFor(stemkit.provider);
     const id = options.id ?? defaultBatchId(out);
     const batch = await queue.ledger.openBatch({ id, provider: stemkit.provider, out });
     if (batch.provider !== stemkit.provider) {

@@ -143,6 +143,8 @@ The ledger lives in <out>/.stemkit-batch (or in the --queue database): run the s
             if (!(flags.watch && isAbortError(error))) throw error;
           }
           progress.finish();
+          // The bars stop before the summary, which goes to stdout below them.
+          reporter.close();
           const report = await batch.writeBatchReport(
             [...results.values()],
             flags.report ?? join(out, 'batch-report'),

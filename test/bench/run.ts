@@ -2,6 +2,7 @@
 // built packages and writes test/bench/RESULTS.md: the headline figures first, then one section per suite.
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { batch } from './batch.ts';
 import { importsAndSizes } from './imports.ts';
 import { overhead } from './overhead.ts';
 import { polling } from './polling.ts';
@@ -13,6 +14,7 @@ const suites: Array<{ name: string; run: () => Promise<{ body: string; headline:
   { name: 'Requests spent waiting', run: polling },
   { name: 'Cold import and bundle size', run: importsAndSizes },
   { name: 'Uploads and downloads', run: transfers },
+  { name: 'Catalogue batches', run: batch },
 ].filter(
   (suite) => only.length === 0 || only.some((name) => suite.name.toLowerCase().includes(name.toLowerCase())),
 );

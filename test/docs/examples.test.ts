@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -109,6 +109,17 @@ describe('guide samples run against the emulator', () => {
     expect(stdout).toMatch(/^succeeded: 3 legacy jobs behind one neutral job$/m);
     expect(stdout).toMatch(/^vocals: .*vocals_residual/m);
     expect(stdout).toMatch(/^transcription: .*\.json.*\.srt|^transcription: .*\.srt.*\.json/m);
+  });
+
+  it('batch: a folder separated through the embedded queue, with its report', async () => {
+    const input = join(scratch, 'masters');
+    await mkdir(input);
+    for (const name of ['one', 'two', 'three'])
+      await writeFile(join(input, `${name}.wav`), sampleWav({ seconds: 0.3 }));
+    const stdout = await runExample('batch.ts', input, join(scratch, 'batch-stems'));
+    expect(stdout).toMatch(/^one: done$/m);
+    expect(stdout).toMatch(/^three: done$/m);
+    expect(stdout).toMatch(/^report: .*batch-report\.csv$/m);
   });
 
   it('audioshake-tasks: targets, a transcript, a warning for an ignored option, listing', async () => {

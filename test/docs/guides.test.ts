@@ -14,6 +14,7 @@ const EXPECTED_GUIDES = [
   'emulator.md',
   'writing-a-driver.md',
   'cli.md',
+  'batch.md',
 ];
 
 describe('guides', () => {

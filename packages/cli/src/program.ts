@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { batchCommand, workerCommand } from './commands/batch.ts';
 import { demoTrackCommand } from './commands/demo-track.ts';
 import { downloadCommand } from './commands/download.ts';
 import { emulatorCommand } from './commands/emulator.ts';
@@ -20,6 +21,8 @@ const EXAMPLES = `Examples:
   stemkit separate song.mp3 --stems vocals,instrumental --format mp3 --provider audioshake
   # a job's status, from the sk1.… token separate printed
   stemkit status sk1.eyJ…
+  # every track of a folder (or a .jsonl / .csv manifest); run it again to resume
+  stemkit batch masters/ --stems vocals,instrumental --out stems --concurrency 16
   # a mix with the drums quieter and to the right
   stemkit mix sk1.eyJ… --track vocals:1:0 --track drums:0.6:0.4 --format mp3`;
 
@@ -49,6 +52,8 @@ export function buildProgram(context: CliContext): Command {
     downloadCommand(context),
     mixCommand(context),
     zipCommand(context),
+    batchCommand(context),
+    workerCommand(context),
     providersCommand(context),
     emulatorCommand(context),
   ];

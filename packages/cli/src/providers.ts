@@ -21,7 +21,12 @@ export interface Connection {
 export interface ConnectOptions {
   readonly reporter: Reporter;
   readonly environment: Readonly<Record<string, string | undefined>>;
+  /** The fetch the driver sends with, given the API's base URL (`batch` passes a rate-limited one). */
+  readonly fetch?: FetchFor;
 }
+
+/** Makes the fetch a driver sends with, given the base URL of the provider's API. */
+export type FetchFor = (apiBaseUrl: string) => typeof globalThis.fetch;
 
 const API_NAMES: Record<DriverName, string> = {
   sourcere: 'Sourcere API',
@@ -37,20 +42,26 @@ const API_NAMES: Record<DriverName, string> = {
  * const driver = await createDriver({ driver: 'audioshake', apiKey: process.env.AUDIOSHAKE_API_KEY! });
  * ```
  */
-export async function createDriver(provider: RemoteProvider): Promise<StemkitDriver> {
+export async function createDriver(provider: RemoteProvider, fetchFor?: FetchFor): Promise<StemkitDriver> {
   const baseUrl = provider.baseUrl === undefined ? {} : { baseUrl: provider.baseUrl };
+  const transport = (defaultBaseUrl: string) =>
+    fetchFor === undefined ? baseUrl : { ...baseUrl, fetch: fetchFor(provider.baseUrl ?? defaultBaseUrl) };
   switch (provider.driver) {
     case 'sourcere': {
-      const { sourcere } = await import('@stemkit/sourcere');
-      return sourcere({ username: provider.username, password: provider.password, ...baseUrl });
+      const { sourcere, DEFAULT_BASE_URL } = await import('@stemkit/sourcere');
+      return sourcere({
+        username: provider.username,
+        password: provider.password,
+        ...transport(DEFAULT_BASE_URL),
+      });
     }
     case 'audioshake-legacy': {
-      const { audioshakeLegacy } = await import('@stemkit/audioshake');
-      return audioshakeLegacy({ token: provider.token, ...baseUrl });
+      const { audioshakeLegacy, LEGACY_DEFAULT_BASE_URL } = await import('@stemkit/audioshake');
+      return audioshakeLegacy({ token: provider.token, ...transport(LEGACY_DEFAULT_BASE_URL) });
     }
     case 'audioshake': {
-      const { audioshakeTasks } = await import('@stemkit/audioshake');
-      return audioshakeTasks({ apiKey: provider.apiKey, ...baseUrl });
+      const { audioshakeTasks, TASKS_DEFAULT_BASE_URL } = await import('@stemkit/audioshake');
+      return audioshakeTasks({ apiKey: provider.apiKey, ...transport(TASKS_DEFAULT_BASE_URL) });
     }
   }
 }
@@ -80,7 +91,7 @@ export async function connect(target: ProviderTarget, options: ConnectOptions): 
   const logger = reporterLogger(options.reporter);
   const client = (driver: StemkitDriver) => createStemkit({ driver, plugins: [localAudio()], logger });
   if (target.kind === 'remote') {
-    const driver = await createDriver(target.provider);
+    const driver = await createDriver(target.provider, options.fetch);
     return { stemkit: client(driver), close: async () => {} };
   }
   const { startEmulator } = await import('@stemkit/emulator');
@@ -113,7 +124,7 @@ export async function connect(target: ProviderTarget, options: ConnectOptions): 
   }
   try {
     return {
-      stemkit: client(await createDriver(provider)),
+      stemkit: client(await createDriver(provider, options.fetch)),
       emulator: { kept: claim.dataDir !== undefined },
       close,
     };

@@ -15,6 +15,7 @@ export {
   type FaultRule,
   type FaultTrigger,
 } from './faults.ts';
+export type { ResponseObserver } from './http/node-listener.ts';
 export {
   createEmulatorHandlers,
   type EmulatorHandlers,

@@ -1,7 +1,7 @@
 import type { CallbackDelivery } from './callbacks.ts';
 import { createEmulatorCore } from './core.ts';
 import type { FaultController } from './faults.ts';
-import { listen } from './http/node-listener.ts';
+import { listen, type ResponseObserver } from './http/node-listener.ts';
 import type { EmulatorOptions } from './options.ts';
 
 /**
@@ -25,6 +25,11 @@ export interface StartEmulatorOptions extends EmulatorOptions {
   port?: number;
   /** Storage port (signed URLs, a separate origin); 0 (default) picks a free one. */
   storagePort?: number;
+  /**
+   * Told of every API request once answered (method, path, status, time; never headers or bodies): tests
+   * count 429s and request rates with it. Storage requests are not included.
+   */
+  onResponse?: ResponseObserver;
 }
 
 /** A running emulator: where each API is, the credentials it accepts, and its fault control. */
@@ -75,14 +80,18 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   ] as const;
   let api: Awaited<ReturnType<typeof listen>>;
   try {
-    api = await listen(options.port ?? 0, (pathname) => {
-      for (const [base, app] of mounts) {
-        if (pathname === base || pathname.startsWith(`${base}/`)) {
-          return { handle: app.fetch, path: pathname.slice(base.length) || '/' };
+    api = await listen(
+      options.port ?? 0,
+      (pathname) => {
+        for (const [base, app] of mounts) {
+          if (pathname === base || pathname.startsWith(`${base}/`)) {
+            return { handle: app.fetch, path: pathname.slice(base.length) || '/' };
+          }
         }
-      }
-      return undefined;
-    });
+        return undefined;
+      },
+      options.onResponse,
+    );
   } catch (error) {
     await storage.close();
     await core.close();

@@ -1,12 +1,15 @@
 /**
- * A short, valid 16-bit mono WAV (a 440 Hz tone): a sample source any provider or emulator can decode.
+ * A short, valid 16-bit mono WAV (a 440 Hz tone, or `frequency`): a sample source any provider or emulator can
+ * decode. Different frequencies make distinct tracks.
  *
  * @example
  * ```ts
  * const bytes = sampleWav({ seconds: 0.5 });
  * ```
  */
-export function sampleWav(options: { seconds?: number; sampleRate?: number } = {}): Uint8Array<ArrayBuffer> {
+export function sampleWav(
+  options: { seconds?: number; sampleRate?: number; frequency?: number } = {},
+): Uint8Array<ArrayBuffer> {
   const sampleRate = options.sampleRate ?? 8_000;
   const frames = Math.round((options.seconds ?? 1) * sampleRate);
   const bytes = new Uint8Array(44 + frames * 2);
@@ -28,7 +31,7 @@ export function sampleWav(options: { seconds?: number; sampleRate?: number } = {
   ascii(36, 'data');
   view.setUint32(40, frames * 2, true);
   for (let frame = 0; frame < frames; frame++) {
-    const value = Math.sin((2 * Math.PI * 440 * frame) / sampleRate) * 0.5;
+    const value = Math.sin((2 * Math.PI * (options.frequency ?? 440) * frame) / sampleRate) * 0.5;
     view.setInt16(44 + frame * 2, Math.round(value * 32_767), true);
   }
   return bytes;

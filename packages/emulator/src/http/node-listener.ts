@@ -12,6 +12,9 @@ export type FetchHandler = (request: Request) => Response | Promise<Response>;
 /** Picks the handler of a path and the path below its base; `undefined` is a 404. */
 export type Router = (pathname: string) => { handle: FetchHandler; path: string } | undefined;
 
+/** Told of each request once it is answered: what a test counts (429s, requests per second). */
+export type ResponseObserver = (event: { method: string; path: string; status: number; at: number }) => void;
+
 export interface NodeListener {
   server: Server;
   url: string;
@@ -78,7 +81,7 @@ async function respond(
  * Serves Web-standard handlers on 127.0.0.1 with node:http: request bodies stream in, response bodies stream
  * out, and a reset fault destroys the socket instead of answering.
  */
-export function listen(port: number, route: Router): Promise<NodeListener> {
+export function listen(port: number, route: Router, observe?: ResponseObserver): Promise<NodeListener> {
   let origin = '';
   // A client sending `Expect: 100-continue` is told to go ahead only when a route reads the body: one answered
   // from its headers alone (401, or 413 on its content-length) never has the body sent, and Node then closes
@@ -91,6 +94,16 @@ export function listen(port: number, route: Router): Promise<NodeListener> {
       if (!outgoing.headersSent) outgoing.writeContinue();
     };
     const url = new URL(incoming.url ?? '/', 'http://127.0.0.1');
+    if (observe) {
+      outgoing.once('finish', () =>
+        observe({
+          method: incoming.method ?? 'GET',
+          path: url.pathname,
+          status: outgoing.statusCode,
+          at: Date.now(),
+        }),
+      );
+    }
     const target = route(url.pathname);
     const handle = async () => {
       if (!target) {

@@ -1,0 +1,297 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { InvalidArgumentError, type Logger, redact } from '@stemkit/core';
+import pg from 'pg';
+import { fromPglite, PgBoss } from 'pg-boss';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterQueue } from 'rate-limiter-flexible';
+import { lockDirectory } from './directory-lock.ts';
+import { Ledger } from './ledger.ts';
+
+/**
+ * Where a batch's queue and ledger live: a PostgreSQL URL (shared by every machine that runs workers), or a
+ * folder for the embedded engine (PGlite, in this process only).
+ *
+ * @example
+ * ```ts
+ * const shared: BatchQueueOptions = { url: 'postgres://stemkit@db.internal/stemkit' };
+ * const local: BatchQueueOptions = { directory: 'stems/.stemkit-batch' };
+ * ```
+ */
+export interface BatchQueueOptions {
+  /** A `postgres://` URL: the queue is shared by every process that opens it. */
+  readonly url?: string;
+  /** A folder for the embedded queue (created if missing); one process at a time may open it. */
+  readonly directory?: string;
+  /** Gets the engine's warnings and errors (secrets masked). Default: silent. */
+  readonly logger?: Logger;
+}
+
+/**
+ * Options of {@link BatchQueue.rateLimitedFetch}.
+ *
+ * @example
+ * ```ts
+ * const options: RateLimitOptions = { requestsPerSecond: 50, key: 'audioshake:3f2a9c', origins: ['https://api.audioshake.ai'] };
+ * ```
+ */
+export interface RateLimitOptions {
+  /** Requests per second allowed to the provider account, across every process sharing the queue. */
+  readonly requestsPerSecond: number;
+  /** Names the provider account (never the credential itself: hash it), so each account has its own budget. */
+  readonly key: string;
+  /**
+   * Origins whose requests count (the provider's API); others — signed storage links — pass freely.
+   * Default: every request counts.
+   */
+  readonly origins?: readonly string[];
+  /** The fetch to wrap (default: the global one). */
+  readonly fetch?: typeof globalThis.fetch;
+}
+
+/** How often workers look for queued tracks. */
+const POLL_SECONDS = 0.5;
+
+/**
+ * An open batch queue: pg-boss over PostgreSQL or over PGlite in this process, plus the ledger beside it. The
+ * same code runs a batch on either; only where the database is differs. Close it when done.
+ *
+ * @example
+ * ```ts
+ * const queue = await openBatchQueue({ url: process.env.STEMKIT_QUEUE });
+ * try { … } finally { await queue.close(); }
+ * ```
+ */
+export class BatchQueue {
+  /** `postgres` when shared through a server, `embedded` when PGlite runs in this process. */
+  readonly kind: 'postgres' | 'embedded';
+  /** @internal */
+  readonly boss: PgBoss;
+  /** @internal */
+  readonly ledger: Ledger;
+  readonly #close: () => Promise<void>;
+  readonly #pool: pg.Pool | undefined;
+  readonly #queues = new Set<string>();
+
+  /** @internal */
+  constructor(parts: {
+    kind: 'postgres' | 'embedded';
+    boss: PgBoss;
+    ledger: Ledger;
+    pool?: pg.Pool;
+    close: () => Promise<void>;
+  }) {
+    this.kind = parts.kind;
+    this.boss = parts.boss;
+    this.ledger = parts.ledger;
+    this.#pool = parts.pool;
+    this.#close = parts.close;
+  }
+
+  /**
+   * A `fetch` that spaces the requests to the provider's API so that at most `requestsPerSecond` go out in any
+   * second — across every process on this queue when it is on PostgreSQL (rate-limiter-flexible's Postgres
+   * store; the machines' clocks must agree, as NTP keeps them), within this process when embedded. Pass it to
+   * the driver: `audioshakeTasks({ apiKey, fetch })`.
+   *
+   * @example
+   * ```ts
+   * const fetch = queue.rateLimitedFetch({ requestsPerSecond: 50, key: 'audioshake:3f2a9c' });
+   * const stemkit = createStemkit({ driver: audioshakeTasks({ apiKey, fetch }) });
+   * ```
+   */
+  rateLimitedFetch(options: RateLimitOptions): typeof globalThis.fetch {
+    const { requestsPerSecond } = options;
+    if (!(requestsPerSecond > 0) || !Number.isFinite(requestsPerSecond)) {
+      throw new InvalidArgumentError('requestsPerSecond', 'must be a positive number');
+    }
+    // One request per slot, slots a whole number of milliseconds long: a bucket of N would let 2N through in a
+    // provider's one-second window that straddles two of ours.
+    const slot = { points: 1, duration: Math.ceil(1000 / requestsPerSecond) / 1000 };
+    let limiter: Promise<RateLimiterQueue>;
+    if (this.#pool) {
+      const pool = this.#pool;
+      limiter = new Promise((resolve, reject) => {
+        const store = new RateLimiterPostgres(
+          { ...slot, storeClient: pool, tableName: 'stemkit_batch_rate_limits', keyPrefix: 'stemkit' },
+          (error?: Error) => (error ? reject(error) : resolve(new RateLimiterQueue(store))),
+        );
+      });
+    } else {
+      limiter = Promise.resolve(new RateLimiterQueue(new RateLimiterMemory(slot)));
+    }
+    // Unused limiters must not fail the process: the error shows at the first request instead.
+    limiter.catch(() => undefined);
+    const origins = options.origins?.map((origin) => new URL(origin).origin);
+    const send = options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
+    return async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (origins === undefined || origins.includes(url.origin)) {
+        await (await limiter).removeTokens(1, options.key);
+      }
+      return send(input, init);
+    };
+  }
+
+  /** @internal Creates the pg-boss queue of a provider once, with the retry and heartbeat settings of tracks. */
+  async queueFor(provider: string): Promise<string> {
+    const name = `stemkit-batch.${provider.replace(/[^a-z0-9_-]/gi, '_')}`;
+    if (this.#queues.has(name)) return name;
+    await this.boss.createQueue(name, {
+      // Transient failures (connection, 5xx, 429, a dead worker) are retried with backoff; each attempt resumes
+      // from the ledger, so a retry never starts a second provider job.
+      retryLimit: 10,
+      retryDelay: 2,
+      retryBackoff: true,
+      retryDelayMax: 120,
+      // A worker that dies stops its heartbeat: its tracks go back to the queue within ~15 s.
+      heartbeatSeconds: 10,
+      expireInSeconds: 24 * 60 * 60,
+      deleteAfterSeconds: 7 * 24 * 60 * 60,
+    });
+    if (this.kind === 'embedded') await this.#reclaim(name);
+    this.#queues.add(name);
+    return name;
+  }
+
+  /** @internal How often workers poll, in seconds. */
+  get pollSeconds(): number {
+    return POLL_SECONDS;
+  }
+
+  /**
+   * Embedded only: this process holds the folder, so a job still `active` belongs to a run that died (a
+   * SIGKILL). Failing it puts it back in the queue now rather than after its heartbeat runs out.
+   */
+  async #reclaim(name: string): Promise<void> {
+    let after: string | undefined;
+    for (;;) {
+      const jobs = await this.boss.findJobs(name, { limit: 1000, ...(after ? { after } : {}) });
+      const active = jobs.filter((job) => job.state === 'active').map((job) => job.id);
+      if (active.length > 0) await this.boss.fail(name, active, { message: 'the previous run ended' });
+      if (jobs.length < 1000) return;
+      after = jobs.at(-1)?.id;
+    }
+  }
+
+  /** Stops the engine (waiting briefly for work in hand) and closes the database. */
+  async close(): Promise<void> {
+    await this.#close();
+  }
+}
+
+/**
+ * Opens (creating if needed) a batch queue. With `url`, pg-boss runs on that PostgreSQL server and any number of
+ * processes may open it; with `directory`, pg-boss runs in-process on PGlite (PostgreSQL compiled to WASM),
+ * through pg-boss's own PGlite adapter, and the folder is locked to this process.
+ *
+ * @example
+ * ```ts
+ * const queue = await openBatchQueue({ directory: 'stems/.stemkit-batch' });
+ * ```
+ */
+export async function openBatchQueue(options: BatchQueueOptions): Promise<BatchQueue> {
+  const base = {
+    schema: 'stemkit_queue',
+    schedule: false,
+    supervise: true,
+    superviseIntervalSeconds: 5,
+    monitorIntervalSeconds: 5,
+    // The ready count that lets a worker fetch again at once (see `burstWhenReadyExceeds`) is this fresh.
+    queueCacheIntervalSeconds: 2,
+    registerInstance: false,
+    openTelemetry: { enabled: false },
+  } as const;
+  const logger = options.logger;
+  const listen = (boss: PgBoss) => {
+    // An EventEmitter throws an unhandled 'error': pg-boss reports its background failures here.
+    boss.on('error', (error: Error) => logger?.warn(`queue: ${redact(error.message)}`));
+    boss.on('warning', (warning: { message: string }) => logger?.debug(`queue: ${redact(warning.message)}`));
+  };
+  if (options.url !== undefined) {
+    if (!/^postgres(ql)?:\/\//i.test(options.url)) {
+      throw new InvalidArgumentError('url', 'must be a postgres:// URL');
+    }
+    const boss = new PgBoss({ ...base, connectionString: options.url, max: 8 });
+    listen(boss);
+    await boss.start();
+    const pool = new pg.Pool({ connectionString: options.url, max: 2 });
+    pool.on('error', (error: Error) => logger?.warn(`queue: ${redact(error.message)}`));
+    const ledger = new Ledger(boss.getDb());
+    await ledger.setup();
+    return new BatchQueue({
+      kind: 'postgres',
+      boss,
+      ledger,
+      pool,
+      close: async () => {
+        await boss.stop({ graceful: true, timeout: 10_000 });
+        await pool.end();
+      },
+    });
+  }
+  if (options.directory === undefined) throw new InvalidArgumentError('queue', 'give a url or a directory');
+  const release = await lockDirectory(options.directory);
+  try {
+    const pglite = await openPglite(join(options.directory, 'pgdata'));
+    const boss = new PgBoss({ ...base, db: fromPglite(pglite), backend: 'pglite' });
+    listen(boss);
+    await boss.start();
+    const ledger = new Ledger(boss.getDb());
+    await ledger.setup();
+    return new BatchQueue({
+      kind: 'embedded',
+      boss,
+      ledger,
+      close: async () => {
+        try {
+          await boss.stop({ graceful: true, timeout: 10_000 });
+          await pglite.close();
+        } finally {
+          await release();
+        }
+      },
+    });
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+/**
+ * Opens a PGlite data folder. A new one is copied from a template and renamed into place, so a process killed
+ * while it is made leaves no half-made folder that PGlite would then refuse. The template is PGlite's initdb,
+ * run once per installation (about ten seconds) and kept in the user's cache.
+ */
+async function openPglite(dataDir: string): Promise<PGlite> {
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    const fresh = `${dataDir}.init-${process.pid}`;
+    await rm(fresh, { recursive: true, force: true });
+    await cp(await pgliteTemplate(), fresh, { recursive: true });
+    await rm(dataDir, { recursive: true, force: true });
+    await rename(fresh, dataDir);
+  }
+  return PGlite.create(dataDir);
+}
+
+/** A freshly initialised, cleanly closed PGlite data folder for this installation of PGlite. */
+async function pgliteTemplate(): Promise<string> {
+  const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+  const { size, mtimeMs } = await stat(entry);
+  const version = createHash('sha256').update(`${entry}\0${size}\0${mtimeMs}`).digest('hex').slice(0, 16);
+  const cache = process.env.XDG_CACHE_HOME?.trim() || join(homedir(), '.cache');
+  const template = join(cache, 'stemkit', 'batch', `pglite-${version}`);
+  if (existsSync(join(template, 'PG_VERSION'))) return template;
+  const fresh = `${template}.init-${process.pid}`;
+  await rm(fresh, { recursive: true, force: true });
+  await mkdir(fresh, { recursive: true });
+  const initialising = await PGlite.create(fresh);
+  await initialising.close();
+  // Another process may have made it meanwhile: either copy is as good.
+  await rename(fresh, template).catch(() => rm(fresh, { recursive: true, force: true }));
+  return template;
+}

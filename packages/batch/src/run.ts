@@ -1,0 +1,448 @@
+import { createHash } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import {
+  InvalidArgumentError,
+  type Logger,
+  type OutputFormat,
+  type StemName,
+  type WaitOptions,
+} from '@stemkit/core';
+import type { NodeStemkit } from '@stemkit/core/node';
+import type { JobWithMetadata } from 'pg-boss';
+import { type BatchItem, resolveItem } from './items.ts';
+import { type BatchRow, type TrackOutput, type TrackRow, type TrackState, trackJobId } from './ledger.ts';
+import { type BatchQueue, openBatchQueue } from './queue.ts';
+import { processTrack } from './track.ts';
+
+/**
+ * How a finished track ended, as `runBatch` yields it and the report lists it.
+ *
+ * @example
+ * ```ts
+ * for await (const result of runBatch(stemkit, items, { out: 'stems' })) {
+ *   if (result.status === 'failed') console.error(result.name, result.error);
+ * }
+ * ```
+ */
+export interface TrackResult {
+  /** The track's key in the ledger: its output name. */
+  readonly key: string;
+  /** Its output folder under the batch's `out`. */
+  readonly name: string;
+  /** The source it was read from. */
+  readonly source: string;
+  /** `done` when every stem was written; `failed` otherwise, with `error`. */
+  readonly status: 'done' | 'failed';
+  /** The provider job's id, once one was started. */
+  readonly jobId: string | null;
+  /** The files written, relative to `out`. */
+  readonly outputs: readonly TrackOutput[];
+  /** Why it failed, secrets masked. */
+  readonly error: string | null;
+  /**
+   * Starts whose answer a crash lost on a provider that cannot list its jobs: each may have left one unused
+   * provider job behind (0 almost always).
+   */
+  readonly uncertainStarts: number;
+}
+
+/**
+ * How many tracks are where.
+ *
+ * @example
+ * ```ts
+ * const line = (counts: BatchCounts) => `${counts.done}/${counts.total} done, ${counts.failed} failed`;
+ * ```
+ */
+export interface BatchCounts {
+  /** Tracks in the batch so far. */
+  readonly total: number;
+  /** Waiting for a worker (including retries waiting for their backoff). */
+  readonly queued: number;
+  /** In a worker's hands: uploading, starting, waiting for the provider or downloading. */
+  readonly running: number;
+  /** Finished with every stem written. */
+  readonly done: number;
+  /** Finished without. */
+  readonly failed: number;
+}
+
+/**
+ * A track moved: the ledger says it is now in `state`. Seen the same way whichever machine moved it.
+ *
+ * @example
+ * ```ts
+ * const onEvent = (event: BatchEvent) => console.log(JSON.stringify(event));
+ * ```
+ */
+export interface BatchEvent {
+  /** The track's key. */
+  readonly key: string;
+  /** Where it is now. */
+  readonly state: TrackState;
+  /** The provider job's id, once started. */
+  readonly jobId: string | null;
+  /** The last failure's reason: final when `state` is `failed`, else that of an attempt being retried. */
+  readonly error: string | null;
+  /** The whole batch's counts after this move. */
+  readonly counts: BatchCounts;
+}
+
+/**
+ * Options of {@link runBatch}.
+ *
+ * @example
+ * ```ts
+ * const options: BatchOptions = { out: 'stems', stems: ['vocals', 'instrumental'], concurrency: 8 };
+ * ```
+ */
+export interface BatchOptions {
+  /** The output folder: each track's files go to `<out>/<name>/<stem>.<format>`. */
+  readonly out: string;
+  /** The queue and ledger (default: the embedded one in `<out>/.stemkit-batch`, opened and closed here). */
+  readonly queue?: BatchQueue;
+  /** Names the batch in the ledger (default: derived from `out`, so the same command resumes the same batch). */
+  readonly id?: string;
+  /** Stems of items that name none (default: `['vocals', 'instrumental']`). */
+  readonly stems?: readonly StemName[];
+  /** Formats of items that name none (default `['wav']`). */
+  readonly formats?: readonly OutputFormat[];
+  /** Tracks this process works on at once (default 4); 0 only queues and follows, for workers elsewhere. */
+  readonly concurrency?: number;
+  /** Polling of each track's `wait`, over the client's defaults. */
+  readonly wait?: WaitOptions;
+  /** How long an interrupted start's request may still take to land, before looking it up (default 5 000 ms). */
+  readonly settleMs?: number;
+  /** Stops the batch: tracks in hand go back to the queue, and the same call later resumes. */
+  readonly signal?: AbortSignal;
+  /** Told of every track's every move, wherever it happened. */
+  readonly onEvent?: (event: BatchEvent) => void;
+  /** Gets the queue's warnings. */
+  readonly logger?: Logger;
+}
+
+/** How often the ledger is read for changes, in ms. */
+const FOLLOW_MS = 250;
+/** Tracks queued per statement. */
+const CHUNK = 500;
+
+/**
+ * Separates every item, yielding each track's result as it finishes — the tracks finished by an earlier run of
+ * the same batch first. Every step is recorded in a durable ledger beside a pg-boss queue (embedded PGlite, or
+ * PostgreSQL shared with `runWorker` processes on other machines), so a run stopped at any point — Ctrl-C, a
+ * crash, SIGKILL — and started again resumes: no provider job is started twice for a track, finished outputs
+ * are not downloaded again, and a half-written file is never taken for a finished one.
+ *
+ * `items` may be an async iterable that never ends (a folder being watched): the batch then runs until
+ * `signal` aborts.
+ *
+ * @example
+ * ```ts
+ * import { createStemkit } from '@stemkit/core/node';
+ * import { audioshakeTasks } from '@stemkit/audioshake';
+ * import { readBatchInput, runBatch } from '@stemkit/batch';
+ *
+ * const stemkit = createStemkit({ driver: audioshakeTasks({ apiKey }) });
+ * const items = await readBatchInput('catalogue.csv');
+ * for await (const result of runBatch(stemkit, items, { out: 'stems', stems: ['vocals', 'instrumental'] })) {
+ *   console.log(result.name, result.status, result.error ?? '');
+ * }
+ * ```
+ */
+export async function* runBatch(
+  stemkit: NodeStemkit,
+  items: Iterable<BatchItem> | AsyncIterable<BatchItem>,
+  options: BatchOptions,
+): AsyncGenerator<TrackResult, void, undefined> {
+  const concurrency = options.concurrency ?? 4;
+  if (!Number.isInteger(concurrency) || concurrency < 0) {
+    throw new InvalidArgumentError('concurrency', 'must be a whole number, 0 or more');
+  }
+  if (typeof options.out !== 'string' || options.out === '') {
+    throw new InvalidArgumentError('out', 'must be a folder path');
+  }
+  const out = resolve(options.out);
+  const queue =
+    options.queue ??
+    (await openBatchQueue({ directory: join(out, '.stemkit-batch'), ...withLogger(options.logger) }));
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  let fatal: unknown;
+  const worker = { id: undefined as string | undefined };
+  let name = '';
+  try {
+    name = await queue.queueFor(stemkit.provider);
+    const id = options.id ?? defaultBatchId(out);
+    const batch = await queue.ledger.openBatch({ id, provider: stemkit.provider, out });
+    if (batch.provider !== stemkit.provider) {
+      throw new InvalidArgumentError(
+        'id',
+        `batch "${id}" runs on ${batch.provider}, not ${stemkit.provider}`,
+      );
+    }
+    const defaults = {
+      stems: options.stems ?? ['vocals', 'instrumental'],
+      formats: options.formats ?? ['wav'],
+    };
+    const feeding = feed(queue, name, batch, items, defaults, signal);
+    feeding.done.catch((error: unknown) => {
+      fatal ??= error;
+      stop.abort(error);
+    });
+    if (concurrency > 0) {
+      worker.id = await work(queue, name, stemkit, concurrency, {
+        ...options,
+        signal,
+        onFatal: (error) => {
+          fatal ??= error;
+          stop.abort(error);
+        },
+      });
+    }
+    yield* follow(queue, batch.id, feeding, signal, options.onEvent);
+    if (fatal !== undefined) throw fatal;
+  } finally {
+    stop.abort();
+    if (worker.id !== undefined)
+      await queue.boss.offWork(name, { id: worker.id, wait: true }).catch(() => {});
+    if (!options.queue) await queue.close();
+  }
+  if (fatal !== undefined) throw fatal;
+  options.signal?.throwIfAborted();
+}
+
+/**
+ * Options of {@link runWorker}.
+ *
+ * @example
+ * ```ts
+ * const options: WorkerOptions = { queue, concurrency: 16, signal: AbortSignal.timeout(3_600_000) };
+ * ```
+ */
+export interface WorkerOptions {
+  /** The shared queue (a `postgres://` one, to be useful on several machines). */
+  readonly queue: BatchQueue;
+  /** Tracks worked on at once (default 4). */
+  readonly concurrency?: number;
+  /** Polling of each track's `wait`, over the client's defaults. */
+  readonly wait?: WaitOptions;
+  /** How long an interrupted start's request may still take to land, before looking it up (default 5 000 ms). */
+  readonly settleMs?: number;
+  /** Stops the worker: tracks in hand go back to the queue. */
+  readonly signal?: AbortSignal;
+  /** Told of every track this worker ends. */
+  readonly onResult?: (result: TrackResult) => void;
+}
+
+/**
+ * Works the tracks of every batch queued for this client's provider, until `signal` aborts; resolves then.
+ * Run it on as many machines as you like against one PostgreSQL queue: pg-boss hands each track to one worker
+ * at a time, a worker that dies has its tracks handed to others once its heartbeat stops, and the ledger makes
+ * every attempt resume where the last one stopped. A credential refusal rejects it.
+ *
+ * @example
+ * ```ts
+ * const queue = await openBatchQueue({ url: process.env.STEMKIT_QUEUE });
+ * const fetch = queue.rateLimitedFetch({ requestsPerSecond: 50, key: 'audioshake:main' });
+ * const stemkit = createStemkit({ driver: audioshakeTasks({ apiKey, fetch }) });
+ * await runWorker(stemkit, { queue, concurrency: 16, signal: controller.signal });
+ * ```
+ */
+export async function runWorker(stemkit: NodeStemkit, options: WorkerOptions): Promise<void> {
+  const concurrency = options.concurrency ?? 4;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new InvalidArgumentError('concurrency', 'must be a whole number, 1 or more');
+  }
+  const { queue } = options;
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  let fatal: unknown;
+  const name = await queue.queueFor(stemkit.provider);
+  const id = await work(queue, name, stemkit, concurrency, {
+    ...options,
+    signal,
+    onFatal: (error) => {
+      fatal ??= error;
+      stop.abort(error);
+    },
+  });
+  await new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await queue.boss.offWork(name, { id, wait: true }).catch(() => {});
+  if (fatal !== undefined) throw fatal;
+}
+
+/** The batch id a folder gets: its name and a hash of its absolute path. */
+export function defaultBatchId(out: string): string {
+  const absolute = resolve(out);
+  const base = absolute.split(/[\\/]/).filter(Boolean).at(-1) ?? 'batch';
+  return `${base.replace(/[^\w.-]/g, '_').slice(0, 40)}-${createHash('sha256').update(absolute).digest('hex').slice(0, 8)}`;
+}
+
+function withLogger(logger: Logger | undefined) {
+  return logger ? { logger } : {};
+}
+
+/** Adds items to the ledger and their jobs to the queue, in chunks, as the iterable yields them. */
+function feed(
+  queue: BatchQueue,
+  name: string,
+  batch: BatchRow,
+  items: Iterable<BatchItem> | AsyncIterable<BatchItem>,
+  defaults: { stems: readonly StemName[]; formats: readonly OutputFormat[] },
+  signal: AbortSignal,
+): { done: Promise<void>; finished: () => boolean } {
+  let finished = false;
+  const done = (async () => {
+    const seen = new Set<string>();
+    let chunk: Array<{ key: string; request: ReturnType<typeof resolveItem> }> = [];
+    let index = 0;
+    const flush = async () => {
+      if (chunk.length === 0) return;
+      await queue.ledger.addTracks(batch.id, chunk);
+      const unfinished = new Set(await queue.ledger.unfinished(batch.id));
+      const jobs = chunk
+        .filter((track) => unfinished.has(track.key))
+        .map((track) => ({ id: trackJobId(batch.id, track.key), data: { batch: batch.id, key: track.key } }));
+      if (jobs.length > 0) {
+        // An id already queued is skipped; a job failed for good (a worker killed once too often) is revived.
+        await queue.boss.insert(name, jobs);
+        await queue.boss.retry(
+          name,
+          jobs.map((job) => job.id),
+        );
+      }
+      chunk = [];
+    };
+    for await (const item of items) {
+      signal.throwIfAborted();
+      const request = resolveItem(item, defaults, `items.${index++}`);
+      if (seen.has(request.name)) continue;
+      seen.add(request.name);
+      chunk.push({ key: request.name, request });
+      if (chunk.length >= CHUNK || !Array.isArray(items)) await flush();
+    }
+    await flush();
+    finished = true;
+  })();
+  return { done, finished: () => finished };
+}
+
+/** What a track's queue job carries. */
+interface TrackJobData {
+  batch: string;
+  key: string;
+}
+
+/** Registers this process's workers on the queue; returns the work id. */
+async function work(
+  queue: BatchQueue,
+  name: string,
+  stemkit: NodeStemkit,
+  concurrency: number,
+  options: {
+    readonly wait?: WaitOptions;
+    readonly settleMs?: number;
+    readonly signal: AbortSignal;
+    readonly onFatal: (error: unknown) => void;
+    readonly onResult?: (result: TrackResult) => void;
+  },
+): Promise<string> {
+  const batches = new Map<string, Promise<BatchRow | undefined>>();
+  const settings = {
+    localConcurrency: concurrency,
+    includeMetadata: true,
+    pollingIntervalSeconds: queue.pollSeconds,
+    // While tracks are waiting, a worker that just finished one takes the next at once instead of after a poll.
+    burstWhenReadyExceeds: 1,
+  } as const;
+  return queue.boss.work<TrackJobData, unknown, typeof settings>(
+    name,
+    settings,
+    async (jobs: Array<JobWithMetadata<TrackJobData>>) => {
+      for (const job of jobs) {
+        const { batch: id, key } = job.data;
+        if (!batches.has(id)) batches.set(id, queue.ledger.batch(id));
+        const batch = await batches.get(id);
+        if (!batch) continue;
+        await processTrack(
+          {
+            stemkit,
+            ledger: queue.ledger,
+            batch,
+            settleMs: options.settleMs ?? 5_000,
+            wait: options.wait,
+            onFatal: options.onFatal,
+          },
+          key,
+          {
+            retryCount: job.retryCount,
+            retryLimit: job.retryLimit,
+            signal: AbortSignal.any([job.signal, options.signal]),
+          },
+        );
+        if (options.onResult) {
+          const row = await queue.ledger.track(id, key);
+          if (row && (row.state === 'done' || row.state === 'failed')) options.onResult(resultOf(row));
+        }
+      }
+    },
+  );
+}
+
+/** Reads the ledger for moves until every track is finished and no more are coming. */
+async function* follow(
+  queue: BatchQueue,
+  batch: string,
+  feeding: { done: Promise<void>; finished: () => boolean },
+  signal: AbortSignal,
+  onEvent: ((event: BatchEvent) => void) | undefined,
+): AsyncGenerator<TrackResult> {
+  const seen = new Map<string, { revision: number; state: TrackState }>();
+  const counts = { total: 0, queued: 0, running: 0, done: 0, failed: 0 };
+  const bucket = (state: TrackState) =>
+    state === 'queued' ? 'queued' : state === 'done' ? 'done' : state === 'failed' ? 'failed' : 'running';
+  let since: Date | undefined;
+  for (;;) {
+    const settled = feeding.finished();
+    const { rows, now } = await queue.ledger.changes(batch, since);
+    // A write stamped just before `now` may commit just after this read: look back a little each time.
+    since = new Date(now.getTime() - 5_000);
+    for (const row of rows) {
+      const previous = seen.get(row.key);
+      if (previous && previous.revision >= row.revision) continue;
+      seen.set(row.key, { revision: row.revision, state: row.state });
+      if (previous) counts[bucket(previous.state)] -= 1;
+      else counts.total += 1;
+      counts[bucket(row.state)] += 1;
+      onEvent?.({
+        key: row.key,
+        state: row.state,
+        jobId: row.jobId,
+        error: row.error,
+        counts: { ...counts },
+      });
+      const ended = (state: TrackState | undefined) => state === 'done' || state === 'failed';
+      if (ended(row.state) && !ended(previous?.state)) yield resultOf(row);
+    }
+    if (settled && counts.queued === 0 && counts.running === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, FOLLOW_MS));
+    signal.throwIfAborted();
+  }
+}
+
+/** A finished track's ledger row, as a result. */
+export function resultOf(row: TrackRow): TrackResult {
+  return {
+    key: row.key,
+    name: row.request.name,
+    source: row.request.source,
+    status: row.state === 'done' ? 'done' : 'failed',
+    jobId: row.jobId,
+    outputs: row.outputs,
+    error: row.state === 'done' ? null : row.error,
+    uncertainStarts: row.uncertainStarts,
+  };
+}

@@ -1,0 +1,252 @@
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  type Asset,
+  isAbortError,
+  type Job,
+  type JobHandle,
+  ProviderError,
+  redact,
+  StemkitError,
+  type WaitOptions,
+} from '@stemkit/core';
+import type { NodeStemkit } from '@stemkit/core/node';
+import type { BatchRow, Ledger, TrackOutput, TrackRow } from './ledger.ts';
+import { trackMarker } from './ledger.ts';
+
+/** What processing one track needs. */
+export interface TrackContext {
+  readonly stemkit: NodeStemkit;
+  readonly ledger: Ledger;
+  readonly batch: BatchRow;
+  /** How long after an interrupted start its request may still land at the provider, in ms. */
+  readonly settleMs: number;
+  /** Polling of `wait`, over the client's defaults. */
+  readonly wait: WaitOptions | undefined;
+  /** Told of a failure that every track would meet (credentials refused): the run stops. */
+  readonly onFatal: (error: unknown) => void;
+}
+
+/** The pg-boss attempt running the track: `retryCount` fences the ledger writes, `signal` ends on a lost claim. */
+export interface TrackAttempt {
+  readonly retryCount: number;
+  readonly retryLimit: number;
+  readonly signal: AbortSignal;
+}
+
+/** A later attempt took the track over: this one stops without touching it. */
+class SupersededError extends Error {}
+
+/**
+ * Runs one track from wherever its ledger row says it is: nothing is done twice. The provider job is started
+ * only after the intent is recorded, and its handle is recorded before anything waits on it; outputs already
+ * in place are not downloaded again. Permanent failures end the track `failed` with the reason; transient ones
+ * throw, and pg-boss retries the track (from the ledger) with backoff until its retries run out.
+ */
+export async function processTrack(context: TrackContext, key: string, attempt: TrackAttempt): Promise<void> {
+  const { ledger, batch } = context;
+  const row = await ledger.track(batch.id, key);
+  if (!row || row.state === 'done' || row.state === 'failed') return;
+  try {
+    const handle = row.handle ?? (await start(context, row, attempt));
+    if (handle === undefined) return;
+    await ledger.setState(batch.id, key, 'running');
+    const job = await waitForJob(context, handle, attempt.signal);
+    await ledger.setState(batch.id, key, 'downloading');
+    await downloadOutputs(context, row, job, attempt.signal);
+    const failed = job.targets.filter((target) => target.status !== 'succeeded');
+    const reason =
+      job.status === 'canceled'
+        ? 'canceled at the provider'
+        : failed.map((target) => `${target.stem}: ${target.error?.message ?? target.status}`).join('; ');
+    await ledger.settle(
+      batch.id,
+      key,
+      failed.length === 0 ? 'done' : 'failed',
+      failed.length ? reason : null,
+    );
+  } catch (error) {
+    if (error instanceof SupersededError) return;
+    if (isAbortError(error) || attempt.signal.aborted) throw error;
+    if (StemkitError.isInstance(error) && error.code === 'auth') {
+      context.onFatal(error);
+      throw error;
+    }
+    const reason = reasonOf(error);
+    if (isPermanent(error) || attempt.retryCount >= attempt.retryLimit) {
+      await ledger.settle(batch.id, key, 'failed', reason);
+      return;
+    }
+    await ledger.noteError(batch.id, key, reason);
+    throw error;
+  }
+}
+
+/**
+ * Starts the provider job of a track that has no handle yet. A previous attempt may have sent the start and
+ * died before recording the answer: on a provider that lists its jobs, that job is looked up by the marker
+ * in its metadata and adopted; on one that cannot, the start is counted as uncertain (the report says so).
+ */
+async function start(
+  context: TrackContext,
+  row: TrackRow,
+  attempt: TrackAttempt,
+): Promise<JobHandle | undefined> {
+  const { stemkit, ledger, batch } = context;
+  const { signal } = attempt;
+  const marker = trackMarker(batch.id, row.key);
+  const canList = stemkit.capabilities.list;
+  if (row.state === 'creating') {
+    const found = canList ? await findStarted(context, row, marker, signal) : undefined;
+    if (found) {
+      if (!(await ledger.intend(batch.id, row.key, attempt.retryCount))) throw new SupersededError();
+      if (!(await ledger.recordHandle(batch.id, row.key, attempt.retryCount, found.handle, found.id))) {
+        throw new SupersededError();
+      }
+      return found.handle;
+    }
+    if (!canList) await ledger.countUncertainStart(batch.id, row.key);
+  }
+  await ledger.setState(batch.id, row.key, 'uploading');
+  const { request } = row;
+  const isUrl = /^https?:\/\//i.test(request.source);
+  // Uploading creates no job, so it happens before the intent: the window in which a crash leaves the outcome
+  // of a start unknown is the start request alone.
+  const source =
+    isUrl && stemkit.capabilities.urlInput
+      ? new URL(request.source)
+      : await stemkit.upload(isUrl ? new URL(request.source) : request.source, { signal });
+  if (!(await ledger.intend(batch.id, row.key, attempt.retryCount))) throw new SupersededError();
+  const job = await stemkit.separate({
+    source,
+    stems: request.stems,
+    formats: request.formats,
+    ...(canList ? { metadata: marker } : {}),
+    signal,
+  });
+  if (!(await ledger.recordHandle(batch.id, row.key, attempt.retryCount, job.handle, job.id))) {
+    // A later attempt owns the track; the job just started is an orphan the provider will finish unused.
+    throw new SupersededError();
+  }
+  return job.handle;
+}
+
+/** The job an interrupted attempt started, if the provider has it: looked up once its request has had time to land. */
+async function findStarted(
+  context: TrackContext,
+  row: TrackRow,
+  marker: string,
+  signal: AbortSignal,
+): Promise<Job | undefined> {
+  const intentAt = row.intentAt?.getTime() ?? Date.now();
+  const settle = intentAt + context.settleMs - Date.now();
+  if (settle > 0) await sleep(settle, signal);
+  // Newest first: stop after a page's worth of jobs older than the intent (with a margin for clock skew).
+  const floor = intentAt - 10 * 60_000;
+  let older = 0;
+  for await (const job of context.stemkit.list({ pageSize: 100, signal })) {
+    if (job.metadata === marker) return job;
+    if (job.createdAt !== undefined && Date.parse(job.createdAt) < floor && ++older > 100) break;
+  }
+  return undefined;
+}
+
+/**
+ * Waits for the provider job. The one place a track waits: a future webhook receiver plugs in here, waking the
+ * wait early when a callback says the job changed.
+ */
+function waitForJob(context: TrackContext, handle: JobHandle, signal: AbortSignal): Promise<Job> {
+  return context.stemkit.wait(handle, { ...context.wait, signal });
+}
+
+/** The files a track writes: every requested format of every succeeded stem (and residual). */
+export function plannedOutputs(job: Job, formats: readonly string[]): Array<{ asset: Asset; file: string }> {
+  const planned: Array<{ asset: Asset; file: string }> = [];
+  const taken = new Set<string>();
+  for (const target of job.targets) {
+    if (target.status !== 'succeeded') continue;
+    for (const asset of target.outputs) {
+      const format = (asset.format ?? asset.name.split('.').at(-1) ?? '').replace(/^\./, '').toLowerCase();
+      if (!formats.includes(format) || (asset.role !== 'stem' && asset.role !== 'residual')) continue;
+      const stem = asset.stem ?? target.stem;
+      const base = `${stem}${asset.role === 'residual' ? '-residual' : ''}`;
+      let file = `${base}.${format}`;
+      for (let index = 2; taken.has(file); index++) file = `${base}-${index}.${format}`;
+      taken.add(file);
+      planned.push({ asset: { ...asset, stem }, file });
+    }
+  }
+  return planned;
+}
+
+async function downloadOutputs(
+  context: TrackContext,
+  row: TrackRow,
+  job: Job,
+  signal: AbortSignal,
+): Promise<void> {
+  const { stemkit, ledger, batch } = context;
+  const folder = join(batch.out, row.request.name);
+  const done = new Map(row.outputs.map((output) => [output.path, output]));
+  // What a killed download left: temporary files beside the outputs, never taken for outputs.
+  await removeParts(folder);
+  for (const { asset, file } of plannedOutputs(job, row.request.formats)) {
+    const path = `${row.request.name}/${file}`;
+    const recorded = done.get(path);
+    const absolute = join(batch.out, path);
+    if (recorded && (await stat(absolute).catch(() => undefined))?.size === recorded.sizeBytes) continue;
+    const written = await stemkit.downloadToFile(asset, absolute, { signal, job: job.handle });
+    const output: TrackOutput = {
+      stem: asset.stem ?? '',
+      format: file.split('.').at(-1) ?? '',
+      path,
+      sizeBytes: written.size,
+    };
+    await ledger.recordOutput(batch.id, row.key, output);
+  }
+}
+
+async function removeParts(folder: string): Promise<void> {
+  await mkdir(folder, { recursive: true });
+  const entries = await readdir(folder).catch(() => [] as string[]);
+  await Promise.all(
+    entries.filter((name) => name.endsWith('.part')).map((name) => rm(join(folder, name), { force: true })),
+  );
+}
+
+/** Failures a retry cannot mend: bad input, a provider's refusal or verdict, a file that cannot be read. */
+function isPermanent(error: unknown): boolean {
+  if (!StemkitError.isInstance(error)) {
+    const code = (error as { code?: unknown } | undefined)?.code;
+    return typeof code === 'string' && ['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR'].includes(code);
+  }
+  if (['invalid-argument', 'unsupported', 'upload', 'job-failed', 'not-found'].includes(error.code))
+    return true;
+  if (ProviderError.isInstance(error) && error.status !== undefined) {
+    return error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
+  }
+  return false;
+}
+
+/** A failure as the report shows it: its kind and message, secrets masked. */
+export function reasonOf(error: unknown): string {
+  if (StemkitError.isInstance(error)) return redact(`${error.code}: ${error.message}`);
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return redact(typeof code === 'string' ? `${code}: ${message}` : message);
+}
+
+function sleep(milliseconds: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, milliseconds);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}

@@ -34,7 +34,8 @@ globalThis.clearTimeout = ((handle: { id?: number } | number | undefined) => {
 const epoch = Date.now();
 Date.now = () => epoch + virtualNow;
 
-const { createStemkit, DRIVER_CONTRACT_VERSION } = await import('@stemkit/core');
+const { createStemkit } = await import('@stemkit/core');
+const { DRIVER_CONTRACT_VERSION } = await import('@stemkit/core/driver');
 type Driver = Parameters<typeof createStemkit>[0]['driver'];
 
 /** A provider whose job runs `lengthMs` of virtual time; every status call is one request. */

@@ -9,7 +9,7 @@ describe('workspace toolchain', () => {
   });
 
   it('resolves workspace packages to their built output outside vitest', async () => {
-    const core = await import('@stemkit/core');
-    expect(core.DRIVER_CONTRACT_VERSION).toBe(1);
+    const driver = await import('@stemkit/core/driver');
+    expect(driver.DRIVER_CONTRACT_VERSION).toBe(1);
   });
 });

@@ -1,4 +1,6 @@
-import { registerSecret } from '@stemkit/core';
+import { audioshakeLegacy, audioshakeTasks } from '@stemkit/audioshake';
+import { inspectSettings, type SettingsDeclaration, type SettingsFound } from '@stemkit/core/driver';
+import { sourcere } from '@stemkit/sourcere';
 import { MissingCredentialsError, UsageError } from './errors.ts';
 
 /** What `--provider` accepts. `emulator` is the embedded emulator behind the Sourcere driver. */
@@ -8,7 +10,7 @@ export type ProviderChoice = (typeof PROVIDER_CHOICES)[number];
 /** A provider with a driver: every choice but `emulator`. */
 export type DriverName = Exclude<ProviderChoice, 'emulator'>;
 
-/** Credential flags, as commander hands them over. */
+/** Credential flags, as commander hands them over: each is named after the setting it gives. */
 export interface CredentialFlags {
   readonly provider?: string;
   readonly username?: string;
@@ -18,16 +20,21 @@ export interface CredentialFlags {
   readonly baseUrl?: string;
 }
 
-/** A provider to reach over the network, with everything its driver needs. */
-export type RemoteProvider =
-  | {
-      readonly driver: 'sourcere';
-      readonly username: string;
-      readonly password: string;
-      readonly baseUrl?: string;
-    }
-  | { readonly driver: 'audioshake-legacy'; readonly token: string; readonly baseUrl?: string }
-  | { readonly driver: 'audioshake'; readonly apiKey: string; readonly baseUrl?: string };
+/**
+ * The driver behind each provider choice. Each declares the settings it reads (credentials, host) and their
+ * environment variables: the CLI reads them through the same declarations, with core's reader.
+ */
+export const DRIVERS = {
+  sourcere,
+  'audioshake-legacy': audioshakeLegacy,
+  audioshake: audioshakeTasks,
+} as const satisfies Record<DriverName, { readonly settings: SettingsDeclaration }>;
+
+/** A provider to reach over the network: its driver, and every setting it needs (defaults applied). */
+export interface RemoteProvider {
+  readonly driver: DriverName;
+  readonly settings: Readonly<Record<string, string>>;
+}
 
 /** Where commands send their requests: a configured provider, or the embedded emulator behind a driver. */
 export type ProviderTarget =
@@ -39,46 +46,33 @@ export type ProviderTarget =
       readonly reason: string;
     };
 
-/** The environment variables each provider reads, as `--help` lists them. */
-export const CREDENTIAL_HELP = `Providers and credentials (flags win over environment variables):
-  --provider emulator            the embedded emulator (the default when nothing is configured)
-  --provider sourcere            SOURCERE_USERNAME, SOURCERE_PASSWORD  or --username, --password
-                                 SOURCERE_BASE_URL                     or --base-url
-  --provider audioshake          AUDIOSHAKE_API_KEY (Tasks API)        or --api-key
-                                 AUDIOSHAKE_BASE_URL                   or --base-url
-  --provider audioshake-legacy   AUDIOSHAKE_TOKEN (legacy job API)     or --token
-                                 AUDIOSHAKE_LEGACY_BASE_URL            or --base-url
-  STEMKIT_PROVIDER picks a provider like --provider. A provider chosen without credentials or base URL
+/** `apiKey` → `--api-key`. */
+const flagOf = (setting: string) => `--${setting.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+
+function credentialLines(name: DriverName, note: string): string[] {
+  return Object.entries(DRIVERS[name].settings as SettingsDeclaration).map(([setting, declaration], index) =>
+    [
+      (index === 0 ? `  --provider ${name}` : '').padEnd(33),
+      `${declaration.env}${index === 0 ? note : ''}`.padEnd(38),
+      `or ${flagOf(setting)}`,
+    ].join(''),
+  );
+}
+
+/** The environment variables each provider reads, as `--help` lists them (from the drivers' declarations). */
+export const CREDENTIAL_HELP = [
+  'Providers and credentials (flags win over environment variables):',
+  '  --provider emulator            the embedded emulator (the default when nothing is configured)',
+  ...credentialLines('sourcere', ''),
+  ...credentialLines('audioshake', ' (Tasks API)'),
+  ...credentialLines('audioshake-legacy', ' (legacy job API)'),
+  `  STEMKIT_PROVIDER picks a provider like --provider. A provider chosen without credentials or base URL
   runs against the embedded emulator. Credentials are never printed, not even with --verbose.
   The embedded emulator keeps its jobs in STEMKIT_EMULATOR_DATA_DIR (default ~/.cache/stemkit/emulator),
-  so handles work across runs; STEMKIT_EMULATOR_SPEED sets its processing speed (default 10).`;
+  so handles work across runs; STEMKIT_EMULATOR_SPEED sets its processing speed (default 10).`,
+].join('\n');
 
 type Environment = Readonly<Record<string, string | undefined>>;
-
-interface Gathered {
-  readonly sourcere: { username?: string; password?: string; baseUrl?: string };
-  readonly 'audioshake-legacy': { token?: string; baseUrl?: string };
-  readonly audioshake: { apiKey?: string; baseUrl?: string };
-}
-
-function gather(flags: CredentialFlags, environment: Environment): Gathered {
-  const value = (text: string | undefined) => (text?.trim() ? text.trim() : undefined);
-  return {
-    sourcere: {
-      username: value(flags.username) ?? value(environment.SOURCERE_USERNAME),
-      password: value(flags.password) ?? value(environment.SOURCERE_PASSWORD),
-      baseUrl: value(environment.SOURCERE_BASE_URL),
-    },
-    'audioshake-legacy': {
-      token: value(flags.token) ?? value(environment.AUDIOSHAKE_TOKEN),
-      baseUrl: value(environment.AUDIOSHAKE_LEGACY_BASE_URL),
-    },
-    audioshake: {
-      apiKey: value(flags.apiKey) ?? value(environment.AUDIOSHAKE_API_KEY),
-      baseUrl: value(environment.AUDIOSHAKE_BASE_URL),
-    },
-  };
-}
 
 // Drivers name themselves in jobs and handles; `audioshake` is the Tasks API's driver.
 const ALIASES: Readonly<Record<string, ProviderChoice>> = { 'audioshake-tasks': 'audioshake' };
@@ -88,18 +82,30 @@ function providerChoice(value: string): ProviderChoice | undefined {
   return (PROVIDER_CHOICES as readonly string[]).includes(name) ? (name as ProviderChoice) : undefined;
 }
 
+/** What the flags and the environment give each driver; `--base-url` only counts for the chosen one. */
+function inspect(flags: CredentialFlags, environment: Environment, chosen?: DriverName) {
+  const { baseUrl, provider: _provider, ...credentials } = flags;
+  const names = Object.keys(DRIVERS) as DriverName[];
+  return Object.fromEntries(
+    names.map((name) => [
+      name,
+      inspectSettings(DRIVERS[name].settings, name === chosen ? flags : credentials, environment),
+    ]),
+  ) as Record<DriverName, SettingsFound<SettingsDeclaration>>;
+}
+
 /**
  * Decides where a command sends its requests, from flags, the environment and (for handle commands) the
- * provider that wrote the handle. Every credential it reads is registered with core's scrubber first, so no
- * message or log line can show it.
+ * provider that wrote the handle, reading each driver's declared settings. Every credential it reads is
+ * registered with core's scrubber first, so no message or log line can show it.
  *
  * Precedence: `--provider`, then `STEMKIT_PROVIDER`, then the handle's provider, then the one provider whose
- * credentials are set; with none set, the embedded emulator.
+ * settings are set; with none set, the embedded emulator.
  *
  * @example
  * ```ts
  * resolveProvider({}, { SOURCERE_USERNAME: 'me', SOURCERE_PASSWORD: '…' });
- * // { kind: 'remote', provider: { driver: 'sourcere', username: 'me', password: '…' } }
+ * // { kind: 'remote', provider: { driver: 'sourcere', settings: { username: 'me', password: '…', baseUrl: … } } }
  * ```
  */
 export function resolveProvider(
@@ -107,15 +113,7 @@ export function resolveProvider(
   environment: Environment,
   handleProvider?: string,
 ): ProviderTarget {
-  const gathered = gather(flags, environment);
-  for (const secret of [
-    gathered.sourcere.password,
-    gathered['audioshake-legacy'].token,
-    gathered.audioshake.apiKey,
-  ]) {
-    registerSecret(secret);
-  }
-  const choice = chooseProvider(flags, environment, gathered, handleProvider);
+  const choice = chooseProvider(flags, environment, inspect(flags, environment), handleProvider);
   if (choice === 'emulator') {
     const asked = flags.provider !== undefined || environment.STEMKIT_PROVIDER?.trim();
     return {
@@ -124,35 +122,22 @@ export function resolveProvider(
       reason: asked ? 'provider emulator' : 'no provider configured',
     };
   }
-  const baseUrl = flags.baseUrl?.trim() || gathered[choice].baseUrl;
-  const fields = Object.entries(gathered[choice]).filter(([key, value]) => key !== 'baseUrl' && value);
-  if (fields.length === 0 && baseUrl === undefined) {
-    return { kind: 'embedded', driver: choice, reason: `${choice} not configured` };
-  }
-  const withBase = <Provider extends object>(provider: Provider) =>
-    baseUrl ? { ...provider, baseUrl } : provider;
-  if (choice === 'sourcere') {
-    const { username, password } = gathered.sourcere;
-    if (username && password)
-      return { kind: 'remote', provider: withBase({ driver: choice, username, password }) };
+  const found = inspect(flags, environment, choice)[choice];
+  if (!found.configured) return { kind: 'embedded', driver: choice, reason: `${choice} not configured` };
+  if (found.missing.length > 0) {
+    const names = found.missing.map(({ name }) => name);
     throw new MissingCredentialsError(
-      'sourcere needs a username and a password: set SOURCERE_USERNAME and SOURCERE_PASSWORD (or --username, --password)',
+      `${choice} needs ${names.join(' and ')}: set ${found.missing.map(({ env }) => env).join(' and ')} ` +
+        `(or ${names.map(flagOf).join(', ')})`,
     );
   }
-  if (choice === 'audioshake-legacy') {
-    const { token } = gathered[choice];
-    if (token) return { kind: 'remote', provider: withBase({ driver: choice, token }) };
-    throw new MissingCredentialsError('audioshake-legacy needs a token: set AUDIOSHAKE_TOKEN (or --token)');
-  }
-  const { apiKey } = gathered.audioshake;
-  if (apiKey) return { kind: 'remote', provider: withBase({ driver: choice, apiKey }) };
-  throw new MissingCredentialsError('audioshake needs an API key: set AUDIOSHAKE_API_KEY (or --api-key)');
+  return { kind: 'remote', provider: { driver: choice, settings: found.values as Record<string, string> } };
 }
 
 function chooseProvider(
   flags: CredentialFlags,
   environment: Environment,
-  gathered: Gathered,
+  found: Record<DriverName, SettingsFound<SettingsDeclaration>>,
   handleProvider: string | undefined,
 ): ProviderChoice {
   const asked = flags.provider ?? (environment.STEMKIT_PROVIDER?.trim() || undefined);
@@ -166,9 +151,7 @@ function chooseProvider(
     if (choice !== undefined) return choice;
     throw new UsageError(`the handle is from "${handleProvider}", a provider this CLI has no driver for`);
   }
-  const configured = (Object.keys(gathered) as DriverName[]).filter((name) =>
-    Object.values(gathered[name]).some(Boolean),
-  );
+  const configured = (Object.keys(found) as DriverName[]).filter((name) => found[name].configured);
   if (configured.length > 1) {
     throw new UsageError(`credentials for ${configured.join(' and ')} are set: choose one with --provider`);
   }

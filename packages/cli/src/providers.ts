@@ -1,7 +1,7 @@
 import { localAudio } from '@stemkit/audio';
 import type { Logger, StemkitDriver } from '@stemkit/core';
 import type { NodeStemkit } from '@stemkit/core/node';
-import type { DriverName, ProviderTarget, RemoteProvider } from './credentials.ts';
+import { DRIVERS, type DriverName, type ProviderTarget, type RemoteProvider } from './credentials.ts';
 import { claimDataDir, embeddedDataDir } from './emulator-data.ts';
 import type { Reporter } from './output/reporter.ts';
 
@@ -35,35 +35,18 @@ const API_NAMES: Record<DriverName, string> = {
 };
 
 /**
- * Creates the driver for a configured provider. Driver packages load on demand: `stemkit --help` stays quick.
+ * Creates the driver for a configured provider from its settings; `fetchFor` wraps the transport of its API host
+ * (a batch's shared rate limit).
  *
  * @example
  * ```ts
- * const driver = await createDriver({ driver: 'audioshake', apiKey: process.env.AUDIOSHAKE_API_KEY! });
+ * const driver = createDriver({ driver: 'audioshake', settings: { apiKey: process.env.AUDIOSHAKE_API_KEY! } });
  * ```
  */
-export async function createDriver(provider: RemoteProvider, fetchFor?: FetchFor): Promise<StemkitDriver> {
-  const baseUrl = provider.baseUrl === undefined ? {} : { baseUrl: provider.baseUrl };
-  const transport = (defaultBaseUrl: string) =>
-    fetchFor === undefined ? baseUrl : { ...baseUrl, fetch: fetchFor(provider.baseUrl ?? defaultBaseUrl) };
-  switch (provider.driver) {
-    case 'sourcere': {
-      const { sourcere, DEFAULT_BASE_URL } = await import('@stemkit/sourcere');
-      return sourcere({
-        username: provider.username,
-        password: provider.password,
-        ...transport(DEFAULT_BASE_URL),
-      });
-    }
-    case 'audioshake-legacy': {
-      const { audioshakeLegacy, LEGACY_DEFAULT_BASE_URL } = await import('@stemkit/audioshake');
-      return audioshakeLegacy({ token: provider.token, ...transport(LEGACY_DEFAULT_BASE_URL) });
-    }
-    case 'audioshake': {
-      const { audioshakeTasks, TASKS_DEFAULT_BASE_URL } = await import('@stemkit/audioshake');
-      return audioshakeTasks({ apiKey: provider.apiKey, ...transport(TASKS_DEFAULT_BASE_URL) });
-    }
-  }
+export function createDriver(provider: RemoteProvider, fetchFor?: FetchFor): StemkitDriver {
+  const factory = DRIVERS[provider.driver];
+  const baseUrl = provider.settings.baseUrl ?? factory.settings.baseUrl.default;
+  return factory({ ...provider.settings, ...(fetchFor ? { fetch: fetchFor(baseUrl) } : {}) });
 }
 
 /**
@@ -91,7 +74,7 @@ export async function connect(target: ProviderTarget, options: ConnectOptions): 
   const logger = reporterLogger(options.reporter);
   const client = (driver: StemkitDriver) => createStemkit({ driver, plugins: [localAudio()], logger });
   if (target.kind === 'remote') {
-    const driver = await createDriver(target.provider, options.fetch);
+    const driver = createDriver(target.provider, options.fetch);
     return { stemkit: client(driver), close: async () => {} };
   }
   const { startEmulator } = await import('@stemkit/emulator');
@@ -108,14 +91,14 @@ export async function connect(target: ProviderTarget, options: ConnectOptions): 
     await emulator.close();
     await claim.release();
   };
-  const provider: RemoteProvider =
-    target.driver === 'sourcere'
-      ? { driver: 'sourcere', ...emulator.sourcere }
-      : target.driver === 'audioshake-legacy'
-        ? { driver: 'audioshake-legacy', token: emulator.legacy.token, baseUrl: emulator.legacy.baseUrl }
-        : { driver: 'audioshake', apiKey: emulator.tasks.apiKey, baseUrl: emulator.tasks.baseUrl };
+  const settings: Record<DriverName, Record<string, string>> = {
+    sourcere: emulator.sourcere,
+    'audioshake-legacy': { token: emulator.legacy.token, baseUrl: emulator.legacy.baseUrl },
+    audioshake: { apiKey: emulator.tasks.apiKey, baseUrl: emulator.tasks.baseUrl },
+  };
+  const provider: RemoteProvider = { driver: target.driver, settings: settings[target.driver] };
   options.reporter.note(
-    `${target.reason}: using the embedded emulator (${API_NAMES[target.driver]}) at ${provider.baseUrl}`,
+    `${target.reason}: using the embedded emulator (${API_NAMES[target.driver]}) at ${provider.settings.baseUrl}`,
   );
   if (claim.dataDir === undefined) {
     options.reporter.note('another stemkit is using the emulator data folder: this run keeps nothing');
@@ -124,7 +107,7 @@ export async function connect(target: ProviderTarget, options: ConnectOptions): 
   }
   try {
     return {
-      stemkit: client(await createDriver(provider, options.fetch)),
+      stemkit: client(createDriver(provider, options.fetch)),
       emulator: { kept: claim.dataDir !== undefined },
       close,
     };

@@ -27,7 +27,10 @@ describe('provider and credential resolution', () => {
   it('picks the one provider whose environment variables are set', () => {
     expect(resolveProvider({}, { AUDIOSHAKE_TOKEN: 'legacy-token-1' })).toEqual({
       kind: 'remote',
-      provider: { driver: 'audioshake-legacy', token: 'legacy-token-1' },
+      provider: {
+        driver: 'audioshake-legacy',
+        settings: { token: 'legacy-token-1', baseUrl: 'https://groovy.audioshake.ai' },
+      },
     });
     expect(
       resolveProvider(
@@ -36,15 +39,18 @@ describe('provider and credential resolution', () => {
       ),
     ).toEqual({
       kind: 'remote',
-      provider: { driver: 'sourcere', username: 'me', password: 'pw-1234', baseUrl: 'http://127.0.0.1:1/s' },
+      provider: {
+        driver: 'sourcere',
+        settings: { username: 'me', password: 'pw-1234', baseUrl: 'http://127.0.0.1:1/s' },
+      },
     });
   });
 
   it('lets flags win over the environment, and --provider over both', () => {
     const environment = { AUDIOSHAKE_API_KEY: 'from-environment', STEMKIT_PROVIDER: 'audioshake-legacy' };
-    expect(resolveProvider({ provider: 'audioshake', apiKey: 'from-flag-1' }, environment)).toEqual({
+    expect(resolveProvider({ provider: 'audioshake', apiKey: 'from-flag-1' }, environment)).toMatchObject({
       kind: 'remote',
-      provider: { driver: 'audioshake', apiKey: 'from-flag-1' },
+      provider: { driver: 'audioshake', settings: { apiKey: 'from-flag-1' } },
     });
     expect(resolveProvider({}, { ...environment, AUDIOSHAKE_TOKEN: 'legacy-1234' })).toMatchObject({
       provider: { driver: 'audioshake-legacy' },

@@ -30,8 +30,9 @@ export interface TinystemsApi {
 
 /** Reads a request body, giving up when the client aborts (a stalled upload must not hang the server). */
 async function readBody(request: Request): Promise<Uint8Array> {
-  const { promise: aborted, reject } = Promise.withResolvers<never>();
-  request.signal.addEventListener('abort', () => reject(request.signal.reason), { once: true });
+  const aborted = new Promise<never>((_, reject) =>
+    request.signal.addEventListener('abort', () => reject(request.signal.reason), { once: true }),
+  );
   return new Uint8Array(await Promise.race([request.arrayBuffer(), aborted]));
 }
 

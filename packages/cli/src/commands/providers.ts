@@ -10,9 +10,9 @@ import { type SessionFlags, startOutput } from '../session.ts';
 
 // Placeholders: building a driver sends nothing, and capabilities do not depend on the account.
 const PROBES: readonly RemoteProvider[] = [
-  { driver: 'sourcere', username: 'capabilities', password: 'capabilities' },
-  { driver: 'audioshake-legacy', token: 'capabilities' },
-  { driver: 'audioshake', apiKey: 'capabilities' },
+  { driver: 'sourcere', settings: { username: 'capabilities', password: 'capabilities' } },
+  { driver: 'audioshake-legacy', settings: { token: 'capabilities' } },
+  { driver: 'audioshake', settings: { apiKey: 'capabilities' } },
 ];
 
 const yes = (value: boolean) => (value ? 'yes' : 'no');
@@ -56,9 +56,7 @@ export function providersCommand(context: CliContext): Command {
     .option('--json', 'print one machine-readable JSON result on stdout')
     .action(async (flags: SessionFlags) => {
       startOutput(context, flags);
-      const matrices = await Promise.all(
-        PROBES.map(async (probe) => describeCapabilities(await createDriver(probe))),
-      );
+      const matrices = PROBES.map((probe) => describeCapabilities(createDriver(probe)));
       const providers = matrices.map((matrix, index) => ({ name: PROBES[index]?.driver, ...matrix }));
       printResult(context, { text: matrixTable(matrices), json: { providers } });
     });

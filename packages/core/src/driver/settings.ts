@@ -39,7 +39,7 @@ export type Settings<Declaration extends SettingsDeclaration> = {
 export interface SettingsFound<Declaration extends SettingsDeclaration> {
   /** Every setting that has a value (given, from the environment, or a default). */
   readonly values: Partial<Record<keyof Declaration, string>>;
-  /** Whether any setting without a default was given or found in the environment: the provider is configured. */
+  /** Whether any setting was given or found in the environment (not only defaulted): the provider is configured. */
   readonly configured: boolean;
   /** The required settings with no value, each with the variable that would give it. */
   readonly missing: ReadonlyArray<{ readonly name: keyof Declaration & string; readonly env: string }>;
@@ -83,7 +83,7 @@ export function inspectSettings<const Declaration extends SettingsDeclaration>(
     [keyof Declaration & string, SettingDeclaration]
   >) {
     const found = present((given as Record<string, unknown>)[name]) ?? present(environment[setting.env]);
-    if (found !== undefined && setting.default === undefined) configured = true;
+    if (found !== undefined) configured = true;
     const value = found ?? setting.default;
     if (setting.secret) registerSecret(value);
     if (value !== undefined) values[name] = value;

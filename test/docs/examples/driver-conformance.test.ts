@@ -11,7 +11,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { metered } from './metered-driver.ts';
 import { tinystems } from './tinystems.ts';
-import { createTinystemsApi, TINYSTEMS_KEY } from './tinystems-api.ts';
+import { createTinystemsApi, TINYSTEMS_KEY } from '../support/tinystems-api.ts';
 
 function harness(wrap: (driver: StemkitDriver) => StemkitDriver = (driver) => driver): ConformanceHarness {
   const api = createTinystemsApi();

@@ -4,27 +4,41 @@ import { jsonText, writeFileAtomic } from '../shared/files.ts';
 
 /** A legacy asset the gateway handed out, and where its audio is on the backend. */
 export interface GatewayAsset {
+  /** The legacy-style id the client uses (`c` and 24 letters or digits). */
   readonly id: string;
+  /** The file name, as uploaded or taken from the link. */
   readonly name: string;
+  /** The format, from the name's extension (`wav`), or `bin`. */
   readonly format: string;
+  /** The MIME type the legacy body reports. */
   readonly fileType: string;
   /** The backend asset, or a URL the backend fetches itself. */
   readonly source: SourceReference;
+  /** When it was handed out, ISO-8601. */
   readonly createdAt: string;
 }
 
 /** A legacy job the gateway handed out: the request as the client sent it and the backend job behind it. */
 export interface GatewayJob {
+  /** The legacy-style id the client uses. */
   readonly id: string;
+  /** The {@link GatewayAsset} it separates. */
   readonly assetId: string;
+  /** The request's `metadata` (or older `stemMetadata`), echoed back; `name` is the model. */
   readonly metadata: Readonly<Record<string, unknown>>;
+  /** Where status changes are POSTed, when the client gave one. */
   readonly callbackUrl?: string;
+  /** When it was created, ISO-8601. */
   readonly createdAt: string;
   /** The backend job; absent when the backend refused it (then `failure` says why). */
   readonly handle?: JobHandle;
+  /** Why the backend could not run it (the job then reads `failed`). */
   readonly failure?: Failure;
+  /** When it was first seen running, ISO-8601. */
   startedAt?: string;
+  /** When its legacy status last changed, ISO-8601. */
   updatedAt: string;
+  /** The legacy status last reported (`created`, `processing`, `completed`, `failed`). */
   lastStatus?: string;
 }
 

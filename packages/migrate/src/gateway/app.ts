@@ -124,7 +124,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const expectedAuthorization = Buffer.from(`Bearer ${options.token}`);
 
   const app = new Hono();
-  // Nothing is answered before the state file (if any) is loaded.
+  // Nothing is answered before the store is open (a state file read back).
   app.use(async (_hono, next) => {
     await loaded;
     await next();
@@ -228,11 +228,17 @@ export function createGateway(options: GatewayOptions): Gateway {
         throw unreachable();
       }
       const size = Number(response.headers['content-length']);
+      // A link that breaks off mid-body fails the upload too: that is the link's failure, not the backend's.
+      let broken = false;
+      response.body.on('error', () => {
+        broken = true;
+      });
       const stream = Readable.toWeb(response.body) as ReadableStream<Uint8Array>;
-      const uploaded = await driver.upload(
-        { body: stream, name, ...(size > 0 ? { size } : {}) },
-        { signal: hono.req.raw.signal },
-      );
+      const uploaded = await driver
+        .upload({ body: stream, name, ...(size > 0 ? { size } : {}) }, { signal: hono.req.raw.signal })
+        .catch((error: unknown) => {
+          throw broken ? unreachable() : error;
+        });
       source = { asset: uploaded };
     }
     const asset = await register({ name, format, fileType: mimeTypeOf(format), source });

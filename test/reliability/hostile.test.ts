@@ -1,7 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { type AddressInfo, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
+import {
+  type AddressInfo,
+  connect,
+  createServer as createTcpServer,
+  type Server as TcpServer,
+} from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { audioshakeLegacy } from '@stemkit/audioshake';
@@ -318,6 +323,42 @@ describe('hostile input against the emulator and the gateway as separate process
       expect(answer.status).toBe(200);
     }
     expect(emulator.alive()).toBe(true);
+  });
+
+  it('#19.1 raw request targets a URL parser chokes on are answered, never the end of a process', async () => {
+    const targets = [
+      'http://[/x',
+      '*',
+      '//double/slash',
+      `/${'a'.repeat(8_000)}`,
+      '/%',
+      '/\u00ff',
+      'http://a:b@c/',
+    ];
+    for (const origin of [
+      new URL(api.legacy.baseUrl).origin,
+      emulator.printed.storageUrl as string,
+      gatewayUrl(tasksGateway),
+      gatewayUrl(sourcereGateway),
+    ]) {
+      const { hostname, port } = new URL(origin);
+      for (const target of targets) {
+        counts.requests++;
+        const answer = await new Promise<string>((resolve) => {
+          const socket = connect({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port) });
+          let text = '';
+          socket.on('data', (chunk: Buffer) => {
+            text += chunk.toString('latin1');
+          });
+          socket.on('error', () => resolve(text));
+          socket.on('close', () => resolve(text));
+          socket.write(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+        });
+        expect(answer, `${origin} ${target.slice(0, 40)}`).toMatch(/^HTTP\/1\.1 [2-5]\d\d/);
+      }
+    }
+    for (const server of [emulator, tasksGateway, sourcereGateway])
+      expect(server.alive(), server.name).toBe(true);
   });
 
   it('#19.2 variants and model names never reach a storage key, directly or through the gateway', async () => {
@@ -683,11 +724,13 @@ describe('property-based fuzzing of every route (issue #19)', () => {
       ),
       [`${api.tasks.baseUrl}/tasks`, tasksHeaders(), false],
       [`${api.tasks.baseUrl}/webhooks`, tasksHeaders(), false],
-      ...['/upload/link', '/job', '/usage'].map((path): [string, Record<string, string>, boolean] => [
-        `${gatewayUrl(tasksGateway)}${path}`,
-        gatewayHeaders,
-        true,
-      ]),
+      ...['/upload/link', '/upload/audio-link', '/job', '/usage'].map(
+        (path): [string, Record<string, string>, boolean] => [
+          `${gatewayUrl(tasksGateway)}${path}`,
+          gatewayHeaders,
+          true,
+        ],
+      ),
     ];
     for (const [url, headers, gateway] of routes) {
       await property(hostileJson, async (body) => {
@@ -741,6 +784,13 @@ describe('property-based fuzzing of every route (issue #19)', () => {
         expectHandled(await send(url(value), { headers }), gateway, url(value));
       });
     }
+    // A signed-URL upload to any key: refused without a valid signature, whatever the path and query.
+    await property(segment, async (value) => {
+      const url = `${emulator.printed.storageUrl}/stemkit-emulator/${value}/${value}?X-Goog-Date=${value}&X-Goog-Expires=1&X-Goog-Signature=${value}`;
+      const answer = await send(url, { method: 'PUT', body: song });
+      expectHandled(answer, false, url);
+      expect(answer.status, url).toBeGreaterThanOrEqual(400);
+    });
   });
 
   it('every multipart upload handles any file name, and keeps the file under its id', async () => {

@@ -3,7 +3,12 @@ import { createHash, createHmac } from 'node:crypto';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { type AddressInfo, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
+import {
+  type AddressInfo,
+  connect,
+  createServer as createTcpServer,
+  type Server as TcpServer,
+} from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -381,6 +386,28 @@ describe('issue #19: the emulator as a process', () => {
       expect((await response.json()).name).toBe('song.wav');
     }
     expect(child?.exitCode).toBe(null);
+  });
+
+  test('#19.1 a request target no URL parser takes is answered, not the end of the process', async () => {
+    const running = await startBin([]);
+    const { hostname, port } = new URL(running.legacy.baseUrl);
+    const answer = await new Promise<string>((resolve) => {
+      const socket = connect({ host: hostname, port: Number(port) });
+      let text = '';
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString('latin1');
+      });
+      socket.on('close', () => resolve(text));
+      socket.write('GET http://[/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 500/);
+    expect(
+      (
+        await fetch(`${running.legacy.baseUrl}/job/`, {
+          headers: { authorization: `Bearer ${running.legacy.token}` },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   test('#19.18 --cors lets a browser page through: the preflight passes instead of a 401', async () => {

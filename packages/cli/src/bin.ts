@@ -2,13 +2,14 @@
 import { ExitCode } from './exit-codes.ts';
 import { main } from './main.ts';
 
-// First Ctrl-C: stop waiting cleanly and print the handle. A second one: leave now.
+// First Ctrl-C or SIGTERM: stop waiting cleanly and print the handle. A second one: leave now.
 const controller = new AbortController();
-process.on('SIGINT', () => {
+const interrupt = () => {
   if (controller.signal.aborted) process.exit(ExitCode.interrupted);
   controller.abort();
-});
-process.on('SIGTERM', () => controller.abort());
+};
+process.on('SIGINT', interrupt);
+process.on('SIGTERM', interrupt);
 
 process.exitCode = await main({
   argv: process.argv.slice(2),

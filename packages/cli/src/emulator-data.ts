@@ -1,6 +1,7 @@
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { open, readFile, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { makeFolder } from './folders.ts';
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -51,7 +52,7 @@ function isAlive(pid: number): boolean {
  */
 export async function claimDataDir(dataDir: string): Promise<DataDirClaim> {
   const lock = `${dataDir}.lock`;
-  await mkdir(dirname(lock), { recursive: true });
+  await makeFolder(dirname(lock));
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const handle = await open(lock, 'wx');

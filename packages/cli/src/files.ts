@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -7,6 +7,7 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { probeAudio, wavInfo } from '@stemkit/audio';
 import type { Asset, DownloadResult, Job } from '@stemkit/core';
 import type { CliContext } from './context.ts';
+import { makeFolder } from './folders.ts';
 import type { Session } from './session.ts';
 
 /** One file a command wrote. */
@@ -101,7 +102,7 @@ export async function downloadAll(
     readonly fileName: (asset: Asset) => string;
   },
 ): Promise<WrittenFile[]> {
-  await mkdir(options.out, { recursive: true });
+  await makeFolder(options.out);
   return Promise.all(
     assets.map(async (asset) => {
       const format = options.convertTo ?? asset.format ?? (extname(asset.name).slice(1) || 'bin');

@@ -128,4 +128,25 @@ describe('stemkit when things go wrong', () => {
     expect(resumed.code).toBe(ExitCode.success);
     expect((await readdir(out)).sort()).toEqual(['drums.wav', 'vocals.wav']);
   });
+
+  it('#19.15 download --out into a folder that cannot be made fails at once instead of spinning', async () => {
+    const separated = await runCli(['separate', track, '--stems', 'vocals', '--out', join(folder, 'proc')], {
+      environment: providerEnvironment(emulator, 'sourcere'),
+    });
+    const token = /^handle: (sk1\.\S+)$/m.exec(separated.stderr)?.[1];
+    expect(token).toBeDefined();
+    // /proc refuses new folders with ENOENT: Node's recursive mkdir retried that forever, at full CPU.
+    const download = startCli(['download', token!, '--out', '/proc/self/stemkit-out'], {
+      environment: providerEnvironment(emulator, 'sourcere'),
+    });
+    let run: Awaited<typeof download.done>;
+    try {
+      run = await download.done;
+    } finally {
+      // Were it spinning still (the test timed out), it would ignore SIGTERM.
+      if (download.child.exitCode === null) download.child.kill('SIGKILL');
+    }
+    expect(run.code, run.stderr).toBe(ExitCode.failure);
+    expect(run.stderr).toMatch(/error: .*\/proc\/self\/stemkit-out/);
+  });
 });

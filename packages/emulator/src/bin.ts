@@ -20,6 +20,7 @@ naming their base URLs and credentials. Stops on SIGINT or SIGTERM.
   --tasks-webhook-url <url>   Tasks account webhook
   --max-upload-bytes <n>      largest multipart upload before 413 (default 2147483648, 2 GiB)
   --seed <n>                  seed of the emulator's randomness
+  --cors                      send CORS headers, so a web page on any origin can call the APIs and storage
 Faults (probabilities 0–1, applied to every API unless --faults says otherwise):
   --rate-limit <p>  --server-error <p>  --reset <p>  --latency <ms>
   --not-found-after-create <ms>  --token-lifetime <s>  --signed-url-lifetime <s>  --fail-jobs <p>
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
     options: {
       ...Object.fromEntries(stringFlags.map((flag) => [flag, { type: 'string' as const }])),
       help: { type: 'boolean', short: 'h' },
+      cors: { type: 'boolean' },
     },
     strict: true,
   });
@@ -115,6 +117,7 @@ async function main(): Promise<void> {
     tasksWebhookUrl: text('tasks-webhook-url'),
     maxUploadBytes: number(text('max-upload-bytes'), 'max-upload-bytes'),
     seed: number(text('seed'), 'seed'),
+    cors: flags.cors === true,
     faults: faultsFrom(flags),
   });
   process.stdout.write(

@@ -1,11 +1,15 @@
 import { isReachableHost } from './http/hosts.ts';
+import { RefusedTarget, requestLoopback } from './http/outbound.ts';
 import type { Clock } from './processing/clock.ts';
 
 /** One callback or webhook the emulator sent (or refused to send). */
 export interface CallbackDelivery {
   /** Where it was sent (or not): a Sourcere or legacy job's `callbackUrl`, or the Tasks account webhook. */
   url: string;
-  /** `refused`: the URL is not a loopback or `.test` host, so nothing was sent. */
+  /**
+   * `refused`: the URL is not a loopback or `.test` host, so nothing was sent; or the receiver redirected to
+   * one that is not, which was not followed.
+   */
   outcome: 'delivered' | 'failed' | 'refused';
   /** POSTs made: 0 when refused, else 1 to 4 (non-2xx answers and network errors are retried). */
   attempts: number;
@@ -37,19 +41,23 @@ export class CallbackSender {
     for (let attempt = 1; attempt <= attempts; attempt += 1) {
       delivery.attempts = attempt;
       try {
-        const response = await fetch(url, {
+        const response = await requestLoopback(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'user-agent': 'stemkit-emulator' },
+          headers: { 'content-type': 'application/json' },
           body: JSON.stringify(body),
           signal: AbortSignal.any([this.#clock.signal, AbortSignal.timeout(10_000)]),
         });
-        await response.body?.cancel();
+        response.body.resume();
         delivery.responseStatus = response.status;
-        if (response.ok) {
+        if (response.status >= 200 && response.status <= 299) {
           delivery.outcome = 'delivered';
           return delivery;
         }
-      } catch {
+      } catch (error) {
+        if (error instanceof RefusedTarget) {
+          delivery.outcome = 'refused';
+          return delivery;
+        }
         if (this.#clock.signal.aborted) return delivery;
       }
       if (attempt < attempts) await this.#clock.sleepReal(100 * 2 ** (attempt - 1)).catch(() => undefined);

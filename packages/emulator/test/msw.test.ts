@@ -1,3 +1,4 @@
+import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createEmulatorHandlers, type EmulatorHandlers, emulatorBaseUrls } from '../src/index.ts';
@@ -100,6 +101,47 @@ describe('the same routes through msw, without sockets', () => {
     } finally {
       server.resetHandlers();
       await prefixed.close();
+    }
+  });
+
+  test('links and callbacks on .test hosts go through msw, not the network', async () => {
+    const posted: unknown[] = [];
+    server.use(
+      http.get(
+        'https://files.example.test/song.wav',
+        async () => new HttpResponse(await testSongWav(1, 8000, 1)),
+      ),
+      http.post('https://hooks.example.test/legacy', async ({ request }) => {
+        posted.push(await request.json());
+        return new HttpResponse(null, { status: 204 });
+      }),
+    );
+    try {
+      const auth = { authorization: `Bearer ${handlers.legacy.token}`, 'content-type': 'application/json' };
+      const linked = await fetch(`${handlers.legacy.baseUrl}/upload/link`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ link: 'https://files.example.test/song.wav' }),
+      });
+      expect(linked.status).toBe(200);
+      const asset = await linked.json();
+      await fetch(`${handlers.legacy.baseUrl}/job`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({
+          assetId: asset.id,
+          metadata: { name: 'vocals', format: 'wav' },
+          callbackUrl: 'https://hooks.example.test/legacy',
+        }),
+      });
+      const delivered = await until(async () =>
+        posted.some((body) => (body as { job: { status: string } }).job.status === 'completed')
+          ? posted
+          : undefined,
+      );
+      expect(delivered.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      server.resetHandlers();
     }
   });
 });

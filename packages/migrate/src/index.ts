@@ -32,7 +32,15 @@ export {
 } from './export/read-export.ts';
 export { createGateway, type Gateway } from './gateway/app.ts';
 export type { GatewayOptions } from './gateway/options.ts';
+export type { NetworkAccess } from './gateway/outbound.ts';
 export { type RunningGateway, type StartGatewayOptions, startGateway } from './gateway/server.ts';
+export {
+  fileGatewayStore,
+  type GatewayAsset,
+  type GatewayJob,
+  type GatewayStore,
+  memoryGatewayStore,
+} from './gateway/store.ts';
 export {
   type CreatedTarget,
   CreatedTargetSchema,

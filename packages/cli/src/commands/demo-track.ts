@@ -1,10 +1,11 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { encodeAudio } from '@stemkit/audio';
 import { synthesizeMixture } from '@stemkit/audio/synthetic';
 import { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { UsageError } from '../errors.ts';
+import { makeFolder } from '../folders.ts';
 
 /** The demo track's recipe: fixed, so every run writes the same bytes. */
 export const DEMO_TRACK = { seed: 7, seconds: 10 } as const;
@@ -40,7 +41,7 @@ export function demoTrackCommand(context: CliContext): Command {
       const seconds = Number(flags.seconds);
       if (!(seconds > 0 && seconds <= 600))
         throw new UsageError(`--seconds must be between 0 and 600 (got "${flags.seconds}")`);
-      await mkdir(dirname(file), { recursive: true });
+      await makeFolder(dirname(file));
       await writeFile(file, await demoTrack(seconds));
       context.stdout.write(`${file}\n`);
     });

@@ -8,6 +8,7 @@ interface EmulatorFlags {
   readonly port?: string;
   readonly dataDir?: string;
   readonly speed?: string;
+  readonly cors?: boolean;
 }
 
 /**
@@ -28,6 +29,7 @@ export function emulatorCommand(context: CliContext): Command {
       '--speed <factor>',
       'simulated processing speed, larger is faster (default: STEMKIT_EMULATOR_SPEED or 10)',
     )
+    .option('--cors', 'send CORS headers, so a web page on any origin can call the APIs and storage')
     .addHelpText(
       'after',
       '\nPoint the CLI at it from another terminal, e.g.\n  SOURCERE_BASE_URL=<sourcere.baseUrl> SOURCERE_USERNAME=emulator SOURCERE_PASSWORD=emulator-password stemkit separate song.wav',
@@ -40,6 +42,7 @@ export function emulatorCommand(context: CliContext): Command {
       const emulator = await startEmulator({
         port,
         processing: { speed },
+        cors: flags.cors === true,
         ...(flags.dataDir === undefined ? {} : { dataDir: flags.dataDir }),
       });
       const { sourcere, legacy, tasks, storageUrl } = emulator;

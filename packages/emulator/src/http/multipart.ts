@@ -44,6 +44,8 @@ export async function receiveMultipartFile(
     // file of exactly maxBytes is accepted and 'limit' means too large.
     parser = busboy({
       headers: { 'content-type': contentType },
+      // Browsers, undici and curl send file names as raw UTF-8 (busboy would read them as latin1).
+      defParamCharset: 'utf8',
       limits: { files: 1, fileSize: maxBytes + 1 },
     });
   } catch {

@@ -93,19 +93,19 @@ export function listen(port: number, route: Router, observe?: ResponseObserver):
       waiting = false;
       if (!outgoing.headersSent) outgoing.writeContinue();
     };
-    const url = new URL(incoming.url ?? '/', 'http://127.0.0.1');
-    if (observe) {
-      outgoing.once('finish', () =>
-        observe({
-          method: incoming.method ?? 'GET',
-          path: url.pathname,
-          status: outgoing.statusCode,
-          at: Date.now(),
-        }),
-      );
-    }
-    const target = route(url.pathname);
     const handle = async () => {
+      const url = new URL(incoming.url ?? '/', 'http://127.0.0.1');
+      if (observe) {
+        outgoing.once('finish', () =>
+          observe({
+            method: incoming.method ?? 'GET',
+            path: url.pathname,
+            status: outgoing.statusCode,
+            at: Date.now(),
+          }),
+        );
+      }
+      const target = route(url.pathname);
       if (!target) {
         outgoing.writeHead(404, { 'content-type': 'application/json' });
         outgoing.end(
@@ -116,13 +116,15 @@ export function listen(port: number, route: Router, observe?: ResponseObserver):
       const response = await target.handle(toRequest(incoming, origin, `${target.path}${url.search}`, start));
       await respond(response, incoming, outgoing);
     };
+    // Whatever a request does, its failure ends here, as a 500 or a dropped connection: never the process.
     handle().catch(() => {
-      if (!outgoing.headersSent) {
+      try {
+        if (outgoing.headersSent) throw new Error('The answer had begun');
         outgoing.writeHead(500, { 'content-type': 'application/json' });
         outgoing.end(
           JSON.stringify({ status: 500, error: 'Internal Server Error', message: 'Internal server error' }),
         );
-      } else {
+      } catch {
         outgoing.destroy();
       }
     });

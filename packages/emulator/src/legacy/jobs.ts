@@ -4,6 +4,7 @@ import { failureCode, JobFailure } from '../processing/errors.ts';
 import { extensionOf, mimeType } from '../processing/formats.ts';
 import { transcriptText } from '../processing/text.ts';
 import type { LegacyJob } from '../state/records.ts';
+import { storageKey } from '../storage/keys.ts';
 import { jobJson } from './serialize.ts';
 
 /** Simulated durations, in milliseconds at speed 1. */
@@ -67,7 +68,7 @@ export async function runLegacyJob(context: EmulatorContext, job: LegacyJob): Pr
     for (const output of outputs) {
       const id = cuid();
       const name = `${output.name}.${output.format}`;
-      const key = `legacy/${job.id}/${name}`;
+      const key = storageKey('legacy', job.id, name);
       await context.objects.writeBytes(key, output.data);
       state.legacyAssets[id] = {
         id,

@@ -6,23 +6,25 @@ import { createApiApp } from '../http/app.ts';
 import { readBody } from '../http/body.ts';
 import { audioshakeErrorBody, HttpError } from '../http/errors.ts';
 import { receiveMultipartFile } from '../http/multipart.ts';
+import { displayName, httpUrl, modelName } from '../http/schemas.ts';
 import { sameSecret } from '../http/secrets.ts';
 import { cuid } from '../ids.ts';
 import { fetchToStorage, nameFromLink } from '../processing/fetch-source.ts';
 import { extensionOf, mimeType } from '../processing/formats.ts';
 import { acceptsFormat } from '../processing/models.ts';
 import type { LegacyAsset, LegacyJob } from '../state/records.ts';
+import { storageKey } from '../storage/keys.ts';
 import { jobFormats, runLegacyJob } from './jobs.ts';
 import { assetJson, jobJson } from './serialize.ts';
 
-const linkSchema = z.object({ link: z.url(), name: z.string().min(1).optional() });
+const linkSchema = z.object({ link: httpUrl, name: displayName.optional() });
 
 const metadataSchema = z.looseObject({
-  name: z.string().min(1),
+  name: modelName,
   format: z.string().min(1),
   residual: z.boolean().optional(),
   language: z.union([z.string().regex(/^[a-zA-Z]{2}$/), z.literal('auto')]).optional(),
-  variant: z.string().optional(),
+  variant: modelName.optional(),
   customProperty: z.string().max(1000).optional(),
 });
 
@@ -30,8 +32,10 @@ const jobSchema = z
   .object({
     assetId: z.string().min(8).max(30),
     metadata: metadataSchema.optional(),
-    stemMetadata: z.looseObject({ stemName: z.string().min(1), format: z.string().min(1) }).optional(),
-    callbackUrl: z.string().min(4).optional(),
+    stemMetadata: z
+      .looseObject({ stemName: modelName, format: z.string().min(1), variant: modelName.optional() })
+      .optional(),
+    callbackUrl: httpUrl.optional(),
     otherSourceAssets: z
       .array(
         z.object({ id: z.string().min(1), type: z.literal('transcription'), name: z.string().optional() }),
@@ -77,7 +81,7 @@ export function createLegacyApp(context: EmulatorContext): Hono {
 
   const upload = async (hono: Context) => {
     const id = cuid();
-    const key = `legacy/assets/${id}`;
+    const key = storageKey('legacy', 'assets', id);
     const file = await receiveMultipartFile(
       hono.req.raw,
       context.objects,
@@ -92,7 +96,7 @@ export function createLegacyApp(context: EmulatorContext): Hono {
   const uploadLink = async (hono: Context) => {
     const body = await readBody(hono, linkSchema);
     const id = cuid();
-    const key = `legacy/assets/${id}`;
+    const key = storageKey('legacy', 'assets', id);
     await fetchToStorage(context, body.link, key);
     return hono.json(assetJson(context, await storeAsset(key, id, body.name ?? nameFromLink(body.link))));
   };

@@ -17,7 +17,8 @@ const mimeTypes: Record<string, string> = {
 
 /** The MIME type of a format or file extension. */
 export function mimeType(format: string): string {
-  return mimeTypes[format.toLowerCase()] ?? 'application/octet-stream';
+  const key = format.toLowerCase();
+  return Object.hasOwn(mimeTypes, key) ? (mimeTypes[key] as string) : 'application/octet-stream';
 }
 
 /** The codec that encodes an output format: `mp4` is AAC audio in an MP4 container, as `m4a` is. */

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { EmulatorContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
+import { sameSecret } from '../http/secrets.ts';
 
 /** What `/auth/` advertises: 24 h, as documented (an early-expiry fault shortens the real lifetime only). */
 export const advertisedLifetimeSeconds = 86_400;
@@ -35,8 +36,24 @@ export function checkToken(context: EmulatorContext, authorization: string | und
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
     throw new HttpError(401, 'Invalid token');
   }
-  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { exp?: number };
-  if ((claims.exp ?? 0) * 1000 <= Date.now()) throw new HttpError(401, 'Token expired: authenticate again');
+  const claims = claimsOf(payload);
+  // Signed by this emulator, but for another account (the credentials changed) or in another shape: refused.
+  if (!claims || !sameSecret(claims.sub, context.options.credentials.username)) {
+    throw new HttpError(401, 'Invalid token');
+  }
+  if (claims.exp * 1000 <= Date.now()) throw new HttpError(401, 'Token expired: authenticate again');
+}
+
+/** The `sub` and `exp` claims of a token's payload, or `undefined` when it holds no such JSON. */
+function claimsOf(payload: string): { sub: string; exp: number } | undefined {
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as unknown;
+    if (typeof claims !== 'object' || claims === null) return undefined;
+    const { sub, exp } = claims as Record<string, unknown>;
+    return typeof sub === 'string' && typeof exp === 'number' ? { sub, exp } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Requires a valid token on every route but `/auth/`. */

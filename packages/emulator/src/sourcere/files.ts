@@ -3,7 +3,9 @@ import * as z from 'zod';
 import type { EmulatorContext } from '../context.ts';
 import { readBody } from '../http/body.ts';
 import { HttpError } from '../http/errors.ts';
+import { displayName } from '../http/schemas.ts';
 import type { Separation } from '../state/records.ts';
+import { storageKey } from '../storage/keys.ts';
 import { zonelessTimestamp } from '../time.ts';
 import { requiredQuery, separationOf } from './lookup.ts';
 import { mixId, prepare, responseKey, stemNames, zipPath } from './processing.ts';
@@ -23,14 +25,14 @@ const mixSchema = z.object({
       }),
     )
     .min(1),
-  mixName: z.string().optional(),
+  mixName: displayName.optional(),
 });
 
 const zipSchema = z.object({
   separationId: z.string().min(1),
   tracks: z.array(z.string().min(1)).min(1),
   format: z.enum(downloadFormats).default('wav'),
-  zipFileName: z.string().optional(),
+  zipFileName: displayName.optional(),
 });
 
 /**
@@ -78,7 +80,7 @@ export function registerFileRoutes(app: Hono, context: EmulatorContext): void {
       if (fileFormat === 'wav') return link(master.key, `${mixName}.wav`);
       const name = `${fileName}.${fileFormat}`;
       if (!separation.derived[name]) {
-        const key = `sourcere/${separation.id}/${name}`;
+        const key = storageKey('sourcere', separation.id, name);
         const file = { key, status: 'pending' as const, downloadName: `${mixName}.${fileFormat}` };
         prepare(context, separation, name, file, {
           operation: 'convert',
@@ -124,7 +126,7 @@ export function registerFileRoutes(app: Hono, context: EmulatorContext): void {
     });
     const id = mixId();
     const file = {
-      key: `sourcere/${separation.id}/${id}.wav`,
+      key: storageKey('sourcere', separation.id, `${id}.wav`),
       status: 'pending' as const,
       downloadName: body.mixName,
     };
@@ -150,7 +152,11 @@ export function registerFileRoutes(app: Hono, context: EmulatorContext): void {
     });
     const path = zipPath();
     const downloadName = `${body.zipFileName ?? path.slice(4, -4)}.zip`;
-    const file = { key: `sourcere/${separation.id}/${path}`, status: 'pending' as const, downloadName };
+    const file = {
+      key: storageKey('sourcere', separation.id, path),
+      status: 'pending' as const,
+      downloadName,
+    };
     prepare(context, separation, path, file, {
       operation: 'zip',
       files: stems.map((stem) => ({

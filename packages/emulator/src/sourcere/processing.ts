@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EmulatorContext } from '../context.ts';
 import type { ComputeRequest } from '../processing/compute.ts';
 import type { DerivedFile, Separation, SourcereUpload } from '../state/records.ts';
+import { storageKey } from '../storage/keys.ts';
 
 /** Simulated durations, in milliseconds at speed 1. */
 const timings = {
@@ -20,9 +21,9 @@ export function stemNames(algorithm: 6 | 7): string[] {
 
 const stemSet = { bass: 'bass', drums: 'drums', other: 'other', vocals: 'vocals' };
 
-export const uploadKey = (uploadId: string) => `sourcere/${uploadId}/request/requestData`;
+export const uploadKey = (uploadId: string) => storageKey('sourcere', uploadId, 'request', 'requestData');
 export const responseKey = (separationId: string, file: string) =>
-  `sourcere/${separationId}/response/${file}`;
+  storageKey('sourcere', separationId, 'response', file);
 
 /** Computes an upload's metadata from the real file: 202 until this ends, then 200. */
 export async function computeMetadata(context: EmulatorContext, upload: SourcereUpload): Promise<void> {

@@ -4,9 +4,11 @@ import type { EmulatorContext } from '../context.ts';
 import { createApiApp } from '../http/app.ts';
 import { readBody } from '../http/body.ts';
 import { HttpError, sourcereErrorBody } from '../http/errors.ts';
+import { sourcereCallbackUrl } from '../http/schemas.ts';
 import { sameSecret } from '../http/secrets.ts';
 import { hexId } from '../ids.ts';
 import type { Separation } from '../state/records.ts';
+import { dictionary } from '../state/store.ts';
 import { zonelessTimestamp } from '../time.ts';
 import { issueToken, tokenMiddleware } from './auth.ts';
 import { downloadFormats, registerFileRoutes } from './files.ts';
@@ -37,7 +39,7 @@ const startSchema = z.object({
     error: 'must be 6 (vocal-accompaniment) or 7 (4-stem)',
   }),
   customMetadata: z.unknown().optional(),
-  callbackUrl: z.string().optional(),
+  callbackUrl: sourcereCallbackUrl.optional(),
   outputFormats: outputFormatsSchema.optional(),
   priority: z.string().optional(),
   priorityOffset: z.number().optional(),
@@ -127,7 +129,7 @@ export function createSourcereApp(context: EmulatorContext): Hono {
       events: [],
       outputFiles: null,
       attempts: 0,
-      derived: {},
+      derived: dictionary(),
     };
     if (trial) separation.trial = { seconds: body.trialSectionSeconds ?? 30, start: body.trialSectionStart };
     state.separations[id] = separation;

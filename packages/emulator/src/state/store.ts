@@ -5,17 +5,29 @@ import { join } from 'node:path';
 import { cuid } from '../ids.ts';
 import type { EmulatorState } from './records.ts';
 
-function emptyState(): EmulatorState {
+/**
+ * A record of things by id, with no prototype: an id a client sends (`__proto__`, `constructor`) finds nothing
+ * rather than one of Object.prototype's members.
+ */
+export function dictionary<Value>(entries: Record<string, Value> = {}): Record<string, Value> {
+  return Object.assign(Object.create(null) as Record<string, Value>, entries);
+}
+
+/** The state as read from `state.json` (or new), every record by id a {@link dictionary}. */
+function stateOf(saved: Partial<EmulatorState> = {}): EmulatorState {
+  const separations = dictionary(saved.separations);
+  for (const separation of Object.values(separations)) separation.derived = dictionary(separation.derived);
   return {
+    ...saved,
     version: 1,
-    secret: randomBytes(32).toString('hex'),
-    clientId: cuid(),
-    sourcereUploads: {},
-    separations: {},
-    legacyAssets: {},
-    legacyJobs: {},
-    tasksAssets: {},
-    tasks: {},
+    secret: saved.secret ?? randomBytes(32).toString('hex'),
+    clientId: saved.clientId ?? cuid(),
+    sourcereUploads: dictionary(saved.sourcereUploads),
+    separations,
+    legacyAssets: dictionary(saved.legacyAssets),
+    legacyJobs: dictionary(saved.legacyJobs),
+    tasksAssets: dictionary(saved.tasksAssets),
+    tasks: dictionary(saved.tasks),
   };
 }
 
@@ -36,9 +48,9 @@ export class Store {
     this.dataDir = dataDir;
     mkdirSync(dataDir, { recursive: true });
     this.#path = join(dataDir, 'state.json');
-    this.state = existsSync(this.#path)
-      ? { ...emptyState(), ...(JSON.parse(readFileSync(this.#path, 'utf8')) as EmulatorState) }
-      : emptyState();
+    this.state = stateOf(
+      existsSync(this.#path) ? (JSON.parse(readFileSync(this.#path, 'utf8')) as EmulatorState) : undefined,
+    );
     if (!existsSync(this.#path)) this.changed();
   }
 

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { attachmentDisposition } from '../http/disposition.ts';
 
 /** The bucket every signed URL names, as object stores put it first in the path. */
 export const bucket = 'stemkit-emulator';
@@ -57,7 +58,7 @@ export class UrlSigner {
       'X-Goog-SignedHeaders': 'host',
     });
     if (downloadName !== undefined) {
-      query.set('response-content-disposition', `attachment; filename="${downloadName}"`);
+      query.set('response-content-disposition', attachmentDisposition(downloadName));
     }
     query.set('X-Goog-Signature', this.#signature(method, path, query));
     const expiresAt = new Date(issued.getTime() + Number(expires) * 1000);

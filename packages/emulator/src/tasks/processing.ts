@@ -4,6 +4,7 @@ import { fetchToStorage } from '../processing/fetch-source.ts';
 import { mimeType } from '../processing/formats.ts';
 import { transcriptText } from '../processing/text.ts';
 import type { Task, TaskTarget } from '../state/records.ts';
+import { storageKey } from '../storage/keys.ts';
 import { taskJson } from './serialize.ts';
 
 /** Simulated processing time of a target, in milliseconds at speed 1. */
@@ -30,7 +31,7 @@ async function sourceKey(context: EmulatorContext, task: Task): Promise<string> 
     if (!asset) throw new JobFailure(404, 'The asset no longer exists');
     task.sourceKey = asset.key;
   } else if (task.url) {
-    const key = `tasks/${task.id}/source`;
+    const key = storageKey('tasks', task.id, 'source');
     await fetchToStorage(context, task.url, key).catch((error: unknown) => {
       throw new JobFailure(400, error instanceof Error ? error.message : 'The url could not be fetched');
     });
@@ -48,7 +49,7 @@ async function transcriptOf(context: EmulatorContext, target: TaskTarget): Promi
     return transcriptText(await context.objects.readBytes(asset.key));
   }
   if (target.transcriptUrl) {
-    const key = `tasks/transcripts/${target.id}`;
+    const key = storageKey('tasks', 'transcripts', target.id);
     await fetchToStorage(context, target.transcriptUrl, key);
     return transcriptText(await context.objects.readBytes(key));
   }
@@ -78,7 +79,7 @@ async function runTarget(context: EmulatorContext, task: Task, target: TaskTarge
     });
     target.duration = Math.round(duration * 1000) / 1000;
     for (const output of outputs) {
-      const key = `tasks/${task.id}/${target.id}/${output.name}.${output.format}`;
+      const key = storageKey('tasks', task.id, target.id, `${output.name}.${output.format}`);
       await context.objects.writeBytes(key, output.data);
       target.output.push({ name: output.name, format: output.format, type: mimeType(output.format), key });
     }

@@ -7,11 +7,13 @@ import { readBody } from '../http/body.ts';
 import { audioshakeErrorBody, HttpError } from '../http/errors.ts';
 import { isReachableHost } from '../http/hosts.ts';
 import { receiveMultipartFile } from '../http/multipart.ts';
+import { httpUrl, modelName } from '../http/schemas.ts';
 import { sameSecret } from '../http/secrets.ts';
 import { cuid } from '../ids.ts';
 import { extensionOf } from '../processing/formats.ts';
 import { acceptsFormat } from '../processing/models.ts';
 import type { Task, TaskTarget } from '../state/records.ts';
+import { storageKey } from '../storage/keys.ts';
 import { runTask } from './processing.ts';
 import { rateLimitMiddleware } from './rate-limit.ts';
 import { assetLifetimeMilliseconds, taskJson, tasksAssetJson } from './serialize.ts';
@@ -21,16 +23,16 @@ const loopbackUrl = z.url().refine(isReachableHost, {
 });
 
 const targetSchema = z.object({
-  model: z.string().min(2).max(255),
+  model: modelName,
   formats: z.array(z.string().min(1)).min(1),
   residual: z.boolean().optional(),
-  variant: z.string().min(1).optional(),
+  variant: modelName.optional(),
   language: z.string().min(2).optional(),
   transcriptUrl: loopbackUrl.optional(),
   transcriptAssetId: z.string().min(1).optional(),
 });
 
-const webhookSchema = z.object({ url: z.url() });
+const webhookSchema = z.object({ url: httpUrl });
 
 /** The Tasks API (docs/providers/audioshake-tasks.md), paths relative to its base. */
 export function createTasksApp(context: EmulatorContext): Hono {
@@ -64,7 +66,7 @@ export function createTasksApp(context: EmulatorContext): Hono {
 
   app.post('/assets', async (hono) => {
     const id = cuid();
-    const key = `tasks/assets/${id}`;
+    const key = storageKey('tasks', 'assets', id);
     const file = await receiveMultipartFile(
       hono.req.raw,
       context.objects,

@@ -1,12 +1,23 @@
 import { audioshakeTasks } from '@stemkit/audioshake';
 import type { StemkitDriver } from '@stemkit/core';
+import { createOutbound } from '../gateway/outbound.ts';
 import { startGateway } from '../gateway/server.ts';
+import { fileGatewayStore } from '../gateway/store.ts';
 import { settingsFromEnvironment, tasksFromEnvironment } from './drivers.ts';
 import { type CommandIo, parseFlags, positiveInteger, UsageError } from './io.ts';
 
+/** A port flag: 0 (a free one) to 65535. */
+function portNumber(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65_535)
+    throw new UsageError('--port must be a whole number from 0 to 65535');
+  return port;
+}
+
 /** The `stemkit gateway` help text. */
 export const GATEWAY_HELP = `Usage: stemkit gateway --backend audioshake|sourcere|emulator [--port 8080] [--host 127.0.0.1]
-                       [--state gateway-state.json] [--speed 1]
+                       [--public-url URL] [--state gateway-state.json] [--speed 1]
+                       [--allow-private-network] [--allow-host HOST-OR-CIDR]...
 
 Serve AudioShake's legacy job/asset API (POST /upload, /upload/link, /upload/audio-link, /job, GET /job/:id,
 POST /usage, per-job callbacks) over another backend, so legacy clients keep working unchanged.
@@ -16,10 +27,16 @@ Backends:
   sourcere    the Sourcere Separation API (SOURCERE_USERNAME, SOURCERE_PASSWORD, optional SOURCERE_BASE_URL)
   emulator    the Tasks API of an embedded offline emulator (--speed divides its simulated durations)
 
+--host and --port say where to listen (default 127.0.0.1 and a free port; --port 0 too, printed in "url").
+--public-url is the address clients reach the gateway at, used in download links (required with --host 0.0.0.0
+  or ::).
 --state keeps the gateway's asset and job ids in a file across restarts (no credential or signed link in it).
+Links the gateway fetches (/upload/link) and callbacks it sends reach public addresses only:
+  --allow-private-network   also loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7) and CGNAT addresses
+  --allow-host HOST-OR-CIDR  this host name or address range, whatever its kind (repeatable; e.g. 169.254.0.0/16)
 Legacy clients send Authorization: Bearer $STEMKIT_GATEWAY_TOKEN (required, environment only).
-STEMKIT_GATEWAY_LINK_SECRET (optional) signs download links, so they outlive a restart.
-Prints one JSON line {"url", "backend"} when listening; serves until SIGINT or SIGTERM.`;
+STEMKIT_GATEWAY_LINK_SECRET (optional, 32 characters or more) signs download links, so they outlive a restart.
+Prints one JSON line {"url", "listening", "backend"} when listening; serves until SIGINT or SIGTERM.`;
 
 /** A backend driver, and what to stop with it. */
 interface Backend {
@@ -70,21 +87,54 @@ export async function runGatewayCommand(argv: readonly string[], io: CommandIo):
       backend: { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
+      'public-url': { type: 'string' },
       speed: { type: 'string' },
       state: { type: 'string' },
+      'allow-private-network': { type: 'boolean' },
+      'allow-host': { type: 'string', multiple: true },
     });
     const token = io.env.STEMKIT_GATEWAY_TOKEN;
     if (!token) throw new UsageError('STEMKIT_GATEWAY_TOKEN is not set: legacy clients authenticate with it');
+    const linkSecret = io.env.STEMKIT_GATEWAY_LINK_SECRET || undefined;
+    if (linkSecret !== undefined && linkSecret.length < 32)
+      throw new UsageError('STEMKIT_GATEWAY_LINK_SECRET must be at least 32 characters');
     if (!values.backend) throw new UsageError('--backend is required');
-    const port = values.port === undefined ? 0 : positiveInteger(values, 'port', 0);
+    const port = values.port === undefined ? 0 : portNumber(values.port);
+    const publicUrl = values['public-url'];
+    if (publicUrl !== undefined && !/^https?:\/\/[^/]/.test(publicUrl))
+      throw new UsageError('--public-url must be an http(s) URL');
+    const host = values.host ?? '127.0.0.1';
+    if (['0.0.0.0', '::', '[::]'].includes(host) && publicUrl === undefined)
+      throw new UsageError(
+        `--host ${host} needs --public-url: download links must name an address clients reach`,
+      );
+    const allowHosts = values['allow-host'] ?? [];
+    try {
+      createOutbound({ allowHosts });
+    } catch (error) {
+      throw new UsageError(`--allow-host: ${error instanceof Error ? error.message : String(error)}`);
+    }
     const backend = await openBackend(values.backend, io.env, positiveInteger(values, 'speed', 1));
-    const running = await startGateway({
-      driver: backend.driver,
-      token,
-      port,
-      ...(values.host ? { host: values.host } : {}),
-    });
-    io.stdout.write(`${JSON.stringify({ url: running.url, backend: values.backend })}\n`);
+    let running: Awaited<ReturnType<typeof startGateway>>;
+    try {
+      running = await startGateway({
+        driver: backend.driver,
+        token,
+        port,
+        host,
+        allowHosts,
+        ...(values['allow-private-network'] ? { allowPrivateNetwork: true } : {}),
+        ...(publicUrl === undefined ? {} : { publicUrl }),
+        ...(linkSecret === undefined ? {} : { linkSecret }),
+        ...(values.state === undefined ? {} : { store: fileGatewayStore(values.state) }),
+      });
+    } catch (error) {
+      await backend.close();
+      throw error;
+    }
+    io.stdout.write(
+      `${JSON.stringify({ url: running.url, listening: running.listeningUrl, backend: values.backend })}\n`,
+    );
     await new Promise<void>((resolve) => {
       // Without a signal it serves until the process ends.
       if (io.signal?.aborted) return resolve();

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { expandLegacyFormat, stemOfModel } from '@stemkit/audioshake';
 import {
   createStemkit,
@@ -13,6 +14,7 @@ import {
 import type { SourceReference, TargetRequest } from '@stemkit/core/driver';
 import { type Context, Hono } from 'hono';
 import * as z from 'zod/mini';
+import { readJsonBody } from './body.ts';
 import { deliverCallback } from './callbacks.ts';
 import { backendErrorToHttp, GatewayHttpError, legacyErrorBody } from './errors.ts';
 import { legacyStyleId } from './ids.ts';
@@ -20,16 +22,30 @@ import { legacyAssetJson, legacyJobJson, legacyOutputsOf, legacyStatusOf } from 
 import { LinkSigner } from './links.ts';
 import { streamMultipartFile } from './multipart.ts';
 import type { GatewayOptions } from './options.ts';
-import { type GatewayAsset, type GatewayJob, GatewayStore } from './store.ts';
+import { createOutbound } from './outbound.ts';
+import { type GatewayAsset, type GatewayJob, memoryGatewayStore } from './store.ts';
 
-const LinkBodySchema = z.object({ link: z.string().check(z.minLength(1)), name: z.optional(z.string()) });
+/** A name that becomes part of output file names: a model or a variant. */
+const ModelNameSchema = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, _ and - only (at most 64)'));
+
+/** A file name a client gives: any text but control characters. */
+const FileNameSchema = z
+  .string()
+  .check(z.minLength(1), z.maxLength(255), z.regex(/^[^\p{Cc}]*$/u, 'must not hold control characters'));
+
+/** Where a callback may go: an http(s) URL (never `javascript:`, `file:`…). */
+const CallbackUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+const LinkBodySchema = z.object({ link: z.string().check(z.minLength(1)), name: z.optional(FileNameSchema) });
 
 const MetadataSchema = z.looseObject({
-  name: z.optional(z.string()),
-  stemName: z.optional(z.string()),
+  name: z.optional(ModelNameSchema),
+  stemName: z.optional(ModelNameSchema),
   format: z.optional(z.string()),
   residual: z.optional(z.boolean()),
-  variant: z.optional(z.string()),
+  variant: z.optional(ModelNameSchema),
   language: z.optional(z.string()),
   customProperty: z.optional(z.string()),
 });
@@ -38,7 +54,7 @@ const JobBodySchema = z.object({
   assetId: z.string().check(z.minLength(8), z.maxLength(30)),
   metadata: z.optional(MetadataSchema),
   stemMetadata: z.optional(MetadataSchema),
-  callbackUrl: z.optional(z.string().check(z.minLength(4))),
+  callbackUrl: z.optional(CallbackUrlSchema),
   otherSourceAssets: z.optional(
     z.array(z.object({ id: z.string(), type: z.string(), name: z.optional(z.string()) })),
   ),
@@ -77,7 +93,9 @@ export interface Gateway {
  * - A job asking for what the backend cannot do (transcription on Sourcere…) is created `failed` with
  *   `statusInfo: { code: 501, message }`, the shape legacy clients already handle.
  * - With a `callbackUrl`, the gateway follows the backend job and POSTs `{ job }` on each status change.
- * - Ids live in memory, and in `stateFile` when given, so a restarted gateway still answers for its jobs.
+ * - Links it fetches and callbacks it sends reach public addresses only, unless `allowPrivateNetwork` or
+ *   `allowHosts` say otherwise; every refusal or failure of a link is the same 400.
+ * - Ids live in its `store` (memory by default; {@link fileGatewayStore} keeps them across restarts).
  *
  * @example
  * ```ts
@@ -90,20 +108,22 @@ export interface Gateway {
 export function createGateway(options: GatewayOptions): Gateway {
   const { driver } = options;
   const client = createStemkit({ driver, wait: options.wait ?? { initialDelayMs: 500, maxDelayMs: 5_000 } });
-  const store = new GatewayStore(options.stateFile);
-  const loaded = store.load();
+  if (options.linkSecret !== undefined && options.linkSecret.length < 32) {
+    throw new RangeError('linkSecret must be at least 32 characters');
+  }
+  const store = options.store ?? memoryGatewayStore();
+  const loaded = store.open();
   loaded.catch(() => undefined);
   const signer = new LinkSigner(options.linkSecret);
   const clientId = options.clientId ?? 'stemkit-gateway';
   const lifetime = options.linkLifetimeSeconds ?? 3_600;
-  const fetcher = options.fetch ?? globalThis.fetch;
+  const outbound = createOutbound(options);
   const closing = new AbortController();
   const watchers = new Set<Promise<void>>();
   const expectedAuthorization = Buffer.from(`Bearer ${options.token}`);
-  const isHttp = (url: URL) => url.protocol === 'http:' || url.protocol === 'https:';
 
   const app = new Hono();
-  // Nothing is answered before the state file (if any) is loaded.
+  // Nothing is answered before the store is open (a state file read back).
   app.use(async (_hono, next) => {
     await loaded;
     await next();
@@ -122,10 +142,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (verdict === 'expired')
       throw new GatewayHttpError(403, 'The link has expired: GET the job again for a fresh one');
     if (verdict === 'invalid') throw new GatewayHttpError(403, 'The link is not valid');
-    const record = store.jobs.get(verdict.jobId);
+    const record = await store.getJob(verdict.jobId);
     if (!record?.handle) throw new GatewayHttpError(404, 'No such output');
     const job = await client.get(record.handle, { signal: hono.req.raw.signal });
-    const output = legacyOutputsOf(String(record.metadata.name), job.targets[0]).find(
+    const output = legacyOutputsOf(record.metadata, job.targets[0]).find(
       (each) => each.name === verdict.outputName,
     );
     if (!output) throw new GatewayHttpError(404, 'No such output');
@@ -147,14 +167,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     await next();
   });
 
-  const register = (asset: Omit<GatewayAsset, 'id' | 'createdAt'>): GatewayAsset => {
+  const register = async (asset: Omit<GatewayAsset, 'id' | 'createdAt'>): Promise<GatewayAsset> => {
     const stored = { ...asset, id: legacyStyleId(), createdAt: new Date().toISOString() };
-    store.assets.set(stored.id, stored);
-    store.changed();
+    await store.putAsset(stored);
     return stored;
   };
-  const assetLink = (asset: GatewayAsset) =>
-    'url' in asset.source ? asset.source.url : asset.source.asset.url;
+  // A link the client gave is echoed back; a backend asset's link is the backend's signed storage URL, its
+  // own business: never handed out.
+  const assetLink = (asset: GatewayAsset) => ('url' in asset.source ? asset.source.url : undefined);
 
   const upload = async (hono: Context) => {
     const asset = await streamMultipartFile(hono.req.raw, async (file) => {
@@ -164,7 +184,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         { signal: hono.req.raw.signal },
       );
       const format = uploaded.format ?? extensionOf(file.name) ?? 'bin';
-      return register({
+      return await register({
         name: file.name,
         format,
         fileType: contentType ?? uploaded.mimeType ?? mimeTypeOf(format),
@@ -177,7 +197,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   app.post('/upload/', upload);
 
   const uploadLink = async (hono: Context) => {
-    const body = z.safeParse(LinkBodySchema, await readJson(hono));
+    const body = z.safeParse(LinkBodySchema, await readJsonBody(hono.req.raw));
     if (!body.success) throw new GatewayHttpError(400, 'link: a URL is required');
     let url: URL;
     try {
@@ -185,34 +205,49 @@ export function createGateway(options: GatewayOptions): Gateway {
     } catch {
       throw new GatewayHttpError(400, 'link: not a URL');
     }
-    if (!isHttp(url)) throw new GatewayHttpError(400, 'link: only http(s) links are fetched');
-    const name = body.data.name ?? decodeURIComponent(url.pathname.split('/').pop() || 'upload');
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new GatewayHttpError(400, 'link: only http(s) links are fetched');
+    const name = body.data.name ?? nameOfLink(url);
     const format = extensionOf(name) ?? 'bin';
+    // Refused, unresolvable, silent or answering an error: one answer, so the gateway cannot map a network.
+    const unreachable = () => new GatewayHttpError(400, 'link: the link could not be fetched');
     let source: SourceReference;
-    if (driver.capabilities.urlInput) source = { url: url.href };
-    else {
-      if (!(options.allowLink ?? isHttp)(url))
-        throw new GatewayHttpError(400, 'link: this host is not allowed');
-      const response = await fetcher(url, { signal: hono.req.raw.signal });
-      if (!response.ok || !response.body) {
-        await response.body?.cancel();
-        throw new GatewayHttpError(400, `link: the link answered ${response.status}`);
+    if (driver.capabilities.urlInput) {
+      // The backend fetches it; the gateway still refuses to name a private address to it.
+      await outbound.check(url.href).catch(() => {
+        throw unreachable();
+      });
+      source = { url: url.href };
+    } else {
+      const response = await outbound.request(url.href, { signal: hono.req.raw.signal }).catch(() => {
+        throw unreachable();
+      });
+      if (response.status < 200 || response.status > 299) {
+        response.body.destroy();
+        throw unreachable();
       }
-      const size = Number(response.headers.get('content-length'));
-      const uploaded = await driver.upload(
-        { body: response.body, name, ...(size > 0 ? { size } : {}) },
-        { signal: hono.req.raw.signal },
-      );
+      const size = Number(response.headers['content-length']);
+      // A link that breaks off mid-body fails the upload too: that is the link's failure, not the backend's.
+      let broken = false;
+      response.body.on('error', () => {
+        broken = true;
+      });
+      const stream = Readable.toWeb(response.body) as ReadableStream<Uint8Array>;
+      const uploaded = await driver
+        .upload({ body: stream, name, ...(size > 0 ? { size } : {}) }, { signal: hono.req.raw.signal })
+        .catch((error: unknown) => {
+          throw broken ? unreachable() : error;
+        });
       source = { asset: uploaded };
     }
-    const asset = register({ name, format, fileType: mimeTypeOf(format), source });
+    const asset = await register({ name, format, fileType: mimeTypeOf(format), source });
     return hono.json(legacyAssetJson(asset, assetLink(asset)));
   };
   app.post('/upload/link', uploadLink);
   app.post('/upload/audio-link', uploadLink);
 
-  const jobBody = (record: GatewayJob, job: Job | undefined, base: string) => {
-    const source = store.assets.get(record.assetId);
+  const jobBody = async (record: GatewayJob, job: Job | undefined, base: string) => {
+    const source = await store.getAsset(record.assetId);
     const sourceLink = source ? assetLink(source) : undefined;
     return {
       job: legacyJobJson(
@@ -229,19 +264,19 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
 
   /** Notes a status change on the record (startedAt, updatedAt); true when the legacy status changed. */
-  const observe = (record: GatewayJob, job: Job | undefined): boolean => {
+  const observe = async (record: GatewayJob, job: Job | undefined): Promise<boolean> => {
     const status = record.failure ? 'failed' : legacyStatusOf(job?.targets[0]?.status ?? 'queued');
     if (status === record.lastStatus) return false;
     const now = new Date().toISOString();
     record.lastStatus = status;
     record.updatedAt = now;
     if (status !== 'created') record.startedAt ??= now;
-    store.changed();
+    await store.putJob(record);
     return true;
   };
 
   const createJob = async (hono: Context) => {
-    const parsed = z.safeParse(JobBodySchema, await readJson(hono));
+    const parsed = z.safeParse(JobBodySchema, await readJsonBody(hono.req.raw));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new GatewayHttpError(400, `${issue?.path.join('.') || 'body'}: ${issue?.message}`);
@@ -253,10 +288,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       throw new GatewayHttpError(400, 'metadata: name and format are required');
     const metadata = { ...requested, name };
     delete metadata.stemName;
-    const asset = store.assets.get(body.assetId);
+    const asset = await store.getAsset(body.assetId);
     if (!asset) throw new GatewayHttpError(404, 'No asset with this assetId');
     const transcriptId = body.otherSourceAssets?.find((other) => other.type === 'transcription')?.id;
-    const transcript = transcriptId === undefined ? undefined : store.assets.get(transcriptId);
+    const transcript = transcriptId === undefined ? undefined : await store.getAsset(transcriptId);
     if (transcriptId !== undefined && !transcript)
       throw new GatewayHttpError(404, `No asset with the id ${transcriptId}`);
     const target: TargetRequest = {
@@ -301,12 +336,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       ...(started ? { handle: started.handle } : {}),
       ...(failure ? { failure } : {}),
     };
-    store.jobs.set(record.id, record);
-    observe(record, started?.job);
-    store.changed();
+    await store.putJob(record);
+    await observe(record, started?.job);
     const base = baseOf(hono);
     if (record.callbackUrl) follow(record, base);
-    return hono.json(jobBody(record, started?.job, base));
+    return hono.json(await jobBody(record, started?.job, base));
   };
   app.post('/job', createJob);
   app.post('/job/', createJob);
@@ -315,58 +349,53 @@ export function createGateway(options: GatewayOptions): Gateway {
   app.get('/job/', (hono) => hono.json({ message: 'Token is valid', clientId }));
 
   app.get('/job/:id', async (hono) => {
-    const record = store.jobs.get(hono.req.param('id'));
+    const record = await store.getJob(hono.req.param('id'));
     if (!record) throw new GatewayHttpError(404, 'Job not found');
     const job = record.handle ? await client.get(record.handle, { signal: hono.req.raw.signal }) : undefined;
-    observe(record, job);
-    return hono.json(jobBody(record, job, baseOf(hono)));
+    await observe(record, job);
+    return hono.json(await jobBody(record, job, baseOf(hono)));
   });
 
-  app.post('/usage', (hono) => {
+  app.post('/usage', async (hono) => {
     const today = new Date();
-    const months = [2, 1, 0].map((back) =>
-      new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - back, 1)).toISOString().slice(0, 7),
+    const monthStart = (back: number) =>
+      new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - back, 1)).toISOString();
+    const usage = await Promise.all(
+      [2, 1, 0].map(async (back) => ({
+        month: monthStart(back).slice(0, 7),
+        totalJobs: await store.countJobs(monthStart(back), monthStart(back - 1)),
+        // The gateway does not meter minutes; the backend's own usage statistics do.
+        totalMinutes: 0,
+      })),
     );
-    const jobs = [...store.jobs.values()];
-    const usage = months.map((month) => ({
-      month,
-      totalJobs: jobs.filter((job) => job.createdAt.startsWith(month)).length,
-      // The gateway does not meter minutes; the backend's own usage statistics do.
-      totalMinutes: 0,
-    }));
     return hono.json({ clientId, usage });
   });
 
   /** Follows a job with a callback URL and POSTs `{ job }` on every legacy status change, until it ends. */
   function follow(record: GatewayJob, base: string): void {
     const url = record.callbackUrl as string;
-    let target: URL;
-    try {
-      target = new URL(url);
-    } catch {
-      return;
-    }
-    if (!isHttp(target) || !(options.allowCallback ?? isHttp)(target)) return;
     const signal = closing.signal;
     let delivered: string | undefined;
     const send = async (job: Job | undefined) => {
       if (delivered === record.lastStatus) return;
       delivered = record.lastStatus;
-      await deliverCallback(url, jobBody(record, job, base), fetcher, signal);
+      await deliverCallback(url, await jobBody(record, job, base), outbound, signal);
     };
     const run = async () => {
       if (!record.handle) return send(undefined);
       await send(undefined);
       let chain = Promise.resolve();
       const onProgress = (job: Job) => {
-        if (observe(record, job)) chain = chain.then(() => send(job));
+        chain = chain.then(async () => {
+          if (await observe(record, job)) await send(job);
+        });
       };
       await client.wait(record.handle, { signal, onProgress }).catch(() => undefined);
       await chain;
       if (signal.aborted) return;
       const final = await client.get(record.handle, { signal }).catch(() => undefined);
       if (final && isTerminal(final.status)) {
-        observe(record, final);
+        await observe(record, final);
         await send(final);
       }
     };
@@ -377,12 +406,10 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   // Jobs reloaded from the state file that still owe their callback are followed again.
   loaded.then(
-    () => {
+    async () => {
       if (!options.publicUrl) return;
-      for (const record of store.jobs.values()) {
-        if (record.callbackUrl && !['completed', 'failed'].includes(record.lastStatus ?? '')) {
-          follow(record, options.publicUrl.replace(/\/+$/, ''));
-        }
+      for (const record of await store.jobsOwingCallbacks()) {
+        follow(record, options.publicUrl.replace(/\/+$/, ''));
       }
     },
     () => undefined,
@@ -419,11 +446,13 @@ function refusal(
   return undefined;
 }
 
-async function readJson(hono: Context): Promise<unknown> {
+/** The last path segment of a link, as a file name. */
+function nameOfLink(url: URL): string {
+  const segment = url.pathname.split('/').pop() || 'upload';
   try {
-    return await hono.req.json();
+    return decodeURIComponent(segment);
   } catch {
-    throw new GatewayHttpError(400, 'The body is not JSON');
+    return segment;
   }
 }
 

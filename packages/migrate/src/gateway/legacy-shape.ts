@@ -24,16 +24,30 @@ export interface LegacyOutput {
   readonly asset: Asset;
 }
 
-/** The outputs of a target under their legacy names (numbered when a model writes several of one kind). */
-export function legacyOutputsOf(model: string, target: Target | undefined): LegacyOutput[] {
+/**
+ * The outputs of a target under their legacy names: `<model>.<ext>`, `<model>_residual.<ext>`, numbered when a
+ * model writes several of one kind; `multi_voice` writes one file per voice, named as the legacy API does
+ * (`voice_two_speaker_01.<ext>`, `voice_two_speaker_02.<ext>`, or with the job's `variant`).
+ */
+export function legacyOutputsOf(
+  metadata: Readonly<Record<string, unknown>>,
+  target: Target | undefined,
+): LegacyOutput[] {
+  const model = String(metadata.name);
+  const voices = model === 'multi_voice';
+  const variant = typeof metadata.variant === 'string' ? metadata.variant : 'two_speaker';
   const seen = new Map<string, number>();
   return (target?.outputs ?? []).map((asset) => {
-    const format = asset.format ?? asset.name.split('.').pop() ?? 'bin';
-    const base = asset.role === 'residual' ? `${model}_residual` : model;
+    // The backend's format names a file extension here: anything but letters and digits goes.
+    const format =
+      (asset.format ?? asset.name.split('.').pop() ?? 'bin').replace(/[^A-Za-z0-9]/g, '') || 'bin';
+    const residual = asset.role === 'residual';
+    const base = residual ? `${model}_residual` : voices ? `voice_${variant}` : model;
     const count = (seen.get(`${base}.${format}`) ?? 0) + 1;
     seen.set(`${base}.${format}`, count);
+    const numbered = (voices && !residual) || count > 1;
     return {
-      name: `${base}${count > 1 ? `_${String(count).padStart(2, '0')}` : ''}.${format}`,
+      name: `${base}${numbered ? `_${String(count).padStart(2, '0')}` : ''}.${format}`,
       format,
       asset,
     };
@@ -65,8 +79,7 @@ export function legacyJobJson(
   const target = job?.targets[0];
   const status = record.failure ? 'failed' : legacyStatusOf(target?.status ?? 'queued');
   const failure = record.failure ?? target?.error;
-  const model = String(record.metadata.name);
-  const outputs = status === 'completed' ? legacyOutputsOf(model, target) : [];
+  const outputs = status === 'completed' ? legacyOutputsOf(record.metadata, target) : [];
   return {
     id: record.id,
     clientId,

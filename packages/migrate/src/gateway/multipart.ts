@@ -13,7 +13,9 @@ export interface IncomingFile {
 /**
  * Hands the `file` part of a `multipart/form-data` request to `consume` as a stream while the request is
  * still arriving, so an upload passes through the gateway without being held in memory. Resolves with what
- * `consume` returns once the request has been read to its end.
+ * `consume` returns once the request has been read to its end. Should `consume` fail first (the backend
+ * refused the upload, or is down), that failure is the answer at once: the rest of the request is read and
+ * thrown away, so the client finishes sending and reads it rather than waiting on a stalled upload.
  */
 export function streamMultipartFile<Result>(
   request: Request,
@@ -27,7 +29,12 @@ export function streamMultipartFile<Result>(
   }
   let parser: busboy.Busboy;
   try {
-    parser = busboy({ headers: { 'content-type': contentType }, limits: { files: 1 } });
+    parser = busboy({
+      headers: { 'content-type': contentType },
+      // Browsers, undici and curl send file names as raw UTF-8 (busboy would read them as latin1).
+      defParamCharset: 'utf8',
+      limits: { files: 1 },
+    });
   } catch {
     return Promise.reject(new GatewayHttpError(400, 'Malformed multipart/form-data request'));
   }
@@ -36,17 +43,28 @@ export function streamMultipartFile<Result>(
     const input = Readable.fromWeb(request.body as NodeWebReadableStream<Uint8Array>);
     // A client that goes away mid-upload errors the input; the parser and the file stream end with it.
     input.on('error', (error) => parser.destroy(error));
+    const discardRest = () => {
+      input.unpipe(parser);
+      parser.destroy();
+      input.resume();
+    };
     parser.on('file', (field, stream, info) => {
       if (field !== 'file' || consumed) {
         stream.resume();
         return;
       }
+      // The part can fail (a cut-off upload) before the consumer reads it: the consumer sees the failure
+      // through its stream; this listener only keeps it from being unhandled.
+      stream.on('error', () => undefined);
       consumed = consume({
         name: info.filename || 'upload',
         contentType: info.mimeType,
         body: Readable.toWeb(stream) as ReadableStream<Uint8Array>,
       });
-      consumed.catch(() => undefined);
+      consumed.catch((error: unknown) => {
+        discardRest();
+        reject(error);
+      });
     });
     parser.on('error', (error) => {
       reject(

@@ -8,9 +8,12 @@ import type { GatewayOptions } from './options.ts';
 
 /** Options of {@link startGateway}: the gateway's, plus where it listens. */
 export interface StartGatewayOptions extends GatewayOptions {
-  /** Port on 127.0.0.1 (default 0: a free one). */
+  /** Port (default 0: a free one, shown in `url`). */
   readonly port?: number;
-  /** Interface to listen on (default `127.0.0.1`). */
+  /**
+   * Interface to listen on (default `127.0.0.1`; `::1` works too). Listening on every interface (`0.0.0.0`,
+   * `::`) needs `publicUrl`, since links must name an address clients can reach.
+   */
   readonly host?: string;
 }
 
@@ -24,17 +27,21 @@ export interface StartGatewayOptions extends GatewayOptions {
  * ```
  */
 export interface RunningGateway {
-  /** The base URL legacy clients use as their API host. */
+  /** The base URL legacy clients use as their API host: `publicUrl` when given, else {@link listeningUrl}. */
   readonly url: string;
+  /** Where the server listens (`http://[::1]:8080`), whatever `publicUrl` says. */
+  readonly listeningUrl: string;
   /** The gateway being served. */
   readonly gateway: Gateway;
   /** Closes the gateway, drops open connections and stops the HTTP server. */
   close(): Promise<void>;
 }
 
+const everyInterface = new Set(['0.0.0.0', '::', '[::]', '']);
+
 /**
  * Serves {@link createGateway} on Node's HTTP server (loopback by default). Request bodies stream in and
- * response bodies stream out.
+ * response bodies stream out; a request that fails in any way is answered 500 or dropped, never the process.
  *
  * @example
  * ```ts
@@ -44,24 +51,40 @@ export interface RunningGateway {
  */
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const host = options.host ?? '127.0.0.1';
-  let url = '';
+  if (everyInterface.has(host) && !options.publicUrl) {
+    throw new RangeError(
+      `Listening on ${host || 'every interface'} needs publicUrl: links must name a reachable address`,
+    );
+  }
+  let origin = '';
   let gateway: Gateway | undefined;
   const server = createServer((incoming, outgoing) => {
-    serve(gateway as Gateway, url, incoming, outgoing).catch(() => {
-      if (!outgoing.headersSent) outgoing.writeHead(500, { 'content-type': 'application/json' });
-      outgoing.end();
+    serve(gateway as Gateway, origin, incoming, outgoing).catch(() => {
+      try {
+        if (!outgoing.headersSent) outgoing.writeHead(500, { 'content-type': 'application/json' });
+        outgoing.end();
+      } catch {
+        outgoing.destroy();
+      }
     });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
+    server.listen(options.port ?? 0, host.replace(/^\[|\]$/g, ''), () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
-  url = `http://${host}:${port}`;
-  gateway = createGateway({ publicUrl: url, ...options });
+  const { port, address } = server.address() as AddressInfo;
+  origin = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  const url = (options.publicUrl ?? origin).replace(/\/+$/, '');
+  try {
+    gateway = createGateway({ ...options, publicUrl: url });
+  } catch (error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw error;
+  }
   const running = gateway;
   return {
     url,
+    listeningUrl: origin,
     gateway: running,
     async close() {
       await running.close();
@@ -69,6 +92,45 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * A request body as a web stream with Node's backpressure, and a way to throw away what nobody read. Either
+ * way (cancelled, or the route answered without reading it all) the rest is read and dropped rather than the
+ * socket destroyed, so the client finishes sending and reads the answer.
+ */
+function webBody(incoming: IncomingMessage): { body: ReadableStream<Uint8Array>; discard(): void } {
+  let open = true;
+  const discard = () => {
+    open = false;
+    incoming.resume();
+  };
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        incoming.on('data', (chunk: Buffer) => {
+          if (!open) return;
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if ((controller.desiredSize ?? 0) <= 0) incoming.pause();
+        });
+        incoming.on('end', () => {
+          if (open) controller.close();
+          open = false;
+        });
+        incoming.on('error', (error) => {
+          if (open) controller.error(error);
+          open = false;
+        });
+        incoming.pause();
+      },
+      pull() {
+        incoming.resume();
+      },
+      cancel: discard,
+    },
+    { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength },
+  );
+  return { body, discard };
 }
 
 async function serve(gateway: Gateway, origin: string, incoming: IncomingMessage, outgoing: ServerResponse) {
@@ -84,15 +146,17 @@ async function serve(gateway: Gateway, origin: string, incoming: IncomingMessage
   });
   // A client that hangs up mid-request errors the body stream; that is handled by whoever reads it.
   incoming.on('error', () => aborted.abort());
-  const request = new Request(`${origin}${incoming.url ?? '/'}`, {
+  const withBody = method !== 'GET' && method !== 'HEAD';
+  const body = withBody ? webBody(incoming) : undefined;
+  const request = new Request(new URL(incoming.url ?? '/', origin), {
     method,
     headers,
     signal: aborted.signal,
-    ...(method === 'GET' || method === 'HEAD'
-      ? {}
-      : { body: Readable.toWeb(incoming) as ReadableStream<Uint8Array>, duplex: 'half' }),
+    ...(body ? { body: body.body, duplex: 'half' } : {}),
   } as RequestInit);
   const response = await gateway.fetch(request);
+  // Answered: whatever of the body is still unread goes nowhere.
+  body?.discard();
   const responseHeaders: Record<string, string> = {};
   response.headers.forEach((value, name) => {
     responseHeaders[name] = value;

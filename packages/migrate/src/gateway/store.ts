@@ -5,42 +5,81 @@ import { jsonText, writeFileAtomic } from '../shared/files.ts';
 
 /** A legacy asset the gateway handed out, and where its audio is on the backend. */
 export interface GatewayAsset {
+  /** The legacy-style id the client uses (`c` and 24 letters or digits). */
   readonly id: string;
+  /** The file name, as uploaded or taken from the link. */
   readonly name: string;
+  /** The format, from the name's extension (`wav`), or `bin`. */
   readonly format: string;
+  /** The MIME type the legacy body reports. */
   readonly fileType: string;
   /** The backend asset, or a URL the backend fetches itself. */
   readonly source: SourceReference;
+  /** When it was handed out, ISO-8601. */
   readonly createdAt: string;
 }
 
 /** A legacy job the gateway handed out: the request as the client sent it and the backend job behind it. */
 export interface GatewayJob {
+  /** The legacy-style id the client uses. */
   readonly id: string;
+  /** The {@link GatewayAsset} it separates. */
   readonly assetId: string;
+  /** The request's `metadata` (or older `stemMetadata`), echoed back; `name` is the model. */
   readonly metadata: Readonly<Record<string, unknown>>;
+  /** Where status changes are POSTed, when the client gave one. */
   readonly callbackUrl?: string;
+  /** When it was created, ISO-8601. */
   readonly createdAt: string;
   /** The backend job; absent when the backend refused it (then `failure` says why). */
   readonly handle?: JobHandle;
+  /** Why the backend could not run it (the job then reads `failed`). */
   readonly failure?: Failure;
+  /** When it was first seen running, ISO-8601. */
   startedAt?: string;
+  /** When its legacy status last changed, ISO-8601. */
   updatedAt: string;
+  /** The legacy status last reported (`created`, `processing`, `completed`, `failed`). */
   lastStatus?: string;
+}
+
+/**
+ * Where the gateway keeps the assets and jobs it handed out, so that it answers for them (and owes their
+ * callbacks) across restarts and across instances. Records are written whole, by id; a store may hand out copies.
+ * {@link memoryGatewayStore} keeps them in the process, {@link fileGatewayStore} in a JSON file; a database-backed
+ * store implements the same methods.
+ *
+ * @example
+ * ```ts
+ * const gateway = createGateway({ driver, token, store: fileGatewayStore('gateway-state.json') });
+ * ```
+ */
+export interface GatewayStore {
+  /** Loads what earlier runs kept; the gateway calls it once and answers no request before it ends. */
+  open(): Promise<void>;
+  /** The asset with this id, if the gateway handed it out. */
+  getAsset(id: string): Promise<GatewayAsset | undefined>;
+  /** Records an asset (new or changed). */
+  putAsset(asset: GatewayAsset): Promise<void>;
+  /** The job with this id, if the gateway handed it out. */
+  getJob(id: string): Promise<GatewayJob | undefined>;
+  /** Records a job (new or changed). */
+  putJob(job: GatewayJob): Promise<void>;
+  /** How many jobs were created from `from` (inclusive) to `to` (exclusive), ISO-8601 timestamps. */
+  countJobs(from: string, to: string): Promise<number>;
+  /** Jobs with a `callbackUrl` whose last known status is neither `completed` nor `failed`. */
+  jobsOwingCallbacks(): Promise<GatewayJob[]>;
+  /** Writes whatever is still pending; the gateway calls it when it closes. */
+  flush(): Promise<void>;
 }
 
 /** How long writes to the state file are gathered before one is made. */
 const WRITE_DELAY_MS = 50;
 
-/**
- * The gateway's memory of the assets and jobs it handed out: in the process, and — given a `path` — in a JSON
- * file written atomically shortly after each change and reloaded on start, so a restarted gateway still
- * answers for the jobs legacy clients hold. Backend assets are kept by reference only (id, provider, name,
- * format): no signed link or provider payload is written.
- */
-export class GatewayStore {
-  readonly assets = new Map<string, GatewayAsset>();
-  readonly jobs = new Map<string, GatewayJob>();
+/** Records in maps, optionally mirrored to a JSON file. */
+class MapGatewayStore implements GatewayStore {
+  readonly #assets = new Map<string, GatewayAsset>();
+  readonly #jobs = new Map<string, GatewayJob>();
   readonly #path: string | undefined;
   #timer: NodeJS.Timeout | undefined;
   #writing: Promise<void> = Promise.resolve();
@@ -49,8 +88,7 @@ export class GatewayStore {
     this.#path = path;
   }
 
-  /** Reloads the state file, if there is one. */
-  async load(): Promise<void> {
+  async open(): Promise<void> {
     if (!this.#path) return;
     const text = await readFile(this.#path, 'utf8').catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return undefined;
@@ -58,20 +96,40 @@ export class GatewayStore {
     });
     if (text === undefined) return;
     const state = JSON.parse(text) as { assets?: GatewayAsset[]; jobs?: GatewayJob[] };
-    for (const asset of state.assets ?? []) this.assets.set(asset.id, asset);
-    for (const job of state.jobs ?? []) this.jobs.set(job.id, job);
+    for (const asset of state.assets ?? []) this.#assets.set(asset.id, asset);
+    for (const job of state.jobs ?? []) this.#jobs.set(job.id, job);
   }
 
-  /** Notes a change; the state file is written shortly after. */
-  changed(): void {
-    if (!this.#path || this.#timer) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#writing = this.#writing.then(() => this.#write()).catch(() => undefined);
-    }, WRITE_DELAY_MS);
+  async getAsset(id: string): Promise<GatewayAsset | undefined> {
+    return this.#assets.get(id);
   }
 
-  /** Writes any pending change now. */
+  async putAsset(asset: GatewayAsset): Promise<void> {
+    this.#assets.set(asset.id, asset);
+    this.#changed();
+  }
+
+  async getJob(id: string): Promise<GatewayJob | undefined> {
+    return this.#jobs.get(id);
+  }
+
+  async putJob(job: GatewayJob): Promise<void> {
+    this.#jobs.set(job.id, job);
+    this.#changed();
+  }
+
+  async countJobs(from: string, to: string): Promise<number> {
+    let count = 0;
+    for (const job of this.#jobs.values()) if (job.createdAt >= from && job.createdAt < to) count++;
+    return count;
+  }
+
+  async jobsOwingCallbacks(): Promise<GatewayJob[]> {
+    return [...this.#jobs.values()].filter(
+      (job) => job.callbackUrl && job.lastStatus !== 'completed' && job.lastStatus !== 'failed',
+    );
+  }
+
   async flush(): Promise<void> {
     if (this.#timer) {
       clearTimeout(this.#timer);
@@ -81,16 +139,50 @@ export class GatewayStore {
     await this.#writing;
   }
 
+  #changed(): void {
+    if (!this.#path || this.#timer) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#writing = this.#writing.then(() => this.#write()).catch(() => undefined);
+    }, WRITE_DELAY_MS);
+  }
+
   async #write(): Promise<void> {
     if (!this.#path) return;
-    const assets = [...this.assets.values()].map((asset) => ({
+    const assets = [...this.#assets.values()].map((asset) => ({
       ...asset,
       source: referenceOnly(asset.source),
     }));
-    await writeFileAtomic(this.#path, jsonText({ assets, jobs: [...this.jobs.values()] }));
+    await writeFileAtomic(this.#path, jsonText({ assets, jobs: [...this.#jobs.values()] }));
   }
 }
 
+/**
+ * A store in the process's memory: ids die with it. The default of {@link createGateway}.
+ *
+ * @example
+ * ```ts
+ * const gateway = createGateway({ driver, token, store: memoryGatewayStore() });
+ * ```
+ */
+export function memoryGatewayStore(): GatewayStore {
+  return new MapGatewayStore();
+}
+
+/**
+ * A store in a JSON file, written atomically shortly after each change and read back by `open()`, so a restarted
+ * gateway still answers for the jobs legacy clients hold (`stemkit gateway --state FILE`). Backend assets are
+ * kept by reference only (id, provider, name, format): no signed link, provider payload or credential is written.
+ * One gateway process per file.
+ *
+ * @example
+ * ```ts
+ * const gateway = createGateway({ driver, token, store: fileGatewayStore('gateway-state.json') });
+ * ```
+ */
+export function fileGatewayStore(path: string): GatewayStore {
+  return new MapGatewayStore(path);
+}
 /** A source without its signed link or provider payload: what the backend needs to find it again. */
 function referenceOnly(source: SourceReference): SourceReference {
   if ('url' in source) return source;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { decodeWav } from '@stemkit/audio';
 import { audioshakeLegacy } from '@stemkit/audioshake';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway } from '../../src/index.ts';
+import { fileGatewayStore, startGateway } from '../../src/index.ts';
 import { startFastEmulator } from '../support/emulator.ts';
 import { clientFor, downloadBytes, sampleSong } from '../support/http.ts';
 import { backendDriver, GATEWAY_TOKEN } from './harness.ts';
@@ -19,9 +19,9 @@ describe('a gateway with a state file', () => {
   it('answers for the jobs it handed out after a restart, and keeps no secret in the file', async () => {
     const emulator = await startFastEmulator({ processing: { speed: 500 } });
     const stateFile = join(directory, 'state.json');
-    const options = { driver: backendDriver(emulator, 'tasks'), token: GATEWAY_TOKEN, stateFile };
+    const options = { driver: backendDriver(emulator, 'tasks'), token: GATEWAY_TOKEN };
     try {
-      const first = await startGateway(options);
+      const first = await startGateway({ ...options, store: fileGatewayStore(stateFile) });
       const started = await clientFor(
         audioshakeLegacy({ token: GATEWAY_TOKEN, baseUrl: first.url }),
       ).separate({
@@ -31,7 +31,11 @@ describe('a gateway with a state file', () => {
       });
       await first.close();
 
-      const second = await startGateway({ ...options, driver: backendDriver(emulator, 'tasks') });
+      const second = await startGateway({
+        ...options,
+        driver: backendDriver(emulator, 'tasks'),
+        store: fileGatewayStore(stateFile),
+      });
       try {
         const stemkit = clientFor(audioshakeLegacy({ token: GATEWAY_TOKEN, baseUrl: second.url }));
         const job = await stemkit.wait(started.handle);

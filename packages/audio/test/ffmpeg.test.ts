@@ -83,6 +83,23 @@ describe('formats through ffmpeg', () => {
     }
   });
 
+  it('waits for drain without piling up listeners (no MaxListenersExceededWarning)', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      // 64 chunks of 1 MiB: every write fills the pipe, so each one waits for a drain.
+      const chunks = Array.from({ length: 64 }, () => new Uint8Array(1024 * 1024));
+      const args = ['-v', 'error', '-f', 'f32le', '-ar', '44100', '-ac', '2', '-i', 'pipe:0', '-f', 'null', '-'];
+      await runTool('ffmpeg', args, { input: chunks, timeoutMs: 60_000, purpose: 'to test' });
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning')).toEqual([]);
+  });
+
   it('kills a child that runs past its timeout instead of hanging', async () => {
     const started = Date.now();
     const endless = ['-v', 'error', '-f', 'lavfi', '-i', 'sine=duration=3600', '-f', 'null', '-'];

@@ -84,10 +84,16 @@ export function runTool(tool: Tool, args: readonly string[], options: RunOptions
         for await (const chunk of options.input!) {
           if (settled) return;
           if (!stdin.write(chunk)) {
-            // Resume on drain, or on close when the child died with the pipe full.
-            await new Promise((resume) => {
-              stdin.once('drain', resume);
-              stdin.once('close', resume);
+            // Resume on drain, or on close when the child died with the pipe full; whichever fires, both
+            // listeners go, or every wait would leave one behind (MaxListenersExceededWarning).
+            await new Promise<void>((resume) => {
+              const done = () => {
+                stdin.off('drain', done);
+                stdin.off('close', done);
+                resume();
+              };
+              stdin.on('drain', done);
+              stdin.on('close', done);
             });
           }
         }

@@ -1,9 +1,11 @@
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { DownloadResult } from '../client/types.ts';
+import { InvalidArgumentError } from '../errors.ts';
 import type { Asset } from '../model/asset.ts';
 
 /**
@@ -21,6 +23,22 @@ export interface FileDownloadResult {
   readonly path: string;
   /** Bytes written. */
   readonly size: number;
+}
+
+/**
+ * Creates the folder `path` goes in, with its parents, before anything is downloaded; a folder that cannot be
+ * made (a file in the way, no permission) is an `InvalidArgumentError` naming `path`.
+ */
+export async function prepareFolder(path: string): Promise<void> {
+  const folder = dirname(path);
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'an error';
+    throw new InvalidArgumentError('path', `cannot create the folder ${folder} for ${path} (${code})`, {
+      cause: error,
+    });
+  }
 }
 
 /** Writes a download to a temporary file beside `path`, then renames it, so `path` is never half-written. */

@@ -8,7 +8,7 @@
 import { createClient } from '../client/create.ts';
 import type { DownloadOptions, Stemkit, StemkitOptions } from '../client/types.ts';
 import { InvalidArgumentError } from '../errors.ts';
-import { downloadToFile, type FileDownloadResult } from './download-to-file.ts';
+import { downloadToFile, type FileDownloadResult, prepareFolder } from './download-to-file.ts';
 import { openPath } from './open-path.ts';
 
 export * from '../index.ts';
@@ -16,7 +16,8 @@ export * from '../index.ts';
 /** The client of `@stemkit/core/node`: file paths work as sources, and outputs stream to files. */
 export interface NodeStemkit extends Stemkit {
   /**
-   * Streams one output to `path`, atomically: it is written to a temporary file beside it, then renamed.
+   * Streams one output to `path`, atomically: it is written to a temporary file beside it, then renamed. Missing
+   * parent folders are created; one that cannot be is an `InvalidArgumentError` naming `path`.
    *
    * @example
    * ```ts
@@ -49,6 +50,7 @@ export function createStemkit(options: StemkitOptions): NodeStemkit {
       if (typeof path !== 'string' || path.length === 0) {
         throw new InvalidArgumentError('path', 'must be a non-empty file path');
       }
+      await prepareFolder(path);
       return downloadToFile(await client.download(asset, downloadOptions), path);
     },
   };

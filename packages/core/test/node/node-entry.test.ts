@@ -89,6 +89,27 @@ describe('@stemkit/core/node', () => {
     expect(await readdir(directory)).toEqual(['vocals.wav']);
   });
 
+  it('creates the missing folders of the path, as the README snippet needs', async () => {
+    const stemkit = createStemkit({ driver: createMockDriver({ statuses: ['succeeded'] }) });
+    const job = await stemkit.get(await stemkit.separate({ source: bytes, stems: ['vocals'] }));
+    const target = join(directory, 'stems', 'deep', 'vocals.wav');
+    await stemkit.downloadToFile(job.targets[0]!.outputs[0]!, target);
+    expect(new Uint8Array(await readFile(target))).toEqual(bytes);
+  });
+
+  it('names `path` and the folder when the folder cannot be made, before downloading', async () => {
+    const driver = createMockDriver({ statuses: ['succeeded'] });
+    const stemkit = createStemkit({ driver });
+    const job = await stemkit.get(await stemkit.separate({ source: bytes, stems: ['vocals'] }));
+    await writeFile(join(directory, 'taken'), 'a file, not a folder');
+    const target = join(directory, 'taken', 'vocals.wav');
+    const error = await stemkit
+      .downloadToFile(job.targets[0]!.outputs[0]!, target)
+      .catch((caught: unknown) => caught);
+    expect(InvalidArgumentError.isInstance(error) && error.field).toBe('path');
+    expect((error as Error).message).toContain(join(directory, 'taken'));
+  });
+
   it('names `path` when downloadToFile is given no path', async () => {
     const stemkit = createStemkit({ driver: createMockDriver() });
     const asset = { id: 'a', name: 'a.wav', role: 'stem' as const, provider: 'mock', raw: {} };

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { decodeAudio, encodeAudio } from '@stemkit/audio';
 import { type RunningEmulator, startEmulator } from '@stemkit/emulator';
 import { sampleWav } from '@stemkit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +30,10 @@ afterAll(async () => {
 });
 
 async function runExample(name: string, ...args: string[]): Promise<string> {
+  return runExampleIn(scratch, name, ...args);
+}
+
+async function runExampleIn(cwd: string, name: string, ...args: string[]): Promise<string> {
   const environment = {
     PATH: process.env.PATH,
     SOURCERE_BASE_URL: emulator.sourcere.baseUrl,
@@ -42,13 +47,21 @@ async function runExample(name: string, ...args: string[]): Promise<string> {
   const script = new URL(name, examples).pathname;
   const { stdout } = await run(process.execPath, ['--conditions=@stemkit/source', script, ...args], {
     env: environment,
-    cwd: scratch,
+    cwd,
     timeout: 60_000,
   });
   return stdout;
 }
 
 describe('guide samples run against the emulator', () => {
+  it('README: the "Use it from code" snippet runs as written, creating stems/', async () => {
+    const folder = await mkdtemp(join(scratch, 'readme-'));
+    const wav = await decodeAudio(sampleWav({ seconds: 2 }), { format: 'wav' });
+    await writeFile(join(folder, 'song.mp3'), await encodeAudio(wav, 'mp3'));
+    await runExampleIn(folder, 'readme.ts');
+    expect((await readdir(join(folder, 'stems'))).sort()).toEqual(['bass.wav', 'drums.wav', 'vocals.wav']);
+  });
+
   it('quickstart: separates a file and saves both stems', async () => {
     const output = join(scratch, 'stems');
     const stdout = await runExample('quickstart.ts', song, output);

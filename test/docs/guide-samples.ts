@@ -12,11 +12,15 @@ const SAMPLE = /<!-- example: (?<file>[\w.-]+) -->\n```ts\n(?<code>[\s\S]*?)```\
 /** Guides whose samples are tested elsewhere, not through test/docs/examples: none. */
 export const SAMPLES_TESTED_ELSEWHERE: string[] = [];
 
-/** Every guide under docs/ (not the generated reference), as paths relative to docs/. */
+/**
+ * Every guide under docs/ (not the generated reference), as paths relative to docs/, and the repository's
+ * README, whose "Use it from code" sample is tested like the guides' samples.
+ */
 export function guides(): string[] {
-  return readdirSync(DOCS, { recursive: true, encoding: 'utf8' })
+  const pages = readdirSync(DOCS, { recursive: true, encoding: 'utf8' })
     .filter((path) => path.endsWith('.md') && !path.startsWith('api/'))
     .sort();
+  return [...pages, '../README.md'];
 }
 
 /** A guide's samples: the file each names, the code in the guide, and the file's current code. */

@@ -1,15 +1,17 @@
 import { decodeAudio, encodeAudio } from './codec/index.ts';
 import { mix } from './edit/mix.ts';
-import type { AudioFormat } from './types.ts';
+import { AUDIO_FORMATS, type AudioFormat } from './types.ts';
 import { zip } from './zip.ts';
 
 /**
- * The shape of a stemkit client plugin offering local `mix` and `zip`. It matches `StemkitPlugin` from
- * `@stemkit/core` structurally, so this package needs no dependency on core.
+ * The shape of a stemkit client plugin offering local `mix`, `zip` and `convert`. It matches `StemkitPlugin`
+ * from `@stemkit/core` structurally, so this package needs no dependency on core.
  */
 export interface LocalAudioPlugin {
   /** Identifies the plugin to the client; always `'local-audio'`. */
   readonly name: 'local-audio';
+  /** The formats it reads and writes: wav, mp3, m4a, flac and aiff (all but wav through ffmpeg). */
+  readonly formats: readonly AudioFormat[];
   /**
    * Decodes each track, mixes them at their volume (0–1) and pan (−1 to 1), and encodes the result as `format`.
    *
@@ -39,12 +41,27 @@ export interface LocalAudioPlugin {
     files: Array<{ name: string; data: Uint8Array }>;
     name: string;
   }): Promise<{ data: Uint8Array; name: string }>;
+  /**
+   * Decodes a file in `format` and encodes it as `to`: how the client delivers a format the provider does not
+   * (m4a from AudioShake, aiff from Sourcere).
+   *
+   * @example
+   * ```ts
+   * const { data } = await localAudio().convert({ data: wav, format: 'wav', to: 'm4a' });
+   * ```
+   */
+  convert(input: {
+    data: Uint8Array;
+    format: string;
+    to: string;
+  }): Promise<{ data: Uint8Array; format: string }>;
 }
 
 /**
- * The client plugin that mixes and zips stems on this machine for drivers whose provider cannot. The client calls
- * it only when the driver has no `mix`/`zip` of its own, so every provider offers both with the same result shape;
- * core stays free of audio code because apps opt in by passing it.
+ * The client plugin that mixes, zips and converts stems on this machine for drivers whose provider cannot. The
+ * client calls it only when the driver has no `mix`/`zip` of its own (or not in the format asked), and for a
+ * download in a format the driver does not declare, so every provider offers all of them with the same result
+ * shape; core stays free of audio code because apps opt in by passing it.
  *
  * @example
  * ```ts
@@ -55,6 +72,7 @@ export interface LocalAudioPlugin {
 export function localAudio(): LocalAudioPlugin {
   return {
     name: 'local-audio',
+    formats: AUDIO_FORMATS,
     async mix(input) {
       const tracks = await Promise.all(
         input.tracks.map(async (track) => ({
@@ -68,6 +86,11 @@ export function localAudio(): LocalAudioPlugin {
     },
     async zip(input) {
       return { data: await zip(input.files), name: input.name };
+    },
+    async convert(input) {
+      const audio = await decodeAudio(input.data, { format: input.format as AudioFormat });
+      const to = input.to as AudioFormat;
+      return { data: await encodeAudio(audio, to), format: to };
     },
   };
 }

@@ -90,7 +90,21 @@ describe('formats through ffmpeg', () => {
     try {
       // 64 chunks of 1 MiB: every write fills the pipe, so each one waits for a drain.
       const chunks = Array.from({ length: 64 }, () => new Uint8Array(1024 * 1024));
-      const args = ['-v', 'error', '-f', 'f32le', '-ar', '44100', '-ac', '2', '-i', 'pipe:0', '-f', 'null', '-'];
+      const args = [
+        '-v',
+        'error',
+        '-f',
+        'f32le',
+        '-ar',
+        '44100',
+        '-ac',
+        '2',
+        '-i',
+        'pipe:0',
+        '-f',
+        'null',
+        '-',
+      ];
       await runTool('ffmpeg', args, { input: chunks, timeoutMs: 60_000, purpose: 'to test' });
       // Warnings are emitted on the next tick.
       await new Promise((resolve) => setImmediate(resolve));

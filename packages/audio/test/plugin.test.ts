@@ -31,6 +31,16 @@ describe('the local mix/zip plugin', () => {
     expect(left! / right!).toBeCloseTo(2, 1);
   });
 
+  it('converts a file to another format, the one the client asks when the provider has none', async () => {
+    const wav = await encodeAudio(constant(0.25), 'wav');
+    const converted = await localAudio().convert({ data: wav, format: 'wav', to: 'flac' });
+    expect(converted.format).toBe('flac');
+    const audio = await decodeAudio(converted.data, { format: 'flac' });
+    expect(audio.sampleRate).toBe(sampleRate);
+    expect(audio.channels[0]?.[100]).toBeCloseTo(0.25, 3);
+    expect(localAudio().formats).toEqual(['wav', 'mp3', 'm4a', 'flac', 'aiff']);
+  });
+
   it('zips files under their names', async () => {
     const zipped = await localAudio().zip?.({
       files: [

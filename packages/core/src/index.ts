@@ -15,4 +15,5 @@ export * from './model/handle.ts';
 export * from './model/job.ts';
 export * from './model/names.ts';
 export * from './model/status.ts';
+export * from './model/usage.ts';
 export { redact, registerSecret } from './secrets.ts';

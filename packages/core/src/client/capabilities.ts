@@ -37,9 +37,11 @@ export function checkStartRequest(
     if (target.stem === 'transcription') requireCapability(context, 'transcription', declared.transcription);
     if (target.stem === 'alignment') requireCapability(context, 'alignment', declared.alignment);
     if (declared.stems !== 'any') {
-      requireCapability(context, `stem:${target.stem}`, declared.stems.includes(target.stem));
+      const stem = `stem:${target.stem}`;
+      const offered = `does not support ${stem}; its stems are ${declared.stems.join(', ')}`;
+      requireCapability(context, stem, declared.stems.includes(target.stem), offered);
     }
-    for (const format of target.formats) requireCapability(context, `format:${format}`, formats.has(format));
+    for (const format of target.formats) requireFormat(context, format, formats.has(format));
     if (target.residual) requireCapability(context, 'residual', declared.residual);
     if (target.variant !== undefined) requireCapability(context, 'variant', declared.variants);
     if (target.language !== undefined) requireCapability(context, 'language', declared.languages);
@@ -48,4 +50,11 @@ export function checkStartRequest(
   if (request.callbackUrl !== undefined) {
     requireCapability(context, 'callbacks', declared.callbacks === 'per-job');
   }
+}
+
+/** Throws for a format the driver does not deliver, naming those it does. */
+export function requireFormat(context: ClientContext, format: string, supported: boolean, hint = ''): void {
+  const offered = context.capabilities.formats.join(', ');
+  const detail = `does not support format:${format}; its formats are ${offered}${hint}`;
+  requireCapability(context, `format:${format}`, supported, detail);
 }

@@ -8,7 +8,7 @@ import { parseCallback } from './callbacks.ts';
 import { type ClientContext, OutputOwners, type PathOpener } from './context.ts';
 import { mix, zip } from './derived.ts';
 import { download } from './download.ts';
-import { cancel, get, list } from './jobs.ts';
+import { cancel, get, list, usage } from './jobs.ts';
 import { UploadOptionsSchema, WaitOptionsSchema } from './schemas.ts';
 import { separate } from './separate.ts';
 import { resolveSource } from './source.ts';
@@ -33,7 +33,14 @@ const StemkitOptionsSchema = z.object({
       formats: z.array(z.string()),
     }),
   }),
-  plugins: z.optional(z.array(z.object({ name: z.string().check(z.minLength(1)) }))),
+  plugins: z.optional(
+    z.array(
+      z.object({
+        name: z.string().check(z.minLength(1)),
+        formats: z.optional(z.array(z.string())),
+      }),
+    ),
+  ),
   logger: z.optional(z.object({ debug: z.unknown(), info: z.unknown(), warn: z.unknown() })),
   wait: z.optional(WaitOptionsSchema),
 });
@@ -93,6 +100,7 @@ export function createClient(options: StemkitOptions, environment: ClientEnviron
     mix: (reference, input) => mix(context, reference, input),
     zip: (reference, input) => zip(context, reference, input),
     list: (input) => list(context, input),
+    usage: (input) => usage(context, input),
     cancel: (reference, input) => cancel(context, reference, input),
     callbacks: { parse: (request) => parseCallback(context, request) },
   };

@@ -5,14 +5,17 @@ import type { Job } from '../model/job.ts';
 import { mimeTypeOf } from '../model/names.ts';
 import { isTerminal } from '../model/status.ts';
 import { parseArgument } from '../validation.ts';
-import { requireCapability } from './capabilities.ts';
+import { requireCapability, requireFormat } from './capabilities.ts';
 import type { ClientContext } from './context.ts';
-import { download } from './download.ts';
+import { canDeliver, download } from './download.ts';
 import { isJob, toHandle } from './handles.ts';
 import { MixOptionsSchema, ZipOptionsSchema } from './schemas.ts';
-import type { JobReference, MixOptions, ZipOptions } from './types.ts';
+import type { JobReference, MixOptions, StemkitPlugin, ZipOptions } from './types.ts';
 
-/** Mixes stems provider-side when the driver can, else through the first plugin with `mix`. */
+/**
+ * Mixes stems provider-side when the driver can (in a format it declares), else through the first plugin with
+ * `mix`. Either way the asset is named `<name>.<format>`.
+ */
 export async function mix(
   context: ClientContext,
   reference: JobReference,
@@ -21,20 +24,22 @@ export async function mix(
   const handle = toHandle(context, reference);
   const options = parseArgument(MixOptionsSchema, input, '');
   const { driver } = context;
-  const name = options.name ?? 'mix';
   const format = options.format ?? 'wav';
-  if (driver.mix) {
-    requireFormat(context, format);
+  const name = baseName(options.name ?? 'mix', format);
+  const fileName = `${name}.${format}`;
+  if (driver.mix && context.capabilities.formats.includes(format)) {
     const asset = await driver.mix(
       handle,
       { tracks: options.tracks, name, format },
       { signal: options.signal },
     );
-    context.owners.rememberAssets([asset], handle);
-    return asset;
+    return owned(context, handle, { ...asset, name: fileName });
   }
-  const plugin = context.plugins.find((each) => each.mix);
-  requireCapability(context, 'mix', plugin?.mix !== undefined);
+  const plugin = context.plugins.find((each) => each.mix && writes(each, format));
+  if (!plugin) {
+    if (driver.mix || context.plugins.some((each) => each.mix)) requireFormat(context, format, false);
+    requireCapability(context, 'mix', false, 'cannot mix, and no plugin with `mix` was given');
+  }
   const job = await finishedJob(context, reference, handle, options.signal);
   const tracks = await Promise.all(
     options.tracks.map(async (track, index) => {
@@ -43,15 +48,13 @@ export async function mix(
     }),
   );
   const result = await plugin!.mix!({ tracks, format, name });
-  return keepLocal(context, job, {
-    role: 'mix',
-    name: result.name,
-    format: result.format,
-    data: result.data,
-  });
+  return keepLocal(context, job, { role: 'mix', name: fileName, format: result.format, data: result.data });
 }
 
-/** Zips stems provider-side when the driver can, else through the first plugin with `zip`. */
+/**
+ * Zips stems provider-side when the driver can (in a format it declares), else through the first plugin with
+ * `zip`. Either way the asset is named `<name>.zip`.
+ */
 export async function zip(
   context: ClientContext,
   reference: JobReference,
@@ -60,19 +63,18 @@ export async function zip(
   const handle = toHandle(context, reference);
   const options = parseArgument(ZipOptionsSchema, input, '');
   const { driver } = context;
-  const name = options.name ?? 'stems.zip';
-  if (driver.zip) {
-    requireFormat(context, options.format);
+  const name = baseName(options.name ?? 'stems', 'zip');
+  const fileName = `${name}.zip`;
+  if (driver.zip && context.capabilities.formats.includes(options.format)) {
     const asset = await driver.zip(
       handle,
       { stems: options.stems, format: options.format, name },
       { signal: options.signal },
     );
-    context.owners.rememberAssets([asset], handle);
-    return asset;
+    return owned(context, handle, { ...asset, name: fileName });
   }
   const plugin = context.plugins.find((each) => each.zip);
-  requireCapability(context, 'zip', plugin?.zip !== undefined);
+  requireCapability(context, 'zip', plugin !== undefined, 'cannot zip, and no plugin with `zip` was given');
   const job = await finishedJob(context, reference, handle, options.signal);
   const files = await Promise.all(
     options.stems.map(async (stem, index) => {
@@ -80,13 +82,26 @@ export async function zip(
       return { name: `${stem}.${file.format}`, data: file.data };
     }),
   );
-  const result = await plugin!.zip!({ files, name });
-  return keepLocal(context, job, { role: 'archive', name: result.name, format: 'zip', data: result.data });
+  const result = await plugin!.zip!({ files, name: fileName });
+  return keepLocal(context, job, { role: 'archive', name: fileName, format: 'zip', data: result.data });
 }
 
-/** A provider-side mix or zip comes in the formats the driver declares; local ones in any the plugin writes. */
-function requireFormat(context: ClientContext, format: string): void {
-  requireCapability(context, `format:${format}`, context.capabilities.formats.includes(format));
+/** `name` without a trailing `.<extension>`, so `mix.mp3` and `mix` both name `mix.mp3`. */
+function baseName(name: string, extension: string): string {
+  const suffix = `.${extension}`;
+  return name.toLowerCase().endsWith(suffix) && name.length > suffix.length
+    ? name.slice(0, -suffix.length)
+    : name;
+}
+
+/** Whether a plugin writes `format` (one that declares no formats is trusted with any). */
+function writes(plugin: StemkitPlugin, format: string): boolean {
+  return plugin.formats === undefined || plugin.formats.includes(format);
+}
+
+function owned(context: ClientContext, handle: JobHandle, asset: Asset): Asset {
+  context.owners.rememberAssets([asset], handle);
+  return asset;
 }
 
 async function finishedJob(
@@ -124,7 +139,7 @@ async function fetchOutput(
   if (!exact && !any) {
     throw new InvalidArgumentError(field, `job ${job.id} has no finished output for "${stem}"`);
   }
-  const converts = !exact && context.capabilities.formats.includes(format);
+  const converts = !exact && canDeliver(context, (any as Asset).format, format);
   const asset = (exact ?? any) as Asset;
   const { body } = await download(context, asset, {
     format: converts ? format : undefined,

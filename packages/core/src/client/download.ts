@@ -4,14 +4,14 @@ import { type Asset, AssetSchema } from '../model/asset.ts';
 import type { JobHandle } from '../model/handle.ts';
 import { mimeTypeOf } from '../model/names.ts';
 import { parseArgument } from '../validation.ts';
-import { requireCapability } from './capabilities.ts';
+import { requireFormat } from './capabilities.ts';
 import type { ClientContext } from './context.ts';
 import { toHandle } from './handles.ts';
 import { backoffDelay } from './poll.ts';
 import { DownloadOptionsSchema } from './schemas.ts';
 import { sleep } from './sleep.ts';
 import { bytesStream } from './source.ts';
-import type { DownloadOptions, DownloadResult } from './types.ts';
+import type { DownloadOptions, DownloadResult, StemkitPlugin } from './types.ts';
 
 /** Answers of a storage host that mean "this link no longer works": worth one refresh. */
 const STALE_LINK_STATUSES = new Set([401, 403, 404, 410]);
@@ -35,8 +35,13 @@ export async function download(
   const local = context.localFiles.get(asset.id);
   if (local) return { asset: local.asset, body: bytesStream(local.data), size: local.data.byteLength };
   const provider = context.driver.provider;
-  if (format !== undefined) {
-    requireCapability(context, `format:${format}`, context.capabilities.formats.includes(format));
+  const native = format === undefined || context.capabilities.formats.includes(format);
+  const converter = native ? undefined : converterFor(context, asset.format, format);
+  if (format !== undefined && !native && !converter) {
+    const hint = context.plugins.some((plugin) => plugin.convert)
+      ? `, and no plugin converts ${asset.format ?? 'this output'} to it`
+      : '; a plugin with `convert` (localAudio() from @stemkit/audio) converts on this machine';
+    requireFormat(context, format, false, hint);
   }
   if (asset.provider !== provider) {
     throw new InvalidArgumentError(
@@ -52,6 +57,14 @@ export async function download(
     );
   }
 
+  if (converter && format !== undefined) {
+    return convertLocally(
+      context,
+      converter,
+      await download(context, asset, { ...options, format: undefined }),
+      format,
+    );
+  }
   let link = await readyLink(context, handle, asset, format, signal);
   let refreshed = false;
   if (isExpired(link)) {
@@ -76,8 +89,7 @@ export async function download(
   return {
     asset: {
       ...asset,
-      format: format ?? asset.format,
-      mimeType: format ? mimeTypeOf(format) : asset.mimeType,
+      ...(format === undefined ? {} : inFormat(asset, format)),
       url: link.url,
       expiresAt: link.expiresAt,
     },
@@ -86,6 +98,54 @@ export async function download(
       Number.isSafeInteger(length) && length >= 0 && response.headers.has('content-length')
         ? length
         : undefined,
+  };
+}
+
+/**
+ * Whether an output in `from` can be downloaded in `to`: natively (the driver declares `to`) or through a
+ * plugin's `convert`.
+ */
+export function canDeliver(context: ClientContext, from: string | undefined, to: string): boolean {
+  return context.capabilities.formats.includes(to) || converterFor(context, from, to) !== undefined;
+}
+
+type Converter = Required<Pick<StemkitPlugin, 'convert'>> & StemkitPlugin;
+
+function converterFor(context: ClientContext, from: string | undefined, to: string): Converter | undefined {
+  if (from === undefined) return undefined;
+  const reads = (plugin: StemkitPlugin, format: string) =>
+    plugin.formats === undefined || plugin.formats.includes(format);
+  return context.plugins.find(
+    (plugin): plugin is Converter => plugin.convert !== undefined && reads(plugin, from) && reads(plugin, to),
+  );
+}
+
+/** The asset in another format: its format, MIME type and name's extension follow. */
+function inFormat(asset: Asset, format: string): Pick<Asset, 'format' | 'mimeType' | 'name'> {
+  const extension = asset.format === undefined ? undefined : `.${asset.format}`;
+  const base =
+    extension && asset.name.toLowerCase().endsWith(extension)
+      ? asset.name.slice(0, -extension.length)
+      : asset.name;
+  return { format, mimeType: mimeTypeOf(format), name: `${base}.${format}` };
+}
+
+/** Converts a native download on this machine; the result is held in memory, like a local mix. */
+async function convertLocally(
+  context: ClientContext,
+  converter: Converter,
+  original: DownloadResult,
+  format: string,
+): Promise<DownloadResult> {
+  const data = new Uint8Array(await new Response(original.body).arrayBuffer());
+  const from = original.asset.format as string;
+  context.logger.debug('converting locally', { plugin: converter.name, from, to: format });
+  const converted = await converter.convert({ data, format: from, to: format });
+  const { url: _url, expiresAt: _expiresAt, ...asset } = original.asset;
+  return {
+    asset: { ...asset, ...inFormat(original.asset, format), sizeBytes: converted.data.byteLength },
+    body: bytesStream(converted.data),
+    size: converted.data.byteLength,
   };
 }
 

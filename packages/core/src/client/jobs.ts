@@ -1,4 +1,5 @@
 import type { Job } from '../model/job.ts';
+import type { Usage } from '../model/usage.ts';
 import { parseArgument } from '../validation.ts';
 import { requireCapability } from './capabilities.ts';
 import type { ClientContext } from './context.ts';
@@ -52,4 +53,12 @@ export function list(context: ClientContext, input: ListOptions = {}): AsyncIter
       } while (cursor !== undefined);
     },
   };
+}
+
+/** The account's usage statistics: one request; an unsupported capability when the driver reports none. */
+export async function usage(context: ClientContext, input: CallOptions = {}): Promise<Usage> {
+  const { signal } = parseArgument(CallOptionsSchema, input, '');
+  const { driver } = context;
+  requireCapability(context, 'usage', driver.usage !== undefined);
+  return driver.usage!({ signal });
 }

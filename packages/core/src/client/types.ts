@@ -5,6 +5,7 @@ import type { Asset } from '../model/asset.ts';
 import type { JobHandle } from '../model/handle.ts';
 import type { Job } from '../model/job.ts';
 import type { AudioFormat, OutputFormat, StemName } from '../model/names.ts';
+import type { Usage } from '../model/usage.ts';
 
 /**
  * Audio to separate: a `Blob` (or `File`), bytes, a Web stream, a remote `http(s)` URL, a named stream, an asset
@@ -67,8 +68,9 @@ export interface WaitOptions {
 }
 
 /**
- * A local fallback for `mix` and `zip`, used when the driver cannot do them provider-side. `@stemkit/audio`
- * provides one; any object of this shape works.
+ * Local fallbacks for what a driver cannot do provider-side: `mix` and `zip` of a job's stems, and `convert`
+ * of a downloaded output to a format the provider does not deliver. `@stemkit/audio`'s `localAudio()` provides
+ * all three; any object of this shape works.
  *
  * @example
  * ```ts
@@ -78,6 +80,11 @@ export interface WaitOptions {
 export interface StemkitPlugin {
   /** Identifies the plugin (e.g. `local-audio`); `createStemkit` requires it to be non-empty. */
   readonly name: string;
+  /**
+   * The audio formats the plugin reads and writes (`mix` output, `convert` from and to); the client refuses a
+   * local mix or conversion to any other before downloading anything. Absent: any format is tried.
+   */
+  readonly formats?: readonly string[];
   /**
    * Mixes downloaded stems into one file: each track's audio bytes with its volume (0–1) and pan (−1 to 1),
    * encoded as `format`.
@@ -92,6 +99,15 @@ export interface StemkitPlugin {
     files: Array<{ name: string; data: Uint8Array }>;
     name: string;
   }): Promise<{ data: Uint8Array; name: string }>;
+  /**
+   * Converts one downloaded file from `format` to `to`; the client calls it when `download` asks for a format
+   * the driver does not declare.
+   */
+  convert?(input: {
+    data: Uint8Array;
+    format: string;
+    to: string;
+  }): Promise<{ data: Uint8Array; format: string }>;
 }
 
 /**
@@ -105,7 +121,7 @@ export interface StemkitPlugin {
 export interface StemkitOptions {
   /** The provider driver; swapping it is the only change an app needs to move providers. */
   readonly driver: StemkitDriver;
-  /** Local fallbacks for `mix` and `zip`. */
+  /** Local fallbacks for `mix`, `zip` and format conversion, e.g. `[localAudio()]` from `@stemkit/audio`. */
   readonly plugins?: readonly StemkitPlugin[];
   /** Where stemkit writes what it does; every line is scrubbed of secrets. Default: silent. */
   readonly logger?: Logger;
@@ -233,7 +249,11 @@ export interface WaitCallOptions extends WaitOptions {
  * ```
  */
 export interface DownloadOptions {
-  /** Ask the provider for another format of the same output, where it converts. */
+  /**
+   * Another format of the same output: the provider converts when the driver declares the format, else a
+   * plugin with `convert` does it on this machine (the file is then held in memory); otherwise
+   * `UnsupportedCapabilityError` before any request.
+   */
   readonly format?: OutputFormat;
   /** Aborts getting the link and the transfer, including reading `body` after `download` has resolved. */
   readonly signal?: AbortSignal;
@@ -273,7 +293,7 @@ export interface DownloadResult {
 export interface MixOptions {
   /** The stems to mix (1–64), each with its volume and pan; the job must have finished them. */
   readonly tracks: ReadonlyArray<{ readonly stem: StemName; readonly volume: number; readonly pan: number }>;
-  /** File name of the mix (default `mix`). */
+  /** Base name of the mix (default `mix`); the asset is named `<name>.<format>`, whoever mixes. */
   readonly name?: string;
   /** Audio format of the mix (default `wav`). */
   readonly format?: AudioFormat;
@@ -297,7 +317,7 @@ export interface ZipOptions {
    * lacks this one and the provider cannot convert to it.
    */
   readonly format: AudioFormat;
-  /** File name of the archive (default `stems.zip`). */
+  /** Base name of the archive (default `stems`); the asset is named `<name>.zip`, whoever zips. */
   readonly name?: string;
   /** Aborts the provider's zip request or, with a plugin, fetching the job and downloading its stems. */
   readonly signal?: AbortSignal;
@@ -365,6 +385,11 @@ export interface Stemkit {
   zip(job: JobReference, options: ZipOptions): Promise<Asset>;
   /** Every job the account has, page by page. */
   list(options?: ListOptions): AsyncIterable<Job>;
+  /**
+   * The account's usage, as months of targets and minutes, the same shape on every driver with `usage`
+   * (`capabilities.usage`); `UnsupportedCapabilityError` on the others, before any request.
+   */
+  usage(options?: CallOptions): Promise<Usage>;
   /** Asks the provider to stop the job. */
   cancel(job: JobReference, options?: CallOptions): Promise<void>;
   /** Reads provider callbacks; `parse` rejects with `UnsupportedCapabilityError` if the driver has none. */

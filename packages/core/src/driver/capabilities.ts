@@ -2,7 +2,7 @@ import type { OutputFormat, StemName } from '../model/names.ts';
 
 /**
  * What a driver can do, declared up front so the client can refuse an unsupported ask before any request.
- * Optional driver methods (`mix`, `zip`, `list`, `cancel`, `parseCallback`) signal the rest: see
+ * Optional driver methods (`mix`, `zip`, `list`, `usage`, `cancel`, `parseCallback`) signal the rest: see
  * {@link describeCapabilities}.
  *
  * @example
@@ -50,6 +50,8 @@ export interface CapabilityMatrix extends DriverCapabilities {
   readonly zip: boolean;
   /** Whether the driver can list the account's jobs (it has `list`); otherwise `list` throws. */
   readonly list: boolean;
+  /** Whether the driver reports the account's usage (it has `usage`); otherwise `usage` throws. */
+  readonly usage: boolean;
   /** Whether the driver can cancel a job (it has `cancel`); otherwise `cancel` throws. */
   readonly cancel: boolean;
   /** Whether the driver reads incoming callbacks (it has `parseCallback`); `callbacks.parse` needs it. */
@@ -70,6 +72,7 @@ export function describeCapabilities(driver: {
   readonly mix?: unknown;
   readonly zip?: unknown;
   readonly list?: unknown;
+  readonly usage?: unknown;
   readonly cancel?: unknown;
   readonly parseCallback?: unknown;
 }): CapabilityMatrix {
@@ -79,6 +82,7 @@ export function describeCapabilities(driver: {
     mix: typeof driver.mix === 'function',
     zip: typeof driver.zip === 'function',
     list: typeof driver.list === 'function',
+    usage: typeof driver.usage === 'function',
     cancel: typeof driver.cancel === 'function',
     parseCallbacks: typeof driver.parseCallback === 'function',
   };

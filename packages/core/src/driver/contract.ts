@@ -2,6 +2,7 @@ import type { Asset } from '../model/asset.ts';
 import type { JobHandle } from '../model/handle.ts';
 import type { Job, Warning } from '../model/job.ts';
 import type { AudioFormat, OutputFormat, StemName } from '../model/names.ts';
+import type { Usage } from '../model/usage.ts';
 import type { DriverCapabilities } from './capabilities.ts';
 
 /** The version of the driver contract this build of core speaks. Drivers declare the one they implement. */
@@ -104,7 +105,7 @@ export type LinkResult =
 export interface MixRequest {
   /** The stems to mix (1–64), each with its volume and pan, as the caller gave them. */
   readonly tracks: ReadonlyArray<{ readonly stem: StemName; readonly volume: number; readonly pan: number }>;
-  /** File name of the mix; the client always sets it (default `mix`). */
+  /** Base name of the mix, without extension; the client always sets it (default `mix`). */
   readonly name?: string;
   /** Audio format of the mix; the client always sets it (default `wav`). */
   readonly format?: AudioFormat;
@@ -116,7 +117,7 @@ export interface ZipRequest {
   readonly stems: readonly StemName[];
   /** Audio format of every stem in the archive. */
   readonly format: AudioFormat;
-  /** File name of the archive; the client always sets it (default `stems.zip`). */
+  /** Base name of the archive, without extension; the client always sets it (default `stems`). */
   readonly name?: string;
 }
 
@@ -216,6 +217,11 @@ export interface StemkitDriver {
     request: { readonly cursor?: string; readonly pageSize: number },
     options?: DriverCallOptions,
   ): Promise<JobPage>;
+  /**
+   * Fetches the account's usage statistics once, as months of targets and minutes (the provider's payload in
+   * `raw`). Left out by drivers whose provider reports no usage; the client's `usage` then throws.
+   */
+  usage?(options?: DriverCallOptions): Promise<Usage>;
   /** Asks the provider to stop the job. Left out by drivers whose provider cannot cancel. */
   cancel?(handle: JobHandle, options?: DriverCallOptions): Promise<void>;
   /**

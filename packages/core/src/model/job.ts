@@ -88,12 +88,18 @@ export const JobSchema = z.object({
   id: z.string(),
   provider: z.string(),
   status: JobStatusSchema,
+  /** The audio the job separates: its file name, and its duration, channels and sample rate when reported. */
   source: z.optional(AssetSchema),
   targets: z.array(TargetSchema),
   progress: z.optional(ProgressSchema),
   warnings: z.array(WarningSchema),
+  /** The free text given as `metadata` to `separate`, as the provider stores it. */
   metadata: z.optional(z.string()),
+  /** The per-job callback URL, where the provider takes one (`callbacks: 'per-job'`) and one was given. */
+  callbackUrl: z.optional(z.string()),
+  /** ISO-8601 instants: created, work started (when the provider says), last changed, finished. */
   createdAt: z.optional(z.string()),
+  startedAt: z.optional(z.string()),
   updatedAt: z.optional(z.string()),
   completedAt: z.optional(z.string()),
   handle: JobHandleSchema,

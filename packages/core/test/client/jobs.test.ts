@@ -25,6 +25,58 @@ const failure = (promise: Promise<unknown>) =>
     (error: unknown) => error,
   );
 
+describe('download in a format the driver does not declare', () => {
+  const converter: StemkitPlugin = {
+    name: 'converter',
+    formats: ['wav', 'm4a'],
+    convert: async ({ data, to }) => ({ data: new Uint8Array([...data.subarray(0, 4), 9]), format: to }),
+  };
+
+  it('converts through a plugin, naming the asset in the new format', async () => {
+    const { stemkit, job } = await finished({}, [converter]);
+    const output = job.targets[0]!.outputs.find((asset) => asset.format === 'wav')!;
+    const { asset, body, size } = await stemkit.download(output, { format: 'm4a' });
+    expect(asset).toMatchObject({
+      format: 'm4a',
+      mimeType: 'audio/mp4',
+      name: output.name.replace(/wav$/, 'm4a'),
+    });
+    expect(asset.url).toBeUndefined();
+    expect(await read(body)).toEqual(new Uint8Array([...bytes.subarray(0, 4), 9]));
+    expect(size).toBe(5);
+  });
+
+  it('is refused before any request without a plugin that converts, naming the formats there are', async () => {
+    for (const plugins of [[], [converter]]) {
+      const { stemkit, job, driver } = await finished({}, plugins);
+      const requests = driver.server.requests.length;
+      const error = await failure(stemkit.download(job.targets[0]!.outputs[0]!, { format: 'aiff' }));
+      expect(UnsupportedCapabilityError.isInstance(error) && error.capability).toBe('format:aiff');
+      expect((error as Error).message).toContain('wav, mp3, flac');
+      expect(driver.server.requests.length).toBe(requests);
+    }
+  });
+});
+
+describe('usage', () => {
+  it('is unsupported, before any request, on a driver without `usage`', async () => {
+    const { stemkit, driver } = await finished();
+    const requests = driver.server.requests.length;
+    expect(stemkit.capabilities.usage).toBe(false);
+    const error = await failure(stemkit.usage());
+    expect(UnsupportedCapabilityError.isInstance(error) && error.capability).toBe('usage');
+    expect(driver.server.requests.length).toBe(requests);
+  });
+
+  it("returns the driver's usage", async () => {
+    const driver = createMockDriver();
+    const report = { provider: 'mock', months: [{ month: '2026-11', targets: 2, minutes: 1.5 }], raw: {} };
+    const stemkit = createStemkit({ driver: { ...driver, usage: async () => report } });
+    expect(stemkit.capabilities.usage).toBe(true);
+    expect(await stemkit.usage()).toEqual(report);
+  });
+});
+
 describe('job references', () => {
   it('accept a job, its handle, the JSON text and the token', async () => {
     const { stemkit, job } = await finished();
@@ -121,6 +173,49 @@ describe('mix and zip', () => {
     expect(zipped).toMatchObject({ role: 'archive', format: 'zip', name: 'all.zip' });
     const archive = await stemkit.download(zipped);
     expect(new TextDecoder().decode(await read(archive.body))).toBe('vocals.wav,drums.wav');
+  });
+
+  it('name their asset <name>.<format> and <name>.zip on the provider and the local path alike', async () => {
+    const plugin: StemkitPlugin = {
+      name: 'p',
+      mix: async ({ format, name }) => ({ data: new Uint8Array([1]), format, name }),
+      zip: async ({ name }) => ({ data: new Uint8Array([2]), name }),
+    };
+    const provider = await finished();
+    const local = await finished({ features: { mix: false, zip: false } }, [plugin]);
+    for (const { stemkit, job } of [provider, local]) {
+      const names = [
+        (
+          await stemkit.mix(job, {
+            tracks: [{ stem: 'vocals', volume: 1, pan: 0 }],
+            name: 'mymix',
+            format: 'mp3',
+          })
+        ).name,
+        (await stemkit.mix(job, { tracks: [{ stem: 'vocals', volume: 1, pan: 0 }], name: 'again.wav' })).name,
+        (await stemkit.zip(job, { stems: ['vocals'], format: 'wav', name: 'z' })).name,
+        (await stemkit.zip(job, { stems: ['vocals'], format: 'wav' })).name,
+      ];
+      expect(names).toEqual(['mymix.mp3', 'again.wav', 'z.zip', 'stems.zip']);
+    }
+  });
+
+  it('fall back to a plugin for a format the provider-side mix lacks', async () => {
+    const plugin: StemkitPlugin = {
+      name: 'p',
+      formats: ['wav', 'm4a'],
+      mix: async ({ format, name }) => ({ data: new Uint8Array([1]), format, name }),
+    };
+    const { stemkit, job, driver } = await finished({}, [plugin]);
+    const mixed = await stemkit.mix(job, { tracks: [{ stem: 'vocals', volume: 1, pan: 0 }], format: 'm4a' });
+    expect(mixed).toMatchObject({ name: 'mix.m4a', format: 'm4a' });
+    expect(mixed.id).toMatch(/^local:/);
+    const requests = driver.server.requests.length;
+    const error = await failure(
+      stemkit.mix(job, { tracks: [{ stem: 'vocals', volume: 1, pan: 0 }], format: 'aiff' }),
+    );
+    expect(UnsupportedCapabilityError.isInstance(error) && error.capability).toBe('format:aiff');
+    expect(driver.server.requests.length).toBe(requests);
   });
 
   it('name the track whose stem the job lacks', async () => {

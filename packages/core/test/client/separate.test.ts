@@ -86,6 +86,16 @@ describe('separate', () => {
     expect(requests).toEqual([]);
   });
 
+  it('names the stems and formats there are when refusing one', async () => {
+    const { stemkit } = setup();
+    const stem = await unsupported(stemkit.separate({ source: bytes, stems: ['guitar'] }));
+    expect(stem.message).toContain('its stems are vocals, instrumental, drums, bass, other');
+    const format = await unsupported(
+      stemkit.separate({ source: bytes, stems: ['vocals'], formats: ['aiff'] }),
+    );
+    expect(format.message).toContain('its formats are wav, mp3, flac');
+  });
+
   it('refuses a callback URL when the driver takes none, and residuals when it has none', async () => {
     const { stemkit, requests } = setup({
       features: { callbacks: false },

@@ -1,0 +1,67 @@
+import * as z from 'zod/mini';
+import type { Asset } from '../model/asset.ts';
+import type { SourceReference } from './contract.ts';
+
+/**
+ * What a handle keeps of a job's source, for providers whose job payload does not describe it (Sourcere's
+ * progress, a Tasks task: an id at most): its name, format and what the provider computed after the upload.
+ * Small and JSON, so it travels in `handle.data`.
+ */
+export const SourceSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  format: z.optional(z.string()),
+  mimeType: z.optional(z.string()),
+  url: z.optional(z.string()),
+  sizeBytes: z.optional(z.number()),
+  durationSeconds: z.optional(z.number()),
+  channels: z.optional(z.number()),
+  sampleRate: z.optional(z.number()),
+});
+/** See {@link SourceSummarySchema}. */
+export type SourceSummary = z.infer<typeof SourceSummarySchema>;
+
+const SUMMARY_FIELDS = [
+  'format',
+  'mimeType',
+  'sizeBytes',
+  'durationSeconds',
+  'channels',
+  'sampleRate',
+] as const satisfies ReadonlyArray<keyof Asset>;
+
+/**
+ * The summary of a start request's source, to keep in the handle; a remote source is named by the last part of
+ * its path (without query, so no signature is kept).
+ *
+ * @example
+ * ```ts
+ * const handle = { contract: 1, provider: 'acme', id, data: { source: summarizeSource(request.source) } };
+ * ```
+ */
+export function summarizeSource(source: SourceReference): SourceSummary {
+  if ('url' in source) {
+    const url = new URL(source.url);
+    const name = decodeURIComponent(url.pathname.split('/').filter(Boolean).at(-1) ?? url.hostname);
+    return { id: `${url.origin}${url.pathname}`, name, url: `${url.origin}${url.pathname}` };
+  }
+  const { asset } = source;
+  const summary: SourceSummary = { id: asset.id, name: asset.name };
+  for (const field of SUMMARY_FIELDS) {
+    if (asset[field] !== undefined) Object.assign(summary, { [field]: asset[field] });
+  }
+  return summary;
+}
+
+/**
+ * The neutral source asset of a job, from the summary its handle keeps.
+ *
+ * @example
+ * ```ts
+ * const source = data.source ? sourceFromSummary(data.source, 'acme') : undefined;
+ * ```
+ */
+export function sourceFromSummary(summary: SourceSummary, provider: string): Asset {
+  const { url: _url, ...fields } = summary;
+  return { ...fields, role: 'source', provider, raw: summary };
+}

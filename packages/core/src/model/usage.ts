@@ -1,0 +1,39 @@
+import * as z from 'zod/mini';
+
+/**
+ * One calendar month of an account's use of a provider.
+ *
+ * `targets` counts stems or models run (a legacy AudioShake job is one target; a Tasks target is one);
+ * `minutes` is the audio processed, as the provider bills it.
+ *
+ * @example
+ * ```ts
+ * const month: UsageMonth = { month: '2026-11', targets: 12, minutes: 31.5 };
+ * ```
+ */
+export const UsageMonthSchema = z.object({
+  /** The month, as `YYYY-MM`. */
+  month: z.string(),
+  targets: z.number(),
+  minutes: z.number(),
+});
+/** See {@link UsageMonthSchema}. */
+export type UsageMonth = z.infer<typeof UsageMonthSchema>;
+
+/**
+ * What `stemkit.usage()` returns, the same shape on every driver that has usage statistics: the months the
+ * provider reports, oldest first, and its untouched payload in `raw`.
+ *
+ * @example
+ * ```ts
+ * const { months } = await stemkit.usage();
+ * console.log(months.at(-1)?.minutes);
+ * ```
+ */
+export const UsageSchema = z.object({
+  provider: z.string(),
+  months: z.array(UsageMonthSchema),
+  raw: z.unknown(),
+});
+/** See {@link UsageSchema}. */
+export type Usage = z.infer<typeof UsageSchema>;

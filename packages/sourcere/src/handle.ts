@@ -1,3 +1,4 @@
+import { SourceSummarySchema } from '@stemkit/core/driver';
 import * as z from 'zod/mini';
 
 /**
@@ -13,6 +14,10 @@ export const HandleData = z.object({
   customMetadata: z.optional(z.string()),
   /** When the separation was started (ISO-8601): the stall clock's origin until the first event. */
   startedAt: z.optional(z.string()),
+  /** The uploaded source (name, duration…): the progress endpoint does not describe it. */
+  source: z.optional(SourceSummarySchema),
+  /** The callback URL given at start: the progress endpoint does not echo it. */
+  callbackUrl: z.optional(z.string()),
 });
 /** See {@link HandleData}. */
 export type HandleData = z.infer<typeof HandleData>;

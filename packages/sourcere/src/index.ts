@@ -14,3 +14,14 @@ export {
   type SourcereDriverOptions,
   type SourcereEndpoints,
 } from './options.ts';
+export {
+  type SourcereSeparation,
+  type SourcereUpload,
+  sourcereSeparationOf,
+  sourcereUploadOf,
+} from './to-neutral.ts';
+export type {
+  MetadataResponse as SourcereMetadata,
+  ProgressEntry as SourcereProgressEntry,
+  ProgressResponse as SourcereProgress,
+} from './wire.ts';

@@ -1,4 +1,10 @@
-import type { Asset, DriverCallOptions, StartRequest, StartResult } from '@stemkit/core/driver';
+import {
+  type Asset,
+  type DriverCallOptions,
+  type StartRequest,
+  type StartResult,
+  summarizeSource,
+} from '@stemkit/core/driver';
 import type { SourcereApi } from './api.ts';
 import { algorithmOf } from './catalog.ts';
 import type { HandleData } from './handle.ts';
@@ -41,7 +47,15 @@ export async function start(
     what: trial ? 'start a trial separation' : 'start a separation',
     signal: options.signal,
   });
-  const handleData: HandleData = { stems, formats, trial, customMetadata: request.metadata, startedAt };
+  const handleData: HandleData = {
+    stems,
+    formats,
+    trial,
+    customMetadata: request.metadata,
+    startedAt,
+    source: summarizeSource(request.source),
+    callbackUrl: request.callbackUrl,
+  };
   const handle = context.handle(data.separationId, { data: handleData });
   const job = toJob(
     handle,

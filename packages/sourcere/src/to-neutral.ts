@@ -7,13 +7,16 @@ import {
   type JobHandle,
   mimeTypeOf,
   type Progress,
+  parsePayload,
   type StemName,
+  sourceFromSummary,
   type Target,
   type TargetStatus,
 } from '@stemkit/core/driver';
+import * as z from 'zod/mini';
 import { fileBaseOf, stemOfFile } from './catalog.ts';
-import type { HandleData } from './handle.ts';
-import type { ProgressEntry, ProgressResponse } from './wire.ts';
+import { HandleData } from './handle.ts';
+import { MetadataResponse, type ProgressEntry, ProgressResponse, utcTimestamp } from './wire.ts';
 
 // Sourcere names an output by its separation and a file name (`track.wav`, `mix/mix_<uuid>`, `zip/<uuid>.zip`);
 // every separation has a `vocals.wav`. Asset ids carry both, so they are unique and say which job they belong to.
@@ -165,17 +168,107 @@ export function toJob(
     };
   });
   const events = body.events ?? [];
-  return {
+  const at = (entry: ProgressEntry | undefined) => utcTimestamp(entry?.timestamp);
+  const job: Job = {
     id: handle.id,
     provider: 'sourcere',
     status: deriveJobStatus(targets.map((target): TargetStatus => target.status)),
     targets,
     progress: toProgress(body, data, state.status === 'succeeded'),
     warnings: [],
-    metadata: data.customMetadata,
-    createdAt: data.startedAt ?? events[0]?.timestamp ?? undefined,
-    updatedAt: events.at(-1)?.timestamp ?? undefined,
+    createdAt: data.startedAt ?? at(events[0]),
+    // A worker picking the separation up is when work starts; it ends with the last event once finished.
+    startedAt: at(events.find((entry) => RUNNING_EVENTS.has(entry.event))),
+    updatedAt: at(events.at(-1)),
+    completedAt: state.status === 'succeeded' || state.status === 'failed' ? at(events.at(-1)) : undefined,
     handle,
     raw: body,
   };
+  if (data.source) job.source = sourceFromSummary(data.source, 'sourcere');
+  if (data.customMetadata !== undefined) job.metadata = data.customMetadata;
+  if (data.callbackUrl !== undefined) job.callbackUrl = data.callbackUrl;
+  for (const key of ['createdAt', 'startedAt', 'updatedAt', 'completedAt'] as const) {
+    if (job[key] === undefined) delete job[key];
+  }
+  return job;
+}
+
+/**
+ * A Sourcere separation, every field typed: what the progress endpoint said (`events`, `outputFiles`) and what
+ * the request was (stems, formats, trial, `customMetadata`, `callbackUrl`, the uploaded source), kept in the
+ * handle because the API does not echo it.
+ *
+ * @example
+ * ```ts
+ * const separation: SourcereSeparation = sourcereSeparationOf(await stemkit.get(handle));
+ * separation.progress.events?.map((entry) => entry.guid);
+ * ```
+ */
+export interface SourcereSeparation {
+  /** The `separationId`. */
+  readonly separationId: string;
+  /** The progress endpoint's body, as last read. */
+  readonly progress: ProgressResponse;
+  /** What the separation was started with. */
+  readonly request: HandleData;
+}
+
+/**
+ * The Sourcere separation behind a neutral job, with its fields typed; an `InvalidArgumentError` for a job of
+ * another provider.
+ *
+ * @example
+ * ```ts
+ * const job = await stemkit.get(handle);
+ * sourcereSeparationOf(job).request.trial; // { start: 30, seconds: 15 }
+ * ```
+ */
+export function sourcereSeparationOf(job: Job): SourcereSeparation {
+  if (job.provider !== 'sourcere') {
+    throw new InvalidArgumentError('job', `is a job of ${job.provider}, not sourcere`);
+  }
+  const what = { provider: 'sourcere', what: 'a separation' };
+  return {
+    separationId: job.id,
+    progress: parsePayload(ProgressResponse, job.raw, what),
+    request: parsePayload(HandleData, job.handle.data ?? {}, what),
+  };
+}
+
+/** What Sourcere said about an upload: its slot's expiry and, once computed, the audio's metadata. */
+const UploadRaw = z.looseObject({ expiry: z.optional(z.string()), metadata: z.optional(MetadataResponse) });
+
+/**
+ * A Sourcere upload, every field typed: the `uploadId`, when its slot expires, and the metadata the API computed
+ * (`duration`, `numChannels`, `sampleRate`, which the neutral asset also carries).
+ *
+ * @example
+ * ```ts
+ * const upload: SourcereUpload = sourcereUploadOf(await stemkit.upload('song.wav'));
+ * ```
+ */
+export interface SourcereUpload {
+  /** The `uploadId` a separation starts from (the asset's `id`). */
+  readonly uploadId: string;
+  /** When the signed upload slot expires, ISO-8601. */
+  readonly expiry?: string;
+  /** `GET /separation/metadata`'s body, once computed. */
+  readonly metadata?: MetadataResponse;
+}
+
+/**
+ * The Sourcere upload behind a neutral asset (an uploaded source, or a job's `source`), with its fields typed;
+ * an `InvalidArgumentError` for an asset of another provider.
+ *
+ * @example
+ * ```ts
+ * sourcereUploadOf(asset).metadata?.numChannels; // 2
+ * ```
+ */
+export function sourcereUploadOf(asset: Asset): SourcereUpload {
+  if (asset.provider !== 'sourcere') {
+    throw new InvalidArgumentError('asset', `is an asset of ${asset.provider}, not sourcere`);
+  }
+  const raw = parsePayload(UploadRaw, asset.raw ?? {}, { provider: 'sourcere', what: 'an upload' });
+  return { uploadId: asset.id, ...raw };
 }

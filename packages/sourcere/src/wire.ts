@@ -25,6 +25,8 @@ export const MetadataResponse = z.looseObject({
   message: z.nullish(z.string()),
   success: z.nullish(z.boolean()),
 });
+/** See {@link MetadataResponse}. */
+export type MetadataResponse = z.infer<typeof MetadataResponse>;
 
 /** `POST /separation/start` and `/separation/trial`. */
 export const StartResponse = z.looseObject({ separationId: z.string().check(z.minLength(1)) });

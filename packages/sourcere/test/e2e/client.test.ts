@@ -11,6 +11,7 @@ import {
 } from '@stemkit/core';
 import type { RunningEmulator } from '@stemkit/emulator';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { sourcereSeparationOf, sourcereUploadOf } from '../../src/index.ts';
 import {
   countingFetch,
   driverFor,
@@ -82,6 +83,31 @@ describe('through createStemkit', () => {
     expect(source.durationSeconds).toBeCloseTo(2, 1);
     expect(source.channels).toBe(2);
     expect(source.sampleRate).toBe(22_050);
+  });
+
+  test("the job's source names the upload and carries its metadata, read again from the handle alone", async () => {
+    const started = await stemkit.separate({
+      source: sampleSong(2),
+      name: 'two-seconds.wav',
+      stems: ['vocals', 'instrumental'],
+      metadata: 'take 3',
+      callbackUrl: 'http://127.0.0.1:9/never',
+    });
+    const job = await stemkit.wait(JSON.stringify(started.handle));
+
+    expect(job.source).toMatchObject({
+      name: 'two-seconds.wav',
+      role: 'source',
+      channels: 2,
+      sampleRate: 22_050,
+    });
+    expect(job.source?.durationSeconds).toBeCloseTo(2, 1);
+    expect(job).toMatchObject({ metadata: 'take 3', callbackUrl: 'http://127.0.0.1:9/never' });
+    for (const instant of [job.createdAt, job.startedAt, job.completedAt]) expect(instant).toMatch(/Z$/);
+    const separation = sourcereSeparationOf(job);
+    expect(separation.request.stems).toEqual(['vocals', 'instrumental']);
+    expect(separation.progress.outputFiles?.length).toBeGreaterThan(0);
+    expect(sourcereUploadOf(job.source!).uploadId).toBe(job.source?.id);
   });
 
   test('an undecodable upload rejects at upload with UploadError', async () => {

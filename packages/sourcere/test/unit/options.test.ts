@@ -59,6 +59,7 @@ describe('options', () => {
       mix: true,
       zip: true,
       list: false,
+      usage: false,
       cancel: false,
       parseCallbacks: true,
     });

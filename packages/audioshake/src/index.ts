@@ -8,7 +8,8 @@
 
 export { type AudioShakeLegacyDriver, audioshakeLegacy, LEGACY_CAPABILITIES } from './legacy/driver.ts';
 export { type AudioShakeLegacyOptions, LEGACY_SETTINGS } from './legacy/options.ts';
-export { legacyJobsOf, legacyJobToNeutral } from './legacy/to-neutral.ts';
+export { legacyAssetOf, legacyJobsOf, legacyJobToNeutral } from './legacy/to-neutral.ts';
+export { legacyUsageOf } from './legacy/usage.ts';
 export {
   type LegacyAsset,
   LegacyAssetSchema,
@@ -37,7 +38,7 @@ export {
 } from './shared/catalog.ts';
 export { type AudioShakeTasksDriver, audioshakeTasks, TASKS_CAPABILITIES } from './tasks/driver.ts';
 export { type AudioShakeTasksOptions, TASKS_SETTINGS } from './tasks/options.ts';
-export { taskOf, taskToNeutral } from './tasks/to-neutral.ts';
+export { taskOf, tasksAssetOf, taskToNeutral } from './tasks/to-neutral.ts';
 export type { TasksUsageMonth } from './tasks/usage.ts';
 export {
   type TasksAsset,

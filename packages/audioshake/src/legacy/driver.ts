@@ -5,6 +5,7 @@ import {
   type DriverCapabilities,
   defineDriver,
   type StemkitDriver,
+  type Usage,
 } from '@stemkit/core/driver';
 import { AUDIOSHAKE_FORMATS } from '../shared/catalog.ts';
 import { connect } from './api.ts';
@@ -15,7 +16,6 @@ import { start } from './start.ts';
 import { status } from './status.ts';
 import { upload } from './upload.ts';
 import { usage } from './usage.ts';
-import type { LegacyUsage } from './wire.ts';
 
 /**
  * What the legacy API can do: any model, both APIs' formats, residuals, variants, languages, transcription and
@@ -40,18 +40,18 @@ export const LEGACY_CAPABILITIES: DriverCapabilities = {
 };
 
 /**
- * The legacy driver: the stemkit contract plus `usage()`, which the legacy API offers and the contract has no
- * place for.
+ * The legacy driver: the stemkit contract with `usage` (neutral months; the `POST /usage` payload, with its
+ * `clientId`, in `raw`).
  *
  * @example
  * ```ts
  * const driver: AudioShakeLegacyDriver = audioshakeLegacy();
- * const { usage } = await driver.usage();
+ * const { months } = await driver.usage();
  * ```
  */
 export interface AudioShakeLegacyDriver extends StemkitDriver {
-  /** `POST /usage`: jobs and minutes of the last three months. */
-  usage(options?: DriverCallOptions): Promise<LegacyUsage>;
+  /** `POST /usage`: jobs (one per target) and minutes of the last three months. */
+  usage(options?: DriverCallOptions): Promise<Usage>;
   parseCallback(request: CallbackRequest): CallbackHint;
 }
 

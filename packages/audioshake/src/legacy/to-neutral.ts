@@ -5,6 +5,7 @@ import {
   deriveJobStatus,
   type Failure,
   formatOfMimeType,
+  InvalidArgumentError,
   type Job,
   type JobHandle,
   type ProgressEvent,
@@ -17,6 +18,7 @@ import { extensionOf, outputAsset, outputMimeType, withoutUndefined } from '../s
 import { LEGACY_PROVIDER } from './options.ts';
 import {
   type LegacyAsset,
+  LegacyAssetSchema,
   type LegacyJob,
   LegacyJobSchema,
   legacyJobMetadata,
@@ -152,7 +154,9 @@ export function toJob(targets: readonly LegacyTargetParts[], handle: JobHandle):
     progress: { stage: status, events: jobs.flatMap(progressEvents) },
     warnings: [],
     metadata: (first && legacyJobMetadata(first)?.customProperty) ?? undefined,
+    callbackUrl: jobs.map((job) => job.callbackUrl).find(Boolean) ?? undefined,
     createdAt: earliest(jobs.map((job) => job.createdAt)),
+    startedAt: earliest(jobs.map((job) => job.startedAt)),
     updatedAt: latest(jobs.map((job) => job.updatedAt)),
     completedAt: terminal ? latest(jobs.map((job) => job.completedAt ?? job.updatedAt)) : undefined,
     handle,
@@ -212,10 +216,29 @@ export function legacyJobToNeutral(payload: unknown): Job {
  * ```
  */
 export function legacyJobsOf(job: Job): LegacyJob[] {
+  if (job.provider !== LEGACY_PROVIDER) {
+    throw new InvalidArgumentError('job', `is a job of ${job.provider}, not ${LEGACY_PROVIDER}`);
+  }
   return job.targets
     .flatMap((target) => (Array.isArray(target.raw) ? target.raw : [target.raw]))
     .filter((raw) => raw !== undefined)
     .map(parseJob);
+}
+
+/**
+ * The legacy Asset behind a neutral asset (a job's `source` or an output), every documented field typed
+ * (`clientId`, `fileType`, `link`…); an `InvalidArgumentError` for an asset of another provider.
+ *
+ * @example
+ * ```ts
+ * legacyAssetOf(job.source!).clientId;
+ * ```
+ */
+export function legacyAssetOf(asset: Asset): LegacyAsset {
+  if (asset.provider !== LEGACY_PROVIDER) {
+    throw new InvalidArgumentError('asset', `is an asset of ${asset.provider}, not ${LEGACY_PROVIDER}`);
+  }
+  return parsePayload(LegacyAssetSchema, asset.raw, { provider: LEGACY_PROVIDER, what: 'an asset' });
 }
 
 function parseJob(payload: unknown): LegacyJob {

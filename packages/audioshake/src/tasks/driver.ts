@@ -6,6 +6,7 @@ import {
   defineDriver,
   type JobPage,
   type StemkitDriver,
+  type Usage,
 } from '@stemkit/core/driver';
 import { AUDIOSHAKE_FORMATS } from '../shared/catalog.ts';
 import { connect } from './api.ts';
@@ -16,7 +17,7 @@ import { type AudioShakeTasksOptions, TASKS_PROVIDER, TASKS_SETTINGS } from './o
 import { start } from './start.ts';
 import { status } from './status.ts';
 import { upload } from './upload.ts';
-import { type TasksUsageMonth, usage } from './usage.ts';
+import { usage } from './usage.ts';
 
 /**
  * What the Tasks API can do: any model, every AudioShake format, 10 targets per task (the `maxTargets` option
@@ -44,18 +45,18 @@ export const TASKS_CAPABILITIES: DriverCapabilities = {
 };
 
 /**
- * The Tasks driver: the stemkit contract with `list`, plus `usage()`, the monthly statistics the contract has
- * no place for.
+ * The Tasks driver: the stemkit contract with `list` and `usage` (the monthly statistics, neutral; the
+ * parsed months in `raw`).
  *
  * @example
  * ```ts
  * const driver: AudioShakeTasksDriver = audioshakeTasks();
- * const months = await driver.usage();
+ * const { months } = await driver.usage();
  * ```
  */
 export interface AudioShakeTasksDriver extends StemkitDriver {
   /** `GET /tasks/statistics?name=usage`: targets and minutes per month. */
-  usage(options?: DriverCallOptions): Promise<TasksUsageMonth[]>;
+  usage(options?: DriverCallOptions): Promise<Usage>;
   list(
     request: { readonly cursor?: string; readonly pageSize: number },
     options?: DriverCallOptions,

@@ -4,6 +4,7 @@ import {
   type SourceReference,
   type StartRequest,
   type StartResult,
+  summarizeSource,
   type TargetRequest,
   type Warning,
 } from '@stemkit/core/driver';
@@ -43,7 +44,9 @@ export async function start(
     signal: options.signal,
     what: 'create task',
   });
-  const job = toJob(task, context.now());
+  // A task names its source by asset id only: the handle keeps the uploaded file's name and metadata.
+  const source = 'asset' in request.source ? summarizeSource(request.source) : undefined;
+  const job = toJob(task, context.now(), source);
   return { handle: job.handle, job: { ...job, warnings }, warnings };
 }
 

@@ -10,7 +10,7 @@ export async function status(
   handle: JobHandle,
   options: DriverCallOptions = {},
 ): Promise<StatusResult> {
-  const { id } = context.readHandle(handle, HandleData);
+  const { id, data } = context.readHandle(handle, HandleData);
   const { data: task } = await http.call({
     method: 'GET',
     path: `tasks/${encodeURIComponent(id)}`,
@@ -18,5 +18,5 @@ export async function status(
     signal: options.signal,
     what: `get task ${id}`,
   });
-  return { job: toJob(task, context.now()) };
+  return { job: toJob(task, context.now(), data.source) };
 }

@@ -2,8 +2,11 @@ import {
   type Asset,
   DRIVER_CONTRACT_VERSION,
   deriveJobStatus,
+  InvalidArgumentError,
   type Job,
   parsePayload,
+  type SourceSummary,
+  sourceFromSummary,
   type Target,
   type TargetStatus,
 } from '@stemkit/core/driver';
@@ -16,7 +19,15 @@ import {
   withoutUndefined,
 } from '../shared/outputs.ts';
 import { TASKS_PROVIDER } from './options.ts';
-import { type TasksAsset, type TasksTarget, type TasksTask, TasksTaskSchema } from './wire.ts';
+import {
+  type TasksAsset,
+  TasksAssetSchema,
+  type TasksOutput,
+  TasksOutputSchema,
+  type TasksTarget,
+  type TasksTask,
+  TasksTaskSchema,
+} from './wire.ts';
 
 // Pure mapping of Tasks payloads onto the neutral model: one task is one job, each target one target.
 
@@ -119,14 +130,14 @@ function targetOf(target: TasksTarget, fetchedAt: number): Target {
  * `deriveJobStatus` (a mix of completed and failed targets is `partial`). Output links are dated from
  * `fetchedAt`.
  */
-export function toJob(task: TasksTask, fetchedAt: number): Job {
+export function toJob(task: TasksTask, fetchedAt: number, source?: SourceSummary): Job {
   const targets = (task.targets ?? []).map((target) => targetOf(target, fetchedAt));
   const status = deriveJobStatus(targets.map((target) => target.status));
   return withoutUndefined({
     id: task.id,
     provider: TASKS_PROVIDER,
     status,
-    source: sourceOf(task),
+    source: sourceOf(task, source),
     targets,
     progress: { stage: status, events: [] },
     warnings: [],
@@ -134,12 +145,20 @@ export function toJob(task: TasksTask, fetchedAt: number): Job {
     createdAt: task.createdAt ?? undefined,
     updatedAt: task.updatedAt ?? undefined,
     completedAt: task.completedAt ?? undefined,
-    handle: { contract: DRIVER_CONTRACT_VERSION, provider: TASKS_PROVIDER, id: task.id },
+    handle: {
+      contract: DRIVER_CONTRACT_VERSION,
+      provider: TASKS_PROVIDER,
+      id: task.id,
+      ...(source ? { data: { source } } : {}),
+    },
     raw: task,
   });
 }
 
-function sourceOf(task: TasksTask): Asset | undefined {
+function sourceOf(task: TasksTask, summary: SourceSummary | undefined): Asset | undefined {
+  if (task.assetId && summary?.id === task.assetId) {
+    return { ...sourceFromSummary(summary, TASKS_PROVIDER), raw: { assetId: task.assetId } };
+  }
   if (task.assetId) {
     return {
       id: task.assetId,
@@ -190,7 +209,42 @@ export function taskToNeutral(payload: unknown, fetchedAt: number = Date.now()):
  * ```
  */
 export function taskOf(job: Job): TasksTask {
+  if (job.provider !== TASKS_PROVIDER) {
+    throw new InvalidArgumentError('job', `is a job of ${job.provider}, not ${TASKS_PROVIDER}`);
+  }
   return parseTask(job.raw);
+}
+
+/**
+ * The Tasks payload behind a neutral asset, typed: an output's `{ name, format, link, type }`
+ * ({@link TasksOutput}), or an uploaded asset's `{ id, name, format, link, createdAt }` ({@link TasksAsset}); an
+ * `InvalidArgumentError` for an asset of another provider.
+ *
+ * @example
+ * ```ts
+ * const output = tasksAssetOf(job.targets[0]!.outputs[0]!);
+ * if (output.kind === 'output') console.log(output.payload.type);
+ * ```
+ */
+export function tasksAssetOf(
+  asset: Asset,
+):
+  | { readonly kind: 'output'; readonly payload: TasksOutput }
+  | { readonly kind: 'asset'; readonly payload: TasksAsset } {
+  if (asset.provider !== TASKS_PROVIDER) {
+    throw new InvalidArgumentError('asset', `is an asset of ${asset.provider}, not ${TASKS_PROVIDER}`);
+  }
+  const what = { provider: TASKS_PROVIDER, what: 'an asset' };
+  if (asset.role === 'source')
+    return {
+      kind: 'asset',
+      payload: parsePayload(
+        TasksAssetSchema,
+        { id: asset.id, name: asset.name, ...(asset.raw as object) },
+        what,
+      ),
+    };
+  return { kind: 'output', payload: parsePayload(TasksOutputSchema, asset.raw, what) };
 }
 
 function parseTask(payload: unknown): TasksTask {

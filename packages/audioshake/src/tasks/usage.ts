@@ -1,4 +1,4 @@
-import { type DriverCallOptions, InvalidResponseError } from '@stemkit/core/driver';
+import { type DriverCallOptions, InvalidResponseError, type Usage } from '@stemkit/core/driver';
 import type { TasksApi } from './api.ts';
 import { TasksUsageSchema } from './wire.ts';
 
@@ -19,8 +19,11 @@ export interface TasksUsageMonth {
   readonly totalMinutes: number;
 }
 
-/** `GET /tasks/statistics?name=usage`, with `totalMinutes` parsed as a number. */
-export async function usage({ http }: TasksApi, options: DriverCallOptions = {}): Promise<TasksUsageMonth[]> {
+/**
+ * `GET /tasks/statistics?name=usage` as neutral usage: `totalTargets` are its targets, `totalMinutes` (a string
+ * on the wire) its minutes; the parsed months, {@link TasksUsageMonth}, are its `raw`.
+ */
+export async function usage({ http }: TasksApi, options: DriverCallOptions = {}): Promise<Usage> {
   const { data } = await http.call({
     method: 'GET',
     path: 'tasks/statistics',
@@ -29,7 +32,7 @@ export async function usage({ http }: TasksApi, options: DriverCallOptions = {})
     signal: options.signal,
     what: 'usage statistics',
   });
-  return data.map((row) => {
+  const months = data.map((row): TasksUsageMonth => {
     const totalMinutes = Number(row.totalMinutes ?? 0);
     if (!Number.isFinite(totalMinutes)) {
       throw new InvalidResponseError(
@@ -41,4 +44,11 @@ export async function usage({ http }: TasksApi, options: DriverCallOptions = {})
     }
     return { month: row.month, totalTargets: row.totalTargets ?? 0, totalMinutes };
   });
+  return {
+    provider: http.provider,
+    months: months
+      .map((row) => ({ month: row.month, targets: row.totalTargets, minutes: row.totalMinutes }))
+      .sort((left, right) => left.month.localeCompare(right.month)),
+    raw: months,
+  };
 }

@@ -19,6 +19,9 @@ export const TasksAssetSchema = z.looseObject({
 /** See {@link TasksAssetSchema}. */
 export type TasksAsset = z.infer<typeof TasksAssetSchema>;
 
+/** `GET /assets`: a bare array. */
+export const TasksAssetListSchema = z.array(TasksAssetSchema);
+
 /** One file of a target's `output[]`: `name` has no extension; `link` expires after an hour. */
 export const TasksOutputSchema = z.looseObject({
   name: optionalString,

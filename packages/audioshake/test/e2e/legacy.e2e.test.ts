@@ -1,8 +1,14 @@
 import { decodeWav } from '@stemkit/audio';
 import { JobFailedError, type Stemkit } from '@stemkit/core';
 import type { RunningEmulator } from '@stemkit/emulator';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type AudioShakeLegacyDriver, audioshakeLegacy, legacyJobToNeutral } from '../../src/index.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import {
+  type AudioShakeLegacyDriver,
+  audioshakeLegacy,
+  legacyAssetOf,
+  legacyJobsOf,
+  legacyJobToNeutral,
+} from '../../src/index.ts';
 import {
   clientFor,
   downloadAll,
@@ -172,6 +178,15 @@ describe('legacy driver end-to-end over loopback', () => {
       const refetched = await stemkit.get(hints[0]!.handle);
       expect(refetched.status).toBe('succeeded');
       expect(job.status).toBe('succeeded');
+      // The legacy Job's fields: the shared ones neutral, the others typed through legacyJobsOf/legacyAssetOf.
+      expect(job).toMatchObject({ callbackUrl: receiver.url, source: { name: 'song.wav' } });
+      for (const instant of [job.createdAt, job.startedAt, job.completedAt])
+        expect(instant).toBeTypeOf('string');
+      const [first] = legacyJobsOf(job);
+      expect(first?.callbackUrl).toBe(receiver.url);
+      expect(first?.startedAt).toBe(job.startedAt);
+      expectTypeOf(first!.requestId).toEqualTypeOf<string | null | undefined>();
+      expectTypeOf(legacyAssetOf(job.source!).clientId).toEqualTypeOf<string | null | undefined>();
     } finally {
       await receiver.close();
     }
@@ -206,6 +221,7 @@ describe('legacy driver end-to-end over loopback', () => {
 
   it('reads usage', async () => {
     const usage = await driver.usage();
-    expect(usage.usage?.at(-1)?.totalJobs).toBeGreaterThan(0);
+    expect(usage.months.at(-1)?.targets).toBeGreaterThan(0);
+    expect(usage.months.at(-1)?.minutes).toBeGreaterThan(0);
   });
 });

@@ -1,8 +1,14 @@
 import { decodeWav } from '@stemkit/audio';
-import type { Job, Stemkit } from '@stemkit/core';
+import { handleToToken, type Job, type Stemkit } from '@stemkit/core';
 import type { RunningEmulator } from '@stemkit/emulator';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type AudioShakeTasksDriver, audioshakeTasks, taskToNeutral } from '../../src/index.ts';
+import {
+  type AudioShakeTasksDriver,
+  audioshakeTasks,
+  taskOf,
+  tasksAssetOf,
+  taskToNeutral,
+} from '../../src/index.ts';
 import {
   clientFor,
   downloadAll,
@@ -47,6 +53,19 @@ async function expectStored(job: Job) {
 }
 
 describe('Tasks driver end-to-end over loopback', () => {
+  it("names the job's source after the uploaded file, from the handle alone and in list()", async () => {
+    const started = await stemkit.separate({ source: song, name: 'named-song.wav', stems: ['vocals'] });
+    const job = await clientFor(driver).wait(handleToToken(started.handle));
+    expect(job.source).toMatchObject({ id: taskOf(job).assetId, name: 'named-song.wav', format: 'wav' });
+    const listed = [];
+    for await (const each of stemkit.list({ pageSize: 100 })) listed.push(each);
+    expect(listed.find((each) => each.id === job.id)?.source?.name).toBe('named-song.wav');
+    expect(tasksAssetOf(job.targets[0]!.outputs[0]!)).toMatchObject({
+      kind: 'output',
+      payload: { format: 'wav' },
+    });
+  });
+
   it('separates three stems in one task, every file checksummed', async () => {
     const started = await stemkit.separate({
       source: song,
@@ -162,7 +181,9 @@ describe('Tasks driver end-to-end over loopback', () => {
       const hints = await Promise.all(
         bodies.map((body) => stemkit.callbacks.parse({ headers: new Headers(), body })),
       );
-      expect(hints.map((hint) => hint.handle)).toEqual([job.handle, job.handle]);
+      // A webhook names the task; the handle saved at start also keeps the source's name.
+      const { data: _source, ...bare } = job.handle;
+      expect(hints.map((hint) => hint.handle)).toEqual([bare, bare]);
       expect(bodies.map((body) => taskToNeutral(body).targets.length)).toEqual([2, 2]);
       expect(hints.at(-1)?.event).toBe('succeeded');
     } finally {
@@ -197,7 +218,7 @@ describe('Tasks driver end-to-end over loopback', () => {
 
   it('reads usage statistics with minutes as numbers', async () => {
     const usage = await driver.usage();
-    expect(usage.at(-1)?.totalTargets).toBeGreaterThan(0);
-    expect(usage.at(-1)?.totalMinutes).toBeTypeOf('number');
+    expect(usage.months.at(-1)?.targets).toBeGreaterThan(0);
+    expect(usage.months.at(-1)?.minutes).toBeGreaterThan(0);
   });
 });

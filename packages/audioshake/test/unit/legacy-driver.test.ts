@@ -1,7 +1,7 @@
 import { AuthenticationError, createStemkit, InvalidResponseError, NotFoundError } from '@stemkit/core';
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { type AudioShakeLegacyOptions, audioshakeLegacy } from '../../src/index.ts';
+import { type AudioShakeLegacyOptions, audioshakeLegacy, legacyUsageOf } from '../../src/index.ts';
 import { fixture } from '../helpers/fixtures.ts';
 import { LEGACY_ORIGIN, streamOf, useMockServer } from '../helpers/msw.ts';
 
@@ -520,7 +520,12 @@ describe('audioshakeLegacy link, usage and callbacks', () => {
         }),
       ),
     );
-    await expect(driver().usage()).resolves.toEqual({
+    const usage = await driver().usage();
+    expect(usage).toMatchObject({
+      provider: 'audioshake-legacy',
+      months: [{ month: '2026-01', targets: 12, minutes: 30.5 }],
+    });
+    expect(legacyUsageOf(usage)).toEqual({
       clientId: 'c1',
       usage: [{ month: '2026-01', totalJobs: 12, totalMinutes: 30.5 }],
     });

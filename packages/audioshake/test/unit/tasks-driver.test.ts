@@ -336,10 +336,17 @@ describe('audioshakeTasks list, usage and webhooks', () => {
         ]);
       }),
     );
-    await expect(driver().usage()).resolves.toEqual([
-      { month: '2025-12', totalTargets: 3, totalMinutes: 12.5 },
-      { month: '2026-01', totalTargets: 1, totalMinutes: 0.16 },
-    ]);
+    await expect(driver().usage()).resolves.toEqual({
+      provider: 'audioshake-tasks',
+      months: [
+        { month: '2025-12', targets: 3, minutes: 12.5 },
+        { month: '2026-01', targets: 1, minutes: 0.16 },
+      ],
+      raw: [
+        { month: '2025-12', totalTargets: 3, totalMinutes: 12.5 },
+        { month: '2026-01', totalTargets: 1, totalMinutes: 0.16 },
+      ],
+    });
   });
 
   it('parses a webhook into the task handle, and declares account-level callbacks', () => {

@@ -360,13 +360,22 @@ export function createGateway(options: GatewayOptions): Gateway {
     const today = new Date();
     const monthStart = (back: number) =>
       new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - back, 1)).toISOString();
+    // Minutes are the backend's own figures, where it reports usage (the Tasks and legacy APIs); a backend
+    // without usage statistics (Sourcere) has none to give, and the month reads 0.
+    const minutes = new Map<string, number>();
+    if (client.capabilities.usage) {
+      const backend = await client.usage({ signal: hono.req.raw.signal });
+      for (const month of backend.months) minutes.set(month.month, month.minutes);
+    }
     const usage = await Promise.all(
-      [2, 1, 0].map(async (back) => ({
-        month: monthStart(back).slice(0, 7),
-        totalJobs: await store.countJobs(monthStart(back), monthStart(back - 1)),
-        // The gateway does not meter minutes; the backend's own usage statistics do.
-        totalMinutes: 0,
-      })),
+      [2, 1, 0].map(async (back) => {
+        const month = monthStart(back).slice(0, 7);
+        return {
+          month,
+          totalJobs: await store.countJobs(monthStart(back), monthStart(back - 1)),
+          totalMinutes: minutes.get(month) ?? 0,
+        };
+      }),
     );
     return hono.json({ clientId, usage });
   });

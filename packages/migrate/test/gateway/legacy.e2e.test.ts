@@ -213,6 +213,8 @@ describe.each<Backend>(['tasks', 'sourcere'])(
     it('reads usage', async () => {
       const usage = await driver.usage();
       expect(usage.months.at(-1)?.targets).toBeGreaterThan(0);
+      // Real minutes, from the backend's statistics, where the backend reports usage.
+      if (backend === 'tasks') expect(usage.months.at(-1)?.minutes).toBeGreaterThan(0);
     });
   },
 );

@@ -1,10 +1,59 @@
 import { stat } from 'node:fs/promises';
 import { UsageError } from './errors.ts';
 
-/** The output formats `--format` accepts: those every driver can deliver or the CLI can convert to. */
-export const CLI_FORMATS = ['wav', 'mp3', 'flac', 'm4a'] as const;
+/**
+ * The audio formats `--format` accepts: every driver delivers them, natively or converted on this machine by
+ * the local audio plugin.
+ */
+export const CLI_FORMATS = ['wav', 'mp3', 'flac', 'm4a', 'aiff'] as const;
 /** One of {@link CLI_FORMATS}. */
 export type CliFormat = (typeof CLI_FORMATS)[number];
+
+/** The text formats of transcription, alignment and detection models. */
+export const TEXT_FORMATS = ['json', 'txt', 'srt'] as const;
+/** One of {@link TEXT_FORMATS}. */
+export type TextFormat = (typeof TEXT_FORMATS)[number];
+
+/** Models whose outputs are text (`json`, `txt`, `srt`), not audio. */
+export const TEXT_MODELS: readonly string[] = [
+  'transcription',
+  'alignment',
+  'music_detection',
+  'music_identification',
+];
+
+/** The formats of `separate --format a,b`: audio ones for stems, text ones for text models. */
+export interface FormatChoice {
+  readonly audio: readonly CliFormat[];
+  readonly text: readonly TextFormat[];
+}
+
+/**
+ * Reads `separate --format`: one or more formats, comma-separated; audio formats go to stems, text formats to
+ * text models (transcription, alignment…), each kind defaulting to `wav` and `json`.
+ *
+ * @example
+ * ```ts
+ * parseFormats('mp3,json'); // { audio: ['mp3'], text: ['json'] }
+ * ```
+ */
+export function parseFormats(text: string): FormatChoice {
+  const names = [...new Set(text.split(',').map((each) => each.trim().toLowerCase().replace(/^\./, '')))];
+  const audio: CliFormat[] = [];
+  const textFormats: TextFormat[] = [];
+  for (const name of names) {
+    const asAudio = CLI_FORMATS.find((each) => each === name);
+    const asText = TEXT_FORMATS.find((each) => each === name);
+    if (asAudio) audio.push(asAudio);
+    else if (asText) textFormats.push(asText);
+    else {
+      throw new UsageError(
+        `--format must be one or more of ${[...CLI_FORMATS, ...TEXT_FORMATS].join(', ')} (got "${text}")`,
+      );
+    }
+  }
+  return { audio, text: textFormats };
+}
 
 /** The stems `separate` asks for when `--stems` is not given. */
 export const DEFAULT_STEMS = ['vocals', 'drums', 'bass', 'other'] as const;

@@ -1,4 +1,4 @@
-import { open, readFile, rm } from 'node:fs/promises';
+import { lstat, open, readdir, readFile, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { makeFolder } from './folders.ts';
@@ -68,4 +68,48 @@ export async function claimDataDir(dataDir: string): Promise<DataDirClaim> {
     }
   }
   return { dataDir: undefined, release: async () => {} };
+}
+
+/**
+ * The most the embedded emulator's data folder may hold before it is emptied at the next start:
+ * `STEMKIT_EMULATOR_CACHE_MB` megabytes (MiB), default 1024.
+ *
+ * @example
+ * ```ts
+ * cacheLimitBytes({ STEMKIT_EMULATOR_CACHE_MB: '10' }); // 10485760
+ * ```
+ */
+export function cacheLimitBytes(environment: Environment): number {
+  const megabytes = Number(environment.STEMKIT_EMULATOR_CACHE_MB);
+  return (megabytes > 0 ? megabytes : 1024) * 1024 * 1024;
+}
+
+/**
+ * Bytes under a folder (0 when it does not exist); symbolic links are counted, not followed.
+ *
+ * @example
+ * ```ts
+ * await folderSize(embeddedDataDir(process.env));
+ * ```
+ */
+export async function folderSize(folder: string): Promise<number> {
+  const entries = await readdir(folder, { withFileTypes: true, recursive: true }).catch(() => []);
+  let total = 0;
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    total += (await lstat(join(entry.parentPath, entry.name)).catch(() => undefined))?.size ?? 0;
+  }
+  return total;
+}
+
+/**
+ * Empties a data folder this process holds: its jobs and files go, so their handles no longer resolve.
+ *
+ * @example
+ * ```ts
+ * await emptyDataDir(claim.dataDir);
+ * ```
+ */
+export async function emptyDataDir(folder: string): Promise<void> {
+  await rm(folder, { recursive: true, force: true });
 }

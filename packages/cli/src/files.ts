@@ -81,36 +81,42 @@ async function durationOf(asset: Asset, path: string, format: string): Promise<n
   }
 }
 
+/** One file to download: an output, and the format to convert it to when that is not its own. */
+export interface DownloadItem {
+  readonly asset: Asset;
+  /** Another format, delivered by the provider or converted on this machine by the local audio plugin. */
+  readonly convertTo?: string;
+}
+
 /**
- * Downloads assets into a folder as `<file name>.<format>`, each with its own progress bar, and reports what
- * was written. `fileName` picks the name; `convertTo` asks the provider for another format.
+ * Downloads outputs into a folder as `<file name>.<format>`, each with its own progress bar, and reports what
+ * was written. `fileName` picks the name.
  *
  * @example
  * ```ts
- * await downloadAll(session, context, stemOutputs(job), { job, out: 'stems', fileName: (asset) => asset.stem! });
+ * await downloadAll(session, context, outputs.map((asset) => ({ asset })), { job, out: 'stems', fileName: outputFileName });
  * ```
  */
 export async function downloadAll(
   session: Session,
   context: CliContext,
-  assets: readonly Asset[],
+  items: readonly DownloadItem[],
   options: {
     /** The job the assets belong to: lets the client refresh their links. */
     readonly job: Job;
     readonly out: string;
-    readonly convertTo?: string;
     readonly fileName: (asset: Asset) => string;
   },
 ): Promise<WrittenFile[]> {
   await makeFolder(options.out);
   return Promise.all(
-    assets.map(async (asset) => {
-      const format = options.convertTo ?? asset.format ?? (extname(asset.name).slice(1) || 'bin');
+    items.map(async ({ asset, convertTo }) => {
+      const format = convertTo ?? asset.format ?? (extname(asset.name).slice(1) || 'bin');
       const path = join(options.out, `${options.fileName(asset)}.${format}`);
       const download = await session.stemkit.download(asset, {
         job: options.job,
         signal: context.signal,
-        ...(options.convertTo === undefined ? {} : { format: options.convertTo }),
+        ...(convertTo === undefined || convertTo === asset.format ? {} : { format: convertTo }),
       });
       const task = session.reporter.task(
         `${options.fileName(asset)}.${format}`,
@@ -119,7 +125,8 @@ export async function downloadAll(
       );
       const sizeBytes = await writeDownload(download, path, (bytes) => task.update(bytes), context.signal);
       task.finish('saved');
-      const durationSeconds = format === 'zip' ? undefined : await durationOf(download.asset, path, format);
+      const audio = !['zip', 'json', 'txt', 'srt'].includes(format);
+      const durationSeconds = audio ? await durationOf(download.asset, path, format) : undefined;
       return {
         ...(asset.stem === undefined ? {} : { stem: asset.stem }),
         role: asset.role,
@@ -130,4 +137,17 @@ export async function downloadAll(
       };
     }),
   );
+}
+
+/**
+ * The file name (without extension) of an output: its stem, `<stem>_residual` for a residual, else its name.
+ *
+ * @example
+ * ```ts
+ * outputFileName({ stem: 'vocals', role: 'residual', … }); // 'vocals_residual'
+ * ```
+ */
+export function outputFileName(asset: Asset): string {
+  if (asset.stem === undefined) return asset.name.replace(/\.[^.]+$/, '');
+  return asset.role === 'residual' ? `${asset.stem}_residual` : asset.stem;
 }

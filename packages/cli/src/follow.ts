@@ -1,4 +1,4 @@
-import { type Asset, handleToToken, type Job, type JobHandle, readHandle } from '@stemkit/core';
+import { type Asset, handleToToken, isTerminal, type Job, type JobHandle, readHandle } from '@stemkit/core';
 import type { CliContext } from './context.ts';
 import { UsageError } from './errors.ts';
 import type { Session } from './session.ts';
@@ -52,18 +52,26 @@ export async function follow(
   const finished = await session.stemkit.wait(job, {
     signal: context.signal,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    onProgress: (current) => task.update(progressOf(current), current.progress?.stage ?? current.status),
+    // A finished job is said once, by `finish`: a stage that is only the status would repeat it.
+    onProgress: (current) =>
+      task.update(
+        progressOf(current),
+        isTerminal(current.status) ? undefined : (current.progress?.stage ?? current.status),
+      ),
   });
   task.finish(`${finished.status} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return finished;
 }
 
-/** The outputs of a job's succeeded targets that are stems (or residuals), optionally only some stems. */
-export function stemOutputs(job: Job, stems?: readonly string[]): Asset[] {
+/**
+ * The outputs of a job's succeeded targets — stems, residuals, transcripts, alignments — optionally only some
+ * stems'.
+ */
+export function jobOutputs(job: Job, stems?: readonly string[]): Asset[] {
   return job.targets
     .filter((target) => target.status === 'succeeded' && (stems === undefined || stems.includes(target.stem)))
     .flatMap((target) => target.outputs.map((output) => ({ ...output, stem: output.stem ?? target.stem })))
-    .filter((output) => output.role === 'stem' || output.role === 'residual');
+    .filter((output) => output.role !== 'source' && output.role !== 'preview');
 }
 
 /**

@@ -3,11 +3,13 @@ import { batchCommand, workerCommand } from './commands/batch.ts';
 import { demoTrackCommand } from './commands/demo-track.ts';
 import { downloadCommand } from './commands/download.ts';
 import { emulatorCommand } from './commands/emulator.ts';
+import { listCommand } from './commands/list.ts';
 import { migrateCommands } from './commands/migrate.ts';
 import { mixCommand } from './commands/mix.ts';
 import { providersCommand } from './commands/providers.ts';
 import { separateCommand } from './commands/separate.ts';
 import { statusCommand } from './commands/status.ts';
+import { usageCommand } from './commands/usage.ts';
 import { waitCommand } from './commands/wait.ts';
 import { zipCommand } from './commands/zip.ts';
 import type { CliContext } from './context.ts';
@@ -52,6 +54,8 @@ export function buildProgram(context: CliContext): Command {
     downloadCommand(context),
     mixCommand(context),
     zipCommand(context),
+    listCommand(context),
+    usageCommand(context),
     batchCommand(context),
     workerCommand(context),
     providersCommand(context),

@@ -2,8 +2,9 @@ import { localAudio } from '@stemkit/audio';
 import type { Logger, StemkitDriver } from '@stemkit/core';
 import type { NodeStemkit } from '@stemkit/core/node';
 import { DRIVERS, type DriverName, type ProviderTarget, type RemoteProvider } from './credentials.ts';
-import { claimDataDir, embeddedDataDir } from './emulator-data.ts';
+import { cacheLimitBytes, claimDataDir, embeddedDataDir, emptyDataDir, folderSize } from './emulator-data.ts';
 import type { Reporter } from './output/reporter.ts';
+import { formatBytes } from './output/units.ts';
 
 /** A client ready to use, and what to close when the command is done. */
 export interface Connection {
@@ -79,6 +80,16 @@ export async function connect(target: ProviderTarget, options: ConnectOptions): 
   }
   const { startEmulator } = await import('@stemkit/emulator');
   const claim = await claimDataDir(embeddedDataDir(options.environment));
+  // The cache only grows with every run: past its limit it is emptied, said in one line.
+  if (claim.dataDir !== undefined) {
+    const size = await folderSize(claim.dataDir);
+    if (size > cacheLimitBytes(options.environment)) {
+      await emptyDataDir(claim.dataDir);
+      options.reporter.note(
+        `emptied the emulator cache at ${claim.dataDir} (${formatBytes(size)}, over STEMKIT_EMULATOR_CACHE_MB): earlier handles are gone`,
+      );
+    }
+  }
   const emulator = await startEmulator({
     port: 0,
     processing: { speed: embeddedSpeed(options.environment) },

@@ -26,6 +26,7 @@ export interface Session extends Connection {
 export function withSessionFlags(command: Command): Command {
   return command
     .option('-p, --provider <name>', 'emulator, sourcere, audioshake-legacy or audioshake')
+    .option('--api <name>', 'with the emulator: the API it serves, sourcere, audioshake or audioshake-legacy')
     .option('--username <name>', 'Sourcere username (SOURCERE_USERNAME)')
     .option('--password <secret>', 'Sourcere password (SOURCERE_PASSWORD)')
     .option('--token <secret>', 'AudioShake legacy API token (AUDIOSHAKE_TOKEN)')

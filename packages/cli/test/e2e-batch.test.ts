@@ -116,8 +116,13 @@ describe('stemkit batch: bad input', () => {
     // The CSV opens in a spreadsheet: a header and one row per track.
     const csv = readFileSync(join(out, 'batch-report.csv'), 'utf8').split('\r\n').filter(Boolean);
     expect(csv).toHaveLength(7);
-    const summary = JSON.parse(run.stdout.trim().split('\n').at(-1) as string) as Record<string, unknown>;
+    const events = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const summary = events.at(-1);
     expect(summary).toMatchObject({ event: 'summary', ok: false, tracks: 6, done: 1, failed: 5 });
+    // Off a terminal too, every event says how far the batch is.
+    const fractions = events.filter((event) => event.event === 'track').map((event) => event.fraction);
+    expect(fractions.every((fraction) => typeof fraction === 'number')).toBe(true);
+    expect(fractions.at(-1)).toBe(1);
   }, 120_000);
 
   it('rejects a malformed manifest up front, naming its lines, and queues nothing', async () => {

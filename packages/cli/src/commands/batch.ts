@@ -298,6 +298,11 @@ function defaultStems(available: readonly string[] | 'any'): string[] {
   return offered.length > 0 ? offered : available.slice(0, 2);
 }
 
+/** How much of the batch is finished, 0–1, rounded to a thousandth. */
+function fractionOf(counts: BatchCounts): number {
+  return counts.total > 0 ? Math.round(((counts.done + counts.failed) / counts.total) * 1000) / 1000 : 0;
+}
+
 /**
  * The whole batch as one progress line: a bar on a terminal (done/failed/running/queued, throughput, ETA),
  * a line every few seconds in a log, one JSON line per event with `--json`.
@@ -321,14 +326,14 @@ function batchProgress(context: CliContext, reporter: Reporter) {
     if (!force && Date.now() - shownAt < every) return;
     shownAt = Date.now();
     task ??= reporter.task('batch', 1, 'fraction');
-    task.update(last.total > 0 ? (last.done + last.failed) / last.total : 0, detail(last));
+    task.update(fractionOf(last), detail(last));
   };
   return {
     event(event: BatchEvent) {
       last = event.counts;
       if (context.mode === 'json') {
         context.stdout.write(
-          `${JSON.stringify({ event: 'track', key: event.key, state: event.state, jobId: event.jobId, error: event.error, counts: event.counts })}\n`,
+          `${JSON.stringify({ event: 'track', key: event.key, state: event.state, jobId: event.jobId, error: event.error, counts: event.counts, fraction: fractionOf(event.counts) })}\n`,
         );
         return;
       }

@@ -1,8 +1,9 @@
+import type { Asset } from '@stemkit/core';
 import { Command } from 'commander';
-import { parseFormat, parseSeconds, parseStems } from '../arguments.ts';
+import { parseFormat, parseSeconds, parseStems, TEXT_FORMATS } from '../arguments.ts';
 import type { CliContext } from '../context.ts';
-import { downloadAll } from '../files.ts';
-import { follow, jobSummary, parseHandle, stemOutputs } from '../follow.ts';
+import { downloadAll, outputFileName } from '../files.ts';
+import { follow, jobOutputs, jobSummary, parseHandle } from '../follow.ts';
 import { filesTable, printResult } from '../output/result.ts';
 import { openSession, type SessionFlags, withSessionFlags } from '../session.ts';
 
@@ -28,7 +29,10 @@ export function downloadCommand(context: CliContext): Command {
       .description("write a job's stems to a folder (waiting for it first if needed)")
       .argument('<handle>', 'the sk1.… token `separate` printed')
       .option('-s, --stems <list>', 'only these stems, comma-separated (default: all)')
-      .option('-f, --format <format>', 'convert to wav, mp3, flac or m4a (default: as separated)')
+      .option(
+        '-f, --format <format>',
+        'convert audio to wav, mp3, flac, m4a or aiff: by the provider, else on this machine (default: as separated)',
+      )
       .option('-o, --out <dir>', 'folder to write the stems to', 'stems')
       .option('--timeout <seconds>', 'give up waiting after this long (exit code 5)'),
   ).action(async (handleText: string, flags: DownloadFlags) => {
@@ -39,21 +43,29 @@ export function downloadCommand(context: CliContext): Command {
     const session = await openSession(context, flags, handle.provider);
     try {
       const job = await follow(session, context, handle, timeoutMs === undefined ? {} : { timeoutMs });
-      const outputs = stemOutputs(job, stems);
-      // With --format, one file per stem: an output already in that format, else one converted by the provider.
+      const outputs = jobOutputs(job, stems);
+      // With --format, one file per audio output: one already in that format, else one converted (by the
+      // provider, or on this machine by the local audio plugin). Text outputs come as they are.
+      const audio = outputs.filter((asset) => !isText(asset));
       const chosen =
         format === undefined
-          ? outputs
-          : [...new Map(outputs.map((asset) => [asset.stem, asset])).keys()].map(
-              (stem) =>
-                outputs.find((asset) => asset.stem === stem && asset.format === format) ??
-                outputs.find((asset) => asset.stem === stem)!,
-            );
+          ? outputs.map((asset) => ({ asset }))
+          : [
+              ...[...new Map(audio.map((asset) => [`${asset.stem}/${asset.role}`, asset])).values()].map(
+                (first) => {
+                  const same = audio.find(
+                    (asset) =>
+                      asset.stem === first.stem && asset.role === first.role && asset.format === format,
+                  );
+                  return same ? { asset: same } : { asset: first, convertTo: format };
+                },
+              ),
+              ...outputs.filter(isText).map((asset) => ({ asset })),
+            ];
       const files = await downloadAll(session, context, chosen, {
         job,
         out: flags.out,
-        ...(format === undefined ? {} : { convertTo: format }),
-        fileName: (asset) => asset.stem ?? asset.name,
+        fileName: outputFileName,
       });
       printResult(context, {
         text: filesTable(files),
@@ -66,4 +78,8 @@ export function downloadCommand(context: CliContext): Command {
       await session.close();
     }
   });
+}
+
+function isText(asset: Asset): boolean {
+  return (TEXT_FORMATS as readonly string[]).includes(asset.format ?? '');
 }

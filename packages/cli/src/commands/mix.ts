@@ -54,7 +54,7 @@ export function mixCommand(context: CliContext): Command {
         format,
         signal: context.signal,
       });
-      const files = await downloadAll(session, context, [asset], {
+      const files = await downloadAll(session, context, [{ asset }], {
         job,
         out: flags.out,
         fileName: () => name,

@@ -45,7 +45,7 @@ export function zipCommand(context: CliContext): Command {
       const how = session.stemkit.capabilities.zip ? 'at the provider' : 'locally';
       session.reporter.note(`zipping ${stems.join(', ')} as ${format} ${how}`);
       const asset = await session.stemkit.zip(job, { stems, format, name, signal: context.signal });
-      const files = await downloadAll(session, context, [asset], {
+      const files = await downloadAll(session, context, [{ asset }], {
         job,
         out: flags.out,
         fileName: () => name,

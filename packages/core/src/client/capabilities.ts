@@ -48,7 +48,11 @@ export function checkStartRequest(
   }
   if (request.trial !== undefined) requireCapability(context, 'trial', declared.trial);
   if (request.callbackUrl !== undefined) {
-    requireCapability(context, 'callbacks', declared.callbacks === 'per-job');
+    const detail =
+      declared.callbacks === 'account'
+        ? 'calls one webhook per account (set in its dashboard), not a callback URL per job'
+        : 'does not call back';
+    requireCapability(context, 'callbacks', declared.callbacks === 'per-job', detail);
   }
 }
 

@@ -16,12 +16,25 @@ describe('provider and credential resolution', () => {
     });
   });
 
-  it('points a chosen provider without credentials at the embedded emulator', () => {
-    expect(resolveProvider({ provider: 'audioshake' }, {})).toEqual({
+  it('refuses a chosen provider without credentials, naming its variables', () => {
+    expect(() => resolveProvider({ provider: 'audioshake' }, {})).toThrow(MissingCredentialsError);
+    expect(() => resolveProvider({}, { STEMKIT_PROVIDER: 'sourcere' })).toThrow(
+      /SOURCERE_USERNAME and SOURCERE_PASSWORD/,
+    );
+  });
+
+  it('puts the emulator behind the API --api names, or the handle names', () => {
+    expect(resolveProvider({ provider: 'emulator', api: 'audioshake' }, {})).toEqual({
       kind: 'embedded',
       driver: 'audioshake',
-      reason: 'audioshake not configured',
+      reason: 'provider emulator',
     });
+    expect(resolveProvider({ api: 'audioshake-legacy' }, {})).toMatchObject({ driver: 'audioshake-legacy' });
+    expect(resolveProvider({ provider: 'emulator' }, {}, 'audioshake-tasks')).toMatchObject({
+      driver: 'audioshake',
+    });
+    expect(() => resolveProvider({ provider: 'emulator', api: 'lalal' }, {})).toThrow(UsageError);
+    expect(() => resolveProvider({ provider: 'sourcere', api: 'audioshake' }, {})).toThrow(UsageError);
   });
 
   it('picks the one provider whose environment variables are set', () => {
@@ -65,7 +78,11 @@ describe('provider and credential resolution', () => {
     expect(resolveProvider({}, {}, 'audioshake-tasks')).toMatchObject({
       kind: 'embedded',
       driver: 'audioshake',
+      reason: 'no provider configured',
     });
+    expect(() =>
+      resolveProvider({}, { SOURCERE_USERNAME: 'me', SOURCERE_PASSWORD: 'pw-1' }, 'audioshake'),
+    ).toThrow(/AUDIOSHAKE_API_KEY/);
     expect(() => resolveProvider({}, {}, 'lalal')).toThrow(/no driver for/);
   });
 

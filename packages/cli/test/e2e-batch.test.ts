@@ -116,7 +116,10 @@ describe('stemkit batch: bad input', () => {
     // The CSV opens in a spreadsheet: a header and one row per track.
     const csv = readFileSync(join(out, 'batch-report.csv'), 'utf8').split('\r\n').filter(Boolean);
     expect(csv).toHaveLength(7);
-    const events = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const events = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const summary = events.at(-1);
     expect(summary).toMatchObject({ event: 'summary', ok: false, tracks: 6, done: 1, failed: 5 });
     // Off a terminal too, every event says how far the batch is.

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -32,7 +33,7 @@ describe('stemkit with no provider configured', () => {
     expect(run.stderr).toMatch(
       /^no provider configured: using the embedded emulator \(Sourcere API\) at http:\/\/127\.0\.0\.1:\d+/,
     );
-    expect(run.stderr).toContain('processing: succeeded');
+    expect(run.stderr.match(/processing: succeeded/g)).toHaveLength(1);
     expect(run.stdout.split('\n')[0]).toMatch(/^stem\s+format\s+duration\s+size\s+file$/);
     expect(controlCharacters(run.stdout + run.stderr)).toEqual([]);
     expect((await readdir(out)).sort()).toEqual(['bass.wav', 'drums.wav', 'other.wav', 'vocals.wav']);
@@ -69,10 +70,105 @@ describe('stemkit with no provider configured', () => {
       },
     );
     expect(mixed.code, mixed.stderr).toBe(ExitCode.success);
-    expect(mixed.stderr).toContain('sourcere not configured: using the embedded emulator');
+    expect(mixed.stderr).toContain('no provider configured: using the embedded emulator (Sourcere API)');
     const zipped = await runCli(['zip', handle!, '--out', out], { environment });
     expect(zipped.code, zipped.stderr).toBe(ExitCode.success);
     expect((await readdir(out)).sort()).toEqual(['drums.wav', 'mix.wav', 'stems.zip', 'vocals.wav']);
+  });
+
+  it('behind the Tasks API (--provider emulator --api audioshake): status once, m4a converted here, text models', async () => {
+    const out = join(folder, 'tasks');
+    const tasks = ['--provider', 'emulator', '--api', 'audioshake'];
+    const run = await runCli(
+      ['separate', track, ...tasks, '--stems', 'vocals,drums', '--format', 'm4a', '--out', out],
+      {
+        environment,
+      },
+    );
+    expect(run.code, run.stderr).toBe(ExitCode.success);
+    expect(run.stderr).toMatch(/^provider emulator: using the embedded emulator \(AudioShake Tasks API\)/m);
+    expect(run.stderr.match(/processing: succeeded/g)).toHaveLength(1);
+    expect(run.stderr).toContain('converting its wav on this machine');
+    expect((await readdir(out)).sort()).toEqual(['drums.m4a', 'vocals.m4a']);
+    const handle = /^handle: (sk1\.\S+)$/m.exec(run.stderr)?.[1];
+    const converted = await runCli(['download', handle!, '--format', 'aiff', '--out', join(out, 'aiff')], {
+      environment,
+    });
+    expect(converted.code, converted.stderr).toBe(ExitCode.success);
+    expect((await readdir(join(out, 'aiff'))).sort()).toEqual(['drums.aiff', 'vocals.aiff']);
+
+    const lyrics = join(folder, 'lyrics.txt');
+    await writeFile(lyrics, 'la la la\nshake it up\n');
+    const text = await runCli(
+      [
+        'separate',
+        track,
+        ...tasks,
+        '--stems',
+        'transcription,alignment',
+        '--transcript',
+        lyrics,
+        '--format',
+        'json,srt',
+        '--language',
+        'en',
+        '--metadata',
+        'take 2',
+        '--out',
+        join(out, 'text'),
+        '--json',
+      ],
+      { environment },
+    );
+    expect(text.code, text.stderr + text.stdout).toBe(ExitCode.success);
+    expect((await readdir(join(out, 'text'))).sort()).toEqual([
+      'alignment.json',
+      'alignment.srt',
+      'transcription.json',
+      'transcription.srt',
+    ]);
+  });
+
+  it('lists jobs and usage where the API has them', async () => {
+    const tasks = ['--provider', 'emulator', '--api', 'audioshake'];
+    const separated = await runCli(
+      ['separate', track, ...tasks, '--stems', 'vocals', '--out', join(folder, 'listed')],
+      {
+        environment,
+      },
+    );
+    expect(separated.code, separated.stderr).toBe(ExitCode.success);
+    const list = await runCli(['list', ...tasks, '--json'], { environment });
+    expect(list.code, list.stderr).toBe(ExitCode.success);
+    const listed = JSON.parse(list.stdout) as { jobs: Array<{ handle: string; status: string }> };
+    expect(listed.jobs.length).toBeGreaterThan(0);
+    expect(listed.jobs[0]?.handle).toMatch(/^sk1\./);
+    const usage = await runCli(['usage', '--provider', 'emulator', '--api', 'audioshake-legacy'], {
+      environment,
+    });
+    expect(usage.code, usage.stderr).toBe(ExitCode.success);
+    expect(usage.stdout.split('\n')[0]).toMatch(/^month\s+targets\s+minutes$/);
+  });
+
+  it('bounds the emulator cache, and --prune empties it', async () => {
+    const small = {
+      ...environment,
+      STEMKIT_EMULATOR_DATA_DIR: join(folder, 'small-cache'),
+      STEMKIT_EMULATOR_CACHE_MB: '0.001',
+    };
+    const first = await runCli(['separate', track, '--stems', 'vocals', '--out', join(folder, 'cache-1')], {
+      environment: small,
+    });
+    expect(first.code, first.stderr).toBe(ExitCode.success);
+    const second = await runCli(['separate', track, '--stems', 'vocals', '--out', join(folder, 'cache-2')], {
+      environment: small,
+    });
+    expect(second.code, second.stderr).toBe(ExitCode.success);
+    expect(second.stderr).toMatch(/emptied the emulator cache at .*small-cache/);
+    const pruned = await runCli(['emulator', '--prune'], { environment: small });
+    expect(pruned.code, pruned.stderr).toBe(ExitCode.success);
+    expect(pruned.stdout).toMatch(/^emptied .*small-cache \(/);
+    expect(existsSync(join(folder, 'small-cache'))).toBe(false);
   });
 
   it('resumes offline after Ctrl-C: the emulator picks the job up again', async () => {

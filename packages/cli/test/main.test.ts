@@ -67,7 +67,9 @@ describe('stemkit in-process', () => {
   it('exits 2 on a bad value before sending anything', async () => {
     const result = await run(['separate', 'song.wav', '--format', 'ogg']);
     expect(result.code).toBe(ExitCode.usage);
-    expect(result.stderr).toBe('error: --format must be one of wav, mp3, flac, m4a (got "ogg")\n');
+    expect(result.stderr).toBe(
+      'error: --format must be one or more of wav, mp3, flac, m4a, aiff, json, txt, srt (got "ogg")\n',
+    );
     const missing = await run(['separate', 'no-such-file.wav']);
     expect(missing.code).toBe(ExitCode.usage);
     expect(missing.stderr).toBe('error: no such file: no-such-file.wav\n');
@@ -97,8 +99,88 @@ describe('stemkit in-process', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'stemkit-cli-main-'));
     const result = await run(['status', token], { STEMKIT_EMULATOR_DATA_DIR: join(dataDir, 'emulator') });
     expect(result.code).toBe(ExitCode.failure);
-    expect(result.stderr).toContain('sourcere not configured: using the embedded emulator');
+    expect(result.stderr).toContain('no provider configured: using the embedded emulator (Sourcere API)');
     expect(result.stderr).toContain('The embedded emulator does not know this job.');
+  });
+
+  it('exits 3 naming the variables when a named provider has no credentials, never running the emulator', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'stemkit-cli-main-'));
+    const environment = { STEMKIT_EMULATOR_DATA_DIR: join(dataDir, 'emulator') };
+    for (const [argv, variables] of [
+      [
+        ['separate', 'demo/demo.wav', '--provider', 'sourcere'],
+        ['SOURCERE_USERNAME', 'SOURCERE_PASSWORD'],
+      ],
+      [['separate', 'demo/demo.wav', '--provider', 'audioshake'], ['AUDIOSHAKE_API_KEY']],
+      [['list', '--provider', 'audioshake-legacy'], ['AUDIOSHAKE_TOKEN']],
+    ] as const) {
+      const result = await run([...argv], environment);
+      expect(result.code, result.stderr).toBe(ExitCode.authentication);
+      for (const variable of variables) expect(result.stderr).toContain(variable);
+      expect(result.stderr).not.toContain('emulator (');
+    }
+    const fromEnvironment = await run(['usage'], { ...environment, STEMKIT_PROVIDER: 'audioshake' });
+    expect(fromEnvironment.code).toBe(ExitCode.authentication);
+    // A handle of one provider while another is configured: its credentials are missing, not the emulator's job.
+    const token = 'sk1.eyJjb250cmFjdCI6MSwicHJvdmlkZXIiOiJzb3VyY2VyZSIsImlkIjoiYWJjIn0';
+    const other = await run(['status', token], { ...environment, AUDIOSHAKE_API_KEY: 'key-1234' });
+    expect(other.code).toBe(ExitCode.authentication);
+    expect(other.stderr).toContain('SOURCERE_USERNAME');
+  });
+
+  it('refuses --api with a named provider', async () => {
+    const result = await run(['list', '--provider', 'sourcere', '--api', 'audioshake']);
+    expect(result.code).toBe(ExitCode.usage);
+    expect(result.stderr).toContain('--api picks the API of the emulator');
+  });
+
+  it('refuses what the provider cannot do before uploading: a callback URL on Tasks, a transcript on Sourcere, text formats for stems', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'stemkit-cli-main-'));
+    const environment = { STEMKIT_EMULATOR_DATA_DIR: join(dataDir, 'emulator') };
+    const cases: Array<[string[], RegExp]> = [
+      [
+        ['--api', 'audioshake', '--stems', 'vocals', '--callback-url', 'https://app.test/hook'],
+        /one webhook per account/,
+      ],
+      [['--stems', 'alignment', '--transcript', 'package.json', '--format', 'json'], /alignment/],
+      [['--stems', 'transcription', '--format', 'json'], /transcription/],
+      [['--api', 'audioshake', '--stems', 'vocals', '--format', 'json'], /--format json is for text models/],
+      [
+        ['--api', 'audioshake', '--stems', 'vocals', '--transcript', 'package.json'],
+        /add alignment to --stems/,
+      ],
+      [['--stems', 'vocals', '--language', 'en'], /language/],
+      [['--stems', 'vocals', '--format', 'mp4'], /--format must be one or more of/],
+    ];
+    for (const [flags, message] of cases) {
+      const result = await run(
+        ['separate', 'demo/demo.wav', '--provider', 'emulator', ...flags],
+        environment,
+      );
+      expect(result.code, `${flags.join(' ')}: ${result.stderr}`).toBe(ExitCode.usage);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).not.toContain('upload:');
+    }
+  });
+
+  it('refuses list and usage where the provider has none, naming the capability', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'stemkit-cli-main-'));
+    const environment = { STEMKIT_EMULATOR_DATA_DIR: join(dataDir, 'emulator') };
+    const list = await run(['list', '--provider', 'emulator'], environment);
+    expect(list.code).toBe(ExitCode.usage);
+    expect(list.stderr).toMatch(/sourcere driver does not support list/);
+    const usage = await run(['usage', '--provider', 'emulator', '--api', 'sourcere'], environment);
+    expect(usage.code).toBe(ExitCode.usage);
+    expect(usage.stderr).toMatch(/sourcere driver does not support usage/);
+  });
+
+  it('names the stems there are when a stem is unknown', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'stemkit-cli-main-'));
+    const result = await run(['separate', 'demo/demo.wav', '--stems', 'guitar', '--provider', 'emulator'], {
+      STEMKIT_EMULATOR_DATA_DIR: join(dataDir, 'emulator'),
+    });
+    expect(result.code).toBe(ExitCode.usage);
+    expect(result.stderr).toContain('its stems are vocals, instrumental, drums, bass, other');
   });
 
   it('exits 2 when the provider cannot make a stem, before uploading anything', async () => {

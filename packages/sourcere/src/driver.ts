@@ -44,6 +44,7 @@ export const SOURCERE_CAPABILITIES: DriverCapabilities = {
   urlInput: false,
   variants: false,
   languages: false,
+  convertOnDownload: true,
 };
 
 /**

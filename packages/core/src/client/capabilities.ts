@@ -10,8 +10,17 @@ export function requireCapability(
   detail = `does not support ${capability}`,
 ): void {
   if (supported) return;
+  throw unsupported(context, capability, detail);
+}
+
+/** The error for a capability the driver lacks, its message naming the driver. */
+export function unsupported(
+  context: ClientContext,
+  capability: string,
+  detail: string,
+): UnsupportedCapabilityError {
   const provider = context.driver.provider;
-  throw new UnsupportedCapabilityError(capability, `The ${provider} driver ${detail}`, { provider });
+  return new UnsupportedCapabilityError(capability, `The ${provider} driver ${detail}`, { provider });
 }
 
 /** Checks every stem, format and option of a start request against the driver's declarations. */
@@ -58,7 +67,20 @@ export function checkStartRequest(
 
 /** Throws for a format the driver does not deliver, naming those it does. */
 export function requireFormat(context: ClientContext, format: string, supported: boolean, hint = ''): void {
+  if (supported) return;
+  throw unsupportedFormat(context, format, hint);
+}
+
+/** The error for a format the driver does not deliver, naming those it does. */
+export function unsupportedFormat(
+  context: ClientContext,
+  format: string,
+  hint = '',
+): UnsupportedCapabilityError {
   const offered = context.capabilities.formats.join(', ');
-  const detail = `does not support format:${format}; its formats are ${offered}${hint}`;
-  requireCapability(context, `format:${format}`, supported, detail);
+  return unsupported(
+    context,
+    `format:${format}`,
+    `does not support format:${format}; its formats are ${offered}${hint}`,
+  );
 }

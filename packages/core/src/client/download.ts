@@ -4,7 +4,7 @@ import { type Asset, AssetSchema } from '../model/asset.ts';
 import type { JobHandle } from '../model/handle.ts';
 import { mimeTypeOf } from '../model/names.ts';
 import { parseArgument } from '../validation.ts';
-import { requireFormat } from './capabilities.ts';
+import { unsupported, unsupportedFormat } from './capabilities.ts';
 import type { ClientContext } from './context.ts';
 import { toHandle } from './handles.ts';
 import { backoffDelay } from './poll.ts';
@@ -35,14 +35,9 @@ export async function download(
   const local = context.localFiles.get(asset.id);
   if (local) return { asset: local.asset, body: bytesStream(local.data), size: local.data.byteLength };
   const provider = context.driver.provider;
-  const native = format === undefined || context.capabilities.formats.includes(format);
+  const native = format === undefined || providerDelivers(context, asset.format, format);
   const converter = native ? undefined : converterFor(context, asset.format, format);
-  if (format !== undefined && !native && !converter) {
-    const hint = context.plugins.some((plugin) => plugin.convert)
-      ? `, and no plugin converts ${asset.format ?? 'this output'} to it`
-      : '; a plugin with `convert` (localAudio() from @stemkit/audio) converts on this machine';
-    requireFormat(context, format, false, hint);
-  }
+  if (format !== undefined && !native && !converter) throw refusal(context, asset, format);
   if (asset.provider !== provider) {
     throw new InvalidArgumentError(
       'asset',
@@ -106,7 +101,24 @@ export async function download(
  * plugin's `convert`.
  */
 export function canDeliver(context: ClientContext, from: string | undefined, to: string): boolean {
-  return context.capabilities.formats.includes(to) || converterFor(context, from, to) !== undefined;
+  return providerDelivers(context, from, to) || converterFor(context, from, to) !== undefined;
+}
+
+/** Whether the provider delivers an output in `from` as `to`: its own format, or one `link` converts to. */
+function providerDelivers(context: ClientContext, from: string | undefined, to: string): boolean {
+  const { capabilities } = context;
+  return from === to || (capabilities.convertOnDownload && capabilities.formats.includes(to));
+}
+
+/** Why an output cannot be had in `format`: the provider converts nothing on demand, or has no such format. */
+function refusal(context: ClientContext, asset: Asset, format: string): Error {
+  const plugin = context.plugins.some((each) => each.convert)
+    ? `no plugin converts ${asset.format ?? 'this output'} to it`
+    : 'a plugin with `convert` (localAudio() from @stemkit/audio) would convert it on this machine';
+  if (!context.capabilities.formats.includes(format))
+    return unsupportedFormat(context, format, `; ${plugin}`);
+  const detail = `delivers ${format} only when separating: add it to the target's formats (${plugin})`;
+  return unsupported(context, `format:${format}`, detail);
 }
 
 type Converter = Required<Pick<StemkitPlugin, 'convert'>> & StemkitPlugin;

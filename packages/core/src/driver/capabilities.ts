@@ -38,12 +38,19 @@ export interface DriverCapabilities {
   readonly languages: boolean;
   /** Largest upload, in bytes. */
   readonly maxUploadBytes?: number;
+  /**
+   * Whether `link` converts an output to another of `formats` on request (`download(asset, { format })`);
+   * without it, the client converts through a plugin with `convert`, or refuses before any request.
+   */
+  readonly convertOnDownload?: boolean;
 }
 
 /** The full capability matrix of a driver: its declarations plus what its optional methods signal. */
 export interface CapabilityMatrix extends DriverCapabilities {
   /** The driver's provider name. */
   readonly provider: string;
+  /** Whether `link` converts outputs on request (the declaration, `false` when left out). */
+  readonly convertOnDownload: boolean;
   /** Whether the driver mixes provider-side (it has `mix`); otherwise `mix` needs a plugin. */
   readonly mix: boolean;
   /** Whether the driver zips provider-side (it has `zip`); otherwise `zip` needs a plugin. */
@@ -79,6 +86,7 @@ export function describeCapabilities(driver: {
   return {
     provider: driver.provider,
     ...driver.capabilities,
+    convertOnDownload: driver.capabilities.convertOnDownload === true,
     mix: typeof driver.mix === 'function',
     zip: typeof driver.zip === 'function',
     list: typeof driver.list === 'function',

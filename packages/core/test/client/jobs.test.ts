@@ -58,6 +58,30 @@ describe('download in a format the driver does not declare', () => {
   });
 });
 
+describe('download from a driver whose links convert nothing (convertOnDownload false)', () => {
+  const noConversion = { capabilities: { convertOnDownload: false } };
+
+  it('refuses another declared format before any request, saying it is delivered only when separating', async () => {
+    const { stemkit, job, driver } = await finished(noConversion);
+    const requests = driver.server.requests.length;
+    const error = await failure(stemkit.download(job.targets[0]!.outputs[0]!, { format: 'mp3' }));
+    expect(UnsupportedCapabilityError.isInstance(error) && error.capability).toBe('format:mp3');
+    expect((error as Error).message).toContain('only when separating');
+    expect(driver.server.requests.length).toBe(requests);
+  });
+
+  it('converts through a plugin instead', async () => {
+    const plugin: StemkitPlugin = {
+      name: 'converter',
+      convert: async ({ to }) => ({ data: new Uint8Array([7]), format: to }),
+    };
+    const { stemkit, job } = await finished(noConversion, [plugin]);
+    const { asset, body } = await stemkit.download(job.targets[0]!.outputs[0]!, { format: 'mp3' });
+    expect(asset.format).toBe('mp3');
+    expect(await read(body)).toEqual(new Uint8Array([7]));
+  });
+});
+
 describe('usage', () => {
   it('is unsupported, before any request, on a driver without `usage`', async () => {
     const { stemkit, driver } = await finished();

@@ -56,6 +56,7 @@ describe('options', () => {
       urlInput: false,
       variants: false,
       languages: false,
+      convertOnDownload: true,
       mix: true,
       zip: true,
       list: false,

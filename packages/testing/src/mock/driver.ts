@@ -97,6 +97,7 @@ export function createMockDriver(options: MockDriverOptions = {}): MockDriver {
     urlInput: false,
     variants: false,
     languages: false,
+    convertOnDownload: true,
     ...options.capabilities,
   };
   const path = (handle: JobHandle, ...rest: string[]) =>

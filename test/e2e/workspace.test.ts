@@ -1,5 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
 
 describe('workspace toolchain', () => {
   it('runs every script on Node 24', () => {
@@ -8,8 +11,32 @@ describe('workspace toolchain', () => {
     expect(process.versions.node).toMatch(/^24\./);
   });
 
-  it('resolves workspace packages to their built output outside vitest', async () => {
-    const driver = await import('@stemkit/core/driver');
-    expect(driver.DRIVER_CONTRACT_VERSION).toBe(1);
+  it('resolves workspace packages to their built output outside vitest', () => {
+    // A plain Node process, as an app in the workspace runs: no `@stemkit/source` condition, so the package's
+    // `import` export, the built `dist`. (Inside vitest the same specifier resolves to the TypeScript source.)
+    const script = [
+      "const url = import.meta.resolve('@stemkit/core/driver');",
+      "const driver = await import('@stemkit/core/driver');",
+      'console.log(JSON.stringify({ url, contract: driver.DRIVER_CONTRACT_VERSION }));',
+    ].join('\n');
+    const output = execFileSync(process.execPath, ['--input-type=module', '--eval', script], {
+      cwd: fileURLToPath(new URL('.', import.meta.url)),
+      encoding: 'utf8',
+      // vitest hands its workers the source condition through NODE_OPTIONS; an app has none of that.
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    const { url, contract } = JSON.parse(output) as { url: string; contract: number };
+    expect(url).toMatch(/\/packages\/core\/dist\/.+\.js$/);
+    expect(contract).toBe(1);
+  });
+
+  it('`pnpm stemkit` prints only what the CLI prints (the build stays quiet), and a version that says what it is', () => {
+    const run = spawnSync('pnpm', ['stemkit', '--version'], { cwd: root, encoding: 'utf8', timeout: 300_000 });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.trim()).toMatch(/^(unreleased \(a workspace build.*\)|\d+\.\d+\.\d+\S*)$/);
+    expect(run.stdout).not.toBe('0.0.0\n');
+    // At most pnpm's echo of the script, and the one line a slow build adds; never turbo's lines.
+    const lines = run.stderr.split('\n').filter((line) => line.trim() !== '');
+    expect(lines.filter((line) => !/^\$ node scripts\/stemkit\.mjs|^stemkit: building/.test(line))).toEqual([]);
   });
 });

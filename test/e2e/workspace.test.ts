@@ -31,12 +31,18 @@ describe('workspace toolchain', () => {
   });
 
   it('`pnpm stemkit` prints only what the CLI prints (the build stays quiet), and a version that says what it is', () => {
-    const run = spawnSync('pnpm', ['stemkit', '--version'], { cwd: root, encoding: 'utf8', timeout: 300_000 });
+    const run = spawnSync('pnpm', ['stemkit', '--version'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout.trim()).toMatch(/^(unreleased \(a workspace build.*\)|\d+\.\d+\.\d+\S*)$/);
     expect(run.stdout).not.toBe('0.0.0\n');
     // At most pnpm's echo of the script, and the one line a slow build adds; never turbo's lines.
     const lines = run.stderr.split('\n').filter((line) => line.trim() !== '');
-    expect(lines.filter((line) => !/^\$ node scripts\/stemkit\.mjs|^stemkit: building/.test(line))).toEqual([]);
+    expect(lines.filter((line) => !/^\$ node scripts\/stemkit\.mjs|^stemkit: building/.test(line))).toEqual(
+      [],
+    );
   });
 });

@@ -28,4 +28,23 @@ describe('stemkit emulator', () => {
     server.child.kill('SIGINT');
     expect((await server.done).code).toBe(ExitCode.success);
   });
+
+  it('`stemkit gateway --port 0` takes a free port, as `stemkit emulator` does', async () => {
+    const gateway = startCli(['gateway', '--backend', 'emulator', '--port', '0', '--speed', '500'], {
+      environment: { STEMKIT_GATEWAY_TOKEN: 'gateway-token-for-the-port-test' },
+    });
+    let line = '';
+    gateway.child.stdout?.on('data', (chunk: Buffer) => {
+      line += chunk.toString('utf8');
+    });
+    await expect.poll(() => line + gateway.stderrSoFar(), { timeout: 15_000, interval: 50 }).toContain('\n');
+    const { url } = JSON.parse(line) as { url: string };
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*$/);
+    const ping = await fetch(`${url}/job/`, {
+      headers: { authorization: 'Bearer gateway-token-for-the-port-test' },
+    });
+    expect(ping.status).toBe(200);
+    gateway.child.kill('SIGINT');
+    expect((await gateway.done).code).toBe(ExitCode.success);
+  });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DRIVER_CONTRACT_VERSION,
   deriveJobStatus,
+  expiryOfSignedUrl,
   formatOfMimeType,
   handleToToken,
   isTerminal,
@@ -113,5 +114,25 @@ describe('names and formats', () => {
     expect(parseRetryAfter(new Date(10_000).toUTCString(), 4_000)).toBe(6_000);
     expect(parseRetryAfter('soon')).toBeUndefined();
     expect(parseRetryAfter(null)).toBeUndefined();
+  });
+});
+
+describe('expiryOfSignedUrl', () => {
+  it('reads the expiry a signed URL states, GCS, S3 or CloudFront style', () => {
+    expect(expiryOfSignedUrl('https://s.test/a?X-Goog-Date=20260101T000000Z&X-Goog-Expires=3600')).toBe(
+      '2026-01-01T01:00:00.000Z',
+    );
+    expect(expiryOfSignedUrl('https://s.test/a?X-Amz-Date=20260101T000000Z&X-Amz-Expires=60')).toBe(
+      '2026-01-01T00:01:00.000Z',
+    );
+    expect(expiryOfSignedUrl('https://cdn.test/a.mp3?Expires=1767225600')).toBe('2026-01-01T00:00:00.000Z');
+    for (const silent of [
+      'https://cdn.test/a.mp3?Expires=2',
+      'https://cdn.test/a.mp3',
+      'not a url',
+      undefined,
+    ]) {
+      expect(expiryOfSignedUrl(silent)).toBeUndefined();
+    }
   });
 });

@@ -109,15 +109,19 @@ function toProgress(body: ProgressResponse, data: HandleData, succeeded: boolean
   const fraction = succeeded
     ? 1
     : lastKnown && (sequence.indexOf(lastKnown.event) + 1) / (sequence.length + 1);
-  return {
-    stage: events.at(-1)?.event,
-    fraction: fraction || undefined,
-    events: events.map(toProgressEvent),
-  };
+  const progress: Progress = { events: events.map(toProgressEvent) };
+  const stage = events.at(-1)?.event;
+  if (stage !== undefined) progress.stage = stage;
+  if (fraction) progress.fraction = fraction;
+  return progress;
 }
 
 function toProgressEvent(entry: ProgressEntry): Progress['events'][number] {
-  return { name: entry.event, at: entry.timestamp ?? undefined, message: entry.message || undefined };
+  const event: Progress['events'][number] = { name: entry.event };
+  const at = utcTimestamp(entry.timestamp);
+  if (at) event.at = at;
+  if (entry.message) event.message = entry.message;
+  return event;
 }
 
 /** One output of a separation as a neutral asset, in one format (the download endpoint converts). */

@@ -37,6 +37,7 @@ export const LEGACY_CAPABILITIES: DriverCapabilities = {
   urlInput: true,
   variants: true,
   languages: true,
+  links: true,
 };
 
 /**

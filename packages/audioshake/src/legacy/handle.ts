@@ -1,3 +1,4 @@
+import { SourceSummarySchema } from '@stemkit/core/driver';
 import * as z from 'zod/mini';
 
 /**
@@ -6,6 +7,8 @@ import * as z from 'zod/mini';
  * with `parts` only still works: one target per job.
  */
 export const HandleData = z.object({
+  /** What the job's `sourceAsset` does not report of the upload (its MIME type, any computed metadata). */
+  source: z.optional(SourceSummarySchema),
   targets: z.optional(
     z.array(
       z.object({

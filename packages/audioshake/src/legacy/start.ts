@@ -7,6 +7,7 @@ import {
   type StartRequest,
   type StartResult,
   StemkitError,
+  summarizeSource,
   type TargetRequest,
   type Warning,
 } from '@stemkit/core/driver';
@@ -53,6 +54,7 @@ export async function start(
   const plans = plan(request, assetId, transcriptIds);
   const created = await create(api, plans, signal);
   const data: HandleData = {
+    ...('asset' in request.source ? { source: summarizeSource(request.source) } : {}),
     targets: created.targets.map(({ stem, formats, jobs, failure }) => ({
       stem: stem as string,
       formats: [...(formats ?? [])],
@@ -69,7 +71,7 @@ export async function start(
       message: `${parts.length} of ${planned} legacy jobs were created; the others failed: ${created.failure.message}`,
     });
   }
-  const job = toJob(created.targets, handle);
+  const job = toJob(created.targets, handle, data.source);
   return { handle, job: { ...job, warnings }, warnings };
 }
 

@@ -34,5 +34,5 @@ export async function status(
       ),
     })),
   );
-  return { job: toJob(targets, handle) };
+  return { job: toJob(targets, handle, data.source) };
 }

@@ -3,6 +3,7 @@ import {
   type AssetRole,
   DRIVER_CONTRACT_VERSION,
   deriveJobStatus,
+  expiryOfSignedUrl,
   type Failure,
   formatOfMimeType,
   InvalidArgumentError,
@@ -10,6 +11,7 @@ import {
   type JobHandle,
   type ProgressEvent,
   parsePayload,
+  type SourceSummary,
   type Target,
   type TargetStatus,
 } from '@stemkit/core/driver';
@@ -65,6 +67,7 @@ export function assetOf(asset: LegacyAsset, role: AssetRole, model?: string): As
     format,
     mimeType: outputMimeType(format, asset.fileType),
     url: asset.link ?? undefined,
+    expiresAt: expiryOfSignedUrl(asset.link ?? undefined),
     provider: LEGACY_PROVIDER,
     raw: asset,
   };
@@ -138,7 +141,11 @@ function combineStatuses(statuses: readonly TargetStatus[]): TargetStatus {
  * A neutral job from its targets' legacy jobs: status derived with `deriveJobStatus`, times spanning the jobs,
  * each job's `createdAt`/`startedAt`/`completedAt` as progress events, its `customProperty` as `metadata`.
  */
-export function toJob(targets: readonly LegacyTargetParts[], handle: JobHandle): Job {
+export function toJob(
+  targets: readonly LegacyTargetParts[],
+  handle: JobHandle,
+  summary?: SourceSummary,
+): Job {
   const neutralTargets = targets.map(targetOf);
   const jobs = targets.flatMap((target) => target.jobs);
   const first = jobs[0];
@@ -149,7 +156,7 @@ export function toJob(targets: readonly LegacyTargetParts[], handle: JobHandle):
     id: handle.id,
     provider: LEGACY_PROVIDER,
     status,
-    source: source ? assetOf(source, 'source') : undefined,
+    source: source ? withSummary(assetOf(source, 'source'), summary) : undefined,
     targets: neutralTargets,
     progress: { stage: status, events: jobs.flatMap(progressEvents) },
     warnings: [],
@@ -162,6 +169,13 @@ export function toJob(targets: readonly LegacyTargetParts[], handle: JobHandle):
     handle,
     raw: jobs.length === 1 ? jobs[0] : jobs,
   });
+}
+
+/** The source as the job reports it, with what the handle kept of the upload (its MIME type) where it lacks. */
+function withSummary(asset: Asset, summary: SourceSummary | undefined): Asset {
+  if (summary?.id !== asset.id) return asset;
+  const { id: _id, url: _url, ...known } = summary;
+  return withoutUndefined({ ...known, ...asset });
 }
 
 function progressEvents(job: LegacyJob): ProgressEvent[] {

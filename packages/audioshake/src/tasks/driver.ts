@@ -42,6 +42,7 @@ export const TASKS_CAPABILITIES: DriverCapabilities = {
   variants: true,
   languages: true,
   maxUploadBytes: 2 * 1024 ** 3,
+  links: true,
 };
 
 /**

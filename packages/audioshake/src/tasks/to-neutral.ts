@@ -2,6 +2,7 @@ import {
   type Asset,
   DRIVER_CONTRACT_VERSION,
   deriveJobStatus,
+  expiryOfSignedUrl,
   InvalidArgumentError,
   type Job,
   parsePayload,
@@ -96,7 +97,7 @@ function targetOf(target: TasksTarget, fetchedAt: number): Target {
       format: format ?? undefined,
       mimeType: outputMimeType(format, output.type),
       url: output.link ?? undefined,
-      expiresAt: output.link ? expiresAt : undefined,
+      expiresAt: output.link ? (expiryOfSignedUrl(output.link) ?? expiresAt) : undefined,
       provider: TASKS_PROVIDER,
       raw: output,
     });
@@ -144,6 +145,8 @@ export function toJob(task: TasksTask, fetchedAt: number, source?: SourceSummary
     metadata: task.metadata ?? undefined,
     createdAt: task.createdAt ?? undefined,
     updatedAt: task.updatedAt ?? undefined,
+    // Targets are processing from the moment the task is created: there is no queued state on the wire.
+    startedAt: task.createdAt ?? undefined,
     completedAt: task.completedAt ?? undefined,
     handle: {
       contract: DRIVER_CONTRACT_VERSION,

@@ -152,6 +152,8 @@ describe('audioshakeLegacy start: fan-out', () => {
       id: 'job1',
       parts: ['job1', 'job2', 'job3'],
       data: {
+        // What the job's sourceAsset does not say about the upload, kept for job.source.
+        source: { id: 'clyxaywtp00ne0jpi4nf435dv', name: 'song.mp3', format: 'mp3' },
         targets: [
           { stem: 'vocals', formats: ['wav'], jobs: ['job1'] },
           { stem: 'drums', formats: ['wav'], jobs: ['job2'] },

@@ -9,6 +9,7 @@ import { type ClientContext, OutputOwners, type PathOpener } from './context.ts'
 import { mix, zip } from './derived.ts';
 import { download } from './download.ts';
 import { cancel, get, list, usage } from './jobs.ts';
+import { neutralJobs } from './neutral.ts';
 import { UploadOptionsSchema, WaitOptionsSchema } from './schemas.ts';
 import { separate } from './separate.ts';
 import { resolveSource } from './source.ts';
@@ -70,12 +71,12 @@ export function createClient(options: StemkitOptions, environment: ClientEnviron
   if (options.driver.contract !== DRIVER_CONTRACT_VERSION) {
     throw new InvalidArgumentError('driver.contract', `must be ${DRIVER_CONTRACT_VERSION}`);
   }
-  const driver = options.driver;
+  const driver = neutralJobs(options.driver);
   const fetchFunction =
     driver.fetch ?? ((...args: Parameters<typeof fetch>): Promise<Response> => globalThis.fetch(...args));
   const context: ClientContext = {
     driver,
-    capabilities: describeCapabilities(driver),
+    capabilities: describeCapabilities(options.driver),
     logger: redactingLogger(options.logger ?? silentLogger),
     plugins: options.plugins ?? [],
     wait: options.wait ?? {},

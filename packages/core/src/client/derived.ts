@@ -161,7 +161,6 @@ function keepLocal(
     role: file.role,
     format: file.format,
     mimeType: mimeTypeOf(file.format),
-    sizeBytes: file.data.byteLength,
     provider: context.driver.provider,
     raw: { local: true, job: job.id },
   };

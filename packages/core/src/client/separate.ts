@@ -5,6 +5,7 @@ import { deriveJobStatus } from '../model/status.ts';
 import { parseArgument } from '../validation.ts';
 import { checkStartRequest, requireCapability } from './capabilities.ts';
 import type { ClientContext } from './context.ts';
+import { withFraction } from './neutral.ts';
 import { SeparateOptionsSchema } from './schemas.ts';
 import { type ResolvedSource, resolveSource } from './source.ts';
 import type { SeparateOptions } from './types.ts';
@@ -55,7 +56,7 @@ export async function separate(context: ClientContext, input: SeparateOptions): 
   const { driver, logger } = context;
   logger.debug('start', { provider: driver.provider, targets: targets.map((target) => target.stem) });
   const result = await driver.start(start, { signal: options.signal });
-  const job = result.job ?? placeholderJob(context, start, result.handle);
+  const job = result.job ?? withFraction(placeholderJob(context, start, result.handle));
   const warnings = uniqueWarnings([...job.warnings, ...(result.warnings ?? [])]);
   for (const warning of warnings)
     logger.warn(warning.message, { provider: driver.provider, code: warning.code });

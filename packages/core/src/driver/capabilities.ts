@@ -43,6 +43,11 @@ export interface DriverCapabilities {
    * without it, the client converts through a plugin with `convert`, or refuses before any request.
    */
   readonly convertOnDownload?: boolean;
+  /**
+   * Whether the provider's payloads carry download links: assets then have a `url` (and an `expiresAt` when the
+   * link states its expiry). Without them, `download` asks the driver for one.
+   */
+  readonly links?: boolean;
 }
 
 /** The full capability matrix of a driver: its declarations plus what its optional methods signal. */
@@ -51,6 +56,13 @@ export interface CapabilityMatrix extends DriverCapabilities {
   readonly provider: string;
   /** Whether `link` converts outputs on request (the declaration, `false` when left out). */
   readonly convertOnDownload: boolean;
+  /** Whether assets carry the provider's download links (the declaration, `false` when left out). */
+  readonly links: boolean;
+  /**
+   * Whether the provider reports the source's duration, channels and sample rate after an upload (the driver has
+   * `inspect`): `upload` returns them, and `job.source` carries them.
+   */
+  readonly sourceMetadata: boolean;
   /** Whether the driver mixes provider-side (it has `mix`); otherwise `mix` needs a plugin. */
   readonly mix: boolean;
   /** Whether the driver zips provider-side (it has `zip`); otherwise `zip` needs a plugin. */
@@ -76,6 +88,7 @@ export interface CapabilityMatrix extends DriverCapabilities {
 export function describeCapabilities(driver: {
   readonly provider: string;
   readonly capabilities: DriverCapabilities;
+  readonly inspect?: unknown;
   readonly mix?: unknown;
   readonly zip?: unknown;
   readonly list?: unknown;
@@ -87,6 +100,8 @@ export function describeCapabilities(driver: {
     provider: driver.provider,
     ...driver.capabilities,
     convertOnDownload: driver.capabilities.convertOnDownload === true,
+    links: driver.capabilities.links === true,
+    sourceMetadata: typeof driver.inspect === 'function',
     mix: typeof driver.mix === 'function',
     zip: typeof driver.zip === 'function',
     list: typeof driver.list === 'function',

@@ -24,6 +24,7 @@ export * from '../validation.ts';
 export * from './capabilities.ts';
 export * from './contract.ts';
 export * from './define.ts';
+export * from './links.ts';
 export * from './payload.ts';
 export * from './settings.ts';
 export * from './source.ts';

@@ -13,7 +13,6 @@ export const SourceSummarySchema = z.object({
   format: z.optional(z.string()),
   mimeType: z.optional(z.string()),
   url: z.optional(z.string()),
-  sizeBytes: z.optional(z.number()),
   durationSeconds: z.optional(z.number()),
   channels: z.optional(z.number()),
   sampleRate: z.optional(z.number()),
@@ -21,10 +20,11 @@ export const SourceSummarySchema = z.object({
 /** See {@link SourceSummarySchema}. */
 export type SourceSummary = z.infer<typeof SourceSummarySchema>;
 
+// Not its size: a job listed from the provider cannot know it, and the job's shape must not depend on how it
+// was read.
 const SUMMARY_FIELDS = [
   'format',
   'mimeType',
-  'sizeBytes',
   'durationSeconds',
   'channels',
   'sampleRate',

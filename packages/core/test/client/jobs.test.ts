@@ -186,11 +186,13 @@ describe('mix and zip', () => {
       provider: 'mock',
       name: 'mix.wav',
       format: 'wav',
-      sizeBytes: 3,
     });
+    // The same keys as a provider-side mix: the size comes with the download.
+    expect(mixed.sizeBytes).toBeUndefined();
     expect(mixed.id).toMatch(/^local:/);
     expect(calls).toEqual([{ stems: ['vocals', 'drums'], sizes: [bytes.byteLength, bytes.byteLength] }]);
     const downloaded = await stemkit.download(mixed);
+    expect(downloaded.size).toBe(3);
     expect(await read(downloaded.body)).toEqual(new Uint8Array([1, 2, 3]));
 
     const zipped = await stemkit.zip(job, { stems: ['vocals', 'drums'], format: 'wav', name: 'all.zip' });

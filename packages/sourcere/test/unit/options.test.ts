@@ -57,6 +57,8 @@ describe('options', () => {
       variants: false,
       languages: false,
       convertOnDownload: true,
+      links: false,
+      sourceMetadata: true,
       mix: true,
       zip: true,
       list: false,

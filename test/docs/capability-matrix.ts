@@ -45,14 +45,25 @@ const ROWS: { key: keyof CapabilityMatrix; label: string }[] = [
   { key: 'urlInput', label: 'URL input' },
   { key: 'maxUploadBytes', label: 'largest upload' },
   { key: 'callbacks', label: 'callbacks' },
+  { key: 'parseCallbacks', label: 'parse callbacks' },
+  { key: 'sourceMetadata', label: 'source duration, channels, rate' },
+  { key: 'links', label: 'links in job payloads' },
+  { key: 'convertOnDownload', label: 'converts on download' },
   { key: 'mix', label: 'provider-side mix' },
   { key: 'zip', label: 'provider-side zip' },
   { key: 'list', label: 'list jobs' },
+  { key: 'usage', label: 'usage statistics' },
   { key: 'cancel', label: 'cancel' },
-  { key: 'parseCallbacks', label: 'parse callbacks' },
 ];
 
-function cell(value: CapabilityMatrix[keyof CapabilityMatrix]): string {
+/** What a value means, where a bare word would not say it. */
+function cell(value: CapabilityMatrix[keyof CapabilityMatrix], key: keyof CapabilityMatrix): string {
+  if (key === 'callbacks' && value === 'per-job') return 'per job (`callbackUrl`)';
+  if (key === 'callbacks' && value === 'account') return 'per account (a webhook; no `callbackUrl`)';
+  return plain(value);
+}
+
+function plain(value: CapabilityMatrix[keyof CapabilityMatrix]): string {
   if (value === undefined) return '—';
   if (value === true) return 'yes';
   if (value === false) return 'no';
@@ -67,7 +78,7 @@ export function renderCapabilityMatrix(): string {
   const header = `| capability | ${drivers.map((driver) => `[${driver.title}](${driver.page})`).join(' | ')} |`;
   const divider = `| --- | ${drivers.map(() => '---').join(' | ')} |`;
   const rows = ROWS.map(
-    ({ key, label }) => `| ${label} | ${drivers.map((driver) => cell(driver.matrix[key])).join(' | ')} |`,
+    ({ key, label }) => `| ${label} | ${drivers.map((driver) => cell(driver.matrix[key], key)).join(' | ')} |`,
   );
   const markdown = [
     '# Driver capabilities',
@@ -76,12 +87,39 @@ export function renderCapabilityMatrix(): string {
     '',
     'What each driver declares (`driver.capabilities`) and what its optional methods signal. The client checks',
     'every request against these before sending anything and answers an unsupported ask with',
-    '`UnsupportedCapabilityError`; for mix and zip, a local plugin (`@stemkit/audio`) stands in where the provider',
-    'has none. `stemkit.capabilities` gives the same matrix at run time.',
+    '`UnsupportedCapabilityError`. `stemkit.capabilities` gives the same matrix at run time.',
     '',
     header,
     divider,
     ...rows,
+    '',
+    '## Where the local plugin stands in',
+    '',
+    'With `plugins: [localAudio()]` from `@stemkit/audio` (the CLI always passes it), what a provider lacks is',
+    'done on this machine, with the same result shape:',
+    '',
+    '- **mix** and **zip**, where there is no provider-side one or it lacks the format asked;',
+    "- **output formats**: `download(output, { format })` in a format the provider does not deliver that way is",
+    '  converted here (wav, mp3, m4a, flac, aiff): m4a from AudioShake, aiff from Sourcere, any format from an',
+    '  AudioShake output in another. A format no one can deliver (mp4 from Sourcere) is refused before any request;',
+    '  so is a format `separate` asks for that the provider does not declare, before any upload.',
+    '',
+    '## How results differ, and only so',
+    '',
+    'Every driver gives the same neutral shape (`test/e2e/one-interface.test.ts` runs one app script on all three',
+    'and compares the results key by key). A key only some drivers give is declared by a row above:',
+    '',
+    '- **source duration, channels, rate**: `upload()` and `job.source` carry `durationSeconds`, `channels` and',
+    '  `sampleRate` where the provider computes them;',
+    '- **links in job payloads**: assets carry the provider\'s `url` (and `expiresAt` when the link states it);',
+    '  elsewhere `download` asks for a link (a downloaded asset always names the one it used);',
+    '- **list jobs** and **usage statistics**: `list()` and `usage()` answer where the row says yes, and throw',
+    '  `UnsupportedCapabilityError` before any request elsewhere;',
+    '- **callbacks**: a `callbackUrl` per job where the row says per job; the Tasks API calls one webhook per',
+    '  account, so `separate({ callbackUrl })` is refused there before any upload.',
+    '',
+    'What a driver keeps in `handle.data` and each object\'s `raw` payload are its own; the provider fields are',
+    'read typed through the accessors in [Concepts](../concepts.md#provider-fields).',
     '',
   ].join('\n');
   return formatMarkdown(markdown, CAPABILITIES_PAGE);

@@ -114,15 +114,14 @@ describe('Tasks driver end-to-end over loopback', () => {
     const texts = await expectStored(transcription);
     expect(texts.map((file) => file.asset.name).sort()).toEqual(['transcription.json', 'transcription.txt']);
 
-    const lyrics = await stemkit.upload(new TextEncoder().encode('shake it up\nshake it down\n'), {
-      name: 'lyrics.txt',
+    // As the package README shows it: the transcript passed to separate, which uploads it.
+    const lyrics = { body: new Blob(['shake it up\nshake it down\n']).stream(), name: 'lyrics.txt' };
+    const started = await stemkit.separate({
+      source: song,
+      name: 'song.wav',
+      targets: [{ stem: 'alignment', formats: ['json'], language: 'en', transcript: lyrics }],
     });
-    const source = await stemkit.upload(song, { name: 'song.wav' });
-    const started = await driver.start({
-      source: { asset: source },
-      targets: [{ stem: 'alignment', formats: ['json'], language: 'en', transcript: { asset: lyrics } }],
-    });
-    const alignment = await stemkit.wait(started.handle);
+    const alignment = await stemkit.wait(started);
     const [file] = await expectStored(alignment);
     expect(file?.asset).toMatchObject({ name: 'alignment.json', role: 'alignment' });
     expect(new TextDecoder().decode(file?.bytes)).toContain('shake');

@@ -36,6 +36,7 @@ export function metered(inner: StemkitDriver): MeteredDriver {
     ...(inner.mix && { mix: counted('mix', inner.mix) }),
     ...(inner.zip && { zip: counted('zip', inner.zip) }),
     ...(inner.list && { list: counted('list', inner.list) }),
+    ...(inner.usage && { usage: counted('usage', inner.usage) }),
     ...(inner.cancel && { cancel: counted('cancel', inner.cancel) }),
     ...(inner.parseCallback && { parseCallback: inner.parseCallback.bind(inner) }),
   };

@@ -6,7 +6,8 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 };
 
 // Before the first release every package is 0.0.0: say what such a build is rather than print a bare 0.0.0.
-const shown = version === '0.0.0' ? 'unreleased (a workspace build; the first release will carry a version)' : version;
+const shown =
+  version === '0.0.0' ? 'unreleased (a workspace build; the first release will carry a version)' : version;
 
 export default defineConfig({
   entry: ['src/index.ts', 'src/bin.ts'],

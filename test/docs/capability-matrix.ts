@@ -78,7 +78,8 @@ export function renderCapabilityMatrix(): string {
   const header = `| capability | ${drivers.map((driver) => `[${driver.title}](${driver.page})`).join(' | ')} |`;
   const divider = `| --- | ${drivers.map(() => '---').join(' | ')} |`;
   const rows = ROWS.map(
-    ({ key, label }) => `| ${label} | ${drivers.map((driver) => cell(driver.matrix[key], key)).join(' | ')} |`,
+    ({ key, label }) =>
+      `| ${label} | ${drivers.map((driver) => cell(driver.matrix[key], key)).join(' | ')} |`,
   );
   const markdown = [
     '# Driver capabilities',
@@ -99,7 +100,7 @@ export function renderCapabilityMatrix(): string {
     'done on this machine, with the same result shape:',
     '',
     '- **mix** and **zip**, where there is no provider-side one or it lacks the format asked;',
-    "- **output formats**: `download(output, { format })` in a format the provider does not deliver that way is",
+    '- **output formats**: `download(output, { format })` in a format the provider does not deliver that way is',
     '  converted here (wav, mp3, m4a, flac, aiff): m4a from AudioShake, aiff from Sourcere, any format from an',
     '  AudioShake output in another. A format no one can deliver (mp4 from Sourcere) is refused before any request;',
     '  so is a format `separate` asks for that the provider does not declare, before any upload.',
@@ -111,14 +112,14 @@ export function renderCapabilityMatrix(): string {
     '',
     '- **source duration, channels, rate**: `upload()` and `job.source` carry `durationSeconds`, `channels` and',
     '  `sampleRate` where the provider computes them;',
-    '- **links in job payloads**: assets carry the provider\'s `url` (and `expiresAt` when the link states it);',
+    "- **links in job payloads**: assets carry the provider's `url` (and `expiresAt` when the link states it);",
     '  elsewhere `download` asks for a link (a downloaded asset always names the one it used);',
     '- **list jobs** and **usage statistics**: `list()` and `usage()` answer where the row says yes, and throw',
     '  `UnsupportedCapabilityError` before any request elsewhere;',
     '- **callbacks**: a `callbackUrl` per job where the row says per job; the Tasks API calls one webhook per',
     '  account, so `separate({ callbackUrl })` is refused there before any upload.',
     '',
-    'What a driver keeps in `handle.data` and each object\'s `raw` payload are its own; the provider fields are',
+    "What a driver keeps in `handle.data` and each object's `raw` payload are its own; the provider fields are",
     'read typed through the accessors in [Concepts](../concepts.md#provider-fields).',
     '',
   ].join('\n');

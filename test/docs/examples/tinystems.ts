@@ -112,8 +112,9 @@ function toJob(split: SplitPayload, handle: JobHandle, provider: string): Job {
   };
 }
 
-// driver.ts — the wiring: one function per provider operation, each one request.
-export const tinystems = defineDriver({
+// driver.ts — the wiring: one function per provider operation, each one request. `@__PURE__` lets a bundler
+// drop the driver from an app that does not use it.
+export const tinystems = /* @__PURE__ */ defineDriver({
   provider: 'tinystems',
   settings,
   create(context, _options: TinystemsOptions) {

@@ -19,6 +19,7 @@ import {
   StemkitError,
   type StemName,
   UnsupportedCapabilityError,
+  UsageSchema,
 } from '@stemkit/core/driver';
 import type { InjectedStatus } from '../faulty-fetch.ts';
 import { ConformanceFailure, check, describeError, pause, rejection, within } from './assert.ts';
@@ -267,6 +268,17 @@ const capabilityHonourCheck: ConformanceCheck = {
         if (cursor === undefined) break;
       }
       check(found, `list never returned the conformance job ${job.id}`);
+    }
+    if (driver.usage) {
+      // One shape on every driver: months (YYYY-MM, oldest first) of targets and minutes.
+      const usage = UsageSchema.safeParse(await driver.usage());
+      check(usage.success, `usage is not the neutral Usage: ${usage.error?.issues[0]?.message}`);
+      check(usage.data.provider === driver.provider, `usage names provider "${usage.data.provider}"`);
+      const months = usage.data.months.map((month) => month.month);
+      check(
+        months.every((month) => /^\d{4}-\d{2}$/.test(month)) && [...months].sort().join() === months.join(),
+        `usage months must be YYYY-MM, oldest first (got ${months.join(', ')})`,
+      );
     }
     if (driver.cancel) {
       const { source } = await context.startedJob();

@@ -50,7 +50,8 @@ export function checkStartRequest(
       const offered = `does not support ${stem}; its stems are ${declared.stems.join(', ')}`;
       requireCapability(context, stem, declared.stems.includes(target.stem), offered);
     }
-    for (const format of target.formats) requireFormat(context, format, formats.has(format));
+    for (const format of target.formats)
+      requireFormat(context, format, formats.has(format), convertHint(context, format));
     if (target.residual) requireCapability(context, 'residual', declared.residual);
     if (target.variant !== undefined) requireCapability(context, 'variant', declared.variants);
     if (target.language !== undefined) requireCapability(context, 'language', declared.languages);
@@ -83,4 +84,12 @@ export function unsupportedFormat(
     `format:${format}`,
     `does not support format:${format}; its formats are ${offered}${hint}`,
   );
+}
+
+/** How to get `format` anyway when a plugin converts to it: separate in another, download in this one. */
+function convertHint(context: ClientContext, format: string): string {
+  const converts = context.plugins.some(
+    (plugin) => plugin.convert && (plugin.formats === undefined || plugin.formats.includes(format)),
+  );
+  return converts ? `; separate in wav and download with { format: '${format}' }: a plugin converts it` : '';
 }

@@ -94,6 +94,18 @@ describe('separate', () => {
       stemkit.separate({ source: bytes, stems: ['vocals'], formats: ['aiff'] }),
     );
     expect(format.message).toContain('its formats are wav, mp3, flac');
+    // With a plugin that converts, it says how to get the format anyway.
+    const driver = createMockDriver();
+    const converter = {
+      name: 'converter',
+      convert: async ({ data, to }: { data: Uint8Array; to: string }) => ({ data, format: to }),
+    };
+    const withPlugin = createStemkit({ driver, plugins: [converter] });
+    const hinted = await unsupported(
+      withPlugin.separate({ source: bytes, stems: ['vocals'], formats: ['m4a'] }),
+    );
+    expect(hinted.message).toContain("download with { format: 'm4a' }");
+    expect(driver.server.requests).toEqual([]);
   });
 
   it('refuses a callback URL when the driver takes none, and residuals when it has none', async () => {

@@ -1,10 +1,10 @@
 import type { LinkResult } from '../driver/contract.ts';
-import { DownloadError, InvalidArgumentError, isAbortError } from '../errors.ts';
+import { DownloadError, InvalidArgumentError, isAbortError, UnsupportedCapabilityError } from '../errors.ts';
 import { type Asset, AssetSchema } from '../model/asset.ts';
 import type { JobHandle } from '../model/handle.ts';
 import { mimeTypeOf } from '../model/names.ts';
 import { parseArgument } from '../validation.ts';
-import { unsupported, unsupportedFormat } from './capabilities.ts';
+import { unsupportedFormat } from './capabilities.ts';
 import type { ClientContext } from './context.ts';
 import { toHandle } from './handles.ts';
 import { backoffDelay } from './poll.ts';
@@ -31,13 +31,16 @@ export async function download(
   options: DownloadOptions = {},
 ): Promise<DownloadResult> {
   const asset = parseArgument(AssetSchema, input, 'asset');
-  const { format, signal } = parseArgument(DownloadOptionsSchema, options, '');
+  const parsed = parseArgument(DownloadOptionsSchema, options, '');
+  const { signal } = parsed;
   const local = context.localFiles.get(asset.id);
   if (local) return { asset: local.asset, body: bytesStream(local.data), size: local.data.byteLength };
+  // An output's own format is no conversion.
+  const format = parsed.format === asset.format ? undefined : parsed.format;
   const provider = context.driver.provider;
-  const native = format === undefined || providerDelivers(context, asset.format, format);
-  const converter = native ? undefined : converterFor(context, asset.format, format);
-  if (format !== undefined && !native && !converter) throw refusal(context, asset, format);
+  const declared = format === undefined || context.capabilities.formats.includes(format);
+  const converter = format === undefined ? undefined : converterFor(context, asset.format, format);
+  if (format !== undefined && !declared && !converter) throw refusal(context, asset, format);
   if (asset.provider !== provider) {
     throw new InvalidArgumentError(
       'asset',
@@ -51,15 +54,36 @@ export async function download(
       `this client has not seen the job of asset ${asset.id}; pass \`job\``,
     );
   }
-
-  if (converter && format !== undefined) {
-    return convertLocally(
+  const viaPlugin = async () =>
+    convertLocally(
       context,
-      converter,
-      await download(context, asset, { ...options, format: undefined }),
-      format,
+      converter!,
+      await throughLink(context, handle, asset, undefined, signal),
+      format!,
     );
+  if (format === undefined || context.capabilities.convertOnDownload) {
+    return declared ? throughLink(context, handle, asset, format, signal) : viaPlugin();
   }
+  if (!declared) return viaPlugin();
+  // A declared format the provider converts nothing to may still be another output of the same target (both
+  // asked at start): the driver knows; when it has none, a plugin converts.
+  try {
+    return await throughLink(context, handle, asset, format, signal);
+  } catch (error) {
+    if (converter && UnsupportedCapabilityError.isInstance(error)) return viaPlugin();
+    throw error;
+  }
+}
+
+/** Downloads through a fresh link from the driver, in `format` when given. */
+async function throughLink(
+  context: ClientContext,
+  handle: JobHandle,
+  asset: Asset,
+  format: string | undefined,
+  signal: AbortSignal | undefined,
+): Promise<DownloadResult> {
+  const provider = context.driver.provider;
   let link = await readyLink(context, handle, asset, format, signal);
   let refreshed = false;
   if (isExpired(link)) {
@@ -110,15 +134,12 @@ function providerDelivers(context: ClientContext, from: string | undefined, to: 
   return from === to || (capabilities.convertOnDownload && capabilities.formats.includes(to));
 }
 
-/** Why an output cannot be had in `format`: the provider converts nothing on demand, or has no such format. */
+/** Why an output cannot be had in `format`: the provider has no such format, and no plugin converts to it. */
 function refusal(context: ClientContext, asset: Asset, format: string): Error {
   const plugin = context.plugins.some((each) => each.convert)
     ? `no plugin converts ${asset.format ?? 'this output'} to it`
     : 'a plugin with `convert` (localAudio() from @stemkit/audio) would convert it on this machine';
-  if (!context.capabilities.formats.includes(format))
-    return unsupportedFormat(context, format, `; ${plugin}`);
-  const detail = `delivers ${format} only when separating: add it to the target's formats (${plugin})`;
-  return unsupported(context, `format:${format}`, detail);
+  return unsupportedFormat(context, format, `; ${plugin}`);
 }
 
 type Converter = Required<Pick<StemkitPlugin, 'convert'>> & StemkitPlugin;

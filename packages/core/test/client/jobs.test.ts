@@ -3,6 +3,7 @@ import {
   createStemkit,
   handleToToken,
   InvalidArgumentError,
+  type StemkitDriver,
   type StemkitPlugin,
   UnsupportedCapabilityError,
 } from '../../src/index.ts';
@@ -59,26 +60,44 @@ describe('download in a format the driver does not declare', () => {
 });
 
 describe('download from a driver whose links convert nothing (convertOnDownload false)', () => {
-  const noConversion = { capabilities: { convertOnDownload: false } };
+  /** A finished job on a driver that, like AudioShake's, has only the outputs asked for at start. */
+  async function withoutConversion(plugins: StemkitPlugin[] = []) {
+    const mock = createMockDriver({ statuses: ['succeeded'], capabilities: { convertOnDownload: false } });
+    const driver: StemkitDriver = {
+      ...mock,
+      async link(handle, request, options) {
+        if (request.format !== undefined && request.format !== request.asset.format) {
+          throw new UnsupportedCapabilityError(`format:${request.format}`, 'converts nothing on demand');
+        }
+        return mock.link(handle, request, options);
+      },
+    };
+    const stemkit = createStemkit({ driver, plugins });
+    const job = await stemkit.get(await stemkit.separate({ source: bytes, stems: ['vocals'] }));
+    return { stemkit, job };
+  }
 
-  it('refuses another declared format before any request, saying it is delivered only when separating', async () => {
-    const { stemkit, job, driver } = await finished(noConversion);
-    const requests = driver.server.requests.length;
+  it("passes the provider's refusal of another declared format through without a plugin", async () => {
+    const { stemkit, job } = await withoutConversion();
     const error = await failure(stemkit.download(job.targets[0]!.outputs[0]!, { format: 'mp3' }));
     expect(UnsupportedCapabilityError.isInstance(error) && error.capability).toBe('format:mp3');
-    expect((error as Error).message).toContain('only when separating');
-    expect(driver.server.requests.length).toBe(requests);
   });
 
-  it('converts through a plugin instead', async () => {
+  it('converts through a plugin when the provider has no such output', async () => {
     const plugin: StemkitPlugin = {
       name: 'converter',
       convert: async ({ to }) => ({ data: new Uint8Array([7]), format: to }),
     };
-    const { stemkit, job } = await finished(noConversion, [plugin]);
+    const { stemkit, job } = await withoutConversion([plugin]);
     const { asset, body } = await stemkit.download(job.targets[0]!.outputs[0]!, { format: 'mp3' });
     expect(asset.format).toBe('mp3');
     expect(await read(body)).toEqual(new Uint8Array([7]));
+  });
+
+  it("takes the output's own format as no conversion", async () => {
+    const { stemkit, job } = await withoutConversion();
+    const { asset } = await stemkit.download(job.targets[0]!.outputs[0]!, { format: 'wav' });
+    expect(asset.format).toBe('wav');
   });
 });
 

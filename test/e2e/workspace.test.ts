@@ -44,5 +44,6 @@ describe('workspace toolchain', () => {
     expect(lines.filter((line) => !/^\$ node scripts\/stemkit\.mjs|^stemkit: building/.test(line))).toEqual(
       [],
     );
-  });
+    // A cached build takes a second or two; one after a change, minutes on a loaded machine.
+  }, 300_000);
 });

@@ -8,6 +8,7 @@ import { parseCallback } from './callbacks.ts';
 import { type ClientContext, OutputOwners, type PathOpener } from './context.ts';
 import { mix, zip } from './derived.ts';
 import { download } from './download.ts';
+import { toHandle } from './handles.ts';
 import { cancel, get, list } from './jobs.ts';
 import { UploadOptionsSchema, WaitOptionsSchema } from './schemas.ts';
 import { separate } from './separate.ts';
@@ -15,6 +16,7 @@ import { resolveSource } from './source.ts';
 import type { Stemkit, StemkitOptions } from './types.ts';
 import { uploadSource } from './upload.ts';
 import { wait } from './wait.ts';
+import { Waiters } from './waiters.ts';
 
 const method = z.custom<(...values: never[]) => unknown>((value) => typeof value === 'function', {
   message: 'must be a function',
@@ -76,6 +78,7 @@ export function createClient(options: StemkitOptions, environment: ClientEnviron
     openPath: environment.openPath,
     owners: new OutputOwners(),
     localFiles: new Map(),
+    waiters: new Waiters(),
   };
 
   return {
@@ -94,6 +97,9 @@ export function createClient(options: StemkitOptions, environment: ClientEnviron
     zip: (reference, input) => zip(context, reference, input),
     list: (input) => list(context, input),
     cancel: (reference, input) => cancel(context, reference, input),
-    callbacks: { parse: (request) => parseCallback(context, request) },
+    callbacks: {
+      parse: (request) => parseCallback(context, request),
+      wake: async (reference) => context.waiters.wake(toHandle(context, reference)),
+    },
   };
 }

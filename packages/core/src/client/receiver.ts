@@ -1,7 +1,9 @@
+import type { CallbackHint } from '../driver/contract.ts';
 import { UnsupportedCapabilityError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { JobHandle } from '../model/handle.ts';
 import type { Job } from '../model/job.ts';
+import { isTerminal, type JobStatus } from '../model/status.ts';
 import type { Stemkit } from './types.ts';
 
 /**
@@ -37,7 +39,6 @@ export type CallbackReceiver = (request: Request) => Promise<Response>;
 
 /** Jobs remembered for deduplication, the oldest forgotten first. */
 const REMEMBERED_JOBS = 10_000;
-const TERMINAL = new Set(['succeeded', 'partial', 'failed', 'canceled']);
 
 /**
  * Receives a provider's callbacks — Sourcere's and the legacy API's per-job `callbackUrl`, the Tasks API's
@@ -49,7 +50,8 @@ const TERMINAL = new Set(['succeeded', 'partial', 'failed', 'canceled']);
  * confirmation. So a forged callback (a job that does not exist, or a status it does not have) costs at most a
  * poll and changes nothing, and a wait on a job with callbacks needs about one status request. Repeats and
  * replays are deduplicated: callbacks about a job last seen finished cost nothing, and `onJob` hears of each
- * confirmed change once. Answers: 204 for a callback accepted (a duplicate too), 400 for a body that is not
+ * confirmed change once. A callback that only claims the job is still running costs nothing either, unless
+ * `onJob` wants to hear of it (a forged one cannot hide a real completion: that has its own callback). Answers: 204 for a callback accepted (a duplicate too), 400 for a body that is not
  * this provider's callback, 405 for a method other than POST, 413 for a body too large; never an error's text.
  *
  * @example
@@ -102,10 +104,13 @@ export function createCallbackReceiver(
     return next;
   };
 
-  const confirm = async (handle: JobHandle): Promise<void> => {
+  const confirm = async (handle: JobHandle, claimed: JobStatus | undefined): Promise<void> => {
     const key = handle.id;
     // A finished job changes no more: its repeats and replays cost nothing.
-    if (TERMINAL.has(seen.get(key)?.split('\n')[0] ?? '')) return;
+    const last = seen.get(key)?.split('\n')[0] as JobStatus | undefined;
+    if (last && isTerminal(last)) return;
+    // "Still running" tells a wait nothing it does not assume: only `onJob` wants it confirmed.
+    if (!options.onJob && claimed !== undefined && !isTerminal(claimed)) return;
     // A wait's poll is the confirmation; without one, the receiver fetches only for someone to tell.
     const job =
       (await stemkit.callbacks.wake(handle)) ?? (options.onJob ? await fetchJob(handle) : undefined);
@@ -123,16 +128,16 @@ export function createCallbackReceiver(
 
   return async (request) => {
     if (request.method !== 'POST') return answer(405, 'callbacks are POSTed', { allow: 'POST' });
-    let handle: JobHandle;
+    let hint: CallbackHint;
     try {
       const body = await readJson(request, maxBodyBytes);
       if (body === tooLarge) return answer(413, `a callback body is at most ${maxBodyBytes} bytes`);
-      handle = (await stemkit.callbacks.parse({ headers: request.headers, body })).handle;
+      hint = await stemkit.callbacks.parse({ headers: request.headers, body });
     } catch {
       return answer(400, `not a ${stemkit.provider} callback`);
     }
     try {
-      await confirm(handle);
+      await confirm(hint.handle, hint.claimedStatus);
     } catch {
       // `onJob` failed: the provider sends the callback again.
       return answer(500, 'the callback could not be handled');

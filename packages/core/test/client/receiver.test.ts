@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  type CallbackHint,
   createCallbackReceiver,
   createStemkit,
   type Job,
+  type JobStatus,
   type StemkitDriver,
   UnsupportedCapabilityError,
 } from '../../src/index.ts';
@@ -13,7 +15,10 @@ const bytes = sampleWav({ seconds: 0.05 });
 /** Polls an hour apart: anything sooner was a callback's doing. */
 const slow = { initialDelayMs: 3_600_000, maxDelayMs: 3_600_000, jitter: 0 };
 
-/** A client whose status requests are counted, over a mock provider following `script`. */
+/**
+ * A client whose status requests are counted, over a mock provider following `script`; its callbacks claim
+ * the status their `event` names, when it is one.
+ */
 function setup(script: MockDriverOptions = {}) {
   const driver = createMockDriver({ retryLimit: 0, ...script });
   const polls: number[] = [];
@@ -22,6 +27,11 @@ function setup(script: MockDriverOptions = {}) {
     status(handle, options) {
       polls.push(Date.now());
       return driver.status(handle, options);
+    },
+    parseCallback(request) {
+      const hint = driver.parseCallback?.(request) as CallbackHint;
+      const claimed = ['queued', 'running', 'succeeded', 'failed'].find((status) => status === hint.event);
+      return { ...hint, ...(claimed ? { claimedStatus: claimed as JobStatus } : {}) };
     },
   };
   const stemkit = createStemkit({ driver: counted, wait: slow });
@@ -94,6 +104,23 @@ describe('createCallbackReceiver', () => {
     expect(response.status).toBe(204);
     expect((await waiting).status).toBe('succeeded');
     expect(polls).toHaveLength(1);
+  });
+
+  it('spends nothing on a callback that only claims the job is still running', async () => {
+    const { stemkit, polls, start, post } = setup({ statuses: ['queued', 'running', 'succeeded'] });
+    const receive = createCallbackReceiver(stemkit);
+    const job = await start();
+    const waiting = stemkit.wait(job);
+    const still = { event: 'running', job: { id: job.id } };
+    expect((await receive(post(job, still))).status).toBe(204);
+    expect(polls).toHaveLength(0);
+    // A claim of the end wakes the wait, whose poll decides: not yet, then done.
+    const done = { event: 'succeeded', job: { id: job.id } };
+    expect((await receive(post(job, done))).status).toBe(204);
+    expect(polls).toHaveLength(1);
+    expect((await receive(post(job, done))).status).toBe(204);
+    expect((await waiting).status).toBe('succeeded');
+    expect(polls).toHaveLength(2);
   });
 
   it('tells onJob of each confirmed change once: repeats, replays and forgeries change nothing', async () => {

@@ -131,7 +131,8 @@ async function start(context: TrackContext, row: TrackRow, attempt: TrackAttempt
           source,
           stems: request.stems,
           formats: request.formats,
-          ...(canList ? { metadata: marker } : {}),
+          // Where the provider cannot be searched, the marker still names the track of any job it holds.
+          metadata: marker,
           ...(context.callbackUrl === undefined ? {} : { callbackUrl: context.callbackUrl }),
         }),
       signal,

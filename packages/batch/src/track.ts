@@ -14,6 +14,7 @@ import {
 import type { NodeStemkit } from '@stemkit/core/node';
 import type { BatchRow, Ledger, TrackOutput, TrackRow } from './ledger.ts';
 import { trackMarker } from './ledger.ts';
+import { whileStarting } from './sending.ts';
 
 /** What processing one track needs. */
 export interface TrackContext {
@@ -39,6 +40,9 @@ export interface TrackAttempt {
 
 /** A later attempt took the track over: this one stops without touching it. */
 class SupersededError extends Error {}
+
+/** Clients seen sending a start through the batch's fetch, which then records the intent itself. */
+const sendsThroughBatch = new WeakSet<object>();
 
 /**
  * Runs one track from wherever its ledger row says it is: nothing is done twice. The provider job is started
@@ -122,26 +126,45 @@ async function start(context: TrackContext, row: TrackRow, attempt: TrackAttempt
           () => stemkit.upload(isUrl ? new URL(request.source) : request.source, { signal }),
           signal,
         );
-  if (!(await ledger.intend(batch.id, row.key, attempt.retryCount))) throw new SupersededError();
+  let intended = false;
+  let superseded = false;
+  const intend = async () => {
+    if (intended) return;
+    intended = true;
+    superseded = !(await ledger.intend(batch.id, row.key, attempt.retryCount));
+    if (superseded) throw new SupersededError();
+  };
+  // Through the batch's own fetch, the intent is recorded as the start's first request leaves, after its
+  // rate-limit slot; through any other, it has to be recorded before the start.
+  if (!sendsThroughBatch.has(stemkit)) await intend();
   let job: Job;
   try {
     job = await patiently(
       () =>
-        stemkit.separate({
-          source,
-          stems: request.stems,
-          formats: request.formats,
-          // Where the provider cannot be searched, the marker still names the track of any job it holds.
-          metadata: marker,
-          ...(context.callbackUrl === undefined ? {} : { callbackUrl: context.callbackUrl }),
-        }),
+        whileStarting(
+          async () => {
+            sendsThroughBatch.add(stemkit);
+            await intend();
+          },
+          () =>
+            stemkit.separate({
+              source,
+              stems: request.stems,
+              formats: request.formats,
+              // Where the provider cannot be searched, the marker still names the track of any job it holds.
+              metadata: marker,
+              ...(context.callbackUrl === undefined ? {} : { callbackUrl: context.callbackUrl }),
+            }),
+        ),
       signal,
     );
   } catch (error) {
+    if (superseded) throw new SupersededError();
     // The provider refused before doing anything: no job exists, nothing is uncertain.
-    if (createdNothing(error)) await ledger.withdrawIntent(batch.id, row.key, attempt.retryCount);
+    if (intended && createdNothing(error)) await ledger.withdrawIntent(batch.id, row.key, attempt.retryCount);
     throw error;
   }
+  await intend();
   if (!(await ledger.recordHandle(batch.id, row.key, attempt.retryCount, job.handle, job.id))) {
     // A later attempt owns the track; the job just started is an orphan the provider will finish unused.
     throw new SupersededError();

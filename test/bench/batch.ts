@@ -1,13 +1,17 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { audioshakeTasks } from '@stemkit/audioshake';
+import { audioshakeLegacy, audioshakeTasks } from '@stemkit/audioshake';
 import { type BatchItem, openBatchQueue, runBatch } from '@stemkit/batch';
 import type { Job } from '@stemkit/core';
-import { createStemkit, type NodeStemkit } from '@stemkit/core/node';
+import { createCallbackReceiver, createStemkit, type NodeStemkit, toNodeListener } from '@stemkit/core/node';
+import { startEmulator } from '@stemkit/emulator';
+import { sourcere } from '@stemkit/sourcere';
 import { sampleWav } from '@stemkit/testing';
 import { startPostgres } from '@stemkit/testing/postgres';
 import { startEmulatorProcess } from './support/emulator.ts';
@@ -67,6 +71,65 @@ function instantClient(): NodeStemkit {
       return { asset, path, size: 0 };
     },
   } as unknown as NodeStemkit;
+}
+
+/** A provider's status request, as the emulator sees it. */
+const STATUS_REQUEST = {
+  sourcere: /^\/sourcere\/separation\/progress$/,
+  legacy: /^\/audioshake\/legacy\/job\/[^/]+$/,
+  tasks: /^\/audioshake\/tasks\/tasks\/(?!statistics$)[^/]+$/,
+} as const;
+
+/**
+ * Status requests per job in a batch of jobs that take seconds (the emulator at real speed), waiting on the
+ * client's default schedule and then woken by callbacks, counted at the emulator.
+ */
+async function statusRequestsPerJob(scratch: string): Promise<string[][]> {
+  const rows: string[][] = [];
+  for (const provider of ['sourcere', 'legacy', 'tasks'] as const) {
+    const counts: number[] = [];
+    for (const withCallbacks of [false, true]) {
+      let requests = 0;
+      const stemkitOf = (emulator: Awaited<ReturnType<typeof startEmulator>>) =>
+        createStemkit({
+          driver:
+            provider === 'sourcere'
+              ? sourcere(emulator.sourcere)
+              : provider === 'legacy'
+                ? audioshakeLegacy(emulator.legacy)
+                : audioshakeTasks(emulator.tasks),
+        });
+      const server = createServer();
+      await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const emulator = await startEmulator({
+        processing: { speed: 1 },
+        ...(withCallbacks && provider === 'tasks' ? { tasksWebhookUrl: url } : {}),
+        onResponse: (event) => {
+          if (event.method === 'GET' && STATUS_REQUEST[provider].test(event.path)) requests += 1;
+        },
+      });
+      const stemkit = stemkitOf(emulator);
+      server.on('request', toNodeListener(createCallbackReceiver(stemkit)));
+      try {
+        const items = writeTracks(join(scratch, `status-${provider}-${withCallbacks}`), 24);
+        await drain(
+          runBatch(stemkit, items, {
+            out: join(scratch, `status-out-${provider}-${withCallbacks}`),
+            concurrency: 24,
+            stems: ['vocals'],
+            ...(withCallbacks ? { callbacks: provider === 'tasks' ? {} : { url } } : {}),
+          }),
+        );
+        counts.push(requests / items.length);
+      } finally {
+        await emulator.close();
+        await new Promise((closed) => server.close(closed));
+      }
+    }
+    rows.push([provider, (counts[0] ?? 0).toFixed(2), (counts[1] ?? 0).toFixed(2)]);
+  }
+  return rows;
 }
 
 export async function batch(): Promise<{ body: string; headline: string[] }> {
@@ -168,6 +231,8 @@ export async function batch(): Promise<{ body: string; headline: string[] }> {
       perWorkers.push([String(workers), String(count), (count / minutes).toFixed(0)]);
     }
 
+    const perJob = await statusRequestsPerJob(scratch);
+
     const best = perConcurrency.reduce((left, right) => (Number(right[2]) > Number(left[2]) ? right : left));
     return {
       body: [
@@ -182,9 +247,14 @@ export async function batch(): Promise<{ body: string; headline: string[] }> {
         'Worker processes (`stemkit worker --concurrency 8`) on one PostgreSQL, fed by one enqueuer; all on the same two cores as the emulator.',
         '',
         table(['workers', 'tracks', 'tracks per minute'], perWorkers),
+        '',
+        'Status requests per job in a batch of 24 tracks whose jobs take seconds (the emulator at real speed: 3–8 s), counted at the emulator: waiting on the default schedule (first poll after 1 s, ×1.5), then woken by callbacks (`callbacks`, the receiver in the same process; polling once a minute as a safety net). On the legacy and Tasks APIs, one of them per job is the download asking the job for a fresh output link.',
+        '',
+        table(['provider', 'polling', 'with callbacks'], perJob),
       ].join('\n'),
       headline: [
         `batch: ${best[2]} tracks/min at concurrency ${best[0]} on one machine; engine cost per track ${overhead.map((row) => `${row[2]} (${row[0]}, ×${row[1]})`).join(', ')}`,
+        `batch status requests per job, polling → with callbacks: ${perJob.map((row) => `${row[0]} ${row[1]} → ${row[2]}`).join(', ')}`,
       ],
     };
   } finally {

@@ -105,9 +105,13 @@ describe('guide samples run against the emulator', () => {
     expect(stdout).not.toContain(emulator.sourcere.password);
   });
 
-  it('callbacks: a callback is parsed into a handle, then the job is fetched', async () => {
+  it('callbacks: the receiver wakes the wait, whose poll confirms the callback', async () => {
     const stdout = await runExample('callbacks.ts', song);
-    expect(stdout).toContain('callback says: succeeded');
+    expect(stdout).toContain('woken by the callback: succeeded');
+  });
+
+  it('webhooks-hono: the receiver mounted on a Hono route refuses what is not a callback', async () => {
+    expect(await runExample('webhooks-hono.ts')).toBe('not a callback: 400\n');
   });
 
   it('sourcere: a trial, a provider-side mix and a zip', async () => {
@@ -133,6 +137,16 @@ describe('guide samples run against the emulator', () => {
     expect(stdout).toMatch(/^one: done$/m);
     expect(stdout).toMatch(/^three: done$/m);
     expect(stdout).toMatch(/^report: .*batch-report\.csv$/m);
+  });
+
+  it('batch-callbacks: a Tasks batch woken by the account webhook it registered', async () => {
+    const input = join(scratch, 'hooked');
+    await mkdir(input);
+    for (const name of ['four', 'five'])
+      await writeFile(join(input, `${name}.wav`), sampleWav({ seconds: 0.3 }));
+    const stdout = await runExample('batch-callbacks.ts', input, join(scratch, 'hooked-stems'));
+    expect(stdout).toMatch(/^four: done$/m);
+    expect(stdout).toMatch(/^five: done$/m);
   });
 
   it('audioshake-tasks: targets, a transcript, a warning for an ignored option, listing', async () => {

@@ -11,6 +11,7 @@ export type { TrackOutput, TrackState } from './ledger.ts';
 export { BatchQueue, type BatchQueueOptions, openBatchQueue, type RateLimitOptions } from './queue.ts';
 export { writeBatchReport } from './report.ts';
 export {
+  type BatchCallbacks,
   type BatchCounts,
   type BatchEvent,
   type BatchOptions,

@@ -192,6 +192,18 @@ export class Ledger {
     return rows.length === 1;
   }
 
+  /**
+   * Takes back the intent of an attempt whose start the provider refused (no job exists), so that the next
+   * attempt does not count it as uncertain.
+   */
+  async withdrawIntent(batch: string, key: string, attempt: number): Promise<void> {
+    await this.#db.executeSql(
+      `UPDATE ${SCHEMA}.tracks SET state = 'uploading', intent_at = NULL, ${TOUCH}
+       WHERE batch = $1 AND key = $2 AND handle IS NULL AND attempt = $3 AND state = 'creating'`,
+      [batch, key, attempt],
+    );
+  }
+
   /** Counts a start whose outcome was lost on a provider that cannot be searched for it. */
   async countUncertainStart(batch: string, key: string): Promise<void> {
     await this.#db.executeSql(

@@ -11,6 +11,7 @@ import { fromPglite, PgBoss } from 'pg-boss';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterQueue } from 'rate-limiter-flexible';
 import { lockDirectory } from './directory-lock.ts';
 import { Ledger } from './ledger.ts';
+import { aboutToSend } from './sending.ts';
 
 /**
  * Where a batch's queue and ledger live: a PostgreSQL URL (shared by every machine that runs workers), or a
@@ -133,6 +134,8 @@ export class BatchQueue {
       if (origins === undefined || origins.includes(url.origin)) {
         await (await limiter).removeTokens(1, options.key);
       }
+      // A track's start records its intent now, with the slot in hand, rather than before waiting for it.
+      await aboutToSend();
       return send(input, init);
     };
   }

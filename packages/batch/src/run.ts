@@ -89,6 +89,26 @@ export interface BatchEvent {
 }
 
 /**
+ * Callbacks for a batch: the provider's callbacks, served by `createCallbackReceiver` over the same client,
+ * wake each track's wait, so a job costs about one status request instead of a polling schedule; polling slows
+ * to a safety net meanwhile.
+ *
+ * @example
+ * ```ts
+ * const callbacks: BatchCallbacks = { url: 'https://hooks.example.com/stemkit' };
+ * ```
+ */
+export interface BatchCallbacks {
+  /**
+   * The receiver's address, passed with each job to a provider that takes one per job (Sourcere, the legacy
+   * API). Leave it out for the Tasks API, which calls the account webhook: register it once (`POST /webhooks`).
+   */
+  readonly url?: string;
+  /** Polls of a job meanwhile, in ms (default 60 000): the safety net for a callback that never comes. */
+  readonly pollMs?: number;
+}
+
+/**
  * Options of {@link runBatch}.
  *
  * @example
@@ -111,6 +131,8 @@ export interface BatchOptions {
   readonly concurrency?: number;
   /** Polling of each track's `wait`, over the client's defaults. */
   readonly wait?: WaitOptions;
+  /** Callbacks that wake the tracks' waits (serve `createCallbackReceiver(stemkit)` meanwhile). */
+  readonly callbacks?: BatchCallbacks;
   /** How long an interrupted start's request may still take to land, before looking it up (default 5 000 ms). */
   readonly settleMs?: number;
   /** Stops the batch: tracks in hand go back to the queue, and the same call later resumes. */
@@ -155,6 +177,7 @@ export async function* runBatch(
   options: BatchOptions,
 ): AsyncGenerator<TrackResult, void, undefined> {
   const concurrency = options.concurrency ?? 4;
+  waitingOptions(stemkit, options);
   if (!Number.isInteger(concurrency) || concurrency < 0) {
     throw new InvalidArgumentError('concurrency', 'must be a whole number, 0 or more');
   }
@@ -226,6 +249,8 @@ export interface WorkerOptions {
   readonly concurrency?: number;
   /** Polling of each track's `wait`, over the client's defaults. */
   readonly wait?: WaitOptions;
+  /** Callbacks that wake the tracks' waits (serve `createCallbackReceiver(stemkit)` meanwhile). */
+  readonly callbacks?: BatchCallbacks;
   /** How long an interrupted start's request may still take to land, before looking it up (default 5 000 ms). */
   readonly settleMs?: number;
   /** Stops the worker: tracks in hand go back to the queue. */
@@ -250,6 +275,7 @@ export interface WorkerOptions {
  */
 export async function runWorker(stemkit: NodeStemkit, options: WorkerOptions): Promise<void> {
   const concurrency = options.concurrency ?? 4;
+  waitingOptions(stemkit, options);
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new InvalidArgumentError('concurrency', 'must be a whole number, 1 or more');
   }
@@ -283,6 +309,39 @@ export function defaultBatchId(out: string): string {
 
 function withLogger(logger: Logger | undefined) {
   return logger ? { logger } : {};
+}
+
+/** How the tracks wait: polling only, or woken by callbacks with polling as a safety net. */
+function waitingOptions(
+  stemkit: NodeStemkit,
+  options: { readonly wait?: WaitOptions; readonly callbacks?: BatchCallbacks },
+): { wait: WaitOptions | undefined; callbackUrl: string | undefined } {
+  const { callbacks } = options;
+  if (callbacks === undefined) return { wait: options.wait, callbackUrl: undefined };
+  const kind = stemkit.capabilities.callbacks;
+  if (kind === false || !stemkit.capabilities.parseCallbacks) {
+    throw new InvalidArgumentError('callbacks', `${stemkit.provider} sends no callbacks`);
+  }
+  if (kind === 'per-job' && callbacks.url === undefined) {
+    throw new InvalidArgumentError(
+      'callbacks.url',
+      `is needed: ${stemkit.provider} takes a callback URL per job`,
+    );
+  }
+  if (kind === 'account' && callbacks.url !== undefined) {
+    throw new InvalidArgumentError(
+      'callbacks.url',
+      `must be left out: ${stemkit.provider} calls the account's webhook, registered once`,
+    );
+  }
+  const pollMs = callbacks.pollMs ?? 60_000;
+  if (!(pollMs > 0) || !Number.isFinite(pollMs)) {
+    throw new InvalidArgumentError('callbacks.pollMs', 'must be a positive number of milliseconds');
+  }
+  return {
+    wait: { ...options.wait, initialDelayMs: pollMs, maxDelayMs: pollMs },
+    callbackUrl: callbacks.url,
+  };
 }
 
 /** Adds items to the ledger and their jobs to the queue, in chunks, as the iterable yields them. */
@@ -344,6 +403,7 @@ async function work(
   concurrency: number,
   options: {
     readonly wait?: WaitOptions;
+    readonly callbacks?: BatchCallbacks;
     readonly settleMs?: number;
     readonly signal: AbortSignal;
     readonly onFatal: (error: unknown) => void;
@@ -351,6 +411,7 @@ async function work(
   },
 ): Promise<string> {
   const batches = new Map<string, Promise<BatchRow | undefined>>();
+  const waiting = waitingOptions(stemkit, options);
   const settings = {
     localConcurrency: concurrency,
     includeMetadata: true,
@@ -373,7 +434,7 @@ async function work(
             ledger: queue.ledger,
             batch,
             settleMs: options.settleMs ?? 5_000,
-            wait: options.wait,
+            ...waiting,
             onFatal: options.onFatal,
           },
           key,

@@ -6,6 +6,7 @@ import {
   type Job,
   type JobHandle,
   ProviderError,
+  RateLimitError,
   redact,
   StemkitError,
   type WaitOptions,
@@ -13,6 +14,7 @@ import {
 import type { NodeStemkit } from '@stemkit/core/node';
 import type { BatchRow, Ledger, TrackOutput, TrackRow } from './ledger.ts';
 import { trackMarker } from './ledger.ts';
+import { whileStarting } from './sending.ts';
 
 /** What processing one track needs. */
 export interface TrackContext {
@@ -21,8 +23,10 @@ export interface TrackContext {
   readonly batch: BatchRow;
   /** How long after an interrupted start its request may still land at the provider, in ms. */
   readonly settleMs: number;
-  /** Polling of `wait`, over the client's defaults. */
+  /** Polling of `wait`, over the client's defaults (a slow safety net when callbacks wake the waits). */
   readonly wait: WaitOptions | undefined;
+  /** Where the provider calls back about each job, when it takes a URL per job. */
+  readonly callbackUrl: string | undefined;
   /** Told of a failure that every track would meet (credentials refused): the run stops. */
   readonly onFatal: (error: unknown) => void;
 }
@@ -37,6 +41,9 @@ export interface TrackAttempt {
 /** A later attempt took the track over: this one stops without touching it. */
 class SupersededError extends Error {}
 
+/** Clients seen sending a start through the batch's fetch, which then records the intent itself. */
+const sendsThroughBatch = new WeakSet<object>();
+
 /**
  * Runs one track from wherever its ledger row says it is: nothing is done twice. The provider job is started
  * only after the intent is recorded, and its handle is recorded before anything waits on it; outputs already
@@ -48,10 +55,10 @@ export async function processTrack(context: TrackContext, key: string, attempt: 
   const row = await ledger.track(batch.id, key);
   if (!row || row.state === 'done' || row.state === 'failed') return;
   try {
-    const handle = row.handle ?? (await start(context, row, attempt));
-    if (handle === undefined) return;
+    // A job just started is waited on as it is: its first poll comes after a delay, or a callback.
+    const started = row.handle ?? (await start(context, row, attempt));
     await ledger.setState(batch.id, key, 'running');
-    const job = await waitForJob(context, handle, attempt.signal);
+    const job = await waitForJob(context, started, attempt.signal);
     await ledger.setState(batch.id, key, 'downloading');
     await downloadOutputs(context, row, job, attempt.signal);
     const failed = job.targets.filter((target) => target.status !== 'succeeded');
@@ -86,18 +93,18 @@ export async function processTrack(context: TrackContext, key: string, attempt: 
  * Starts the provider job of a track that has no handle yet. A previous attempt may have sent the start and
  * died before recording the answer: on a provider that lists its jobs, that job is looked up by the marker
  * in its metadata and adopted; on one that cannot, the start is counted as uncertain (the report says so).
+ * A start request in flight is never aborted: Ctrl-C lets it finish and be recorded, so only a process killed
+ * outright leaves an outcome unknown.
  */
-async function start(
-  context: TrackContext,
-  row: TrackRow,
-  attempt: TrackAttempt,
-): Promise<JobHandle | undefined> {
+async function start(context: TrackContext, row: TrackRow, attempt: TrackAttempt): Promise<Job | JobHandle> {
   const { stemkit, ledger, batch } = context;
   const { signal } = attempt;
   const marker = trackMarker(batch.id, row.key);
   const canList = stemkit.capabilities.list;
   if (row.state === 'creating') {
-    const found = canList ? await findStarted(context, row, marker, signal) : undefined;
+    const found = canList
+      ? await patiently(() => findStarted(context, row, marker, signal), signal)
+      : undefined;
     if (found) {
       if (!(await ledger.intend(batch.id, row.key, attempt.retryCount))) throw new SupersededError();
       if (!(await ledger.recordHandle(batch.id, row.key, attempt.retryCount, found.handle, found.id))) {
@@ -115,20 +122,88 @@ async function start(
   const source =
     isUrl && stemkit.capabilities.urlInput
       ? new URL(request.source)
-      : await stemkit.upload(isUrl ? new URL(request.source) : request.source, { signal });
-  if (!(await ledger.intend(batch.id, row.key, attempt.retryCount))) throw new SupersededError();
-  const job = await stemkit.separate({
-    source,
-    stems: request.stems,
-    formats: request.formats,
-    ...(canList ? { metadata: marker } : {}),
-    signal,
-  });
+      : await patiently(
+          () => stemkit.upload(isUrl ? new URL(request.source) : request.source, { signal }),
+          signal,
+        );
+  let intended = false;
+  let superseded = false;
+  const intend = async () => {
+    if (intended) return;
+    intended = true;
+    superseded = !(await ledger.intend(batch.id, row.key, attempt.retryCount));
+    if (superseded) throw new SupersededError();
+  };
+  // Through the batch's own fetch, the intent is recorded as the start's first request leaves, after its
+  // rate-limit slot; through any other, it has to be recorded before the start.
+  if (!sendsThroughBatch.has(stemkit)) await intend();
+  let job: Job;
+  try {
+    job = await patiently(
+      () =>
+        whileStarting(
+          async () => {
+            sendsThroughBatch.add(stemkit);
+            await intend();
+          },
+          () =>
+            stemkit.separate({
+              source,
+              stems: request.stems,
+              formats: request.formats,
+              // Where the provider cannot be searched, the marker still names the track of any job it holds.
+              metadata: marker,
+              ...(context.callbackUrl === undefined ? {} : { callbackUrl: context.callbackUrl }),
+            }),
+        ),
+      signal,
+    );
+  } catch (error) {
+    if (superseded) throw new SupersededError();
+    // The provider refused before doing anything: no job exists, nothing is uncertain.
+    if (intended && createdNothing(error)) await ledger.withdrawIntent(batch.id, row.key, attempt.retryCount);
+    throw error;
+  }
+  await intend();
   if (!(await ledger.recordHandle(batch.id, row.key, attempt.retryCount, job.handle, job.id))) {
     // A later attempt owns the track; the job just started is an orphan the provider will finish unused.
     throw new SupersededError();
   }
-  return job.handle;
+  return job;
+}
+
+/** Most 429s a step waits out before it counts as a failed attempt. */
+const PATIENCE = 20;
+
+/**
+ * Runs a step again after each 429, as long as the provider asks: it did nothing, so waiting is not failing and
+ * spends none of the track's retries (a busy account would otherwise fail tracks that never failed).
+ */
+async function patiently<Value>(step: () => Promise<Value>, signal: AbortSignal): Promise<Value> {
+  for (let refusals = 0; ; refusals++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (!RateLimitError.isInstance(error) || refusals >= PATIENCE) throw error;
+      const delay = error.retryAfterMs ?? 500 * 2 ** Math.min(refusals, 5);
+      // Spread, so the tracks refused together do not come back together.
+      await sleep(delay * (0.5 + Math.random()), signal);
+    }
+  }
+}
+
+/** Whether a failed start certainly created no job: refused by the client, or answered 4xx by the provider. */
+function createdNothing(error: unknown): boolean {
+  if (isAbortError(error)) return true;
+  if (!StemkitError.isInstance(error)) return false;
+  if (error.code === 'invalid-argument' || error.code === 'unsupported') return true;
+  return (
+    ProviderError.isInstance(error) &&
+    error.status !== undefined &&
+    error.status >= 400 &&
+    error.status < 500 &&
+    error.status !== 408
+  );
 }
 
 /** The job an interrupted attempt started, if the provider has it: looked up once its request has had time to land. */
@@ -152,11 +227,11 @@ async function findStarted(
 }
 
 /**
- * Waits for the provider job. The one place a track waits: a future webhook receiver plugs in here, waking the
- * wait early when a callback says the job changed.
+ * Waits for the provider job: the one place a track waits. Callbacks served by `createCallbackReceiver` over the
+ * same client wake this wait, whose next poll confirms them; meanwhile `context.wait` polls as a safety net.
  */
-function waitForJob(context: TrackContext, handle: JobHandle, signal: AbortSignal): Promise<Job> {
-  return context.stemkit.wait(handle, { ...context.wait, signal });
+function waitForJob(context: TrackContext, job: Job | JobHandle, signal: AbortSignal): Promise<Job> {
+  return context.stemkit.wait(job, { ...context.wait, signal });
 }
 
 /** The files a track writes: every requested format of every succeeded stem (and residual). */

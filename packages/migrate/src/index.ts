@@ -33,6 +33,7 @@ export {
 export { createGateway, type Gateway } from './gateway/app.ts';
 export type { GatewayOptions } from './gateway/options.ts';
 export type { NetworkAccess } from './gateway/outbound.ts';
+export { type PostgresGatewayStore, postgresGatewayStore } from './gateway/postgres-store.ts';
 export { type RunningGateway, type StartGatewayOptions, startGateway } from './gateway/server.ts';
 export {
   fileGatewayStore,

@@ -16,5 +16,7 @@ export function parseCallback({ context }: SourcereApi, request: CallbackRequest
     data: { stems, formats: stems && ['wav'], customMetadata: body.customMetadata ?? undefined },
   });
   const event = typeof body.event === 'string' ? body.event : body.event?.event;
-  return { handle, event };
+  // Sent when a separation finishes or fails: files mean it finished, a `Failed` event that it failed.
+  const claimedStatus = body.outputFiles?.length ? 'succeeded' : event === 'Failed' ? 'failed' : undefined;
+  return { handle, event, ...(claimedStatus ? { claimedStatus } : {}) };
 }

@@ -1,32 +1,23 @@
-// A callback is a hint that something changed: parse it to find the job, then fetch the truth with `get`.
+// Callbacks are hints that wake a wait: the receiver never believes a body, the woken wait's poll does the rest.
 import { createServer } from 'node:http';
-import { createStemkit } from '@stemkit/core/node';
+import { createCallbackReceiver, createStemkit, toNodeListener } from '@stemkit/core/node';
 import { sourcere } from '@stemkit/sourcere';
 
 const [source = './song.wav'] = process.argv.slice(2);
 const stemkit = createStemkit({ driver: sourcere() });
 
-let finish: (status: string) => void = () => undefined;
-const finished = new Promise<string>((resolve) => {
-  finish = resolve;
-});
-const server = createServer(async (request, response) => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  response.end();
-  const body: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  const hint = await stemkit.callbacks.parse({ headers: new Headers(), body });
-  const job = await stemkit.get(hint.handle); // never trust the callback body itself
-  if (job.status !== 'queued' && job.status !== 'running') finish(job.status);
-});
+// A Web-standard (Request) => Response handler, served here on node:http (Express: the same listener on a route).
+const server = createServer(toNodeListener(createCallbackReceiver(stemkit)));
 await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
 const address = server.address();
 if (address === null || typeof address === 'string') throw new Error('no port');
 
-await stemkit.separate({
+const job = await stemkit.separate({
   source,
   stems: ['vocals', 'instrumental'],
-  callbackUrl: `http://127.0.0.1:${address.port}/stems-ready`,
+  callbackUrl: `http://127.0.0.1:${address.port}/stemkit/callbacks`,
 });
-console.log(`callback says: ${await finished}`);
+// Polls a minute apart as a safety net: the callback brings the next poll forward, and that poll confirms it.
+const done = await stemkit.wait(job, { initialDelayMs: 60_000, maxDelayMs: 60_000 });
+console.log(`woken by the callback: ${done.status}`);
 server.close();

@@ -1,5 +1,6 @@
 import type { CallbackHint, CallbackRequest } from '@stemkit/core/driver';
 import type { LegacyApi } from './api.ts';
+import { legacyStatusToNeutral } from './to-neutral.ts';
 import { LegacyJobSchema, unwrapJob } from './wire.ts';
 
 /**
@@ -12,7 +13,8 @@ export function parseCallback({ context }: LegacyApi, request: CallbackRequest):
   const job = context.parse(LegacyJobSchema, unwrapJob(body), 'a callback body');
   return {
     handle: context.handle(job.id, { parts: [job.id] }),
-    ...(job.status ? { event: job.status } : {}),
+    // One legacy job's status: the claim of a fanned-out neutral job's one part.
+    ...(job.status ? { event: job.status, claimedStatus: legacyStatusToNeutral(job.status) } : {}),
   };
 }
 

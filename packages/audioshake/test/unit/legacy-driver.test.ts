@@ -549,8 +549,8 @@ describe('audioshakeLegacy link, usage and callbacks', () => {
       id: 'clksrfob8000bf7of6xkscy8m',
       parts: ['clksrfob8000bf7of6xkscy8m'],
     };
-    expect(wrapped).toEqual({ handle: expected, event: 'completed' });
-    expect(bare).toEqual({ handle: expected, event: 'created' });
+    expect(wrapped).toEqual({ handle: expected, event: 'completed', claimedStatus: 'succeeded' });
+    expect(bare).toEqual({ handle: expected, event: 'created', claimedStatus: 'queued' });
     expect(() => legacy.parseCallback?.({ headers: new Headers(), body: { hello: 'world' } })).toThrow(
       expect.objectContaining({ code: 'invalid-response' }),
     );

@@ -357,6 +357,7 @@ describe('audioshakeTasks list, usage and webhooks', () => {
     ).toEqual({
       handle: { contract: 1, provider: 'audioshake-tasks', id: 'cmwebhookexample0000000001' },
       event: 'running',
+      claimedStatus: 'running',
     });
   });
 

@@ -161,6 +161,7 @@ describe('webhooks', () => {
     expect(hint).toEqual({
       handle: { contract: 1, provider: 'audioshake-tasks', id: 'cmwebhookexample0000000001' },
       event: 'running',
+      claimedStatus: 'running',
     });
   });
 

@@ -14,8 +14,9 @@ import type { ProgressTask, Reporter } from '../output/reporter.ts';
 import { formatDuration } from '../output/units.ts';
 import { connect } from '../providers.ts';
 import { type SessionFlags, startOutput, withSessionFlags } from '../session.ts';
+import { type CallbackFlags, checkCallbackFlags, startReceiver } from './receiver.ts';
 
-interface QueueFlags extends SessionFlags {
+interface QueueFlags extends SessionFlags, CallbackFlags {
   readonly queue?: string;
   readonly concurrency: string;
   readonly rateLimit?: string;
@@ -42,14 +43,24 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<DriverName, number>> = {
 
 function withQueueFlags(command: Command, concurrency: string): Command {
   return withSessionFlags(
-    command.option('-c, --concurrency <n>', 'tracks this process works on at once', concurrency).option(
-      '--rate-limit <n>',
-      `requests per second to the provider's API, shared by every worker on the queue (default: ${Object.entries(
-        DEFAULT_RATE_LIMITS,
+    command
+      .option('-c, --concurrency <n>', 'tracks this process works on at once', concurrency)
+      .option(
+        '--rate-limit <n>',
+        `requests per second to the provider's API, shared by every worker on the queue (default: ${Object.entries(
+          DEFAULT_RATE_LIMITS,
+        )
+          .map(([name, limit]) => `${name} ${limit}`)
+          .join(', ')})`,
       )
-        .map(([name, limit]) => `${name} ${limit}`)
-        .join(', ')})`,
-    ),
+      .option(
+        '--listen <[host:]port>',
+        "receive the provider's callbacks on this port (host 127.0.0.1 unless given): they wake the tracks, which then cost about one status request each",
+      )
+      .option(
+        '--callback-url <url>',
+        'the address jobs call back, for providers that take one per job (default: the --listen address)',
+      ),
   );
 }
 
@@ -91,6 +102,12 @@ The ledger lives in <out>/.stemkit-batch (or in the --queue database): run the s
       const stems = flags.stems === undefined ? undefined : parseStems(flags.stems);
       const formats = [...new Set(flags.format.split(',').map((format) => parseFormat(format)))];
       const concurrency = parseCount('--concurrency', flags.concurrency, 0);
+      checkCallbackFlags(flags);
+      if (flags.listen !== undefined && concurrency === 0) {
+        throw new UsageError(
+          '--listen needs --concurrency 1 or more: callbacks wake the tracks this process works',
+        );
+      }
       const started = Date.now();
       const batch = await import('@stemkit/batch');
       let items: BatchItem[] | AsyncIterable<BatchItem>;
@@ -122,6 +139,12 @@ The ledger lives in <out>/.stemkit-batch (or in the --queue database): run the s
       const queue = await openQueue(batch, flags, join(out, '.stemkit-batch'), reporter);
       try {
         const stemkit = await connectLimited(context, reporter, target, queue, flags);
+        const receiver = await startReceiver(stemkit.stemkit, flags, reporter).catch(
+          async (error: unknown) => {
+            await stemkit.close();
+            throw error;
+          },
+        );
         try {
           const progress = batchProgress(context, reporter);
           const results = new Map<string, TrackResult>();
@@ -134,6 +157,7 @@ The ledger lives in <out>/.stemkit-batch (or in the --queue database): run the s
               formats,
               signal: context.signal,
               onEvent: progress.event,
+              ...(receiver ? { callbacks: receiver.callbacks } : {}),
               ...(flags.batch === undefined ? {} : { id: flags.batch }),
             })) {
               results.set(result.key, result);
@@ -169,6 +193,7 @@ The ledger lives in <out>/.stemkit-batch (or in the --queue database): run the s
           }
           if (failed.length > 0) context.exitCode = ExitCode.jobFailed;
         } finally {
+          await receiver?.close();
           await stemkit.close();
         }
       } finally {
@@ -197,6 +222,7 @@ export function workerCommand(context: CliContext): Command {
     '4',
   ).action(async (flags: QueueFlags) => {
     const concurrency = parseCount('--concurrency', flags.concurrency, 1);
+    checkCallbackFlags(flags);
     const batch = await import('@stemkit/batch');
     const reporter = startOutput(context, flags);
     const target = resolveProvider(flags, context.environment);
@@ -208,12 +234,17 @@ export function workerCommand(context: CliContext): Command {
     const queue = await openQueue(batch, flags, '', reporter);
     try {
       const stemkit = await connectLimited(context, reporter, target, queue, flags);
+      const receiver = await startReceiver(stemkit.stemkit, flags, reporter).catch(async (error: unknown) => {
+        await stemkit.close();
+        throw error;
+      });
       try {
         reporter.note(`worker: ${stemkit.stemkit.provider}, ${concurrency} at once; Ctrl-C stops it`);
         await batch.runWorker(stemkit.stemkit, {
           queue,
           concurrency,
           signal: context.signal,
+          ...(receiver ? { callbacks: receiver.callbacks } : {}),
           onResult: (result) => {
             if (context.mode === 'json')
               context.stdout.write(`${JSON.stringify({ event: 'track', ...result })}\n`);
@@ -222,6 +253,7 @@ export function workerCommand(context: CliContext): Command {
         });
         reporter.note('worker stopped');
       } finally {
+        await receiver?.close();
         await stemkit.close();
       }
     } finally {

@@ -69,6 +69,24 @@ export function createdJobs(dataDir: string): { sourcere: number; legacy: number
   return { sourcere: count(state.separations), legacy: count(state.legacyJobs), tasks: count(state.tasks) };
 }
 
+/**
+ * The provider jobs the emulator holds (read after `close`), by the id the batch reports, each with the metadata
+ * the batch sent with it (Sourcere's `customMetadata`, legacy `customProperty`, the Tasks `metadata`).
+ */
+export function jobMarkers(dataDir: string): Map<string, string | undefined> {
+  const state = JSON.parse(readFileSync(join(dataDir, 'state.json'), 'utf8')) as {
+    separations?: Record<string, { customMetadata?: string }>;
+    legacyJobs?: Record<string, { metadata?: { customProperty?: string } }>;
+    tasks?: Record<string, { metadata?: string }>;
+  };
+  const markers = new Map<string, string | undefined>();
+  for (const [id, job] of Object.entries(state.separations ?? {})) markers.set(id, job.customMetadata);
+  for (const [id, job] of Object.entries(state.legacyJobs ?? {}))
+    markers.set(id, job.metadata?.customProperty);
+  for (const [id, job] of Object.entries(state.tasks ?? {})) markers.set(id, job.metadata);
+  return markers;
+}
+
 /** The sha-256 of every output file under a batch's `out` (the ledger and the reports left out). */
 export function outputHashes(out: string): Record<string, string> {
   const hashes: Record<string, string> = {};

@@ -1,6 +1,7 @@
 import type { CallbackHint } from '../driver/contract.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { JobHandleSchema } from '../model/handle.ts';
+import { JobStatusSchema } from '../model/status.ts';
 import { requireCapability } from './capabilities.ts';
 import type { ClientContext } from './context.ts';
 import type { CallbackInput } from './types.ts';
@@ -39,5 +40,8 @@ export async function parseCallback(context: ClientContext, input: CallbackInput
   if (!handle.success || handle.data.provider !== driver.provider) {
     throw new InvalidArgumentError('request', `is not a callback ${driver.provider} sent`);
   }
-  return { ...hint, handle: handle.data };
+  const { claimedStatus, ...rest } = hint;
+  // A claim a driver could not put in stemkit's terms is no claim.
+  const claimed = JobStatusSchema.safeParse(claimedStatus);
+  return { ...rest, handle: handle.data, ...(claimed.success ? { claimedStatus: claimed.data } : {}) };
 }

@@ -5,6 +5,7 @@ import type { Asset } from '../model/asset.ts';
 import type { JobHandle } from '../model/handle.ts';
 import type { Job } from '../model/job.ts';
 import type { StemkitPlugin, WaitOptions } from './types.ts';
+import type { Waiters } from './waiters.ts';
 
 /** Opens a file path as an upload; only `@stemkit/core/node` provides it. */
 export type PathOpener = (path: string, name?: string) => Promise<UploadRequest>;
@@ -27,6 +28,8 @@ export interface ClientContext {
   /** Which job each output seen belongs to, so `download` can refresh its link. */
   readonly owners: OutputOwners;
   readonly localFiles: Map<string, LocalFile>;
+  /** The waits in progress, which callbacks wake. */
+  readonly waiters: Waiters;
 }
 
 const REMEMBERED_OUTPUTS = 10_000;

@@ -8,6 +8,7 @@ import { parseCallback } from './callbacks.ts';
 import { type ClientContext, OutputOwners, type PathOpener } from './context.ts';
 import { mix, zip } from './derived.ts';
 import { download } from './download.ts';
+import { toHandle } from './handles.ts';
 import { cancel, get, list, usage } from './jobs.ts';
 import { neutralJobs } from './neutral.ts';
 import { UploadOptionsSchema, WaitOptionsSchema } from './schemas.ts';
@@ -16,6 +17,7 @@ import { resolveSource } from './source.ts';
 import type { Stemkit, StemkitOptions } from './types.ts';
 import { uploadSource } from './upload.ts';
 import { wait } from './wait.ts';
+import { Waiters } from './waiters.ts';
 
 const method = z.custom<(...values: never[]) => unknown>((value) => typeof value === 'function', {
   message: 'must be a function',
@@ -84,6 +86,7 @@ export function createClient(options: StemkitOptions, environment: ClientEnviron
     openPath: environment.openPath,
     owners: new OutputOwners(),
     localFiles: new Map(),
+    waiters: new Waiters(),
   };
 
   return {
@@ -103,6 +106,9 @@ export function createClient(options: StemkitOptions, environment: ClientEnviron
     list: (input) => list(context, input),
     usage: (input) => usage(context, input),
     cancel: (reference, input) => cancel(context, reference, input),
-    callbacks: { parse: (request) => parseCallback(context, request) },
+    callbacks: {
+      parse: (request) => parseCallback(context, request),
+      wake: async (reference) => context.waiters.wake(toHandle(context, reference)),
+    },
   };
 }

@@ -46,6 +46,8 @@ export interface PollOptions<Value> {
   readonly delayFirst?: boolean;
   /** What to do once the deadline has passed: throw, or settle for a fallback value. */
   readonly onTimeout: () => Value;
+  /** Sleeps between polls (default: a plain timer); `wait` passes one that callbacks can cut short. */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /**
@@ -63,7 +65,7 @@ export async function poll<Value>(
   for (;;) {
     const ms = delay === undefined || deadline === undefined ? delay : Math.min(delay, deadline - Date.now());
     // No timer for no delay: even a 0 ms one idles the process for a millisecond.
-    if (ms !== undefined && ms > 0) await sleep(ms, signal);
+    if (ms !== undefined && ms > 0) await (options.sleep ?? sleep)(ms, signal);
     throwIfAborted(signal);
     const outcome = await attempt();
     if (outcome.done) return outcome.value;

@@ -392,9 +392,19 @@ export interface Stemkit {
   usage(options?: CallOptions): Promise<Usage>;
   /** Asks the provider to stop the job. */
   cancel(job: JobReference, options?: CallOptions): Promise<void>;
-  /** Reads provider callbacks; `parse` rejects with `UnsupportedCapabilityError` if the driver has none. */
+  /**
+   * Reads provider callbacks and wakes the waits they concern; `parse` rejects with
+   * `UnsupportedCapabilityError` if the driver has none. `createCallbackReceiver` does both for a server.
+   */
   readonly callbacks: {
     /** Reads an incoming callback into the handle to re-fetch; a callback is a hint, never a result. */
     parse(request: CallbackInput): Promise<CallbackHint>;
+    /**
+     * Says the job may have changed: every `wait` on it in this client polls within a quarter of a second
+     * (a burst of callbacks costs one poll), and a `wait` that starts on it later polls at once. Resolves with
+     * the job as a woken wait's poll read it, or `undefined` when nothing here waits on it (or that poll
+     * failed). It sends nothing itself, and trusts nothing: only the poll changes what a wait sees.
+     */
+    wake(job: JobReference): Promise<Job | undefined>;
   };
 }

@@ -17,6 +17,7 @@ import { isJob, toHandle } from './handles.ts';
 import { type PollOutcome, poll, WAIT_DEFAULTS } from './poll.ts';
 import { WaitCallOptionsSchema } from './schemas.ts';
 import type { JobReference, WaitCallOptions, WaitOptions } from './types.ts';
+import { Alarm } from './waiters.ts';
 
 /** A 404 right after a start can be the provider's eventual consistency: tolerated this many times. */
 const NOT_FOUND_TOLERANCE = 3;
@@ -49,46 +50,62 @@ export async function wait(
   }
   let failures = 0;
   let notFound = 0;
-  return poll(
-    async (): Promise<PollOutcome<Job>> => {
-      try {
-        const result = await driver.status(handle, { signal });
-        failures = 0;
-        notFound = 0;
-        context.owners.remember(result.job);
-        logger.debug('poll', { provider: driver.provider, job: handle.id, status: result.job.status });
-        onProgress?.(result.job);
-        const settled = settle(result.job, handle);
-        return settled ? { done: true, value: settled } : { done: false, retryAfterMs: result.retryAfterMs };
-      } catch (error) {
-        if (isAbortError(error)) throw error;
-        const tolerated =
-          (isTransient(error) && failures < maxFailures) ||
-          (NotFoundError.isInstance(error) && notFound < NOT_FOUND_TOLERANCE);
-        if (!tolerated) throw error;
-        if (NotFoundError.isInstance(error)) notFound++;
-        else failures++;
-        logger.warn('poll failed; retrying', {
-          provider: driver.provider,
-          job: handle.id,
-          error: String(error),
-        });
-        return {
-          done: false,
-          retryAfterMs: RateLimitError.isInstance(error) ? error.retryAfterMs : undefined,
-        };
-      }
-    },
-    {
-      schedule: options,
-      signal,
-      timeoutMs: options.timeoutMs,
-      delayFirst: isJob(reference),
-      onTimeout: () => {
-        throw new WaitTimeoutError(handle, options.timeoutMs ?? 0, { provider: driver.provider });
+  let last: Job | undefined;
+  // Callbacks about this job cut the sleep short: the poll that follows is their confirmation.
+  const alarm = new Alarm();
+  const leave = context.waiters.add(handle, alarm);
+  try {
+    return await poll(
+      async (): Promise<PollOutcome<Job>> => {
+        const answer = alarm.polling();
+        try {
+          const result = await driver.status(handle, { signal });
+          answer(result.job);
+          last = result.job;
+          failures = 0;
+          notFound = 0;
+          context.owners.remember(result.job);
+          logger.debug('poll', { provider: driver.provider, job: handle.id, status: result.job.status });
+          onProgress?.(result.job);
+          const settled = settle(result.job, handle);
+          return settled
+            ? { done: true, value: settled }
+            : { done: false, retryAfterMs: result.retryAfterMs };
+        } catch (error) {
+          answer(undefined);
+          if (isAbortError(error)) throw error;
+          const tolerated =
+            (isTransient(error) && failures < maxFailures) ||
+            (NotFoundError.isInstance(error) && notFound < NOT_FOUND_TOLERANCE);
+          if (!tolerated) throw error;
+          if (NotFoundError.isInstance(error)) notFound++;
+          else failures++;
+          logger.warn('poll failed; retrying', {
+            provider: driver.provider,
+            job: handle.id,
+            error: String(error),
+          });
+          return {
+            done: false,
+            retryAfterMs: RateLimitError.isInstance(error) ? error.retryAfterMs : undefined,
+          };
+        }
       },
-    },
-  );
+      {
+        schedule: options,
+        signal,
+        timeoutMs: options.timeoutMs,
+        delayFirst: isJob(reference),
+        sleep: (ms, sleepSignal) => alarm.sleep(ms, sleepSignal),
+        onTimeout: () => {
+          throw new WaitTimeoutError(handle, options.timeoutMs ?? 0, { provider: driver.provider });
+        },
+      },
+    );
+  } finally {
+    leave();
+    alarm.end(last);
+  }
 }
 
 /** The job when it is over: returned when it succeeded (fully or partly) or was canceled, thrown when it failed. */

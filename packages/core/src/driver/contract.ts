@@ -2,6 +2,7 @@ import type { Asset } from '../model/asset.ts';
 import type { JobHandle } from '../model/handle.ts';
 import type { Job, Warning } from '../model/job.ts';
 import type { AudioFormat, OutputFormat, StemName } from '../model/names.ts';
+import type { JobStatus } from '../model/status.ts';
 import type { Usage } from '../model/usage.ts';
 import type { DriverCapabilities } from './capabilities.ts';
 
@@ -148,6 +149,11 @@ export interface CallbackHint {
   readonly handle: JobHandle;
   /** The provider's event name or status, when it gave one. */
   readonly event?: string;
+  /**
+   * The job status the callback claims, in stemkit's terms, when it says one. A claim, never a result: a
+   * receiver may skip fetching a job that a callback only says is still queued or running.
+   */
+  readonly claimedStatus?: JobStatus;
 }
 
 /**

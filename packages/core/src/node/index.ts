@@ -1,6 +1,6 @@
 /**
- * The Node entry of `@stemkit/core`: everything the main entry has, plus file paths as sources and
- * `downloadToFile`.
+ * The Node entry of `@stemkit/core`: everything the main entry has, plus file paths as sources,
+ * `downloadToFile`, and `toNodeListener` (a callback receiver on `node:http` or Express).
  *
  * @packageDocumentation
  */
@@ -57,3 +57,4 @@ export function createStemkit(options: StemkitOptions): NodeStemkit {
 }
 
 export type { FileDownloadResult } from './download-to-file.ts';
+export { toNodeListener } from './listener.ts';

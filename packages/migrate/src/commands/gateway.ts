@@ -1,8 +1,9 @@
 import { audioshakeTasks } from '@stemkit/audioshake';
 import type { StemkitDriver } from '@stemkit/core';
 import { createOutbound } from '../gateway/outbound.ts';
+import { postgresGatewayStore } from '../gateway/postgres-store.ts';
 import { startGateway } from '../gateway/server.ts';
-import { fileGatewayStore } from '../gateway/store.ts';
+import { fileGatewayStore, type GatewayStore } from '../gateway/store.ts';
 import { settingsFromEnvironment, tasksFromEnvironment } from './drivers.ts';
 import { type CommandIo, parseFlags, positiveInteger, UsageError } from './io.ts';
 
@@ -16,7 +17,7 @@ function portNumber(text: string): number {
 
 /** The `stemkit gateway` help text. */
 export const GATEWAY_HELP = `Usage: stemkit gateway --backend audioshake|sourcere|emulator [--port 8080] [--host 127.0.0.1]
-                       [--public-url URL] [--state gateway-state.json] [--speed 1]
+                       [--public-url URL] [--state gateway-state.json | --store postgres://…] [--speed 1]
                        [--allow-private-network] [--allow-host HOST-OR-CIDR]...
 
 Serve AudioShake's legacy job/asset API (POST /upload, /upload/link, /upload/audio-link, /job, GET /job/:id,
@@ -31,6 +32,7 @@ Backends:
 --public-url is the address clients reach the gateway at, used in download links (required with --host 0.0.0.0
   or ::).
 --state keeps the gateway's asset and job ids in a file across restarts (no credential or signed link in it).
+--store keeps them in PostgreSQL instead, shared by every gateway on it: run several behind one load balancer.
 Links the gateway fetches (/upload/link) and callbacks it sends reach public addresses only:
   --allow-private-network   also loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7) and CGNAT addresses
   --allow-host HOST-OR-CIDR  this host name or address range, whatever its kind (repeatable; e.g. 169.254.0.0/16)
@@ -90,6 +92,7 @@ export async function runGatewayCommand(argv: readonly string[], io: CommandIo):
       'public-url': { type: 'string' },
       speed: { type: 'string' },
       state: { type: 'string' },
+      store: { type: 'string' },
       'allow-private-network': { type: 'boolean' },
       'allow-host': { type: 'string', multiple: true },
     });
@@ -114,6 +117,21 @@ export async function runGatewayCommand(argv: readonly string[], io: CommandIo):
     } catch (error) {
       throw new UsageError(`--allow-host: ${error instanceof Error ? error.message : String(error)}`);
     }
+    if (values.state !== undefined && values.store !== undefined)
+      throw new UsageError('--state and --store are two places for the same records: give one');
+    if (values.store !== undefined && !/^postgres(ql)?:\/\//i.test(values.store))
+      throw new UsageError('--store must be a postgres:// URL');
+    const postgres = values.store === undefined ? undefined : postgresGatewayStore(values.store);
+    await postgres?.open().catch(async (error: unknown) => {
+      await postgres.close();
+      const password = decodeURIComponent(new URL(values.store as string).password);
+      const message = (error as Error).message;
+      throw new Error(
+        `--store: cannot use the PostgreSQL store (${password ? message.replaceAll(password, '***') : message})`,
+      );
+    });
+    const store: GatewayStore | undefined =
+      postgres ?? (values.state === undefined ? undefined : fileGatewayStore(values.state));
     const backend = await openBackend(values.backend, io.env, positiveInteger(values, 'speed', 1));
     let running: Awaited<ReturnType<typeof startGateway>>;
     try {
@@ -126,10 +144,11 @@ export async function runGatewayCommand(argv: readonly string[], io: CommandIo):
         ...(values['allow-private-network'] ? { allowPrivateNetwork: true } : {}),
         ...(publicUrl === undefined ? {} : { publicUrl }),
         ...(linkSecret === undefined ? {} : { linkSecret }),
-        ...(values.state === undefined ? {} : { store: fileGatewayStore(values.state) }),
+        ...(store === undefined ? {} : { store }),
       });
     } catch (error) {
       await backend.close();
+      await postgres?.close();
       throw error;
     }
     io.stdout.write(
@@ -142,6 +161,7 @@ export async function runGatewayCommand(argv: readonly string[], io: CommandIo):
     });
     await running.close();
     await backend.close();
+    await postgres?.close();
     return 0;
   } catch (error) {
     io.stderr.write(

@@ -46,8 +46,8 @@ export interface GatewayJob {
 /**
  * Where the gateway keeps the assets and jobs it handed out, so that it answers for them (and owes their
  * callbacks) across restarts and across instances. Records are written whole, by id; a store may hand out copies.
- * {@link memoryGatewayStore} keeps them in the process, {@link fileGatewayStore} in a JSON file; a database-backed
- * store implements the same methods.
+ * {@link memoryGatewayStore} keeps them in the process, {@link fileGatewayStore} in a JSON file,
+ * `postgresGatewayStore` in PostgreSQL, shared by several gateways.
  *
  * @example
  * ```ts
@@ -184,7 +184,7 @@ export function fileGatewayStore(path: string): GatewayStore {
   return new MapGatewayStore(path);
 }
 /** A source without its signed link or provider payload: what the backend needs to find it again. */
-function referenceOnly(source: SourceReference): SourceReference {
+export function referenceOnly(source: SourceReference): SourceReference {
   if ('url' in source) return source;
   const { id, name, role, provider, format, mimeType }: Asset = source.asset;
   return {

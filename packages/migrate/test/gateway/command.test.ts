@@ -41,6 +41,17 @@ describe('stemkit-migrate gateway', () => {
     const unknown = spawnMigrate(['gateway', '--backend', 'groovy'], { STEMKIT_GATEWAY_TOKEN: TOKEN });
     expect((await unknown.exited).code).toBe(2);
     expect(unknown.output.stderr).toContain('--backend must be');
+    const both = spawnMigrate(
+      ['gateway', '--backend', 'emulator', '--state', 'state.json', '--store', 'postgres://db/stemkit'],
+      { STEMKIT_GATEWAY_TOKEN: TOKEN },
+    );
+    expect((await both.exited).code).toBe(2);
+    expect(both.output.stderr).toContain('--state and --store');
+    const notPostgres = spawnMigrate(['gateway', '--backend', 'emulator', '--store', 'mysql://db/x'], {
+      STEMKIT_GATEWAY_TOKEN: TOKEN,
+    });
+    expect((await notPostgres.exited).code).toBe(2);
+    expect(notPostgres.output.stderr).toContain('--store must be a postgres:// URL');
   });
 });
 

@@ -26,6 +26,7 @@ describe('callbacks', () => {
         data: { stems: ['instrumental', 'vocals'], formats: ['wav'], customMetadata: 'bless the rains' },
       },
       event: 'Finalising',
+      claimedStatus: 'succeeded',
     });
     expect(job.status).toBe('succeeded');
     expect(job.metadata).toBe('bless the rains');
@@ -46,6 +47,7 @@ describe('callbacks', () => {
     expect(hint).toEqual({
       handle: { contract: 1, provider: 'sourcere', id: '5f0c60f3b669c67bbbd1e2ee', data: {} },
       event: 'Failed',
+      claimedStatus: 'failed',
     });
   });
 

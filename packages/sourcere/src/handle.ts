@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import { z } from '@stemkit/core/driver';
 
 /**
  * What a Sourcere handle carries besides the separation id: enough to rebuild the neutral job from the

@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import { z } from '@stemkit/core/driver';
 
 // Lenient schemas: only the fields the driver reads are checked, unknown ones are kept (`looseObject`), and
 // every payload also travels untouched in the neutral objects' `raw`.

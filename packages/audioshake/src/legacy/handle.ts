@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import { z } from '@stemkit/core/driver';
 
 /**
  * What a legacy handle carries besides its legacy job ids (`parts`): which jobs make up which neutral target

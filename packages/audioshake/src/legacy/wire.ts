@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import { z } from '@stemkit/core/driver';
 import { optionalBoolean, optionalNumber, optionalString, WireFailureSchema } from '../shared/wire.ts';
 
 /**

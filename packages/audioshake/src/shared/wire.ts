@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import { z } from '@stemkit/core/driver';
 
 // Building blocks of both APIs' lenient wire schemas: any field may be missing or null, unknown fields are kept.
 

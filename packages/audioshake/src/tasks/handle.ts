@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import { z } from '@stemkit/core/driver';
 
 /**
  * What a Tasks handle carries besides the task id: nothing, since `GET /tasks/:id` answers the whole task,

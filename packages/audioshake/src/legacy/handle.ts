@@ -5,19 +5,21 @@ import { z } from '@stemkit/core/driver';
  * (one per audio format, one for all text formats), and why a target has fewer jobs than planned. A handle
  * with `parts` only still works: one target per job.
  */
-export const HandleData = z.object({
-  targets: z.optional(
-    z.array(
-      z.object({
-        stem: z.string(),
-        formats: z.array(z.string()),
-        jobs: z.array(z.string()),
-        failure: z.optional(
-          z.object({ code: z.optional(z.union([z.string(), z.number()])), message: z.string() }),
-        ),
-      }),
+export const HandleData = z.lazy(() =>
+  z.object({
+    targets: z.optional(
+      z.array(
+        z.object({
+          stem: z.string(),
+          formats: z.array(z.string()),
+          jobs: z.array(z.string()),
+          failure: z.optional(
+            z.object({ code: z.optional(z.union([z.string(), z.number()])), message: z.string() }),
+          ),
+        }),
+      ),
     ),
-  ),
-});
+  }),
+);
 /** See {@link HandleData}. */
 export type HandleData = z.infer<typeof HandleData>;

@@ -9,7 +9,9 @@ export const optionalNumber = z.nullish(z.number());
 /** A boolean field that may be missing or null. */
 export const optionalBoolean = z.nullish(z.boolean());
 /** A `{code, message}` error object whose fields may be missing (`statusInfo` is `{}` when all is well). */
-export const WireFailureSchema = z.looseObject({
-  code: z.nullish(z.union([z.number(), z.string()])),
-  message: optionalString,
-});
+export const WireFailureSchema = z.lazy(() =>
+  z.looseObject({
+    code: z.nullish(z.union([z.number(), z.string()])),
+    message: optionalString,
+  }),
+);

@@ -24,5 +24,5 @@ export * from './capabilities.ts';
 export * from './contract.ts';
 export * from './define.ts';
 export * from './payload.ts';
-export * from './settings.ts';
 export * as z from './schema.ts';
+export * from './settings.ts';

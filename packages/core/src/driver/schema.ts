@@ -17,6 +17,7 @@ export type { infer, input, output, ZodMiniType } from 'zod/mini';
 export {
   array,
   boolean,
+  lazy,
   literal,
   looseObject,
   maxLength,

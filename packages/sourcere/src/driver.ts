@@ -78,7 +78,7 @@ export interface SourcereDriver extends StemkitDriver {
  * const job = await stemkit.wait(await stemkit.separate({ source: './song.mp3', stems: ['vocals', 'instrumental'] }));
  * ```
  */
-export const sourcere = defineDriver({
+export const sourcere = /* @__PURE__ */ defineDriver({
   provider: 'sourcere',
   settings: SOURCERE_SETTINGS,
   create(context, options: SourcereDriverOptions): Omit<SourcereDriver, 'contract' | 'provider' | 'fetch'> {

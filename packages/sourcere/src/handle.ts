@@ -4,7 +4,7 @@ import { z } from '@stemkit/core/driver';
  * What a Sourcere handle carries besides the separation id: enough to rebuild the neutral job from the
  * progress endpoint alone, in any process. A handle built from a callback knows no stems (see `callbacks.ts`).
  */
-export const HandleData = z.lazy(() =>
+export const HandleData = /* @__PURE__ */ z.lazy(() =>
   z.object({
     /** Requested neutral stems, in request order. */
     stems: z.optional(z.array(z.string())),

@@ -2,10 +2,11 @@ import { z } from '@stemkit/core/driver';
 
 // Lenient schemas: only the fields the driver reads are checked, unknown ones are kept (`looseObject`), and
 // every payload also travels untouched in the neutral objects' `raw`.
-// Each is built on its first use (`z.lazy`), so importing the driver builds none.
+// Each is built on its first use (`z.lazy`), so importing the driver builds none; `@__PURE__` lets an app's
+// bundler drop those it never uses.
 
 /** `POST /auth/`: the token already carries its scheme (`Bearer eyJ…`); `expiry` is its lifetime in seconds. */
-export const LoginResponse = z.lazy(() =>
+export const LoginResponse = /* @__PURE__ */ z.lazy(() =>
   z.looseObject({
     token: z.string().check(z.minLength(1)),
     expiry: z.optional(z.number()),
@@ -13,7 +14,7 @@ export const LoginResponse = z.lazy(() =>
 );
 
 /** `POST /separation/create`: where and how to send the file. `expiry` is a zone-less UTC timestamp. */
-export const CreateResponse = z.lazy(() =>
+export const CreateResponse = /* @__PURE__ */ z.lazy(() =>
   z.looseObject({
     uploadId: z.string().check(z.minLength(1)),
     signedUrl: z.string().check(z.minLength(1)),
@@ -23,7 +24,7 @@ export const CreateResponse = z.lazy(() =>
 );
 
 /** `GET /separation/metadata` once computed; `success: false` means the file is not decodable audio. */
-export const MetadataResponse = z.lazy(() =>
+export const MetadataResponse = /* @__PURE__ */ z.lazy(() =>
   z.looseObject({
     duration: z.nullish(z.number()),
     numChannels: z.nullish(z.number()),
@@ -34,10 +35,12 @@ export const MetadataResponse = z.lazy(() =>
 );
 
 /** `POST /separation/start` and `/separation/trial`. */
-export const StartResponse = z.lazy(() => z.looseObject({ separationId: z.string().check(z.minLength(1)) }));
+export const StartResponse = /* @__PURE__ */ z.lazy(() =>
+  z.looseObject({ separationId: z.string().check(z.minLength(1)) }),
+);
 
 /** One entry of the progress event log. */
-export const ProgressEntry = z.lazy(() =>
+export const ProgressEntry = /* @__PURE__ */ z.lazy(() =>
   z.looseObject({
     event: z.string(),
     guid: z.nullish(z.string()),
@@ -49,7 +52,7 @@ export const ProgressEntry = z.lazy(() =>
 export type ProgressEntry = z.infer<typeof ProgressEntry>;
 
 /** `GET /separation/progress`: the append-only event log, and the output files once finished. */
-export const ProgressResponse = z.lazy(() =>
+export const ProgressResponse = /* @__PURE__ */ z.lazy(() =>
   z.looseObject({
     events: z.nullish(z.array(ProgressEntry)),
     outputFiles: z.nullish(z.array(z.string())),
@@ -59,7 +62,7 @@ export const ProgressResponse = z.lazy(() =>
 export type ProgressResponse = z.infer<typeof ProgressResponse>;
 
 /** `GET /separation/download` once the file is ready. */
-export const DownloadResponse = z.lazy(() =>
+export const DownloadResponse = /* @__PURE__ */ z.lazy(() =>
   z.looseObject({
     signedUrl: z.string().check(z.minLength(1)),
     expiry: z.nullish(z.string()),
@@ -68,13 +71,17 @@ export const DownloadResponse = z.lazy(() =>
 );
 
 /** `POST /separation/mix`: the mix's file name for the download endpoint (`mix/mix_<uuid>`). */
-export const MixResponse = z.lazy(() => z.looseObject({ mixId: z.string().check(z.minLength(1)) }));
+export const MixResponse = /* @__PURE__ */ z.lazy(() =>
+  z.looseObject({ mixId: z.string().check(z.minLength(1)) }),
+);
 
 /** `POST /separation/zip`: the zip's file name for the download endpoint (`zip/<uuid>.zip`). */
-export const ZipResponse = z.lazy(() => z.looseObject({ zipFilePath: z.string().check(z.minLength(1)) }));
+export const ZipResponse = /* @__PURE__ */ z.lazy(() =>
+  z.looseObject({ zipFilePath: z.string().check(z.minLength(1)) }),
+);
 
 /** The callback body; `event` is the last event, as a name or as a log entry. */
-export const CallbackBody = z.lazy(() =>
+export const CallbackBody = /* @__PURE__ */ z.lazy(() =>
   z.looseObject({
     separationId: z.string().check(z.minLength(1)),
     customMetadata: z.nullish(z.string()),

@@ -69,7 +69,7 @@ export interface AudioShakeLegacyDriver extends StemkitDriver {
  * const job = await stemkit.wait(await stemkit.separate({ source: 'song.mp3', stems: ['vocals', 'drums'] }));
  * ```
  */
-export const audioshakeLegacy = defineDriver({
+export const audioshakeLegacy = /* @__PURE__ */ defineDriver({
   provider: LEGACY_PROVIDER,
   settings: LEGACY_SETTINGS,
   create(

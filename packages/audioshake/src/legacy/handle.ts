@@ -5,7 +5,7 @@ import { z } from '@stemkit/core/driver';
  * (one per audio format, one for all text formats), and why a target has fewer jobs than planned. A handle
  * with `parts` only still works: one target per job.
  */
-export const HandleData = z.lazy(() =>
+export const HandleData = /* @__PURE__ */ z.lazy(() =>
   z.object({
     targets: z.optional(
       z.array(

@@ -2,7 +2,7 @@ import { z } from '@stemkit/core/driver';
 import { optionalBoolean, optionalNumber, optionalString, WireFailureSchema } from '../shared/wire.ts';
 
 // Each schema but the small asset one (whose shape the source asset spreads) is built on its first use (`z.lazy`),
-// so importing the driver builds none of them.
+// so importing the driver builds none of them; `@__PURE__` lets an app's bundler drop those it never uses.
 
 /**
  * A legacy Asset: an upload or an output. Only `id` is required; unknown fields are kept (see
@@ -13,7 +13,7 @@ import { optionalBoolean, optionalNumber, optionalString, WireFailureSchema } fr
  * LegacyAssetSchema.parse({ id: 'clyxaywtp00ne0jpi4nf435dv', name: 'song', format: 'mp3' });
  * ```
  */
-export const LegacyAssetSchema = z.looseObject({
+export const LegacyAssetSchema = /* @__PURE__ */ z.looseObject({
   id: z.string(),
   name: optionalString,
   format: optionalString,
@@ -25,7 +25,7 @@ export const LegacyAssetSchema = z.looseObject({
 export type LegacyAsset = z.infer<typeof LegacyAssetSchema>;
 
 /** A job's request metadata as echoed back: `metadata`, or the older `stemMetadata` (with `stemName`). */
-export const LegacyJobMetadataSchema = z.lazy(() =>
+export const LegacyJobMetadataSchema = /* @__PURE__ */ z.lazy(() =>
   z.looseObject({
     name: optionalString,
     stemName: optionalString,
@@ -45,12 +45,12 @@ export const LegacyJobMetadataSchema = z.lazy(() =>
 /** See {@link LegacyJobMetadataSchema}. */
 export type LegacyJobMetadata = z.infer<typeof LegacyJobMetadataSchema>;
 
-const outputList = z.nullish(z.array(LegacyAssetSchema));
+const outputList = /* @__PURE__ */ z.nullish(z.array(LegacyAssetSchema));
 
 /**
  * The source asset of a job. The docs' separation example nests the outputs and the metadata in it.
  */
-export const LegacySourceAssetSchema = z.lazy(() =>
+export const LegacySourceAssetSchema = /* @__PURE__ */ z.lazy(() =>
   z.looseObject({
     ...LegacyAssetSchema.shape,
     outputAssets: outputList,
@@ -69,7 +69,7 @@ export const LegacySourceAssetSchema = z.lazy(() =>
  * const job = LegacyJobSchema.parse({ id: 'clksrfob8000bf7of6xkscy8m', status: 'created' });
  * ```
  */
-export const LegacyJobSchema = z.lazy(() =>
+export const LegacyJobSchema = /* @__PURE__ */ z.lazy(() =>
   z.looseObject({
     id: z.string().check(z.minLength(1)),
     clientId: optionalString,
@@ -98,10 +98,10 @@ export const LegacyJobSchema = z.lazy(() =>
 export type LegacyJob = z.infer<typeof LegacyJobSchema>;
 
 /** The `{ job }` envelope of `POST /job` and `GET /job/:id`. */
-export const LegacyJobEnvelopeSchema = z.lazy(() => z.looseObject({ job: LegacyJobSchema }));
+export const LegacyJobEnvelopeSchema = /* @__PURE__ */ z.lazy(() => z.looseObject({ job: LegacyJobSchema }));
 
 /** `POST /usage`: the last three months. */
-export const LegacyUsageSchema = z.lazy(() =>
+export const LegacyUsageSchema = /* @__PURE__ */ z.lazy(() =>
   z.looseObject({
     clientId: optionalString,
     usage: z.nullish(

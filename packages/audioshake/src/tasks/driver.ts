@@ -77,7 +77,7 @@ export interface AudioShakeTasksDriver extends StemkitDriver {
  * const job = await stemkit.wait(await stemkit.separate({ source: 'song.mp3', stems: ['vocals', 'drums'] }));
  * ```
  */
-export const audioshakeTasks = defineDriver({
+export const audioshakeTasks = /* @__PURE__ */ defineDriver({
   provider: TASKS_PROVIDER,
   settings: TASKS_SETTINGS,
   create(

@@ -1,7 +1,8 @@
 import { z } from '@stemkit/core/driver';
 import { optionalBoolean, optionalNumber, optionalString, WireFailureSchema } from '../shared/wire.ts';
 
-// Each schema is built on its first use (`z.lazy`), so importing the driver builds none.
+// Each schema is built on its first use (`z.lazy`), so importing the driver builds none; `@__PURE__` lets an app's
+// bundler drop those it never uses (the legacy driver's, when it uses the Tasks one).
 
 /**
  * A Tasks asset (`POST /assets`): `id`, `format`, `name`, and a signed `link` when given.
@@ -11,7 +12,7 @@ import { optionalBoolean, optionalNumber, optionalString, WireFailureSchema } fr
  * TasksAssetSchema.parse({ id: 'cmkd41zsb019001pvdcdg13ec', format: 'mp3', name: 'test.mp3' });
  * ```
  */
-export const TasksAssetSchema = z.lazy(() =>
+export const TasksAssetSchema = /* @__PURE__ */ z.lazy(() =>
   z.looseObject({
     id: z.string().check(z.minLength(1)),
     name: optionalString,
@@ -24,7 +25,7 @@ export const TasksAssetSchema = z.lazy(() =>
 export type TasksAsset = z.infer<typeof TasksAssetSchema>;
 
 /** One file of a target's `output[]`: `name` has no extension; `link` expires after an hour. */
-export const TasksOutputSchema = z.lazy(() =>
+export const TasksOutputSchema = /* @__PURE__ */ z.lazy(() =>
   z.looseObject({
     name: optionalString,
     format: optionalString,
@@ -44,7 +45,7 @@ export type TasksOutput = z.infer<typeof TasksOutputSchema>;
  * taskOf(job).targets?.map((target: TasksTarget) => target.cost);
  * ```
  */
-export const TasksTargetSchema = z.lazy(() =>
+export const TasksTargetSchema = /* @__PURE__ */ z.lazy(() =>
   z.looseObject({
     id: z.string().check(z.minLength(1)),
     model: optionalString,
@@ -74,7 +75,7 @@ export type TasksTarget = z.infer<typeof TasksTargetSchema>;
  * const task = TasksTaskSchema.parse(await response.json());
  * ```
  */
-export const TasksTaskSchema = z.lazy(() =>
+export const TasksTaskSchema = /* @__PURE__ */ z.lazy(() =>
   z.looseObject({
     id: z.string().check(z.minLength(1)),
     createdAt: optionalString,
@@ -92,10 +93,10 @@ export const TasksTaskSchema = z.lazy(() =>
 export type TasksTask = z.infer<typeof TasksTaskSchema>;
 
 /** `GET /tasks`: a bare array. */
-export const TasksPageSchema = z.lazy(() => z.array(TasksTaskSchema));
+export const TasksPageSchema = /* @__PURE__ */ z.lazy(() => z.array(TasksTaskSchema));
 
 /** `GET /tasks/statistics?name=usage`: `totalMinutes` is a string on the wire. */
-export const TasksUsageSchema = z.lazy(() =>
+export const TasksUsageSchema = /* @__PURE__ */ z.lazy(() =>
   z.array(
     z.looseObject({
       month: z.string(),

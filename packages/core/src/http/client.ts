@@ -147,6 +147,7 @@ const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'x-access-token', 'coo
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const baseUrl = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+  const apiOrigin = `${baseUrl.origin}/`;
   const fetchFunction = options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
   const sendOnce = withoutReplay(fetchFunction);
   const logger = options.logger ?? silentLogger;
@@ -174,8 +175,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       hooks: {
         beforeRequest: [
           async ({ request, options: requestOptions }) => {
-            // The guard: credentials only ever go to the API's own origin.
-            if (new URL(request.url).origin !== baseUrl.origin) {
+            // The guard: credentials only ever go to the API's own origin. `request.url` is serialised, so a
+            // prefix test is exact (and a URL with userinfo fails it, the safe way) without parsing it again.
+            if (!request.url.startsWith(apiOrigin)) {
               for (const name of CREDENTIAL_HEADERS) request.headers.delete(name);
               return;
             }

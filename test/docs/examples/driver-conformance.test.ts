@@ -9,9 +9,9 @@ import {
   sampleWav,
 } from '@stemkit/testing';
 import { describe, expect, it } from 'vitest';
+import { createTinystemsApi, TINYSTEMS_KEY } from '../support/tinystems-api.ts';
 import { metered } from './metered-driver.ts';
 import { tinystems } from './tinystems.ts';
-import { createTinystemsApi, TINYSTEMS_KEY } from '../support/tinystems-api.ts';
 
 function harness(wrap: (driver: StemkitDriver) => StemkitDriver = (driver) => driver): ConformanceHarness {
   const api = createTinystemsApi();

@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { batch } from './batch.ts';
+import { emulatorCost } from './emulator.ts';
 import { importsAndSizes } from './imports.ts';
 import { overhead } from './overhead.ts';
 import { polling } from './polling.ts';
@@ -15,6 +16,7 @@ const suites: Array<{ name: string; run: () => Promise<{ body: string; headline:
   { name: 'Cold import and bundle size', run: importsAndSizes },
   { name: 'Uploads and downloads', run: transfers },
   { name: 'Catalogue batches', run: batch },
+  { name: 'Emulator processing', run: emulatorCost },
 ].filter(
   (suite) => only.length === 0 || only.some((name) => suite.name.toLowerCase().includes(name.toLowerCase())),
 );

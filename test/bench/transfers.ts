@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type EmulatorProcess, startEmulatorProcess } from './support/emulator.ts';
 import {
+  compiledChild,
   type MeasuredRun,
   measured,
   mebibytes,
@@ -22,12 +23,13 @@ const sizes = (process.env.BENCH_SIZES ?? '64,512,2048')
   .split(',')
   .map((each) => ({ bytes: Number(each) * MiB, runs: Number(process.env.BENCH_RUNS ?? 3) }));
 const drivers = ['sourcere', 'legacy', 'tasks'] as const;
-const child = fileURLToPath(new URL('./transfer-child.ts', import.meta.url));
+const source = fileURLToPath(new URL('./transfer-child.ts', import.meta.url));
+let child = '';
 type TransferReport = { seconds: number; bytes: number; url?: string };
 /** A transfer's time limit: generous (10 MiB/s), so only a stuck transfer reaches it. */
 const limitFor = (bytes: number) => Math.max(60_000, (bytes / (10 * MiB)) * 1_000);
 const node = (args: string[], bytes = 0) =>
-  measured<TransferReport>(process.execPath, ['--experimental-strip-types', child, ...args], limitFor(bytes));
+  measured<TransferReport>(process.execPath, [child, ...args], limitFor(bytes));
 
 /** A run, or `undefined` when it reached its time limit (reported as such, not hidden). */
 async function limited<Report>(run: Promise<MeasuredRun<Report>>): Promise<MeasuredRun<Report> | undefined> {
@@ -153,8 +155,9 @@ function record(into: Figures, run: MeasuredRun<unknown> | undefined, seconds: n
 export async function transfers(): Promise<{ body: string; headline: string[] }> {
   const rows: string[][] = [];
   const notes: string[] = [];
+  child = await compiledChild(source);
   const emulatorIdle = await startEmulatorProcess();
-  // What a Node process holding the same modules takes before it moves a byte.
+  // What a Node process holding the same modules takes before it moves a byte (compiled JS, as the transfers).
   const idle = await node(['idle', 'tasks', '-', emulatorIdle.json]);
   await emulatorIdle.stop();
   for (const { bytes, runs } of sizes) {
@@ -179,7 +182,7 @@ export async function transfers(): Promise<{ body: string; headline: string[] }>
     }
   }
   const body = [
-    `Each transfer runs in its own Node ${process.versions.node} process; peak RSS is GNU time's \`%M\` for that process (a Node process holding the same modules, moving nothing, peaks at ${mebibytes(idle.peakRssBytes)}). Two baselines move the same file to the same endpoint: \`fetch\`, the same calls written by hand with Node's \`fetch\` (the file as \`fs.openAsBlob\`, in a \`FormData\` for multipart; the response body read to its end), and curl ${'(Debian `curl`)'}: a PUT to a fresh signed URL (Sourcere), a multipart POST (legacy \`/upload\`, Tasks \`/assets\`), a GET of the stored file's signed URL. The emulator runs in another process on loopback and stores every upload on disk. Throughput: median of the runs; stemkit's and fetch's time is the transfer alone (auth and upload-slot calls included), curl's is its whole process.`,
+    `Each transfer runs in its own Node ${process.versions.node} process, compiled to JavaScript; peak RSS is GNU time's \`%M\` for that process (a Node process holding the same modules, moving nothing, peaks at ${mebibytes(idle.peakRssBytes)}). Two baselines move the same file to the same endpoint: \`fetch\`, the same calls written by hand with Node's \`fetch\` (the file as \`fs.openAsBlob\`, in a \`FormData\` for multipart; the response body read to its end), and curl ${'(Debian `curl`)'}: a PUT to a fresh signed URL (Sourcere), a multipart POST (legacy \`/upload\`, Tasks \`/assets\`), a GET of the stored file's signed URL. The emulator runs in another process on loopback and stores every upload on disk. Throughput: median of the runs; stemkit's and fetch's time is the transfer alone (auth and upload-slot calls included), curl's is its whole process.`,
     '',
     table(
       [

@@ -1,6 +1,7 @@
 import type { CallbackSender } from './callbacks.ts';
 import type { FaultController } from './faults.ts';
 import type { ResolvedOptions } from './options.ts';
+import type { ModelBatcher } from './processing/batch.ts';
 import type { Clock } from './processing/clock.ts';
 import type { ComputePool } from './processing/pool.ts';
 import type { Store } from './state/store.ts';
@@ -17,6 +18,8 @@ export interface EmulatorContext {
   clock: Clock;
   /** Audio work, on worker threads, at most `processing.concurrency` at once. */
   compute: ComputePool;
+  /** Model runs (Tasks targets, legacy jobs), gathered per source so that a multi-stem job separates once. */
+  models: ModelBatcher;
   callbacks: CallbackSender;
   /** The emulator's seeded randomness (trial starts). */
   random: () => number;

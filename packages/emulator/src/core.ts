@@ -8,6 +8,7 @@ import { FaultController, seededRandom } from './faults.ts';
 import { createLegacyApp, resumeLegacy } from './legacy/routes.ts';
 import { logFailure } from './log.ts';
 import { type EmulatorOptions, resolveOptions } from './options.ts';
+import { ModelBatcher } from './processing/batch.ts';
 import { Clock } from './processing/clock.ts';
 import { ComputePool } from './processing/pool.ts';
 import { createSourcereApp, resumeSourcere } from './sourcere/routes.ts';
@@ -47,6 +48,7 @@ export function createEmulatorCore(options: EmulatorOptions, storageUrl: string)
   const clock = new Clock(() => faults.options.processingSpeed ?? resolved.speed);
   let storageBase = storageUrl;
   const running = new Set<Promise<void>>();
+  const compute = new ComputePool(resolved.concurrency);
 
   const context: EmulatorContext = {
     options: resolved,
@@ -55,7 +57,8 @@ export function createEmulatorCore(options: EmulatorOptions, storageUrl: string)
     signer: new UrlSigner(store.state.secret, () => storageBase),
     faults,
     clock,
-    compute: new ComputePool(resolved.concurrency),
+    compute,
+    models: new ModelBatcher(compute),
     callbacks: new CallbackSender(clock),
     random: seededRandom(resolved.seed),
     background(work) {

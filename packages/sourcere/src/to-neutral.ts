@@ -12,8 +12,8 @@ import {
   sourceFromSummary,
   type Target,
   type TargetStatus,
+  z,
 } from '@stemkit/core/driver';
-import * as z from 'zod/mini';
 import { fileBaseOf, stemOfFile } from './catalog.ts';
 import { HandleData } from './handle.ts';
 import { MetadataResponse, type ProgressEntry, ProgressResponse, utcTimestamp } from './wire.ts';
@@ -240,7 +240,9 @@ export function sourcereSeparationOf(job: Job): SourcereSeparation {
 }
 
 /** What Sourcere said about an upload: its slot's expiry and, once computed, the audio's metadata. */
-const UploadRaw = z.looseObject({ expiry: z.optional(z.string()), metadata: z.optional(MetadataResponse) });
+const UploadRaw = /* @__PURE__ */ z.lazy(() =>
+  z.looseObject({ expiry: z.optional(z.string()), metadata: z.optional(MetadataResponse) }),
+);
 
 /**
  * A Sourcere upload, every field typed: the `uploadId`, when its slot expires, and the metadata the API computed

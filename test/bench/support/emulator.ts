@@ -13,6 +13,8 @@ export interface EmulatorProcess {
     storageUrl: string;
   };
   json: string;
+  /** The emulator's process id (its CPU time is read from `/proc`). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export async function startEmulatorProcess(): Promise<EmulatorProcess> {
   return {
     info: JSON.parse(json) as EmulatorProcess['info'],
     json,
+    pid: child.pid as number,
     async stop() {
       const exited = new Promise((resolve) => child.on('exit', resolve));
       child.kill('SIGTERM');

@@ -14,8 +14,8 @@ import {
   type StartRequest,
   type TargetStatus,
   UnsupportedCapabilityError,
+  z,
 } from '@stemkit/core/driver';
-import * as z from 'zod/mini';
 
 // options.ts — what a user passes; `apiKey` and `baseUrl` fall back to the environment.
 export interface TinystemsOptions extends DriverOptions {

@@ -2,6 +2,9 @@ import { AudioError } from '../errors.ts';
 import { assertPcm, frameCount } from '../pcm.ts';
 import type { PcmAudio } from '../types.ts';
 
+/** Typed arrays use the platform's byte order; WAV is little-endian, as is every platform stemkit runs on. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** Bit depths stemkit writes: 16- and 24-bit integer PCM, or 32-bit IEEE float. */
 export type WavBitDepth = 16 | 24 | 32;
 
@@ -135,6 +138,16 @@ export function decodeWavFrames(
 ): number {
   const { channels, blockAlign, bitsPerSample, encoding } = layout;
   const frames = Math.floor(bytes.length / blockAlign);
+  // The common case, 16-bit PCM, read through an Int16Array: several times faster than DataView calls.
+  if (encoding === 'int' && bitsPerSample === 16 && LITTLE_ENDIAN && bytes.byteOffset % 2 === 0) {
+    const samples = new Int16Array(bytes.buffer, bytes.byteOffset, frames * channels);
+    for (let channel = 0; channel < channels; channel++) {
+      const output = into[channel]!;
+      for (let frame = 0, index = channel; frame < frames; frame++, index += channels)
+        output[at + frame] = samples[index]! / 32_768;
+    }
+    return frames;
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const bytesPerSample = bitsPerSample / 8;
   for (let channel = 0; channel < channels; channel++) {
@@ -236,7 +249,29 @@ function writeWavFrames(
   output: Uint8Array,
   offset: number,
 ): void {
+  // One loop per depth, so no sample pays for choosing; 16-bit goes through an Int16Array where it can.
   const count = channels.length;
+  if (bitDepth === 16 && LITTLE_ENDIAN && (output.byteOffset + offset) % 2 === 0) {
+    const samples = new Int16Array(output.buffer, output.byteOffset + offset, (end - start) * count);
+    for (let channel = 0; channel < count; channel++) {
+      const input = channels[channel]!;
+      for (let frame = start, index = channel; frame < end; frame++, index += count)
+        samples[index] = quantize(input[frame]!, 32_768);
+    }
+    return;
+  }
+  if (bitDepth === 24) {
+    for (let channel = 0; channel < count; channel++) {
+      const input = channels[channel]!;
+      for (let frame = start, position = offset + channel * 3; frame < end; frame++, position += count * 3) {
+        const value = quantize(input[frame]!, 8_388_608);
+        output[position] = value & 0xff;
+        output[position + 1] = (value >> 8) & 0xff;
+        output[position + 2] = (value >> 16) & 0xff;
+      }
+    }
+    return;
+  }
   const bytesPerSample = bitDepth / 8;
   const view = new DataView(output.buffer, output.byteOffset, output.byteLength);
   let position = offset;
@@ -244,13 +279,7 @@ function writeWavFrames(
     for (let channel = 0; channel < count; channel++, position += bytesPerSample) {
       const sample = channels[channel]![frame]!;
       if (bitDepth === 32) view.setFloat32(position, sample, true);
-      else if (bitDepth === 16) view.setInt16(position, quantize(sample, 32_768), true);
-      else {
-        const value = quantize(sample, 8_388_608);
-        output[position] = value & 0xff;
-        output[position + 1] = (value >> 8) & 0xff;
-        output[position + 2] = (value >> 16) & 0xff;
-      }
+      else view.setInt16(position, quantize(sample, 32_768), true);
     }
   }
 }

@@ -1,5 +1,8 @@
-import * as z from 'zod/mini';
+import { z } from '@stemkit/core/driver';
 import { optionalBoolean, optionalNumber, optionalString, WireFailureSchema } from '../shared/wire.ts';
+
+// Each schema but the small asset one (whose shape the source asset spreads) is built on its first use (`z.lazy`),
+// so importing the driver builds none of them; `@__PURE__` lets an app's bundler drop those it never uses.
 
 /**
  * A legacy Asset: an upload or an output. Only `id` is required; unknown fields are kept (see
@@ -10,7 +13,7 @@ import { optionalBoolean, optionalNumber, optionalString, WireFailureSchema } fr
  * LegacyAssetSchema.parse({ id: 'clyxaywtp00ne0jpi4nf435dv', name: 'song', format: 'mp3' });
  * ```
  */
-export const LegacyAssetSchema = z.looseObject({
+export const LegacyAssetSchema = /* @__PURE__ */ z.looseObject({
   id: z.string(),
   name: optionalString,
   format: optionalString,
@@ -22,36 +25,40 @@ export const LegacyAssetSchema = z.looseObject({
 export type LegacyAsset = z.infer<typeof LegacyAssetSchema>;
 
 /** A job's request metadata as echoed back: `metadata`, or the older `stemMetadata` (with `stemName`). */
-export const LegacyJobMetadataSchema = z.looseObject({
-  name: optionalString,
-  stemName: optionalString,
-  format: optionalString,
-  language: optionalString,
-  variant: optionalString,
-  residual: optionalBoolean,
-  customProperty: optionalString,
-  userSessionId: optionalString,
-  audioId: optionalString,
-  licenseId: optionalString,
-  maxTrackLength: optionalNumber,
-  preview: optionalBoolean,
-  watermarkInterval: optionalNumber,
-});
+export const LegacyJobMetadataSchema = /* @__PURE__ */ z.lazy(() =>
+  z.looseObject({
+    name: optionalString,
+    stemName: optionalString,
+    format: optionalString,
+    language: optionalString,
+    variant: optionalString,
+    residual: optionalBoolean,
+    customProperty: optionalString,
+    userSessionId: optionalString,
+    audioId: optionalString,
+    licenseId: optionalString,
+    maxTrackLength: optionalNumber,
+    preview: optionalBoolean,
+    watermarkInterval: optionalNumber,
+  }),
+);
 /** See {@link LegacyJobMetadataSchema}. */
 export type LegacyJobMetadata = z.infer<typeof LegacyJobMetadataSchema>;
 
-const outputList = z.nullish(z.array(LegacyAssetSchema));
+const outputList = /* @__PURE__ */ z.nullish(z.array(LegacyAssetSchema));
 
 /**
  * The source asset of a job. The docs' separation example nests the outputs and the metadata in it.
  */
-export const LegacySourceAssetSchema = z.looseObject({
-  ...LegacyAssetSchema.shape,
-  outputAssets: outputList,
-  stemAssets: outputList,
-  metadata: z.nullish(LegacyJobMetadataSchema),
-  stemMetadata: z.nullish(LegacyJobMetadataSchema),
-});
+export const LegacySourceAssetSchema = /* @__PURE__ */ z.lazy(() =>
+  z.looseObject({
+    ...LegacyAssetSchema.shape,
+    outputAssets: outputList,
+    stemAssets: outputList,
+    metadata: z.nullish(LegacyJobMetadataSchema),
+    stemMetadata: z.nullish(LegacyJobMetadataSchema),
+  }),
+);
 
 /**
  * A legacy Job: every documented field, all optional but `id`, unknown fields kept (see
@@ -62,48 +69,52 @@ export const LegacySourceAssetSchema = z.looseObject({
  * const job = LegacyJobSchema.parse({ id: 'clksrfob8000bf7of6xkscy8m', status: 'created' });
  * ```
  */
-export const LegacyJobSchema = z.looseObject({
-  id: z.string().check(z.minLength(1)),
-  clientId: optionalString,
-  createdAt: optionalString,
-  startedAt: optionalString,
-  updatedAt: optionalString,
-  completedAt: optionalString,
-  requestId: optionalString,
-  licenseId: optionalString,
-  assetId: optionalString,
-  metadata: z.nullish(LegacyJobMetadataSchema),
-  stemMetadata: z.nullish(LegacyJobMetadataSchema),
-  callbackUrl: optionalString,
-  status: optionalString,
-  statusInfo: z.nullish(WireFailureSchema),
-  sourceAsset: z.nullish(LegacySourceAssetSchema),
-  outputAssets: outputList,
-  stemAssets: outputList,
-  otherAssets: outputList,
-  // Failure details some clients read when `statusInfo` is empty.
-  error: z.nullish(z.union([z.string(), WireFailureSchema])),
-  errorMessage: optionalString,
-});
+export const LegacyJobSchema = /* @__PURE__ */ z.lazy(() =>
+  z.looseObject({
+    id: z.string().check(z.minLength(1)),
+    clientId: optionalString,
+    createdAt: optionalString,
+    startedAt: optionalString,
+    updatedAt: optionalString,
+    completedAt: optionalString,
+    requestId: optionalString,
+    licenseId: optionalString,
+    assetId: optionalString,
+    metadata: z.nullish(LegacyJobMetadataSchema),
+    stemMetadata: z.nullish(LegacyJobMetadataSchema),
+    callbackUrl: optionalString,
+    status: optionalString,
+    statusInfo: z.nullish(WireFailureSchema),
+    sourceAsset: z.nullish(LegacySourceAssetSchema),
+    outputAssets: outputList,
+    stemAssets: outputList,
+    otherAssets: outputList,
+    // Failure details some clients read when `statusInfo` is empty.
+    error: z.nullish(z.union([z.string(), WireFailureSchema])),
+    errorMessage: optionalString,
+  }),
+);
 /** See {@link LegacyJobSchema}. */
 export type LegacyJob = z.infer<typeof LegacyJobSchema>;
 
 /** The `{ job }` envelope of `POST /job` and `GET /job/:id`. */
-export const LegacyJobEnvelopeSchema = z.looseObject({ job: LegacyJobSchema });
+export const LegacyJobEnvelopeSchema = /* @__PURE__ */ z.lazy(() => z.looseObject({ job: LegacyJobSchema }));
 
 /** `POST /usage`: the last three months. */
-export const LegacyUsageSchema = z.looseObject({
-  clientId: optionalString,
-  usage: z.nullish(
-    z.array(
-      z.looseObject({
-        month: z.string(),
-        totalJobs: optionalNumber,
-        totalMinutes: z.nullish(z.union([z.number(), z.string()])),
-      }),
+export const LegacyUsageSchema = /* @__PURE__ */ z.lazy(() =>
+  z.looseObject({
+    clientId: optionalString,
+    usage: z.nullish(
+      z.array(
+        z.looseObject({
+          month: z.string(),
+          totalJobs: optionalNumber,
+          totalMinutes: z.nullish(z.union([z.number(), z.string()])),
+        }),
+      ),
     ),
-  ),
-});
+  }),
+);
 /** See {@link LegacyUsageSchema}. */
 export type LegacyUsage = z.infer<typeof LegacyUsageSchema>;
 

@@ -56,7 +56,13 @@ export function outputAsset(output: OutputDescription): Asset {
 
 /** A copy of `value` without its `undefined` fields, so neutral objects print and compare cleanly. */
 export function withoutUndefined<Value extends object>(value: Value): Value {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Value;
+  // A plain loop: it runs for every target and output of every status read.
+  const kept: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const entry = (value as Record<string, unknown>)[key];
+    if (entry !== undefined) kept[key] = entry;
+  }
+  return kept as Value;
 }
 
 /** The extension of a file name, lower-cased, if it has one (`vocals.WAV` → `wav`). */

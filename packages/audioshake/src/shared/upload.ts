@@ -1,5 +1,4 @@
-import { type HttpClient, mimeTypeOf, multipartFile, type UploadRequest } from '@stemkit/core/driver';
-import type * as z from 'zod/mini';
+import { type HttpClient, mimeTypeOf, multipartFile, type UploadRequest, type z } from '@stemkit/core/driver';
 import { extensionOf } from './outputs.ts';
 
 /**

@@ -1,5 +1,8 @@
-import * as z from 'zod/mini';
+import { z } from '@stemkit/core/driver';
 import { optionalBoolean, optionalNumber, optionalString, WireFailureSchema } from '../shared/wire.ts';
+
+// Each schema is built on its first use (`z.lazy`), so importing the driver builds none; `@__PURE__` lets an app's
+// bundler drop those it never uses (the legacy driver's, when it uses the Tasks one).
 
 /**
  * A Tasks asset (`POST /assets`): `id`, `format`, `name`, and a signed `link` when given.
@@ -9,26 +12,30 @@ import { optionalBoolean, optionalNumber, optionalString, WireFailureSchema } fr
  * TasksAssetSchema.parse({ id: 'cmkd41zsb019001pvdcdg13ec', format: 'mp3', name: 'test.mp3' });
  * ```
  */
-export const TasksAssetSchema = z.looseObject({
-  id: z.string().check(z.minLength(1)),
-  name: optionalString,
-  format: optionalString,
-  link: optionalString,
-  createdAt: optionalString,
-});
+export const TasksAssetSchema = /* @__PURE__ */ z.lazy(() =>
+  z.looseObject({
+    id: z.string().check(z.minLength(1)),
+    name: optionalString,
+    format: optionalString,
+    link: optionalString,
+    createdAt: optionalString,
+  }),
+);
 /** See {@link TasksAssetSchema}. */
 export type TasksAsset = z.infer<typeof TasksAssetSchema>;
 
 /** `GET /assets`: a bare array. */
-export const TasksAssetListSchema = z.array(TasksAssetSchema);
+export const TasksAssetListSchema = /* @__PURE__ */ z.lazy(() => z.array(TasksAssetSchema));
 
 /** One file of a target's `output[]`: `name` has no extension; `link` expires after an hour. */
-export const TasksOutputSchema = z.looseObject({
-  name: optionalString,
-  format: optionalString,
-  link: optionalString,
-  type: optionalString,
-});
+export const TasksOutputSchema = /* @__PURE__ */ z.lazy(() =>
+  z.looseObject({
+    name: optionalString,
+    format: optionalString,
+    link: optionalString,
+    type: optionalString,
+  }),
+);
 /** See {@link TasksOutputSchema}. */
 export type TasksOutput = z.infer<typeof TasksOutputSchema>;
 
@@ -41,23 +48,25 @@ export type TasksOutput = z.infer<typeof TasksOutputSchema>;
  * taskOf(job).targets?.map((target: TasksTarget) => target.cost);
  * ```
  */
-export const TasksTargetSchema = z.looseObject({
-  id: z.string().check(z.minLength(1)),
-  model: optionalString,
-  status: optionalString,
-  formats: z.nullish(z.array(z.string())),
-  output: z.nullish(z.array(TasksOutputSchema)),
-  cost: optionalNumber,
-  error: z.nullish(WireFailureSchema),
-  duration: optionalNumber,
-  residual: optionalBoolean,
-  language: optionalString,
-  variant: optionalString,
-  transcriptUrl: optionalString,
-  transcriptAssetId: optionalString,
-  createdAt: optionalString,
-  updatedAt: optionalString,
-});
+export const TasksTargetSchema = /* @__PURE__ */ z.lazy(() =>
+  z.looseObject({
+    id: z.string().check(z.minLength(1)),
+    model: optionalString,
+    status: optionalString,
+    formats: z.nullish(z.array(z.string())),
+    output: z.nullish(z.array(TasksOutputSchema)),
+    cost: optionalNumber,
+    error: z.nullish(WireFailureSchema),
+    duration: optionalNumber,
+    residual: optionalBoolean,
+    language: optionalString,
+    variant: optionalString,
+    transcriptUrl: optionalString,
+    transcriptAssetId: optionalString,
+    createdAt: optionalString,
+    updatedAt: optionalString,
+  }),
+);
 /** See {@link TasksTargetSchema}. */
 export type TasksTarget = z.infer<typeof TasksTargetSchema>;
 
@@ -69,31 +78,35 @@ export type TasksTarget = z.infer<typeof TasksTargetSchema>;
  * const task = TasksTaskSchema.parse(await response.json());
  * ```
  */
-export const TasksTaskSchema = z.looseObject({
-  id: z.string().check(z.minLength(1)),
-  createdAt: optionalString,
-  updatedAt: optionalString,
-  completedAt: optionalString,
-  clientId: optionalString,
-  cost: optionalNumber,
-  assetId: optionalString,
-  url: optionalString,
-  metadata: optionalString,
-  targets: z.nullish(z.array(TasksTargetSchema)),
-});
+export const TasksTaskSchema = /* @__PURE__ */ z.lazy(() =>
+  z.looseObject({
+    id: z.string().check(z.minLength(1)),
+    createdAt: optionalString,
+    updatedAt: optionalString,
+    completedAt: optionalString,
+    clientId: optionalString,
+    cost: optionalNumber,
+    assetId: optionalString,
+    url: optionalString,
+    metadata: optionalString,
+    targets: z.nullish(z.array(TasksTargetSchema)),
+  }),
+);
 /** See {@link TasksTaskSchema}. */
 export type TasksTask = z.infer<typeof TasksTaskSchema>;
 
 /** `GET /tasks`: a bare array. */
-export const TasksPageSchema = z.array(TasksTaskSchema);
+export const TasksPageSchema = /* @__PURE__ */ z.lazy(() => z.array(TasksTaskSchema));
 
 /** `GET /tasks/statistics?name=usage`: `totalMinutes` is a string on the wire. */
-export const TasksUsageSchema = z.array(
-  z.looseObject({
-    month: z.string(),
-    totalTargets: optionalNumber,
-    totalMinutes: z.nullish(z.union([z.string(), z.number()])),
-  }),
+export const TasksUsageSchema = /* @__PURE__ */ z.lazy(() =>
+  z.array(
+    z.looseObject({
+      month: z.string(),
+      totalTargets: optionalNumber,
+      totalMinutes: z.nullish(z.union([z.string(), z.number()])),
+    }),
+  ),
 );
 
 /**

@@ -23,30 +23,32 @@ const method = z.custom<(...values: never[]) => unknown>((value) => typeof value
   message: 'must be a function',
 });
 
-const StemkitOptionsSchema = z.object({
-  driver: z.object({
-    contract: z.literal(DRIVER_CONTRACT_VERSION),
-    upload: method,
-    start: method,
-    status: method,
-    link: method,
-    provider: z.string().check(z.minLength(1)),
-    capabilities: z.object({
-      stems: z.union([z.literal('any'), z.array(z.string())]),
-      formats: z.array(z.string()),
-    }),
-  }),
-  plugins: z.optional(
-    z.array(
-      z.object({
-        name: z.string().check(z.minLength(1)),
-        formats: z.optional(z.array(z.string())),
+const StemkitOptionsSchema = z.lazy(() =>
+  z.object({
+    driver: z.object({
+      contract: z.literal(DRIVER_CONTRACT_VERSION),
+      upload: method,
+      start: method,
+      status: method,
+      link: method,
+      provider: z.string().check(z.minLength(1)),
+      capabilities: z.object({
+        stems: z.union([z.literal('any'), z.array(z.string())]),
+        formats: z.array(z.string()),
       }),
+    }),
+    plugins: z.optional(
+      z.array(
+        z.object({
+          name: z.string().check(z.minLength(1)),
+          formats: z.optional(z.array(z.string())),
+        }),
+      ),
     ),
-  ),
-  logger: z.optional(z.object({ debug: z.unknown(), info: z.unknown(), warn: z.unknown() })),
-  wait: z.optional(WaitOptionsSchema),
-});
+    logger: z.optional(z.object({ debug: z.unknown(), info: z.unknown(), warn: z.unknown() })),
+    wait: z.optional(WaitOptionsSchema),
+  }),
+);
 
 /** What only `@stemkit/core/node` adds to a client. */
 export interface ClientEnvironment {

@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import { OutputFormatSchema, StemNameSchema } from '../model/names.ts';
 
-// Strict schemas for what callers pass. Every mismatch becomes an InvalidArgumentError naming the field.
+// Strict schemas for what callers pass. Every mismatch becomes an InvalidArgumentError naming the field. Each is
+// built on its first use (`z.lazy`): building them all cost a cold import several milliseconds.
 
 const signal = z.optional(
   z.custom<AbortSignal>((value) => value instanceof AbortSignal, { message: 'must be an AbortSignal' }),
@@ -18,14 +19,15 @@ const formats = z.array(OutputFormatSchema).check(z.minLength(1), z.maxLength(16
 const httpUrl = z.url({ protocol: /^https?$/ });
 
 /** Options of `upload`. */
-export const UploadOptionsSchema = z.object({
-  name,
-  signal,
-  onProgress: callback<[number]>(),
-});
+export const UploadOptionsSchema = z.lazy(() =>
+  z.object({
+    name,
+    signal,
+    onProgress: callback<[number]>(),
+  }),
+);
 
-/** Options of `wait` (client defaults and per-call). */
-export const WaitOptionsSchema = z.object({
+const waitOptions = () => ({
   timeoutMs: z.optional(milliseconds.check(z.gt(0))),
   initialDelayMs: z.optional(milliseconds),
   maxDelayMs: z.optional(milliseconds.check(z.gt(0))),
@@ -34,84 +36,98 @@ export const WaitOptionsSchema = z.object({
   maxPollFailures: z.optional(z.int().check(z.gte(0), z.lte(1000))),
 });
 
-/** Options of one `wait` call. */
-export const WaitCallOptionsSchema = z.extend(WaitOptionsSchema, {
-  signal,
-  onProgress: callback<[unknown]>(),
-});
+/** Options of `wait` (client defaults and per-call). */
+export const WaitOptionsSchema = z.lazy(() => z.object(waitOptions()));
 
-const TargetInputSchema = z.object({
-  stem: StemNameSchema,
-  formats: z.optional(formats),
-  residual: z.optional(z.boolean()),
-  variant: z.optional(z.string().check(z.minLength(1))),
-  language: z.optional(z.string().check(z.minLength(2), z.maxLength(35))),
-  transcript: z.optional(z.unknown()),
-});
+/** Options of one `wait` call. */
+export const WaitCallOptionsSchema = z.lazy(() =>
+  z.object({ ...waitOptions(), signal, onProgress: callback<[unknown]>() }),
+);
+
+const TargetInputSchema = z.lazy(() =>
+  z.object({
+    stem: StemNameSchema,
+    formats: z.optional(formats),
+    residual: z.optional(z.boolean()),
+    variant: z.optional(z.string().check(z.minLength(1))),
+    language: z.optional(z.string().check(z.minLength(2), z.maxLength(35))),
+    transcript: z.optional(z.unknown()),
+  }),
+);
 
 /** Options of `separate`, apart from `source` (checked on its own). */
-export const SeparateOptionsSchema = z.object({
-  source: z.unknown(),
-  stems: z.optional(z.array(StemNameSchema).check(z.maxLength(64))),
-  targets: z.optional(z.array(TargetInputSchema).check(z.maxLength(64))),
-  formats: z.optional(formats),
-  residual: z.optional(z.boolean()),
-  variant: z.optional(z.string().check(z.minLength(1))),
-  language: z.optional(z.string().check(z.minLength(2), z.maxLength(35))),
-  transcript: z.optional(z.unknown()),
-  trial: z.optional(
-    z.object({
-      start: z.optional(z.number().check(z.gte(0), z.lte(86_400))),
-      seconds: z.optional(z.number().check(z.gt(0), z.lte(86_400))),
-    }),
-  ),
-  callbackUrl: z.optional(httpUrl),
-  metadata: z.optional(z.string().check(z.maxLength(10_000))),
-  priority: z.optional(z.string().check(z.minLength(1))),
-  providerOptions: z.optional(z.record(z.string(), z.unknown())),
-  name,
-  signal,
-  onUploadProgress: callback<[number]>(),
-});
+export const SeparateOptionsSchema = z.lazy(() =>
+  z.object({
+    source: z.unknown(),
+    stems: z.optional(z.array(StemNameSchema).check(z.maxLength(64))),
+    targets: z.optional(z.array(TargetInputSchema).check(z.maxLength(64))),
+    formats: z.optional(formats),
+    residual: z.optional(z.boolean()),
+    variant: z.optional(z.string().check(z.minLength(1))),
+    language: z.optional(z.string().check(z.minLength(2), z.maxLength(35))),
+    transcript: z.optional(z.unknown()),
+    trial: z.optional(
+      z.object({
+        start: z.optional(z.number().check(z.gte(0), z.lte(86_400))),
+        seconds: z.optional(z.number().check(z.gt(0), z.lte(86_400))),
+      }),
+    ),
+    callbackUrl: z.optional(httpUrl),
+    metadata: z.optional(z.string().check(z.maxLength(10_000))),
+    priority: z.optional(z.string().check(z.minLength(1))),
+    providerOptions: z.optional(z.record(z.string(), z.unknown())),
+    name,
+    signal,
+    onUploadProgress: callback<[number]>(),
+  }),
+);
 
 /** Options of `get` and `cancel`. */
-export const CallOptionsSchema = z.object({ signal });
+export const CallOptionsSchema = z.lazy(() => z.object({ signal }));
 
 /** Options of `download`. */
-export const DownloadOptionsSchema = z.object({
-  format: z.optional(OutputFormatSchema),
-  signal,
-  job: z.optional(z.unknown()),
-});
+export const DownloadOptionsSchema = z.lazy(() =>
+  z.object({
+    format: z.optional(OutputFormatSchema),
+    signal,
+    job: z.optional(z.unknown()),
+  }),
+);
 
-const AudioFormatSchema = z.enum(['wav', 'mp3', 'm4a', 'flac', 'aiff', 'mp4']);
+const AudioFormatSchema = z.lazy(() => z.enum(['wav', 'mp3', 'm4a', 'flac', 'aiff', 'mp4']));
 
 /** Options of `mix`. */
-export const MixOptionsSchema = z.object({
-  tracks: z
-    .array(
-      z.object({
-        stem: StemNameSchema,
-        volume: z.number().check(z.gte(0), z.lte(1)),
-        pan: z.number().check(z.gte(-1), z.lte(1)),
-      }),
-    )
-    .check(z.minLength(1), z.maxLength(64)),
-  name,
-  format: z.optional(AudioFormatSchema),
-  signal,
-});
+export const MixOptionsSchema = z.lazy(() =>
+  z.object({
+    tracks: z
+      .array(
+        z.object({
+          stem: StemNameSchema,
+          volume: z.number().check(z.gte(0), z.lte(1)),
+          pan: z.number().check(z.gte(-1), z.lte(1)),
+        }),
+      )
+      .check(z.minLength(1), z.maxLength(64)),
+    name,
+    format: z.optional(AudioFormatSchema),
+    signal,
+  }),
+);
 
 /** Options of `zip`. */
-export const ZipOptionsSchema = z.object({
-  stems: z.array(StemNameSchema).check(z.minLength(1), z.maxLength(64)),
-  format: AudioFormatSchema,
-  name,
-  signal,
-});
+export const ZipOptionsSchema = z.lazy(() =>
+  z.object({
+    stems: z.array(StemNameSchema).check(z.minLength(1), z.maxLength(64)),
+    format: AudioFormatSchema,
+    name,
+    signal,
+  }),
+);
 
 /** Options of `list`. */
-export const ListOptionsSchema = z.object({
-  pageSize: z.optional(z.int().check(z.gte(1), z.lte(100))),
-  signal,
-});
+export const ListOptionsSchema = z.lazy(() =>
+  z.object({
+    pageSize: z.optional(z.int().check(z.gte(1), z.lte(100))),
+    signal,
+  }),
+);

@@ -1,7 +1,7 @@
 /**
  * The entry a driver imports: the versioned contract, capabilities, `defineDriver` (settings, clock, handles,
- * payload parsing), the HTTP toolkit, and the model and errors a driver maps onto. Applications import
- * `@stemkit/core`.
+ * payload parsing), the HTTP toolkit, the zod/mini schema builders (`z`), and the model and errors a driver maps
+ * onto. Applications import `@stemkit/core`.
  *
  * @packageDocumentation
  */
@@ -26,5 +26,6 @@ export * from './contract.ts';
 export * from './define.ts';
 export * from './links.ts';
 export * from './payload.ts';
+export * as z from './schema.ts';
 export * from './settings.ts';
 export * from './source.ts';

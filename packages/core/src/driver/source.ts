@@ -7,16 +7,18 @@ import type { SourceReference } from './contract.ts';
  * progress, a Tasks task: an id at most): its name, format and what the provider computed after the upload.
  * Small and JSON, so it travels in `handle.data`.
  */
-export const SourceSummarySchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  format: z.optional(z.string()),
-  mimeType: z.optional(z.string()),
-  url: z.optional(z.string()),
-  durationSeconds: z.optional(z.number()),
-  channels: z.optional(z.number()),
-  sampleRate: z.optional(z.number()),
-});
+export const SourceSummarySchema = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    format: z.optional(z.string()),
+    mimeType: z.optional(z.string()),
+    url: z.optional(z.string()),
+    durationSeconds: z.optional(z.number()),
+    channels: z.optional(z.number()),
+    sampleRate: z.optional(z.number()),
+  }),
+);
 /** See {@link SourceSummarySchema}. */
 export type SourceSummary = z.infer<typeof SourceSummarySchema>;
 

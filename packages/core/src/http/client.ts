@@ -1,4 +1,4 @@
-import ky, { type KyInstance, type Options } from 'ky';
+import type { KyInstance, Options } from 'ky';
 import type * as z from 'zod/mini';
 import { parsePayload } from '../driver/payload.ts';
 import { InvalidResponseError, ProviderError, StemkitError } from '../errors.ts';
@@ -147,6 +147,7 @@ const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'x-access-token', 'coo
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const baseUrl = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+  const apiOrigin = `${baseUrl.origin}/`;
   const fetchFunction = options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
   const sendOnce = withoutReplay(fetchFunction);
   const logger = options.logger ?? silentLogger;
@@ -156,58 +157,69 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   // Failures of `authenticate` itself (a refused login): renewing would only ask for the same refusal again.
   const refusedLogins = new WeakSet<object>();
 
-  const api: KyInstance = ky.create({
-    baseUrl,
-    fetch: sendOnce,
-    timeout: options.timeoutMs ?? 30_000,
-    totalTimeout: options.totalTimeoutMs ?? 120_000,
-    headers: { accept: 'application/json', ...options.headers },
-    hooks: {
-      beforeRequest: [
-        async ({ request, options: requestOptions }) => {
-          // The guard: credentials only ever go to the API's own origin.
-          if (new URL(request.url).origin !== baseUrl.origin) {
-            for (const name of CREDENTIAL_HEADERS) request.headers.delete(name);
-            return;
-          }
-          let credentials: Record<string, string> | undefined;
-          try {
-            credentials = await options.authenticate?.(requestOptions.signal ?? undefined);
-          } catch (error) {
-            if (typeof error === 'object' && error !== null) refusedLogins.add(error);
-            throw error;
-          }
-          for (const [name, value] of Object.entries(credentials ?? {})) request.headers.set(name, value);
-          if (logger !== silentLogger)
-            logger.debug(`${request.method} ${redactUrl(request.url)}`, { provider });
-        },
-      ],
-    },
-  });
-
-  // One instance per retry policy, built once: ky merges and normalises per-call retry options on every request.
-  const retry = {
-    methods: ['get', 'post', 'put', 'patch', 'delete', 'head'],
-    statusCodes: [408, 429, 500, 502, 503, 504],
-    afterStatusCodes: [429, 503],
-    jitter: true,
-    backoffLimit: 8_000,
-    maxRetryAfter: 60_000,
+  // ky is loaded, and its instances built, on the first call: its feature checks construct a `Request`, which
+  // loads Node's fetch (undici), a quarter of an import's CPU that an app which never calls would pay anyway.
+  let instances: Promise<Record<'idempotent' | 'creating' | 'once', KyInstance>> | undefined;
+  const kyInstances = () => {
+    instances ??= import('ky').then(({ default: ky }) => createInstances(ky));
+    return instances;
   };
-  const retryLimit = options.retryLimit ?? 3;
-  const instances = {
-    idempotent: api.extend({ retry: { ...retry, limit: retryLimit, retryOnTimeout: true } }),
-    // A creating call is repeated only on 429, which the server answers before doing anything.
-    creating: api.extend({
-      retry: {
-        ...retry,
-        limit: retryLimit,
-        retryOnTimeout: false,
-        shouldRetry: ({ error }) => (error as { response?: Response }).response?.status === 429,
+
+  const createInstances = (ky: KyInstance) => {
+    const api = ky.create({
+      baseUrl,
+      fetch: sendOnce,
+      timeout: options.timeoutMs ?? 30_000,
+      totalTimeout: options.totalTimeoutMs ?? 120_000,
+      headers: { accept: 'application/json', ...options.headers },
+      hooks: {
+        beforeRequest: [
+          async ({ request, options: requestOptions }) => {
+            // The guard: credentials only ever go to the API's own origin. `request.url` is serialised, so a
+            // prefix test is exact (and a URL with userinfo fails it, the safe way) without parsing it again.
+            if (!request.url.startsWith(apiOrigin)) {
+              for (const name of CREDENTIAL_HEADERS) request.headers.delete(name);
+              return;
+            }
+            let credentials: Record<string, string> | undefined;
+            try {
+              credentials = await options.authenticate?.(requestOptions.signal ?? undefined);
+            } catch (error) {
+              if (typeof error === 'object' && error !== null) refusedLogins.add(error);
+              throw error;
+            }
+            for (const [name, value] of Object.entries(credentials ?? {})) request.headers.set(name, value);
+            if (logger !== silentLogger)
+              logger.debug(`${request.method} ${redactUrl(request.url)}`, { provider });
+          },
+        ],
       },
-    }),
-    // A stream can be sent once only: such calls are never repeated by the transport.
-    once: api.extend({ retry: { limit: 0 } }),
+    });
+
+    // One instance per retry policy, built once: ky merges and normalises per-call retry options on every request.
+    const retry = {
+      methods: ['get', 'post', 'put', 'patch', 'delete', 'head'],
+      statusCodes: [408, 429, 500, 502, 503, 504],
+      afterStatusCodes: [429, 503],
+      jitter: true,
+      backoffLimit: 8_000,
+      maxRetryAfter: 60_000,
+    };
+    const retryLimit = options.retryLimit ?? 3;
+    return {
+      idempotent: api.extend({ retry: { ...retry, limit: retryLimit, retryOnTimeout: true } }),
+      // A creating call is repeated only on 429, which the server answers before doing anything.
+      creating: api.extend({
+        retry: {
+          ...retry,
+          limit: retryLimit,
+          retryOnTimeout: false,
+          shouldRetry: ({ error }) => (error as { response?: Response }).response?.status === 429,
+        },
+      }),
+      // A stream can be sent once only: such calls are never repeated by the transport.
+      once: api.extend({ retry: { limit: 0 } }),
+    };
   };
 
   async function attempt<Schema extends z.ZodMiniType>(request: ApiRequest<Schema>) {
@@ -216,7 +228,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     // A streamed body (an upload) may take as long as it takes: no timeout unless the driver sets one.
     const timeoutMs = request.timeoutMs ?? (replayable ? undefined : false);
     const path = request.path.replace(/^\//, '');
-    const instance = replayable ? instances[idempotent ? 'idempotent' : 'creating'] : instances.once;
+    const instance = (await kyInstances())[replayable ? (idempotent ? 'idempotent' : 'creating') : 'once'];
     // Only the options this call sets: ky merges every key given (even an undefined one) into its defaults.
     const init: Options = { method: request.method };
     if (request.searchParams) init.searchParams = request.searchParams;

@@ -1,4 +1,4 @@
-import { isHTTPError, isNetworkError, isTimeoutError } from 'ky';
+import type { HTTPError } from 'ky';
 import {
   AuthenticationError,
   ConnectionError,
@@ -79,6 +79,14 @@ export function toStemkitError(
   }
   return error;
 }
+
+// ky's errors, told apart by name as ky's own guards also do (across realms): importing the guards would load
+// ky, and with it Node's fetch, when core is imported rather than on the first call.
+const isKyError = (error: unknown, name: string): boolean =>
+  typeof error === 'object' && error !== null && (error as { name?: unknown }).name === name;
+const isHTTPError = (error: unknown): error is HTTPError => isKyError(error, 'HTTPError');
+const isNetworkError = (error: unknown): boolean => isKyError(error, 'NetworkError');
+const isTimeoutError = (error: unknown): boolean => isKyError(error, 'TimeoutError');
 
 /** ky's own per-attempt or total timeout (it carries the request), as opposed to a caller's `TimeoutError`. */
 function isTransportTimeout(error: unknown): boolean {

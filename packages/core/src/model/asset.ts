@@ -31,23 +31,25 @@ export type AssetRole = z.infer<typeof AssetRoleSchema>;
  * };
  * ```
  */
-export const AssetSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  role: AssetRoleSchema,
-  /** The stem or model this asset is an output of. */
-  stem: z.optional(z.string()),
-  format: z.optional(z.string()),
-  mimeType: z.optional(z.string()),
-  url: z.optional(z.string()),
-  /** ISO-8601 instant after which `url` no longer works. */
-  expiresAt: z.optional(z.string()),
-  sizeBytes: z.optional(z.number()),
-  durationSeconds: z.optional(z.number()),
-  channels: z.optional(z.number()),
-  sampleRate: z.optional(z.number()),
-  provider: z.string(),
-  raw: z.unknown(),
-});
+export const AssetSchema = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    role: AssetRoleSchema,
+    /** The stem or model this asset is an output of. */
+    stem: z.optional(z.string()),
+    format: z.optional(z.string()),
+    mimeType: z.optional(z.string()),
+    url: z.optional(z.string()),
+    /** ISO-8601 instant after which `url` no longer works. */
+    expiresAt: z.optional(z.string()),
+    sizeBytes: z.optional(z.number()),
+    durationSeconds: z.optional(z.number()),
+    channels: z.optional(z.number()),
+    sampleRate: z.optional(z.number()),
+    provider: z.string(),
+    raw: z.unknown(),
+  }),
+);
 /** See {@link AssetSchema}. */
 export type Asset = z.infer<typeof AssetSchema>;

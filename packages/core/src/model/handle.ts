@@ -12,14 +12,16 @@ import { InvalidArgumentError } from '../errors.ts';
  * const job = await stemkit.wait(JSON.parse(saved));
  * ```
  */
-export const JobHandleSchema = z.object({
-  /** The driver contract version that wrote it. */
-  contract: z.literal(1),
-  provider: z.string().check(z.minLength(1)),
-  id: z.string().check(z.minLength(1)),
-  parts: z.optional(z.array(z.string())),
-  data: z.optional(z.record(z.string(), z.json())),
-});
+export const JobHandleSchema = z.lazy(() =>
+  z.object({
+    /** The driver contract version that wrote it. */
+    contract: z.literal(1),
+    provider: z.string().check(z.minLength(1)),
+    id: z.string().check(z.minLength(1)),
+    parts: z.optional(z.array(z.string())),
+    data: z.optional(z.record(z.string(), z.json())),
+  }),
+);
 /** See {@link JobHandleSchema}. */
 export type JobHandle = z.infer<typeof JobHandleSchema>;
 

@@ -41,7 +41,7 @@ export type WellKnownStem = (typeof WELL_KNOWN_STEMS)[number];
 export type StemName = WellKnownStem | (string & {});
 
 /** Schema for a {@link StemName}: a non-empty string without surrounding spaces. */
-export const StemNameSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(255));
+export const StemNameSchema = z.lazy(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(255)));
 
 /** Audio formats stemkit reads and writes. */
 export const AUDIO_FORMATS = ['wav', 'mp3', 'm4a', 'flac', 'aiff', 'mp4'] as const;
@@ -54,12 +54,14 @@ export type AudioFormat = (typeof AUDIO_FORMATS)[number];
 export type OutputFormat = AudioFormat | (typeof TEXT_FORMATS)[number] | 'zip' | (string & {});
 
 /** Schema for an {@link OutputFormat}: lower-case, no leading dot (`.wav` is accepted and normalised). */
-export const OutputFormatSchema = z.pipe(
-  // Trim and lower-case first: checks run in order, so the pattern sees the normalised text.
-  z
-    .string()
-    .check(z.trim(), z.toLowerCase(), z.regex(/^\.?[a-z0-9][a-z0-9._-]{0,31}$/, 'must be a format name')),
-  z.transform((value: string) => value.replace(/^\./, '')),
+export const OutputFormatSchema = z.lazy(() =>
+  z.pipe(
+    // Trim and lower-case first: checks run in order, so the pattern sees the normalised text.
+    z
+      .string()
+      .check(z.trim(), z.toLowerCase(), z.regex(/^\.?[a-z0-9][a-z0-9._-]{0,31}$/, 'must be a format name')),
+    z.transform((value: string) => value.replace(/^\./, '')),
+  ),
 );
 
 const MIME_TYPES: Record<string, string> = {

@@ -11,12 +11,14 @@ import * as z from 'zod/mini';
  * const month: UsageMonth = { month: '2026-11', targets: 12, minutes: 31.5 };
  * ```
  */
-export const UsageMonthSchema = z.object({
-  /** The month, as `YYYY-MM`. */
-  month: z.string(),
-  targets: z.number(),
-  minutes: z.number(),
-});
+export const UsageMonthSchema = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    /** The month, as `YYYY-MM`. */
+    month: z.string(),
+    targets: z.number(),
+    minutes: z.number(),
+  }),
+);
 /** See {@link UsageMonthSchema}. */
 export type UsageMonth = z.infer<typeof UsageMonthSchema>;
 
@@ -30,10 +32,12 @@ export type UsageMonth = z.infer<typeof UsageMonthSchema>;
  * console.log(months.at(-1)?.minutes);
  * ```
  */
-export const UsageSchema = z.object({
-  provider: z.string(),
-  months: z.array(UsageMonthSchema),
-  raw: z.unknown(),
-});
+export const UsageSchema = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    provider: z.string(),
+    months: z.array(UsageMonthSchema),
+    raw: z.unknown(),
+  }),
+);
 /** See {@link UsageSchema}. */
 export type Usage = z.infer<typeof UsageSchema>;

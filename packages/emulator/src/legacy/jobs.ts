@@ -48,20 +48,17 @@ export async function runLegacyJob(context: EmulatorContext, job: LegacyJob): Pr
       throw new JobFailure(404, 'The transcription asset does not exist');
     }
     const language = typeof job.metadata.language === 'string' ? job.metadata.language : 'auto';
-    const { outputs, duration } = await context.compute.run({
-      operation: 'model',
-      path: context.objects.path(source.key),
-      request: {
-        model,
-        formats: jobFormats(format),
-        outputName: model,
-        variant: typeof job.metadata.variant === 'string' ? job.metadata.variant : undefined,
-        residual: job.metadata.residual === true,
-        language: language === 'auto' ? 'en' : language,
-        transcript: transcriptFile
-          ? transcriptText(await context.objects.readBytes(transcriptFile.key))
-          : undefined,
-      },
+    // The jobs of one multi-stem request come one after another on the same asset: the batcher separates once.
+    const { outputs, duration } = await context.models.run(context.objects.path(source.key), {
+      model,
+      formats: jobFormats(format),
+      outputName: model,
+      variant: typeof job.metadata.variant === 'string' ? job.metadata.variant : undefined,
+      residual: job.metadata.residual === true,
+      language: language === 'auto' ? 'en' : language,
+      transcript: transcriptFile
+        ? transcriptText(await context.objects.readBytes(transcriptFile.key))
+        : undefined,
     });
     job.durationSeconds = duration;
     const ids: string[] = [];

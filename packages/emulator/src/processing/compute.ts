@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { decodeAudio, mix, type PcmAudio, probeAudio, separateSet, trim, zip } from '@stemkit/audio';
 import { encodeOutput } from './encode.ts';
 import { InputError } from './errors.ts';
-import { type ModelOutput, type ModelRequest, runModel } from './models.ts';
+import { type ModelRequest, type ModelRun, runModels } from './models.ts';
 
 /**
  * The audio work, as plain data in and out, so it can run in a worker thread: files are read from disk by
@@ -21,7 +21,8 @@ export type ComputeRequest =
       random: number;
       formats: string[];
     }
-  | { operation: 'model'; path: string; request: ModelRequest }
+  /** Several models on one source, decoded once and separated once (see `ModelBatcher`). */
+  | { operation: 'models'; path: string; requests: ModelRequest[] }
   | { operation: 'convert'; path: string; format: string }
   | { operation: 'mix'; tracks: { path: string; volume: number; pan: number }[] }
   | { operation: 'zip'; files: { path: string; name: string }[]; format: string };
@@ -38,8 +39,9 @@ export interface SeparationResult {
   trialStart?: number;
 }
 
-export interface ModelResult {
-  outputs: ModelOutput[];
+export interface ModelsResult {
+  /** One per request, in order. */
+  runs: ModelRun[];
   duration: number;
 }
 
@@ -47,14 +49,15 @@ export interface ModelResult {
 export interface ComputeResults {
   probe: ProbeResult;
   separation: SeparationResult;
-  model: ModelResult;
+  models: ModelsResult;
   convert: Uint8Array;
   mix: Uint8Array;
   zip: Uint8Array;
 }
 
 async function load(path: string): Promise<PcmAudio> {
-  const bytes = new Uint8Array(await readFile(path));
+  // The file's own buffer, not a copy: a 3-minute WAV is 30 MB.
+  const bytes: Uint8Array = await readFile(path);
   try {
     return await decodeAudio(bytes);
   } catch (error) {
@@ -110,9 +113,9 @@ export async function compute<Request extends ComputeRequest>(
     }
     case 'separation':
       return (await separation(request)) as Result;
-    case 'model': {
+    case 'models': {
       const audio = await load(request.path);
-      return { outputs: await runModel(audio, request.request), duration: durationOf(audio) } as Result;
+      return { runs: await runModels(audio, request.requests), duration: durationOf(audio) } as Result;
     }
     case 'convert':
       return (await encodeOutput(await load(request.path), request.format)) as Result;

@@ -1,4 +1,4 @@
-import { AudioError, type PcmAudio, residual, separate } from '@stemkit/audio';
+import { AudioError, type PcmAudio, residual, separate, stemRecipe } from '@stemkit/audio';
 import { encodeOutput } from './encode.ts';
 import { InputError } from './errors.ts';
 import { codecOf } from './formats.ts';
@@ -67,36 +67,68 @@ function textOutputs(model: string, audio: PcmAudio, request: ModelRequest): Mod
   }));
 }
 
-/** Separates one stem, or answers an input error when the audio engine knows no such name. */
-async function separateOne(audio: PcmAudio, names: string[]): Promise<PcmAudio[]> {
-  let stems: Record<string, PcmAudio>;
+/** The stems a stem model is made of: two voices for `multi_voice`, else the model's own stem. */
+const partsOf = (request: ModelRequest) =>
+  request.model === 'multi_voice' ? ['vocals_lead', 'vocals_backing'] : [request.model];
+
+/** Whether the audio engine can separate a stem of this name. */
+function separable(name: string): boolean {
   try {
-    stems = await separate(audio, names);
+    stemRecipe(name);
+    return true;
   } catch (error) {
-    if (error instanceof AudioError && error.code === 'invalid-argument') {
-      throw new InputError(`The model ${names.join(', ')} is not available`);
-    }
+    if (error instanceof AudioError && error.code === 'invalid-argument') return false;
     throw error;
   }
-  return names.map((name) => {
+}
+
+/** What one model of a batch produced: its outputs, or why it failed (plain data, to cross threads). */
+export type ModelRun = { outputs: ModelOutput[] } | { error: { message: string; input: boolean } };
+
+/**
+ * Runs several models on the same decoded audio, as one separation: every stem any of them needs is separated
+ * in a single `separate` call (the DSP computes its masks once, whatever the number of stems), then each model
+ * takes its parts. Text models read the audio's envelope; stem models separate it with @stemkit/audio
+ * (approximations for names it cannot isolate), plus the residual (mixture − stem) on request. `multi_voice` is
+ * approximated as two voices, the lead (centred) and the backing part of the vocals, named `voice_<variant>_01`
+ * and `_02` as AudioShake names its speakers. A model that fails fails alone.
+ */
+export async function runModels(audio: PcmAudio, requests: readonly ModelRequest[]): Promise<ModelRun[]> {
+  const wanted = requests
+    .filter((request) => !textModels.has(request.model))
+    .flatMap(partsOf)
+    .filter(separable);
+  const stems = wanted.length > 0 ? await separate(audio, wanted) : {};
+  const runs: ModelRun[] = [];
+  for (const request of requests) {
+    try {
+      runs.push({ outputs: await runModel(audio, request, stems) });
+    } catch (error) {
+      runs.push({
+        error: {
+          message: error instanceof Error ? error.message : String(error),
+          input: error instanceof InputError,
+        },
+      });
+    }
+  }
+  return runs;
+}
+
+/** One model's outputs, its stems taken from the batch's separation. */
+async function runModel(
+  audio: PcmAudio,
+  request: ModelRequest,
+  stems: Record<string, PcmAudio>,
+): Promise<ModelOutput[]> {
+  if (textModels.has(request.model)) return textOutputs(request.model, audio, request);
+  const voices = request.model === 'multi_voice';
+  const parts = partsOf(request).map((name) => {
+    if (!separable(name)) throw new InputError(`The model ${request.model} is not available`);
     const stem = stems[name];
     if (!stem) throw new Error(`The model ${name} produced no output`);
     return stem;
   });
-}
-
-/**
- * Runs one model on decoded audio: text models read the audio's envelope; stem models separate it with
- * @stemkit/audio (approximations for names it cannot isolate), plus the residual (mixture − stem) on request.
- * `multi_voice` is approximated as two voices, the lead (centred) and the backing part of the vocals, named
- * `voice_<variant>_01` and `_02` as AudioShake names its speakers.
- */
-export async function runModel(audio: PcmAudio, request: ModelRequest): Promise<ModelOutput[]> {
-  if (textModels.has(request.model)) return textOutputs(request.model, audio, request);
-  const voices = request.model === 'multi_voice';
-  const parts = voices
-    ? await separateOne(audio, ['vocals_lead', 'vocals_backing'])
-    : await separateOne(audio, [request.model]);
   const names = voices
     ? parts.map(
         (_, index) => `voice_${request.variant ?? 'two_speaker'}_${String(index + 1).padStart(2, '0')}`,

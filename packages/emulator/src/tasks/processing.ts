@@ -64,18 +64,15 @@ async function runTarget(context: EmulatorContext, task: Task, target: TaskTarge
     if (injected) throw new JobFailure(500, injected);
     const key = await source;
     const transcript = await transcriptOf(context, target);
-    const { outputs, duration } = await context.compute.run({
-      operation: 'model',
-      path: context.objects.path(key),
-      request: {
-        model: target.model,
-        formats: target.formats,
-        outputName: target.variant ? `${target.model}_${target.variant}` : target.model,
-        variant: target.variant ?? undefined,
-        residual: target.residual === true,
-        language: target.language ?? 'en',
-        transcript,
-      },
+    // The task's targets reach the batcher together: one separation serves them all.
+    const { outputs, duration } = await context.models.run(context.objects.path(key), {
+      model: target.model,
+      formats: target.formats,
+      outputName: target.variant ? `${target.model}_${target.variant}` : target.model,
+      variant: target.variant ?? undefined,
+      residual: target.residual === true,
+      language: target.language ?? 'en',
+      transcript,
     });
     target.duration = Math.round(duration * 1000) / 1000;
     for (const output of outputs) {

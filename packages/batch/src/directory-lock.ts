@@ -1,43 +1,30 @@
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '@stemkit/core';
+import { lock } from 'proper-lockfile';
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+/** A holder refreshes its lock every second; one not refreshed for this long has died and is taken over. */
+const STALE_MS = 6_000;
 
 /**
- * Takes `directory` for this process with a pid file, as Postgres's postmaster.pid does: PGlite takes no lock
- * of its own, and two processes on one data folder corrupt it. A file left by a process that has died (a
- * SIGKILL) is taken over; one held by a live process is refused, never stolen.
+ * Takes `directory` for this process: PGlite takes no lock of its own, and two processes on one data folder
+ * corrupt it. The lock (proper-lockfile) is refreshed while held; one left by a process that died (a SIGKILL) is
+ * taken over once stale, so a resume waits a few seconds at most. One held by a live process is refused.
  */
 export async function lockDirectory(directory: string): Promise<() => Promise<void>> {
   await mkdir(directory, { recursive: true });
-  const lock = join(directory, 'owner.pid');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const handle = await open(lock, 'wx');
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return () => rm(lock, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(await readFile(lock, 'utf8').catch(() => ''));
-      // An empty file is one being written right now: held, like one whose process is alive.
-      if (!(Number.isInteger(holder) && holder > 0) || isAlive(holder)) {
-        throw new InvalidArgumentError(
-          'queue',
-          `the ledger in ${directory} is in use by another process${holder > 0 ? ` (pid ${holder})` : ''}`,
-        );
-      }
-      await rm(lock, { force: true });
-    }
+  try {
+    return await lock(directory, {
+      lockfilePath: join(directory, 'owner.lock'),
+      stale: STALE_MS,
+      update: 1_000,
+      // Long enough to outlast a dead holder's lock, short enough to refuse a live one promptly.
+      retries: { retries: 16, factor: 1, minTimeout: 500, maxTimeout: 500 },
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+    throw new InvalidArgumentError('queue', `the ledger in ${directory} is in use by another process`, {
+      cause: error,
+    });
   }
-  throw new InvalidArgumentError('queue', `could not take the ledger in ${directory}`);
 }

@@ -1,6 +1,7 @@
-import { lstat, open, readdir, readFile, rm } from 'node:fs/promises';
+import { lstat, readdir, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { lock } from 'proper-lockfile';
 import { makeFolder } from './folders.ts';
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -29,20 +30,10 @@ export interface DataDirClaim {
   release(): Promise<void>;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
- * Takes the data folder for this process with a lock file beside it. Two emulators on one folder would overwrite
- * each other's state, so a second `stemkit` running at the same time gets none (and a temporary folder). A lock
- * left by a process that has died is taken over.
+ * Takes the data folder for this process with a lock beside it (proper-lockfile). Two emulators on one folder
+ * would overwrite each other's state, so a second `stemkit` running at the same time gets none (and a temporary
+ * folder). A lock left by a process that died is taken over once stale: its holder refreshes it every second.
  *
  * @example
  * ```ts
@@ -51,23 +42,14 @@ function isAlive(pid: number): boolean {
  * ```
  */
 export async function claimDataDir(dataDir: string): Promise<DataDirClaim> {
-  const lock = `${dataDir}.lock`;
-  await makeFolder(dirname(lock));
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const handle = await open(lock, 'wx');
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return { dataDir, release: () => rm(lock, { force: true }) };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(await readFile(lock, 'utf8').catch(() => ''));
-      // An empty lock is one being written right now: held, like one whose process is alive.
-      if (!(Number.isInteger(holder) && holder > 0) || isAlive(holder)) break;
-      await rm(lock, { force: true });
-    }
+  await makeFolder(dataDir);
+  try {
+    const release = await lock(dataDir, { lockfilePath: `${dataDir}.lock`, stale: 6_000, update: 1_000 });
+    return { dataDir, release };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+    return { dataDir: undefined, release: async () => {} };
   }
-  return { dataDir: undefined, release: async () => {} };
 }
 
 /**

@@ -44,20 +44,28 @@ export function startJsonCli(args: readonly string[], environment: Record<string
   return {
     ...run,
     lines,
-    /** Resolves once `predicate` holds for a line; rejects if the process ends first. */
-    async until(predicate: (line: BatchLine) => boolean, timeoutMs = 120_000): Promise<void> {
+    /**
+     * Resolves `true` once `predicate` holds for a line. If the process ends first: resolves `false` with
+     * `orEnd`, rejects without it.
+     */
+    async until(
+      predicate: (line: BatchLine) => boolean,
+      { orEnd = false, timeoutMs = 120_000 } = {},
+    ): Promise<boolean> {
       const deadline = Date.now() + timeoutMs;
       let ended = false;
       void run.done.then(() => {
         ended = true;
       });
       while (!lines.some(predicate)) {
+        if (ended && orEnd) return false;
         if (ended) throw new Error(`ended first: ${run.stderrSoFar().slice(-2000)}`);
         if (Date.now() > deadline) {
           throw new Error(`timed out waiting for a line: ${run.stderrSoFar().slice(-2000)}`);
         }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
+      return true;
     },
   };
 }

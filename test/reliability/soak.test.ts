@@ -17,8 +17,12 @@ const CONCURRENCY = 24;
 // Long enough that a slow answer on a busy CI machine is not mistaken for a stall (a timed-out create that
 // reached the emulator would be retried by the application and counted as a duplicate).
 const PER_ATTEMPT_TIMEOUT_MS = 4_000;
-/** What an application does with a job whose start or download failed transiently: try again, a few times. */
-const APPLICATION_ATTEMPTS = 6;
+/**
+ * What an application does with a job whose start or download failed transiently: try again. A streamed upload
+ * cannot be replayed by the transport, so each attempt is one upload facing ~16 % faults: six attempts left a
+ * 1-in-100 chance that one of ~670 uploads failed them all (it happened in CI); twelve make it negligible.
+ */
+const APPLICATION_ATTEMPTS = 12;
 
 interface SoakDriver {
   name: 'sourcere' | 'legacy' | 'tasks';

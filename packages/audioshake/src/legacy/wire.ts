@@ -1,8 +1,18 @@
 import { z } from '@stemkit/core/driver';
 import { optionalBoolean, optionalNumber, optionalString, WireFailureSchema } from '../shared/wire.ts';
 
-// Each schema but the small asset one (whose shape the source asset spreads) is built on its first use (`z.lazy`),
-// so importing the driver builds none of them; `@__PURE__` lets an app's bundler drop those it never uses.
+// Each schema is built on its first use (`z.lazy`), so importing the driver builds none of them; `@__PURE__` lets
+// an app's bundler drop those it never uses.
+
+/** The fields of an asset; the source asset of a job has them too. */
+const assetShape = () => ({
+  id: z.string(),
+  name: optionalString(),
+  format: optionalString(),
+  fileType: optionalString(),
+  link: optionalString(),
+  clientId: optionalString(),
+});
 
 /**
  * A legacy Asset: an upload or an output. Only `id` is required; unknown fields are kept (see
@@ -13,48 +23,41 @@ import { optionalBoolean, optionalNumber, optionalString, WireFailureSchema } fr
  * LegacyAssetSchema.parse({ id: 'clyxaywtp00ne0jpi4nf435dv', name: 'song', format: 'mp3' });
  * ```
  */
-export const LegacyAssetSchema = /* @__PURE__ */ z.looseObject({
-  id: z.string(),
-  name: optionalString,
-  format: optionalString,
-  fileType: optionalString,
-  link: optionalString,
-  clientId: optionalString,
-});
+export const LegacyAssetSchema = /* @__PURE__ */ z.lazy(() => z.looseObject(assetShape()));
 /** See {@link LegacyAssetSchema}. */
 export type LegacyAsset = z.infer<typeof LegacyAssetSchema>;
 
 /** A job's request metadata as echoed back: `metadata`, or the older `stemMetadata` (with `stemName`). */
 export const LegacyJobMetadataSchema = /* @__PURE__ */ z.lazy(() =>
   z.looseObject({
-    name: optionalString,
-    stemName: optionalString,
-    format: optionalString,
-    language: optionalString,
-    variant: optionalString,
-    residual: optionalBoolean,
-    customProperty: optionalString,
-    userSessionId: optionalString,
-    audioId: optionalString,
-    licenseId: optionalString,
-    maxTrackLength: optionalNumber,
-    preview: optionalBoolean,
-    watermarkInterval: optionalNumber,
+    name: optionalString(),
+    stemName: optionalString(),
+    format: optionalString(),
+    language: optionalString(),
+    variant: optionalString(),
+    residual: optionalBoolean(),
+    customProperty: optionalString(),
+    userSessionId: optionalString(),
+    audioId: optionalString(),
+    licenseId: optionalString(),
+    maxTrackLength: optionalNumber(),
+    preview: optionalBoolean(),
+    watermarkInterval: optionalNumber(),
   }),
 );
 /** See {@link LegacyJobMetadataSchema}. */
 export type LegacyJobMetadata = z.infer<typeof LegacyJobMetadataSchema>;
 
-const outputList = /* @__PURE__ */ z.nullish(z.array(LegacyAssetSchema));
+const outputList = () => z.nullish(z.array(LegacyAssetSchema));
 
 /**
  * The source asset of a job. The docs' separation example nests the outputs and the metadata in it.
  */
 export const LegacySourceAssetSchema = /* @__PURE__ */ z.lazy(() =>
   z.looseObject({
-    ...LegacyAssetSchema.shape,
-    outputAssets: outputList,
-    stemAssets: outputList,
+    ...assetShape(),
+    outputAssets: outputList(),
+    stemAssets: outputList(),
     metadata: z.nullish(LegacyJobMetadataSchema),
     stemMetadata: z.nullish(LegacyJobMetadataSchema),
   }),
@@ -72,26 +75,26 @@ export const LegacySourceAssetSchema = /* @__PURE__ */ z.lazy(() =>
 export const LegacyJobSchema = /* @__PURE__ */ z.lazy(() =>
   z.looseObject({
     id: z.string().check(z.minLength(1)),
-    clientId: optionalString,
-    createdAt: optionalString,
-    startedAt: optionalString,
-    updatedAt: optionalString,
-    completedAt: optionalString,
-    requestId: optionalString,
-    licenseId: optionalString,
-    assetId: optionalString,
+    clientId: optionalString(),
+    createdAt: optionalString(),
+    startedAt: optionalString(),
+    updatedAt: optionalString(),
+    completedAt: optionalString(),
+    requestId: optionalString(),
+    licenseId: optionalString(),
+    assetId: optionalString(),
     metadata: z.nullish(LegacyJobMetadataSchema),
     stemMetadata: z.nullish(LegacyJobMetadataSchema),
-    callbackUrl: optionalString,
-    status: optionalString,
+    callbackUrl: optionalString(),
+    status: optionalString(),
     statusInfo: z.nullish(WireFailureSchema),
     sourceAsset: z.nullish(LegacySourceAssetSchema),
-    outputAssets: outputList,
-    stemAssets: outputList,
-    otherAssets: outputList,
+    outputAssets: outputList(),
+    stemAssets: outputList(),
+    otherAssets: outputList(),
     // Failure details some clients read when `statusInfo` is empty.
     error: z.nullish(z.union([z.string(), WireFailureSchema])),
-    errorMessage: optionalString,
+    errorMessage: optionalString(),
   }),
 );
 /** See {@link LegacyJobSchema}. */
@@ -103,12 +106,12 @@ export const LegacyJobEnvelopeSchema = /* @__PURE__ */ z.lazy(() => z.looseObjec
 /** `POST /usage`: the last three months. */
 export const LegacyUsageSchema = /* @__PURE__ */ z.lazy(() =>
   z.looseObject({
-    clientId: optionalString,
+    clientId: optionalString(),
     usage: z.nullish(
       z.array(
         z.looseObject({
           month: z.string(),
-          totalJobs: optionalNumber,
+          totalJobs: optionalNumber(),
           totalMinutes: z.nullish(z.union([z.number(), z.string()])),
         }),
       ),

@@ -15,10 +15,10 @@ import { optionalBoolean, optionalNumber, optionalString, WireFailureSchema } fr
 export const TasksAssetSchema = /* @__PURE__ */ z.lazy(() =>
   z.looseObject({
     id: z.string().check(z.minLength(1)),
-    name: optionalString,
-    format: optionalString,
-    link: optionalString,
-    createdAt: optionalString,
+    name: optionalString(),
+    format: optionalString(),
+    link: optionalString(),
+    createdAt: optionalString(),
   }),
 );
 /** See {@link TasksAssetSchema}. */
@@ -30,10 +30,10 @@ export const TasksAssetListSchema = /* @__PURE__ */ z.lazy(() => z.array(TasksAs
 /** One file of a target's `output[]`: `name` has no extension; `link` expires after an hour. */
 export const TasksOutputSchema = /* @__PURE__ */ z.lazy(() =>
   z.looseObject({
-    name: optionalString,
-    format: optionalString,
-    link: optionalString,
-    type: optionalString,
+    name: optionalString(),
+    format: optionalString(),
+    link: optionalString(),
+    type: optionalString(),
   }),
 );
 /** See {@link TasksOutputSchema}. */
@@ -51,20 +51,20 @@ export type TasksOutput = z.infer<typeof TasksOutputSchema>;
 export const TasksTargetSchema = /* @__PURE__ */ z.lazy(() =>
   z.looseObject({
     id: z.string().check(z.minLength(1)),
-    model: optionalString,
-    status: optionalString,
+    model: optionalString(),
+    status: optionalString(),
     formats: z.nullish(z.array(z.string())),
     output: z.nullish(z.array(TasksOutputSchema)),
-    cost: optionalNumber,
+    cost: optionalNumber(),
     error: z.nullish(WireFailureSchema),
-    duration: optionalNumber,
-    residual: optionalBoolean,
-    language: optionalString,
-    variant: optionalString,
-    transcriptUrl: optionalString,
-    transcriptAssetId: optionalString,
-    createdAt: optionalString,
-    updatedAt: optionalString,
+    duration: optionalNumber(),
+    residual: optionalBoolean(),
+    language: optionalString(),
+    variant: optionalString(),
+    transcriptUrl: optionalString(),
+    transcriptAssetId: optionalString(),
+    createdAt: optionalString(),
+    updatedAt: optionalString(),
   }),
 );
 /** See {@link TasksTargetSchema}. */
@@ -81,14 +81,14 @@ export type TasksTarget = z.infer<typeof TasksTargetSchema>;
 export const TasksTaskSchema = /* @__PURE__ */ z.lazy(() =>
   z.looseObject({
     id: z.string().check(z.minLength(1)),
-    createdAt: optionalString,
-    updatedAt: optionalString,
-    completedAt: optionalString,
-    clientId: optionalString,
-    cost: optionalNumber,
-    assetId: optionalString,
-    url: optionalString,
-    metadata: optionalString,
+    createdAt: optionalString(),
+    updatedAt: optionalString(),
+    completedAt: optionalString(),
+    clientId: optionalString(),
+    cost: optionalNumber(),
+    assetId: optionalString(),
+    url: optionalString(),
+    metadata: optionalString(),
     targets: z.nullish(z.array(TasksTargetSchema)),
   }),
 );
@@ -103,7 +103,7 @@ export const TasksUsageSchema = /* @__PURE__ */ z.lazy(() =>
   z.array(
     z.looseObject({
       month: z.string(),
-      totalTargets: optionalNumber,
+      totalTargets: optionalNumber(),
       totalMinutes: z.nullish(z.union([z.string(), z.number()])),
     }),
   ),

@@ -19,18 +19,19 @@ import { uploadSource } from './upload.ts';
 import { wait } from './wait.ts';
 import { Waiters } from './waiters.ts';
 
-const method = z.custom<(...values: never[]) => unknown>((value) => typeof value === 'function', {
-  message: 'must be a function',
-});
+const method = () =>
+  z.custom<(...values: never[]) => unknown>((value) => typeof value === 'function', {
+    message: 'must be a function',
+  });
 
 const StemkitOptionsSchema = z.lazy(() =>
   z.object({
     driver: z.object({
       contract: z.literal(DRIVER_CONTRACT_VERSION),
-      upload: method,
-      start: method,
-      status: method,
-      link: method,
+      upload: method(),
+      start: method(),
+      status: method(),
+      link: method(),
       provider: z.string().check(z.minLength(1)),
       capabilities: z.object({
         stems: z.union([z.literal('any'), z.array(z.string())]),

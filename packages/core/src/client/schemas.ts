@@ -2,35 +2,37 @@ import * as z from 'zod/mini';
 import { OutputFormatSchema, StemNameSchema } from '../model/names.ts';
 
 // Strict schemas for what callers pass. Every mismatch becomes an InvalidArgumentError naming the field. Each is
-// built on its first use (`z.lazy`): building them all cost a cold import several milliseconds.
+// built on its first use (`z.lazy`), and so are its parts (functions, not constants): building them at import
+// cost a cold start several milliseconds.
 
-const signal = z.optional(
-  z.custom<AbortSignal>((value) => value instanceof AbortSignal, { message: 'must be an AbortSignal' }),
-);
+const signal = () =>
+  z.optional(
+    z.custom<AbortSignal>((value) => value instanceof AbortSignal, { message: 'must be an AbortSignal' }),
+  );
 const callback = <Arguments extends unknown[]>() =>
   z.optional(
     z.custom<(...values: Arguments) => void>((value) => typeof value === 'function', {
       message: 'must be a function',
     }),
   );
-const name = z.optional(z.string().check(z.minLength(1), z.maxLength(1024)));
-const milliseconds = z.number().check(z.gte(0), z.lte(2 ** 31 - 1));
-const formats = z.array(OutputFormatSchema).check(z.minLength(1), z.maxLength(16));
-const httpUrl = z.url({ protocol: /^https?$/ });
+const name = () => z.optional(z.string().check(z.minLength(1), z.maxLength(1024)));
+const milliseconds = () => z.number().check(z.gte(0), z.lte(2 ** 31 - 1));
+const formats = () => z.array(OutputFormatSchema).check(z.minLength(1), z.maxLength(16));
+const httpUrl = () => z.url({ protocol: /^https?$/ });
 
 /** Options of `upload`. */
 export const UploadOptionsSchema = z.lazy(() =>
   z.object({
-    name,
-    signal,
+    name: name(),
+    signal: signal(),
     onProgress: callback<[number]>(),
   }),
 );
 
 const waitOptions = () => ({
-  timeoutMs: z.optional(milliseconds.check(z.gt(0))),
-  initialDelayMs: z.optional(milliseconds),
-  maxDelayMs: z.optional(milliseconds.check(z.gt(0))),
+  timeoutMs: z.optional(milliseconds().check(z.gt(0))),
+  initialDelayMs: z.optional(milliseconds()),
+  maxDelayMs: z.optional(milliseconds().check(z.gt(0))),
   factor: z.optional(z.number().check(z.gte(1), z.lte(10))),
   jitter: z.optional(z.number().check(z.gte(0), z.lte(1))),
   maxPollFailures: z.optional(z.int().check(z.gte(0), z.lte(1000))),
@@ -41,13 +43,13 @@ export const WaitOptionsSchema = z.lazy(() => z.object(waitOptions()));
 
 /** Options of one `wait` call. */
 export const WaitCallOptionsSchema = z.lazy(() =>
-  z.object({ ...waitOptions(), signal, onProgress: callback<[unknown]>() }),
+  z.object({ ...waitOptions(), signal: signal(), onProgress: callback<[unknown]>() }),
 );
 
 const TargetInputSchema = z.lazy(() =>
   z.object({
     stem: StemNameSchema,
-    formats: z.optional(formats),
+    formats: z.optional(formats()),
     residual: z.optional(z.boolean()),
     variant: z.optional(z.string().check(z.minLength(1))),
     language: z.optional(z.string().check(z.minLength(2), z.maxLength(35))),
@@ -61,7 +63,7 @@ export const SeparateOptionsSchema = z.lazy(() =>
     source: z.unknown(),
     stems: z.optional(z.array(StemNameSchema).check(z.maxLength(64))),
     targets: z.optional(z.array(TargetInputSchema).check(z.maxLength(64))),
-    formats: z.optional(formats),
+    formats: z.optional(formats()),
     residual: z.optional(z.boolean()),
     variant: z.optional(z.string().check(z.minLength(1))),
     language: z.optional(z.string().check(z.minLength(2), z.maxLength(35))),
@@ -72,24 +74,24 @@ export const SeparateOptionsSchema = z.lazy(() =>
         seconds: z.optional(z.number().check(z.gt(0), z.lte(86_400))),
       }),
     ),
-    callbackUrl: z.optional(httpUrl),
+    callbackUrl: z.optional(httpUrl()),
     metadata: z.optional(z.string().check(z.maxLength(10_000))),
     priority: z.optional(z.string().check(z.minLength(1))),
     providerOptions: z.optional(z.record(z.string(), z.unknown())),
-    name,
-    signal,
+    name: name(),
+    signal: signal(),
     onUploadProgress: callback<[number]>(),
   }),
 );
 
 /** Options of `get` and `cancel`. */
-export const CallOptionsSchema = z.lazy(() => z.object({ signal }));
+export const CallOptionsSchema = z.lazy(() => z.object({ signal: signal() }));
 
 /** Options of `download`. */
 export const DownloadOptionsSchema = z.lazy(() =>
   z.object({
     format: z.optional(OutputFormatSchema),
-    signal,
+    signal: signal(),
     job: z.optional(z.unknown()),
   }),
 );
@@ -108,9 +110,9 @@ export const MixOptionsSchema = z.lazy(() =>
         }),
       )
       .check(z.minLength(1), z.maxLength(64)),
-    name,
+    name: name(),
     format: z.optional(AudioFormatSchema),
-    signal,
+    signal: signal(),
   }),
 );
 
@@ -119,8 +121,8 @@ export const ZipOptionsSchema = z.lazy(() =>
   z.object({
     stems: z.array(StemNameSchema).check(z.minLength(1), z.maxLength(64)),
     format: AudioFormatSchema,
-    name,
-    signal,
+    name: name(),
+    signal: signal(),
   }),
 );
 
@@ -128,6 +130,6 @@ export const ZipOptionsSchema = z.lazy(() =>
 export const ListOptionsSchema = z.lazy(() =>
   z.object({
     pageSize: z.optional(z.int().check(z.gte(1), z.lte(100))),
-    signal,
+    signal: signal(),
   }),
 );

@@ -5,7 +5,8 @@ import { measured, median, table } from './support/measure.ts';
 
 // Cold import and bundle weight of core + each driver, next to two peer SDKs measured the same way; then the time
 // to a first answer from the provider, next to the same call written by hand with `fetch`.
-const RUNS = 15;
+// Start-up CPU varies by tens of milliseconds from one process to the next here: many rounds, medians.
+const RUNS = 41;
 
 /** What an app imports, as an ES module entry (the same entries as scripts/size-budget.mjs, plus the peers). */
 const entries: Record<string, { bundle: string; imports: string[] }> = {
@@ -116,6 +117,8 @@ export async function importsAndSizes(): Promise<{ body: string; headline: strin
 interface AnswerReport {
   milliseconds: number;
   cpuMs: number;
+  /** Wall milliseconds of each step, in order (the first: Node's own start-up). */
+  steps: number[];
 }
 
 /**
@@ -141,20 +144,29 @@ async function timeToFirstAnswer(): Promise<{ body: string; headline: string }> 
         body: JSON.stringify({ assetId: asset.id, targets: [{ model: 'vocals', formats: ['wav'] }] }),
       })
     ).json()) as { id: string };
+    // `mark()` closes a step; dynamic imports so that importing is a step of its own.
+    const prelude = 'const marks = [performance.now()]; const mark = () => marks.push(performance.now());';
     const report =
-      'console.log(JSON.stringify({ milliseconds: performance.now(), cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000 }));';
+      'console.log(JSON.stringify({ milliseconds: performance.now(), cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000, steps: marks.map((at, index) => at - (marks[index - 1] ?? 0)) }));';
     const scripts = {
       stemkit: [
-        `import { createStemkit } from '@stemkit/core';`,
-        `import { audioshakeTasks } from '@stemkit/audioshake';`,
+        prelude,
+        `const { createStemkit } = await import('@stemkit/core');`,
+        `const { audioshakeTasks } = await import('@stemkit/audioshake');`,
+        'mark();',
         `const stemkit = createStemkit({ driver: audioshakeTasks({ baseUrl: ${JSON.stringify(baseUrl)}, apiKey: ${JSON.stringify(apiKey)} }) });`,
+        'mark();',
         `await stemkit.get({ contract: 1, provider: 'audioshake-tasks', id: ${JSON.stringify(task.id)} });`,
+        'mark();',
         report,
       ].join('\n'),
       fetch: [
+        prelude,
+        'mark(); mark();',
         `const response = await fetch(${JSON.stringify(`${baseUrl}/tasks/${task.id}`)}, { headers: { 'x-api-key': ${JSON.stringify(apiKey)} } });`,
         'if (!response.ok) throw new Error(String(response.status));',
         'await response.json();',
+        'mark();',
         report,
       ].join('\n'),
     };
@@ -167,27 +179,42 @@ async function timeToFirstAnswer(): Promise<{ body: string; headline: string }> 
         );
       }
     }
-    const ratios = (key: keyof AnswerReport) =>
+    type Figure = 'milliseconds' | 'cpuMs';
+    const ratios = (key: Figure) =>
       results.stemkit
         .map((each, run) => each[key] / (results.fetch[run] as AnswerReport)[key])
         .sort((a, b) => a - b);
-    const describe = (key: keyof AnswerReport) => {
+    const describe = (key: Figure) => {
       const values = ratios(key);
       return `${median(values).toFixed(2)}× (${(values[0] as number).toFixed(2)}–${(values.at(-1) as number).toFixed(2)}×)`;
     };
-    const of = (name: 'stemkit' | 'fetch', key: keyof AnswerReport) =>
+    const of = (name: 'stemkit' | 'fetch', key: Figure) =>
       `${median(results[name].map((each) => each[key])).toFixed(1)} ms`;
+    const step = (name: 'stemkit' | 'fetch', index: number) =>
+      `${median(results[name].map((each) => each.steps[index] ?? 0)).toFixed(1)} ms`;
     const rows = [
       [
         'stemkit: import core + Tasks driver, `createStemkit`, `get`',
         of('stemkit', 'milliseconds'),
         of('stemkit', 'cpuMs'),
+        step('stemkit', 0),
+        step('stemkit', 1),
+        step('stemkit', 2),
+        step('stemkit', 3),
       ],
-      ['by hand: `fetch` and `response.json()`', of('fetch', 'milliseconds'), of('fetch', 'cpuMs')],
-      ['stemkit / by hand, run by run', describe('milliseconds'), describe('cpuMs')],
+      [
+        'by hand: `fetch` and `response.json()`',
+        of('fetch', 'milliseconds'),
+        of('fetch', 'cpuMs'),
+        step('fetch', 0),
+        '—',
+        '—',
+        step('fetch', 3),
+      ],
+      ['stemkit / by hand, run by run', describe('milliseconds'), describe('cpuMs'), '', '', '', ''],
     ];
     return {
-      body: `Time to first answer: a fresh process from its start (\`performance.now()\`) to the first provider answer read, a Tasks \`GET /tasks/:id\` to the emulator in another process on loopback; stemkit validates it and maps it to a \`Job\`. Median of ${RUNS} alternating runs (range of the per-run ratio).\n\n${table(['client', 'time to first answer', 'CPU by then'], rows)}`,
+      body: `Time to first answer: a fresh process from its start (\`performance.now()\`) to the first provider answer read, a Tasks \`GET /tasks/:id\` to the emulator in another process on loopback; stemkit validates it and maps it to a \`Job\`. Median of ${RUNS} alternating runs (range of the per-run ratio); the steps are wall time, each median on its own.\n\n${table(['client', 'time to first answer', 'CPU by then', 'Node start-up', 'import', '`createStemkit`', 'first answer'], rows)}`,
       headline: `time to first answer (process start → first provider answer): stemkit ${of('stemkit', 'milliseconds')}, hand-written \`fetch\` ${of('fetch', 'milliseconds')} (${describe('milliseconds')})`,
     };
   } finally {

@@ -4,7 +4,7 @@ import { measured, median, table } from './support/measure.ts';
 // Client CPU time per small job, stemkit against a minimal hand-written ky client making the same calls to the
 // same in-process fake Tasks API (whose own cost both sides share).
 // A shared 2-core VM is noisy: many short runs, the two clients alternating who goes first, medians.
-const RUNS = 9;
+const RUNS = 15;
 const JOBS = 2_000;
 const child = fileURLToPath(new URL('./overhead-child.ts', import.meta.url));
 

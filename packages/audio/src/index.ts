@@ -6,8 +6,8 @@
  */
 export { decodeAudio, encodeAudio, probeAudio, wavInfo } from './codec/index.ts';
 export { sniffFormat } from './codec/sniff.ts';
-export { decodeWav, encodeWav, type WavBitDepth } from './codec/wav.ts';
-export { separate, separateSet } from './dsp/separate.ts';
+export { decodeWav, encodeWav, type WavBitDepth, type WavWriter, wavWriter } from './codec/wav.ts';
+export { separate, separateSet, separateToWav } from './dsp/separate.ts';
 export { type BlockSink, DEFAULT_SETTINGS, type SeparatorSettings, StemSeparator } from './dsp/separator.ts';
 export { type BasePart, STEM_RECIPES, type StemRecipe, stemRecipe } from './dsp/stems.ts';
 export { type MixTrack, mix, panGains } from './edit/mix.ts';

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
+  encodeWav,
   type PcmAudio,
   residual,
   STEM_RECIPES,
   StemSeparator,
   separate,
   separateSet,
+  separateToWav,
   stemRecipe,
+  wavWriter,
 } from '../src/index.ts';
 import { synthesizeMixture } from '../src/synthetic/index.ts';
 import { expectAudioError, maxDifference, testSignal } from './support.ts';
@@ -153,6 +156,43 @@ describe('separation', () => {
     const { instrumental } = await separateSet(song, 'two');
     expect(maxDifference(rest, instrumental!)).toBeLessThan(MASK_TOLERANCE);
     await expectAudioError(() => residual(song, testSignal({ seconds: 1 })), 'invalid-argument');
+  });
+
+  it('separateToWav writes byte for byte the WAV files of the stems separate returns', async () => {
+    const stems = ['vocals', 'drums', 'other'];
+    const floats = await separate(song, stems);
+    for (const bitDepth of [16, 24, 32] as const) {
+      const files = await separateToWav(song, stems, { bitDepth });
+      expect(Object.keys(files)).toEqual(stems);
+      for (const stem of stems) expect(files[stem]).toEqual(encodeWav(floats[stem]!, bitDepth));
+    }
+    const set = await separateSet(song, 'four');
+    const setFiles = await separateToWav(song, 'four', { bitDepth: 24 });
+    expect(Object.keys(setFiles)).toEqual(['vocals', 'drums', 'bass', 'other']);
+    for (const stem of Object.keys(set)) expect(setFiles[stem]).toEqual(encodeWav(set[stem]!, 24));
+    const mono: PcmAudio = { sampleRate: 22_050, channels: [song.channels[0]!.subarray(0, 1_000)] };
+    expect((await separateToWav(mono, ['bass'])).bass).toEqual(
+      encodeWav((await separate(mono, ['bass'])).bass!),
+    );
+    await expectAudioError(() => separateToWav(song, []), 'invalid-argument');
+    await expectAudioError(() => separateToWav(song, ['banjo']), 'invalid-argument');
+    await expectAudioError(() => separateToWav(song, 'toString' as never), 'invalid-argument');
+  });
+
+  it('wavWriter fills a file of known length block by block, and refuses frames past its end', async () => {
+    const [left, right] = song.channels as [Float32Array, Float32Array];
+    const writer = wavWriter({ sampleRate: song.sampleRate, channels: 2, frames: left.length, bitDepth: 24 });
+    for (let start = 0; start < left.length; start += 1_000) {
+      const end = Math.min(left.length, start + 1_000);
+      writer.write([left.subarray(start, end), right.subarray(start, end)], end - start);
+    }
+    expect(writer.bytes).toEqual(encodeWav(song, 24));
+    const error = await expectAudioError(() => writer.write([left, right], 1), 'invalid-argument');
+    expect(error.message).toMatch(/holds/);
+    await expectAudioError(
+      () => wavWriter({ sampleRate: 8_000, channels: 1, frames: 1, bitDepth: 8 as never }),
+      'invalid-argument',
+    );
   });
 
   it('rejects unknown stems, empty requests, bad sets and non-finite samples', async () => {

@@ -300,18 +300,58 @@ function quantize(sample: number, scale: number): number {
  */
 export function encodeWav(audio: PcmAudio, bitDepth: WavBitDepth = 16): Uint8Array {
   assertPcm(audio);
-  if (bitDepth !== 16 && bitDepth !== 24 && bitDepth !== 32) {
-    throw new AudioError('invalid-argument', `WAV bit depth must be 16, 24 or 32, got ${bitDepth}`);
-  }
   const frames = frameCount(audio);
-  const header = wavHeader({
+  const writer = wavWriter({
     sampleRate: audio.sampleRate,
     channels: audio.channels.length,
     frames,
     bitDepth,
   });
-  const output = new Uint8Array(header.length + frames * audio.channels.length * (bitDepth / 8));
-  output.set(header);
-  writeWavFrames(audio.channels, 0, frames, bitDepth, output, header.length);
-  return output;
+  writer.write(audio.channels, frames);
+  return writer.bytes;
+}
+
+/** A WAV file of known length, filled in memory block by block (see {@link wavWriter}). */
+export interface WavWriter {
+  /** The whole file, header included; complete once `frames` frames are written. */
+  readonly bytes: Uint8Array;
+  /** Appends frames `[0, length)` of `channels`. */
+  write(channels: readonly Float32Array[], length: number): void;
+}
+
+/**
+ * A WAV file of `frames` frames written in memory as blocks come (a separator's output, say), so the audio is
+ * never held as floats as well: 16-bit PCM by default, 24-bit PCM, or 32-bit float.
+ *
+ * @example
+ * ```ts
+ * const writer = wavWriter({ sampleRate: 44_100, channels: 2, frames: left.length, bitDepth: 24 });
+ * writer.write([left, right], left.length);
+ * const wav = writer.bytes;
+ * ```
+ */
+export function wavWriter(shape: {
+  sampleRate: number;
+  channels: number;
+  frames: number;
+  bitDepth?: WavBitDepth;
+}): WavWriter {
+  const bitDepth = shape.bitDepth ?? 16;
+  if (bitDepth !== 16 && bitDepth !== 24 && bitDepth !== 32) {
+    throw new AudioError('invalid-argument', `WAV bit depth must be 16, 24 or 32, got ${bitDepth}`);
+  }
+  const header = wavHeader({ ...shape, bitDepth });
+  const blockAlign = shape.channels * (bitDepth / 8);
+  const bytes = new Uint8Array(header.length + shape.frames * blockAlign);
+  bytes.set(header);
+  let written = 0;
+  return {
+    bytes,
+    write(channels, length) {
+      if (written + length > shape.frames)
+        throw new AudioError('invalid-argument', `the WAV file holds ${shape.frames} frames`);
+      writeWavFrames(channels, 0, length, bitDepth, bytes, header.length + written * blockAlign);
+      written += length;
+    },
+  };
 }

@@ -1,7 +1,8 @@
+import { type WavBitDepth, wavWriter } from '../codec/wav.ts';
 import { AudioError } from '../errors.ts';
 import { assertPcm, frameCount, silence } from '../pcm.ts';
 import type { PcmAudio } from '../types.ts';
-import { type SeparatorSettings, StemSeparator } from './separator.ts';
+import { type BlockSink, type SeparatorSettings, StemSeparator } from './separator.ts';
 import { type StemRecipe, stemRecipe } from './stems.ts';
 
 /** Frames fed between yields to the event loop, so a long separation never blocks a server for seconds. */
@@ -18,42 +19,57 @@ function assertFinite(audio: PcmAudio): void {
   }
 }
 
-/** Runs the streaming separator over in-memory audio, writing each stem (and the remainder) in place. */
+/** Runs the streaming separator over in-memory audio, handing the blocks of every stem to `sink` in order. */
 async function run(
   audio: PcmAudio,
   recipes: readonly StemRecipe[],
   remainder: boolean,
-  settings?: Partial<SeparatorSettings>,
-): Promise<PcmAudio[]> {
+  settings: Partial<SeparatorSettings> | undefined,
+  sink: BlockSink,
+): Promise<void> {
   assertPcm(audio);
   assertFinite(audio);
   const frames = frameCount(audio);
-  const outputs = Array.from({ length: recipes.length + (remainder ? 1 : 0) }, () =>
-    silence(audio.sampleRate, audio.channels.length, frames),
-  );
-  let offset = 0;
   const separator = new StemSeparator(
     { sampleRate: audio.sampleRate, channelCount: audio.channels.length },
     recipes,
-    {
-      remainder,
-      settings,
-      sink: (blocks, length) => {
-        blocks.forEach((channels, stem) => {
-          channels.forEach((block, channel) => {
-            outputs[stem]!.channels[channel]!.set(block.subarray(0, length), offset);
-          });
-        });
-        offset += length;
-      },
-    },
+    { remainder, settings, sink },
   );
   for (let start = 0; start < frames; start += CHUNK_FRAMES) {
     separator.write(audio.channels, start, Math.min(frames, start + CHUNK_FRAMES));
     await yieldToEventLoop();
   }
   separator.end();
+}
+
+/** The separation as whole in-memory stems (and the remainder). */
+async function runToPcm(
+  audio: PcmAudio,
+  recipes: readonly StemRecipe[],
+  remainder: boolean,
+  settings?: Partial<SeparatorSettings>,
+): Promise<PcmAudio[]> {
+  assertPcm(audio);
+  const frames = frameCount(audio);
+  const outputs = Array.from({ length: recipes.length + (remainder ? 1 : 0) }, () =>
+    silence(audio.sampleRate, audio.channels.length, frames),
+  );
+  let offset = 0;
+  await run(audio, recipes, remainder, settings, (blocks, length) => {
+    blocks.forEach((channels, stem) => {
+      channels.forEach((block, channel) => {
+        outputs[stem]!.channels[channel]!.set(block.subarray(0, length), offset);
+      });
+    });
+    offset += length;
+  });
   return outputs;
+}
+
+function uniqueNames(stems: readonly string[]): string[] {
+  const names = [...new Set(stems)];
+  if (names.length === 0) throw new AudioError('invalid-argument', 'no stems requested');
+  return names;
 }
 
 /**
@@ -71,9 +87,8 @@ export async function separate(
   stems: readonly string[],
   settings?: Partial<SeparatorSettings>,
 ): Promise<Record<string, PcmAudio>> {
-  const names = [...new Set(stems)];
-  if (names.length === 0) throw new AudioError('invalid-argument', 'no stems requested');
-  const outputs = await run(audio, names.map(stemRecipe), false, settings);
+  const names = uniqueNames(stems);
+  const outputs = await runToPcm(audio, names.map(stemRecipe), false, settings);
   return Object.fromEntries(names.map((name, index) => [name, outputs[index]!]));
 }
 
@@ -97,10 +112,51 @@ export async function separateSet(
   set: 'two' | 'four',
   settings?: Partial<SeparatorSettings>,
 ): Promise<Record<string, PcmAudio>> {
-  const definition = STEM_SETS[set];
-  if (!definition)
-    throw new AudioError('invalid-argument', `unknown stem set "${set}"; expected "two" or "four"`);
-  const outputs = await run(audio, definition.masked.map(stemRecipe), true, settings);
+  const definition = setOf(set);
+  const outputs = await runToPcm(audio, definition.masked.map(stemRecipe), true, settings);
   const names = [...definition.masked, definition.remainder];
   return Object.fromEntries(names.map((name, index) => [name, outputs[index]!]));
+}
+
+function setOf(set: 'two' | 'four'): (typeof STEM_SETS)[keyof typeof STEM_SETS] {
+  const definition = Object.hasOwn(STEM_SETS, set) ? STEM_SETS[set] : undefined;
+  if (!definition)
+    throw new AudioError('invalid-argument', `unknown stem set "${set}"; expected "two" or "four"`);
+  return definition;
+}
+
+/**
+ * Like {@link separate} (a list of stems) or {@link separateSet} (`'two'` or `'four'`), but each stem comes out as
+ * a WAV file, written from the separator's blocks as they come: no stem is ever held as floats (a 3-minute stereo
+ * stem is 64 MB of them). The files are byte for byte what {@link encodeWav} makes of those functions' stems.
+ *
+ * @example
+ * ```ts
+ * const { vocals } = await separateToWav(audio, ['vocals'], { bitDepth: 24 });
+ * await writeFile('vocals.wav', vocals);
+ * ```
+ */
+export async function separateToWav(
+  audio: PcmAudio,
+  stems: 'two' | 'four' | readonly string[],
+  options: { bitDepth?: WavBitDepth; settings?: Partial<SeparatorSettings> } = {},
+): Promise<Record<string, Uint8Array>> {
+  const set = typeof stems === 'string' ? setOf(stems) : undefined;
+  const masked = set ? set.masked : uniqueNames(stems as readonly string[]);
+  const names = set ? [...set.masked, set.remainder] : masked;
+  assertPcm(audio);
+  const writers = names.map(() =>
+    wavWriter({
+      sampleRate: audio.sampleRate,
+      channels: audio.channels.length,
+      frames: frameCount(audio),
+      bitDepth: options.bitDepth,
+    }),
+  );
+  await run(audio, masked.map(stemRecipe), Boolean(set), options.settings, (blocks, length) => {
+    blocks.forEach((channels, stem) => {
+      writers[stem]!.write(channels, length);
+    });
+  });
+  return Object.fromEntries(names.map((name, index) => [name, writers[index]!.bytes]));
 }

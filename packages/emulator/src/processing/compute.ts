@@ -1,6 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { decodeAudio, mix, type PcmAudio, probeAudio, separateSet, trim, zip } from '@stemkit/audio';
-import { encodeOutput } from './encode.ts';
+import {
+  decodeAudio,
+  decodeWav,
+  mix,
+  type PcmAudio,
+  probeAudio,
+  separateToWav,
+  trim,
+  zip,
+} from '@stemkit/audio';
+import { encodeOutput, WAV_MASTER_BITS } from './encode.ts';
 import { InputError } from './errors.ts';
 import { type ModelRequest, type ModelRun, runModels } from './models.ts';
 
@@ -84,15 +93,18 @@ async function separation(
       seconds: Math.min(request.trial.seconds, duration - trialStart),
     });
   }
-  const stems = await separateSet(audio, request.set);
+  // Straight into WAV masters (see `runModels`); other formats read the samples back from them.
+  const masters = await separateToWav(audio, request.set, { bitDepth: WAV_MASTER_BITS });
   const files: SeparationResult['files'] = [];
   for (const [name, stemName] of Object.entries(request.names)) {
-    const stem = stems[stemName];
-    if (!stem) throw new Error(`The separation produced no ${stemName} stem`);
-    files.push({ name, data: await encodeOutput(stem, 'wav') });
-    for (const format of request.formats) {
-      if (format !== 'wav') files.push({ name: `${name}.${format}`, data: await encodeOutput(stem, format) });
-    }
+    const master = masters[stemName];
+    if (!master) throw new Error(`The separation produced no ${stemName} stem`);
+    files.push({ name, data: master });
+    const others = request.formats.filter((format) => format !== 'wav');
+    if (others.length === 0) continue;
+    const samples = decodeWav(master);
+    for (const format of others)
+      files.push({ name: `${name}.${format}`, data: await encodeOutput(samples, format) });
   }
   return { files, trialStart };
 }

@@ -1,5 +1,5 @@
-import { AudioError, type PcmAudio, residual, separate, stemRecipe } from '@stemkit/audio';
-import { encodeOutput } from './encode.ts';
+import { AudioError, decodeWav, type PcmAudio, residual, separateToWav, stemRecipe } from '@stemkit/audio';
+import { encodeOutput, WAV_MASTER_BITS } from './encode.ts';
 import { InputError } from './errors.ts';
 import { codecOf } from './formats.ts';
 import { align, detectMusic, type TranscriptDocument, toSrt, transcribe } from './text.ts';
@@ -87,8 +87,9 @@ export type ModelRun = { outputs: ModelOutput[] } | { error: { message: string; 
 
 /**
  * Runs several models on the same decoded audio, as one separation: every stem any of them needs is separated
- * in a single `separate` call (the DSP computes its masks once, whatever the number of stems), then each model
- * takes its parts. Text models read the audio's envelope; stem models separate it with @stemkit/audio
+ * in a single call (the DSP computes its masks once, whatever the number of stems), straight into its WAV master
+ * (never held as floats: four stems of a 3-minute track would be 256 MB of them), then each model takes its
+ * parts; other formats and residuals read their samples back from the master. Text models read the audio's envelope; stem models separate it with @stemkit/audio
  * (approximations for names it cannot isolate), plus the residual (mixture − stem) on request. `multi_voice` is
  * approximated as two voices, the lead (centred) and the backing part of the vocals, named `voice_<variant>_01`
  * and `_02` as AudioShake names its speakers. A model that fails fails alone.
@@ -98,7 +99,8 @@ export async function runModels(audio: PcmAudio, requests: readonly ModelRequest
     .filter((request) => !textModels.has(request.model))
     .flatMap(partsOf)
     .filter(separable);
-  const stems = wanted.length > 0 ? await separate(audio, wanted) : {};
+  const masters = wanted.length > 0 ? await separateToWav(audio, wanted, { bitDepth: WAV_MASTER_BITS }) : {};
+  const stems = new Stems(masters);
   const runs: ModelRun[] = [];
   for (const request of requests) {
     try {
@@ -115,33 +117,54 @@ export async function runModels(audio: PcmAudio, requests: readonly ModelRequest
   return runs;
 }
 
+/** The batch's stems: each a WAV master, decoded to samples only when a format or a residual needs them. */
+class Stems {
+  readonly #masters: Record<string, Uint8Array>;
+  readonly #samples = new Map<string, PcmAudio>();
+
+  constructor(masters: Record<string, Uint8Array>) {
+    this.#masters = masters;
+  }
+
+  master(name: string): Uint8Array {
+    const master = this.#masters[name];
+    if (!master) throw new Error(`The model ${name} produced no output`);
+    return master;
+  }
+
+  samples(name: string): PcmAudio {
+    const known = this.#samples.get(name);
+    if (known) return known;
+    const samples = decodeWav(this.master(name));
+    this.#samples.set(name, samples);
+    return samples;
+  }
+}
+
 /** One model's outputs, its stems taken from the batch's separation. */
-async function runModel(
-  audio: PcmAudio,
-  request: ModelRequest,
-  stems: Record<string, PcmAudio>,
-): Promise<ModelOutput[]> {
+async function runModel(audio: PcmAudio, request: ModelRequest, stems: Stems): Promise<ModelOutput[]> {
   if (textModels.has(request.model)) return textOutputs(request.model, audio, request);
   const voices = request.model === 'multi_voice';
   const parts = partsOf(request).map((name) => {
     if (!separable(name)) throw new InputError(`The model ${request.model} is not available`);
-    const stem = stems[name];
-    if (!stem) throw new Error(`The model ${name} produced no output`);
-    return stem;
+    return name;
   });
   const names = voices
     ? parts.map(
         (_, index) => `voice_${request.variant ?? 'two_speaker'}_${String(index + 1).padStart(2, '0')}`,
       )
     : [request.outputName];
-  const rest = request.residual ? parts.reduce((mixture, part) => residual(mixture, part), audio) : undefined;
+  const rest = request.residual
+    ? parts.reduce((mixture, part) => residual(mixture, stems.samples(part)), audio)
+    : undefined;
   const outputs: ModelOutput[] = [];
   for (const format of request.formats) {
     for (const [index, part] of parts.entries()) {
       outputs.push({
         name: names[index] ?? request.outputName,
         format,
-        data: await encodeOutput(part, format),
+        data:
+          codecOf(format) === 'wav' ? stems.master(part) : await encodeOutput(stems.samples(part), format),
       });
     }
     if (rest)

@@ -126,6 +126,23 @@ function setOf(set: 'two' | 'four'): (typeof STEM_SETS)[keyof typeof STEM_SETS] 
 }
 
 /**
+ * What a request for stems asks for: a canonical set (its masked stems, then the remainder) or a list of names.
+ * `names` are the outputs, in order.
+ */
+export function stemRequest(stems: 'two' | 'four' | readonly string[]): {
+  masked: readonly string[];
+  names: readonly string[];
+  remainder: boolean;
+} {
+  if (typeof stems !== 'string') {
+    const names = uniqueNames(stems);
+    return { masked: names, names, remainder: false };
+  }
+  const set = setOf(stems);
+  return { masked: set.masked, names: [...set.masked, set.remainder], remainder: true };
+}
+
+/**
  * Like {@link separate} (a list of stems) or {@link separateSet} (`'two'` or `'four'`), but each stem comes out as
  * a WAV file, written from the separator's blocks as they come: no stem is ever held as floats (a 3-minute stereo
  * stem is 64 MB of them). The files are byte for byte what {@link encodeWav} makes of those functions' stems.
@@ -141,9 +158,7 @@ export async function separateToWav(
   stems: 'two' | 'four' | readonly string[],
   options: { bitDepth?: WavBitDepth; settings?: Partial<SeparatorSettings> } = {},
 ): Promise<Record<string, Uint8Array>> {
-  const set = typeof stems === 'string' ? setOf(stems) : undefined;
-  const masked = set ? set.masked : uniqueNames(stems as readonly string[]);
-  const names = set ? [...set.masked, set.remainder] : masked;
+  const { masked, names, remainder } = stemRequest(stems);
   assertPcm(audio);
   const writers = names.map(() =>
     wavWriter({
@@ -153,7 +168,7 @@ export async function separateToWav(
       bitDepth: options.bitDepth,
     }),
   );
-  await run(audio, masked.map(stemRecipe), Boolean(set), options.settings, (blocks, length) => {
+  await run(audio, masked.map(stemRecipe), remainder, options.settings, (blocks, length) => {
     blocks.forEach((channels, stem) => {
       writers[stem]!.write(channels, length);
     });

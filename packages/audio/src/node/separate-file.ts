@@ -2,10 +2,9 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeArguments, runTool } from '../codec/ffmpeg.ts';
 import type { WavBitDepth } from '../codec/wav.ts';
-import { STEM_SETS } from '../dsp/separate.ts';
+import { stemRequest } from '../dsp/separate.ts';
 import { StemSeparator } from '../dsp/separator.ts';
 import { stemRecipe } from '../dsp/stems.ts';
-import { AudioError } from '../errors.ts';
 import type { AudioFormat, AudioInfo } from '../types.ts';
 import { streamAudioFile } from './read.ts';
 import { WavFileWriter } from './wav-file-writer.ts';
@@ -43,14 +42,8 @@ export async function separateFile(
   input: string,
   options: SeparateFileOptions,
 ): Promise<Record<string, string>> {
-  const set = typeof options.stems === 'string' ? STEM_SETS[options.stems] : undefined;
-  if (typeof options.stems === 'string' && !set) {
-    throw new AudioError('invalid-argument', `unknown stem set "${options.stems}"; expected "two" or "four"`);
-  }
-  const masked: readonly string[] = set ? set.masked : [...new Set(options.stems as readonly string[])];
-  if (masked.length === 0) throw new AudioError('invalid-argument', 'no stems requested');
+  const { masked, names, remainder } = stemRequest(options.stems);
   const recipes = masked.map(stemRecipe);
-  const names = set ? [...masked, set.remainder] : masked;
   const format = options.format ?? 'wav';
 
   const { info, chunks } = await streamAudioFile(input);
@@ -72,7 +65,7 @@ export async function separateFile(
       { sampleRate: info.sampleRate, channelCount: info.channels },
       recipes,
       {
-        remainder: Boolean(set),
+        remainder,
         sink: (blocks, length) => {
           blocks.forEach((channels, stem) => {
             writers[stem]!.write(channels, length);

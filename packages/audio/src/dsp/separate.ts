@@ -42,20 +42,18 @@ async function run(
   separator.end();
 }
 
-/** The separation as whole in-memory stems (and the remainder). */
+/** The separation of a stem request as whole in-memory stems, by name. */
 async function runToPcm(
   audio: PcmAudio,
-  recipes: readonly StemRecipe[],
-  remainder: boolean,
+  stems: 'two' | 'four' | readonly string[],
   settings?: Partial<SeparatorSettings>,
-): Promise<PcmAudio[]> {
+): Promise<Record<string, PcmAudio>> {
+  const { masked, names, remainder } = stemRequest(stems);
   assertPcm(audio);
   const frames = frameCount(audio);
-  const outputs = Array.from({ length: recipes.length + (remainder ? 1 : 0) }, () =>
-    silence(audio.sampleRate, audio.channels.length, frames),
-  );
+  const outputs = names.map(() => silence(audio.sampleRate, audio.channels.length, frames));
   let offset = 0;
-  await run(audio, recipes, remainder, settings, (blocks, length) => {
+  await run(audio, masked.map(stemRecipe), remainder, settings, (blocks, length) => {
     blocks.forEach((channels, stem) => {
       channels.forEach((block, channel) => {
         outputs[stem]!.channels[channel]!.set(block.subarray(0, length), offset);
@@ -63,7 +61,7 @@ async function runToPcm(
     });
     offset += length;
   });
-  return outputs;
+  return Object.fromEntries(names.map((name, index) => [name, outputs[index]!]));
 }
 
 function uniqueNames(stems: readonly string[]): string[] {
@@ -87,9 +85,7 @@ export async function separate(
   stems: readonly string[],
   settings?: Partial<SeparatorSettings>,
 ): Promise<Record<string, PcmAudio>> {
-  const names = uniqueNames(stems);
-  const outputs = await runToPcm(audio, names.map(stemRecipe), false, settings);
-  return Object.fromEntries(names.map((name, index) => [name, outputs[index]!]));
+  return runToPcm(audio, stems, settings);
 }
 
 /** The canonical sets: stems computed by masks, then the remainder (input − the others) that closes the sum. */
@@ -112,10 +108,7 @@ export async function separateSet(
   set: 'two' | 'four',
   settings?: Partial<SeparatorSettings>,
 ): Promise<Record<string, PcmAudio>> {
-  const definition = setOf(set);
-  const outputs = await runToPcm(audio, definition.masked.map(stemRecipe), true, settings);
-  const names = [...definition.masked, definition.remainder];
-  return Object.fromEntries(names.map((name, index) => [name, outputs[index]!]));
+  return runToPcm(audio, set, settings);
 }
 
 function setOf(set: 'two' | 'four'): (typeof STEM_SETS)[keyof typeof STEM_SETS] {

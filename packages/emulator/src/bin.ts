@@ -18,7 +18,8 @@ naming their base URLs and credentials. Stops on SIGINT or SIGTERM.
   --concurrency <n>           audio computations at once (default 2)
   --tasks-rate-limit <n>      Tasks API requests per second (default 60)
   --tasks-webhook-url <url>   Tasks account webhook
-  --max-upload-bytes <n>      largest multipart upload before 413 (default 2147483648, 2 GiB)
+  --max-upload-bytes <n>      largest upload, signed PUT or fetched link before 413 (default 2147483648, 2 GiB)
+  --link-timeout-ms <n>       longest a link fetch may take in all (default 300000, five minutes)
   --seed <n>                  seed of the emulator's randomness
   --cors                      send CORS headers, so a web page on any origin can call the APIs and storage
 Faults (probabilities 0–1, applied to every API unless --faults says otherwise):
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
     'tasks-rate-limit',
     'tasks-webhook-url',
     'max-upload-bytes',
+    'link-timeout-ms',
     'seed',
     'faults',
     'rate-limit',
@@ -116,6 +118,7 @@ async function main(): Promise<void> {
     tasksRateLimit: number(text('tasks-rate-limit'), 'tasks-rate-limit'),
     tasksWebhookUrl: text('tasks-webhook-url'),
     maxUploadBytes: number(text('max-upload-bytes'), 'max-upload-bytes'),
+    linkTimeoutMs: number(text('link-timeout-ms'), 'link-timeout-ms'),
     seed: number(text('seed'), 'seed'),
     cors: flags.cors === true,
     faults: faultsFrom(flags),

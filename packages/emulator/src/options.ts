@@ -38,10 +38,19 @@ export interface EmulatorOptions {
   /** Tasks API targets per task (default 10). */
   tasksMaxTargets?: number;
   /**
-   * Largest file accepted by the multipart uploads (legacy `POST /upload`, Tasks `POST /assets`), in bytes;
-   * a larger one is answered 413 without being stored. Default 2 GiB (2,147,483,648), the documented maximum.
+   * Largest file taken in by any ingest path, in bytes: the multipart uploads (legacy `POST /upload`, Tasks
+   * `POST /assets`), the signed storage PUT (Sourcere uploads) and the links the emulator fetches (legacy
+   * `POST /upload/link`, a Tasks `url` or `transcriptUrl`). Past it the upload is answered 413 and a link fetch
+   * fails (413 for `/upload/link`, a failed target for Tasks), nothing kept. Default 2 GiB (2,147,483,648),
+   * the documented maximum.
    */
   maxUploadBytes?: number;
+  /**
+   * Longest a link fetch may take in all, headers to last byte, in milliseconds (default 300,000: five
+   * minutes). A link that answers but drips its body slower fails once this has passed, whatever its pace; a
+   * host silent for 30 s fails sooner.
+   */
+  linkTimeoutMs?: number;
   /** The Tasks account webhook, also settable with `POST /webhooks`. */
   tasksWebhookUrl?: string;
   /** Seed of the emulator's own randomness (trial section starts). */
@@ -61,6 +70,7 @@ export interface ResolvedOptions {
   tasksRateLimit: number;
   tasksMaxTargets: number;
   maxUploadBytes: number;
+  linkTimeoutMs: number;
   seed: number;
   cors: boolean;
 }
@@ -83,6 +93,8 @@ export const defaultCredentials: Required<EmulatorCredentials> = {
 
 /** The documented maximum upload size of both AudioShake APIs: 2 GiB. */
 const defaultMaxUploadBytes = 2 * 1024 ** 3;
+/** Five minutes: 2 GiB over loopback takes seconds, a link that needs longer is holding a request hostage. */
+const defaultLinkTimeoutMs = 300_000;
 
 export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
   const speed = options.processing?.speed ?? 1;
@@ -91,6 +103,10 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
   if (!Number.isSafeInteger(maxUploadBytes) || maxUploadBytes < 0) {
     throw new RangeError('maxUploadBytes must be a non-negative whole number of bytes');
   }
+  const linkTimeoutMs = options.linkTimeoutMs ?? defaultLinkTimeoutMs;
+  if (!Number.isSafeInteger(linkTimeoutMs) || linkTimeoutMs <= 0) {
+    throw new RangeError('linkTimeoutMs must be a positive whole number of milliseconds');
+  }
   return {
     credentials: { ...defaultCredentials, ...stripUndefined(options.credentials ?? {}) },
     speed,
@@ -98,6 +114,7 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     tasksRateLimit: options.tasksRateLimit ?? 60,
     tasksMaxTargets: options.tasksMaxTargets ?? 10,
     maxUploadBytes,
+    linkTimeoutMs,
     seed: options.seed ?? Date.now(),
     cors: options.cors ?? false,
   };

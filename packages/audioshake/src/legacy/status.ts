@@ -27,6 +27,7 @@ export async function status(
             path: `job/${encodeURIComponent(id)}`,
             schema: LegacyJobEnvelopeSchema,
             signal: options.signal,
+            retry: options.retry,
             what: `get job ${id}`,
           });
           return envelope.job;

@@ -4,19 +4,19 @@ import { parseArgument } from '../validation.ts';
 import { requireCapability } from './capabilities.ts';
 import type { ClientContext } from './context.ts';
 import { toHandle } from './handles.ts';
-import { CallOptionsSchema, ListOptionsSchema } from './schemas.ts';
+import { CallOptionsSchema, GetOptionsSchema, ListOptionsSchema } from './schemas.ts';
 import { throwIfAborted } from './sleep.ts';
-import type { CallOptions, JobReference, ListOptions } from './types.ts';
+import type { CallOptions, GetOptions, JobReference, ListOptions } from './types.ts';
 
 /** The job as it is now: one status request. */
 export async function get(
   context: ClientContext,
   reference: JobReference,
-  input: CallOptions = {},
+  input: GetOptions = {},
 ): Promise<Job> {
   const handle = toHandle(context, reference);
-  const { signal } = parseArgument(CallOptionsSchema, input, '');
-  const { job } = await context.driver.status(handle, { signal });
+  const { signal, retry } = parseArgument(GetOptionsSchema, input, '');
+  const { job } = await context.driver.status(handle, retry === undefined ? { signal } : { signal, retry });
   context.owners.remember(job);
   return job;
 }

@@ -1,5 +1,5 @@
 import type { CallbackHint } from '../driver/contract.ts';
-import { UnsupportedCapabilityError } from '../errors.ts';
+import { ConnectionError, ProviderError, RateLimitError, UnsupportedCapabilityError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { JobHandle } from '../model/handle.ts';
 import type { Job } from '../model/job.ts';
@@ -51,8 +51,15 @@ const REMEMBERED_JOBS = 10_000;
  * poll and changes nothing, and a wait on a job with callbacks needs about one status request. Repeats and
  * replays are deduplicated: callbacks about a job last seen finished cost nothing, and `onJob` hears of each
  * confirmed change once. A callback that only claims the job is still running costs nothing either, unless
- * `onJob` wants to hear of it (a forged one cannot hide a real completion: that has its own callback). Answers: 204 for a callback accepted (a duplicate too), 400 for a body that is not
- * this provider's callback, 405 for a method other than POST, 413 for a body too large; never an error's text.
+ * `onJob` wants to hear of it (a forged one cannot hide a real completion: that has its own callback).
+ *
+ * The receiver's own confirmations (for `onJob`, when no wait polls the job) are one request each, never
+ * repeated by the transport: a provider answering 429 or 5xx, or not at all, gets a 503 with `Retry-After`,
+ * and its sending the callback again is the retry. So a callback costs at most one provider request, a burst
+ * of forged ones included. Answers: 204 for a callback accepted (a duplicate too, or one naming a job the
+ * provider does not have), 400 for a body that is not this provider's callback, 405 for a method other than
+ * POST, 413 for a body too large, 500 when `onJob` failed, 503 when the provider could not confirm it now;
+ * never an error's text.
  *
  * @example
  * ```ts
@@ -86,18 +93,23 @@ export function createCallbackReceiver(
       .catch(() => undefined)
       .then(() => {
         queued.delete(key);
-        const current = stemkit.get(handle).catch((error: unknown) => {
+        // One request, never repeated by the transport: the provider sending the callback again is the retry,
+        // so that a callback costs at most one request whatever the provider answers (429s included).
+        const current = stemkit.get(handle, { retry: false }).catch((error: unknown) => {
           options.logger?.warn('callback: the job it names could not be fetched', {
             provider: stemkit.provider,
             job: key,
             error: String(error),
           });
+          if (isTransient(error)) throw new ProviderBusy(error);
           return undefined;
         });
         running.set(key, current);
-        void current.finally(() => {
-          if (running.get(key) === current) running.delete(key);
-        });
+        void current
+          .finally(() => {
+            if (running.get(key) === current) running.delete(key);
+          })
+          .catch(() => undefined);
         return current;
       });
     queued.set(key, next);
@@ -138,12 +150,34 @@ export function createCallbackReceiver(
     }
     try {
       await confirm(hint.handle, hint.claimedStatus);
-    } catch {
+    } catch (error) {
+      if (error instanceof ProviderBusy) {
+        const seconds = Math.max(1, Math.ceil((error.retryAfterMs ?? 1_000) / 1_000));
+        return answer(503, 'the provider could not confirm the callback now', {
+          'retry-after': String(seconds),
+        });
+      }
       // `onJob` failed: the provider sends the callback again.
       return answer(500, 'the callback could not be handled');
     }
     return new Response(null, { status: 204 });
   };
+}
+
+/** The confirmation met a provider that could not answer now: the callback is to be sent again. */
+class ProviderBusy extends Error {
+  readonly retryAfterMs: number | undefined;
+
+  constructor(cause: unknown) {
+    super('the provider could not answer now');
+    this.retryAfterMs = RateLimitError.isInstance(cause) ? cause.retryAfterMs : undefined;
+  }
+}
+
+/** A failure that asking again later may not meet: rate limited, the provider failing, no answer at all. */
+function isTransient(error: unknown): boolean {
+  if (RateLimitError.isInstance(error) || ConnectionError.isInstance(error)) return true;
+  return ProviderError.isInstance(error) && (error.status ?? 0) >= 500;
 }
 
 const tooLarge = Symbol('too large');

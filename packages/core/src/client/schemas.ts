@@ -87,6 +87,9 @@ export const SeparateOptionsSchema = z.lazy(() =>
 /** Options of `get` and `cancel`. */
 export const CallOptionsSchema = z.lazy(() => z.object({ signal: signal() }));
 
+/** Options of `get`. */
+export const GetOptionsSchema = z.lazy(() => z.object({ signal: signal(), retry: z.optional(z.boolean()) }));
+
 /** Options of `download`. */
 export const DownloadOptionsSchema = z.lazy(() =>
   z.object({

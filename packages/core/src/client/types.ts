@@ -226,6 +226,23 @@ export interface CallOptions {
 }
 
 /**
+ * Options of `get`.
+ *
+ * @example
+ * ```ts
+ * // One request, even behind a 429: the caller decides whether to ask again.
+ * await stemkit.get(handle, { retry: false });
+ * ```
+ */
+export interface GetOptions extends CallOptions {
+  /**
+   * `false`: the status is read with one request per provider job, never repeated by the transport (a 429 or a
+   * 5xx is thrown at once). Default: retried like every idempotent request.
+   */
+  readonly retry?: boolean;
+}
+
+/**
  * Options of one `wait`, over the client's defaults.
  *
  * @example
@@ -371,7 +388,7 @@ export interface Stemkit {
   /** Starts a job (uploading first when needed); does not wait for it. */
   separate(options: SeparateOptions): Promise<Job>;
   /** The job as it is now (one provider request). */
-  get(job: JobReference, options?: CallOptions): Promise<Job>;
+  get(job: JobReference, options?: GetOptions): Promise<Job>;
   /**
    * Polls until the job is terminal: resolves with `succeeded`, `partial` (inspect the failed targets) or
    * `canceled`; throws `JobFailedError` when it failed and `WaitTimeoutError` (with the handle) past the deadline.

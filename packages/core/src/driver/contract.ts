@@ -13,6 +13,11 @@ export const DRIVER_CONTRACT_VERSION = 1 as const;
 export interface DriverCallOptions {
   /** Aborts the operation; drivers pass it to every request they make. */
   readonly signal?: AbortSignal;
+  /**
+   * `false`: each request is sent once, with no transport retry (drivers pass it to `HttpClient.call` as
+   * `retry`). The callback receiver's confirmations use it, so that a forged callback costs one request.
+   */
+  readonly retry?: boolean;
 }
 
 /** A source to upload, always as a stream: the client turns paths, Blobs and bytes into one. */

@@ -74,6 +74,11 @@ export interface ApiRequest<Schema extends z.ZodMiniType = z.ZodMiniType> {
   /** Aborts the call, its retries and its `authenticate`; the abort error passes through unmapped. */
   readonly signal?: AbortSignal;
   /**
+   * `false`: one attempt, never repeated by the transport, whatever the answer (429 included). For a request
+   * whose repeats someone else owns: a callback's confirmation is retried by the provider sending it again.
+   */
+  readonly retry?: boolean;
+  /**
    * Per-attempt timeout override; `false` for none (and no total timeout either), the default for a
    * `ReadableStream` body, which the caller's signal rules instead.
    */
@@ -228,7 +233,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     // A streamed body (an upload) may take as long as it takes: no timeout unless the driver sets one.
     const timeoutMs = request.timeoutMs ?? (replayable ? undefined : false);
     const path = request.path.replace(/^\//, '');
-    const instance = (await kyInstances())[replayable ? (idempotent ? 'idempotent' : 'creating') : 'once'];
+    const once = !replayable || request.retry === false;
+    const instance = (await kyInstances())[once ? 'once' : idempotent ? 'idempotent' : 'creating'];
     // Only the options this call sets: ky merges every key given (even an undefined one) into its defaults.
     const init: Options = { method: request.method };
     if (request.searchParams) init.searchParams = request.searchParams;

@@ -28,5 +28,5 @@ export {
   type EmulatorOptions,
   type ProcessingOptions,
 } from './options.ts';
-export type { MusicWindow, TimedWord, TranscriptDocument, TranscriptSegment } from './processing/text.ts';
+export type { MusicWindow, TimedWord, TranscriptDocument, TranscriptLine } from './processing/text.ts';
 export { basePaths, type RunningEmulator, type StartEmulatorOptions, startEmulator } from './server.ts';

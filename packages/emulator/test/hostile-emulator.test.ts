@@ -7,7 +7,7 @@ import { parse as parseDisposition } from 'content-disposition';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../src/index.ts';
 import { resolveOptions } from '../src/options.ts';
-import { testSongWav } from './support/audio.ts';
+import { burstsWav, testSongWav } from './support/audio.ts';
 import { separationResult, sourcereSession, uploadSong } from './support/clients.ts';
 import { until } from './support/poll.ts';
 
@@ -319,6 +319,105 @@ describe('#26 downloads of a finished separation', () => {
       const response = await fetch(signedUrl, { headers: { range } });
       expect(response.status, range).toBe(200);
       expect((await response.arrayBuffer()).byteLength, range).toBe(size);
+    }
+  });
+});
+
+describe('#26 transcription and alignment JSON have AudioShake shape', () => {
+  /** Uploads bytes as a Tasks asset. */
+  async function asset(bytes: Uint8Array<ArrayBuffer>, name: string): Promise<{ id: string }> {
+    const form = new FormData();
+    form.append('file', new Blob([bytes]), name);
+    const response = await fetch(`${emulator.tasks.baseUrl}/assets`, {
+      method: 'POST',
+      headers: tasksAuth,
+      body: form,
+    });
+    expect(response.status).toBe(200);
+    return response.json();
+  }
+
+  /** Runs a one-target Tasks task and reads its JSON output. */
+  async function taskDocument(body: unknown) {
+    const created = await postJson(`${emulator.tasks.baseUrl}/tasks`, body, tasksAuth);
+    expect(created.status).toBe(200);
+    const { id } = await created.json();
+    const task = await until(async () => {
+      const read = await (
+        await fetch(`${emulator.tasks.baseUrl}/tasks/${id}`, { headers: tasksAuth })
+      ).json();
+      return read.targets[0].status === 'processing' ? undefined : read;
+    });
+    expect(task.targets[0].status).toBe('completed');
+    return (await fetch(task.targets[0].output[0].link)).json();
+  }
+
+  /**
+   * What a third-party client written against AudioShake's sample (alignment-wordless.json) reads: the words
+   * of every line, each with its time span.
+   */
+  function wordsAsAudioShakeClientsRead(document: unknown): { text: string; start: number; end: number }[] {
+    const { lines } = document as { lines?: { words?: { text: string; start: number; end: number }[] }[] };
+    return (lines ?? []).flatMap((line) => line.words ?? []);
+  }
+
+  function expectAudioShakeShape(document: Record<string, unknown>, language: string) {
+    expect(Object.keys(document).sort()).toEqual(['lines', 'metadata', 'text']);
+    expect(document.metadata).toEqual({ language });
+    const lines = document.lines as { start: number; end: number; text: string; words: { text: string }[] }[];
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) {
+      expect(Object.keys(line).sort()).toEqual(['end', 'start', 'text', 'words']);
+      expect(line.end).toBeGreaterThan(line.start);
+      // As in the sample: a line's words put together are its text, which ends the line.
+      expect(line.words.map((word) => word.text).join('')).toBe(line.text);
+      expect(line.text.endsWith('\n')).toBe(true);
+      for (const word of line.words) expect(Object.keys(word).sort()).toEqual(['end', 'start', 'text']);
+    }
+  }
+
+  test('#26 a client reading AudioShake lines/words gets every word of a Tasks transcription, not 0', async () => {
+    const source = await asset(await burstsWav(3), 'bursts.wav');
+    const document = await taskDocument({
+      assetId: source.id,
+      targets: [{ model: 'transcription', formats: ['json'], language: 'fr' }],
+    });
+    expectAudioShakeShape(document, 'fr');
+    expect(wordsAsAudioShakeClientsRead(document).length).toBeGreaterThanOrEqual(3);
+  });
+
+  test("#26 alignment takes a transcript in AudioShake's own shape (lines, no text) and the emulator's old one", async () => {
+    const source = await asset(await burstsWav(3), 'bursts.wav');
+    const lines = ['hello world\n', 'bye now\n', 'the end\n'];
+    const sampleShaped = {
+      lines: lines.map((text, index) => ({
+        start: index,
+        end: index + 0.5,
+        text,
+        words: text.split(' ').map((word) => ({ start: index, end: index + 0.5, text: word })),
+      })),
+      metadata: { language: 'en' },
+    };
+    const oldShaped = { language: 'en', segments: lines.map((text) => ({ text: text.trim(), words: [] })) };
+    for (const transcript of [sampleShaped, oldShaped]) {
+      const uploaded = await asset(
+        new Uint8Array(new TextEncoder().encode(JSON.stringify(transcript))),
+        'lyrics.json',
+      );
+      const document = await taskDocument({
+        assetId: source.id,
+        targets: [{ model: 'alignment', formats: ['json'], transcriptAssetId: uploaded.id }],
+      });
+      expectAudioShakeShape(document, 'en');
+      expect(document.text).toBe(lines.join(''));
+      expect(wordsAsAudioShakeClientsRead(document).map((word) => word.text.trim())).toEqual([
+        'hello',
+        'world',
+        'bye',
+        'now',
+        'the',
+        'end',
+      ]);
     }
   });
 });

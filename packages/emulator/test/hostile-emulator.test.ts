@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseDisposition } from 'content-disposition';
+import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../src/index.ts';
+import { createEmulatorHandlers, type RunningEmulator, startEmulator } from '../src/index.ts';
 import { resolveOptions } from '../src/options.ts';
 import { burstsWav, testSongWav } from './support/audio.ts';
 import { separationResult, sourcereSession, uploadSong } from './support/clients.ts';
@@ -418,6 +419,25 @@ describe('#26 transcription and alignment JSON have AudioShake shape', () => {
         'the',
         'end',
       ]);
+    }
+  });
+});
+
+describe('#26 the ingest limits hold through msw too', () => {
+  test('#26 a signed PUT past maxUploadBytes through the msw handlers is a 413', async () => {
+    const handlers = createEmulatorHandlers({ maxUploadBytes: 1000 });
+    const server = setupServer(...handlers);
+    server.listen({ onUnhandledFrame: 'bypass' });
+    try {
+      const session = await sourcereSession(handlers);
+      const slot = await (await session.post('/separation/create')).json();
+      const big = await fetch(slot.signedUrl, { method: 'PUT', body: new Uint8Array(5000) });
+      expect(big.status).toBe(413);
+      const small = new Uint8Array(Array.from({ length: 1000 }, (_, index) => index % 256));
+      expect((await fetch(slot.signedUrl, { method: 'PUT', body: small })).status).toBe(200);
+    } finally {
+      server.close();
+      await handlers.close();
     }
   });
 });

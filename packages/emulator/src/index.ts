@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+export type { EmulatedApiHandles } from './apis.ts';
 export type { CallbackDelivery } from './callbacks.ts';
 export {
   type ApiName,

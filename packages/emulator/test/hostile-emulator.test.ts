@@ -127,6 +127,9 @@ describe('#26 ingest limits apply to every path', () => {
     await until(async () => (link.sent.closed > 0 ? true : undefined));
     // What was read before the connection was dropped: the limit and the sockets' buffers, never the stream.
     expect(link.sent.bytes).toBeLessThan(16 * limit);
+    console.info(
+      `#26 endless link: ${link.sent.bytes} bytes sent before the emulator hung up (limit ${limit})`,
+    );
     expect(storedFiles()).toEqual(before);
   });
 
@@ -208,6 +211,7 @@ describe('#26 ingest limits apply to every path', () => {
     expect(elapsed).toBeGreaterThanOrEqual(linkTimeoutMs - 50);
     // Far below the 30 s idle timeout that the drip keeps resetting: the deadline ended it.
     expect(elapsed).toBeLessThan(linkTimeoutMs + 15_000);
+    console.info(`#26 dripping link: given up after ${elapsed} ms (linkTimeoutMs ${linkTimeoutMs})`);
     expect(storedFiles()).toEqual(before);
     const target = await failedTaskTarget({ url: link, targets: [{ model: 'vocals', formats: ['wav'] }] });
     expect(target).toMatchObject({ status: 'error', error: { code: 400 } });

@@ -174,7 +174,7 @@ class ProviderBusy extends Error {
   }
 }
 
-/** A failure that asking again later may not meet: rate limited, the provider failing, no answer at all. */
+/** A failure that may be gone when asked again later: rate limited, the provider failing, no answer at all. */
 function isTransient(error: unknown): boolean {
   if (RateLimitError.isInstance(error) || ConnectionError.isInstance(error)) return true;
   return ProviderError.isInstance(error) && (error.status ?? 0) >= 500;

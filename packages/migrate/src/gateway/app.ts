@@ -23,7 +23,13 @@ import { LinkSigner } from './links.ts';
 import { streamMultipartFile } from './multipart.ts';
 import type { GatewayOptions } from './options.ts';
 import { createOutbound } from './outbound.ts';
-import { type GatewayAsset, type GatewayJob, memoryGatewayStore } from './store.ts';
+import {
+  type GatewayAsset,
+  type GatewayJob,
+  isFinalStatus,
+  type LegacyStatus,
+  memoryGatewayStore,
+} from './store.ts';
 
 /** A name that becomes part of output file names: a model or a variant. */
 const ModelNameSchema = z
@@ -120,6 +126,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const outbound = createOutbound(options);
   const closing = new AbortController();
   const watchers = new Set<Promise<void>>();
+  /** The jobs this gateway follows for their callbacks. */
+  const followed = new Set<string>();
   const expectedAuthorization = Buffer.from(`Bearer ${options.token}`);
 
   const app = new Hono();
@@ -263,16 +271,41 @@ export function createGateway(options: GatewayOptions): Gateway {
     };
   };
 
-  /** Notes a status change on the record (startedAt, updatedAt); true when the legacy status changed. */
+  /** The legacy status a record and its backend job (when known) stand at. */
+  const statusOf = (record: GatewayJob, job: Job | undefined): LegacyStatus =>
+    record.failure ? 'failed' : legacyStatusOf(job?.targets[0]?.status ?? 'queued');
+
+  /** Notes a status change on the record (startedAt, completedAt, updatedAt); true when the legacy status changed. */
   const observe = async (record: GatewayJob, job: Job | undefined): Promise<boolean> => {
-    const status = record.failure ? 'failed' : legacyStatusOf(job?.targets[0]?.status ?? 'queued');
+    const status = statusOf(record, job);
     if (status === record.lastStatus) return false;
     const now = new Date().toISOString();
     record.lastStatus = status;
     record.updatedAt = now;
     if (status !== 'created') record.startedAt ??= now;
+    if (status === 'completed') record.completedAt ??= now;
     await store.putJob(record);
     return true;
+  };
+
+  /**
+   * Sends the callback of the status the job stands at, if this gateway is the one to: the store grants each
+   * status to one claimant only, whichever gateway (follower or poll) saw it first.
+   */
+  const announce = async (record: GatewayJob, job: Job | undefined, base: string): Promise<void> => {
+    if (!record.callbackUrl || closing.signal.aborted) return;
+    if (!(await store.claimCallback(record.id, statusOf(record, job)))) return;
+    await deliverCallback(record.callbackUrl, await jobBody(record, job, base), outbound, closing.signal);
+  };
+
+  /** Runs work the gateway's close() waits for. */
+  const track = (work: Promise<unknown>): void => {
+    const watcher = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    watchers.add(watcher);
+    watcher.finally(() => watchers.delete(watcher));
   };
 
   const createJob = async (hono: Context) => {
@@ -339,7 +372,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     await store.putJob(record);
     await observe(record, started?.job);
     const base = baseOf(hono);
-    if (record.callbackUrl) follow(record, base);
+    if (record.callbackUrl) follow(record, base, started?.job);
     return hono.json(await jobBody(record, started?.job, base));
   };
   app.post('/job', createJob);
@@ -353,7 +386,17 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (!record) throw new GatewayHttpError(404, 'Job not found');
     const job = record.handle ? await client.get(record.handle, { signal: hono.req.raw.signal }) : undefined;
     await observe(record, job);
-    return hono.json(await jobBody(record, job, baseOf(hono)));
+    const base = baseOf(hono);
+    if (record.callbackUrl && (job || !record.handle)) {
+      // What this poll saw is told to the callback once, by whoever claims it first: so a status seen here
+      // while the job's follower is gone (its gateway killed) is still sent, and never marked sent unsent.
+      track(announce(record, job, base));
+      if (!isFinalStatus(statusOf(record, job)) && !followed.has(record.id)) {
+        // A job whose follower has gone is taken over by the first gateway asked about it.
+        track(store.claimFollowing(record.id).then((mine) => mine && follow(record, base, job)));
+      }
+    }
+    return hono.json(await jobBody(record, job, base));
   });
 
   app.post('/usage', async (hono) => {
@@ -380,23 +423,24 @@ export function createGateway(options: GatewayOptions): Gateway {
     return hono.json({ clientId, usage });
   });
 
-  /** Follows a job with a callback URL and POSTs `{ job }` on every legacy status change, until it ends. */
-  function follow(record: GatewayJob, base: string): void {
-    const url = record.callbackUrl as string;
+  /**
+   * Follows a job with a callback URL and sends the callback of every legacy status change, until it ends;
+   * `known` is the backend job as last seen, when the caller has it. A job is followed once per gateway.
+   */
+  function follow(record: GatewayJob, base: string, known?: Job): void {
+    if (followed.has(record.id)) return;
+    followed.add(record.id);
     const signal = closing.signal;
-    let delivered: string | undefined;
-    const send = async (job: Job | undefined) => {
-      if (delivered === record.lastStatus) return;
-      delivered = record.lastStatus;
-      await deliverCallback(url, await jobBody(record, job, base), outbound, signal);
-    };
     const run = async () => {
-      if (!record.handle) return send(undefined);
-      await send(undefined);
+      if (!record.handle) return announce(record, undefined, base);
+      const first = known ?? (await client.get(record.handle, { signal }));
+      await observe(record, first);
+      await announce(record, first, base);
       let chain = Promise.resolve();
       const onProgress = (job: Job) => {
         chain = chain.then(async () => {
-          if (await observe(record, job)) await send(job);
+          await observe(record, job);
+          await announce(record, job, base);
         });
       };
       await client.wait(record.handle, { signal, onProgress }).catch(() => undefined);
@@ -405,12 +449,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       const final = await client.get(record.handle, { signal }).catch(() => undefined);
       if (final && isTerminal(final.status)) {
         await observe(record, final);
-        await send(final);
+        await announce(record, final, base);
       }
     };
-    const watcher = run().catch(() => undefined);
-    watchers.add(watcher);
-    watcher.finally(() => watchers.delete(watcher));
+    track(run().finally(() => followed.delete(record.id)));
   }
 
   // Jobs reloaded from the state file that still owe their callback are followed again.

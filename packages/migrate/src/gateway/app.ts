@@ -19,6 +19,14 @@ import { deliverCallback } from './callbacks.ts';
 import { backendErrorToHttp, GatewayHttpError, legacyErrorBody } from './errors.ts';
 import { legacyStyleId } from './ids.ts';
 import { legacyAssetJson, legacyJobJson, legacyOutputsOf, legacyStatusOf } from './legacy-shape.ts';
+import {
+  capped,
+  DEFAULT_LINK_TIMEOUT_MS,
+  DEFAULT_MAX_UPLOAD_BYTES,
+  MULTIPART_ENVELOPE_BYTES,
+  positiveWholeNumber,
+  tooLarge,
+} from './limits.ts';
 import { LinkSigner } from './links.ts';
 import { streamMultipartFile } from './multipart.ts';
 import type { GatewayOptions } from './options.ts';
@@ -117,6 +125,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   if (options.linkSecret !== undefined && options.linkSecret.length < 32) {
     throw new RangeError('linkSecret must be at least 32 characters');
   }
+  const maxUploadBytes = positiveWholeNumber(
+    options.maxUploadBytes,
+    'maxUploadBytes',
+    driver.capabilities.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+  );
+  const linkTimeoutMs = positiveWholeNumber(options.linkTimeoutMs, 'linkTimeoutMs', DEFAULT_LINK_TIMEOUT_MS);
   const store = options.store ?? memoryGatewayStore();
   const loaded = store.open();
   loaded.catch(() => undefined);
@@ -185,12 +199,20 @@ export function createGateway(options: GatewayOptions): Gateway {
   const assetLink = (asset: GatewayAsset) => ('url' in asset.source ? asset.source.url : undefined);
 
   const upload = async (hono: Context) => {
+    // A declared length past the limit (and the form's own few parts) is refused before a byte is read.
+    if (Number(hono.req.header('content-length')) > maxUploadBytes + MULTIPART_ENVELOPE_BYTES)
+      throw tooLarge('file', maxUploadBytes);
     const asset = await streamMultipartFile(hono.req.raw, async (file) => {
       const contentType = file.contentType === 'application/octet-stream' ? undefined : file.contentType;
-      const uploaded = await driver.upload(
-        { body: file.body, name: file.name, ...(contentType ? { contentType } : {}) },
-        { signal: hono.req.raw.signal },
-      );
+      const bounded = capped(file.body, maxUploadBytes, 'file');
+      const uploaded = await driver
+        .upload(
+          { body: bounded.body, name: file.name, ...(contentType ? { contentType } : {}) },
+          { signal: hono.req.raw.signal },
+        )
+        .catch((error: unknown) => {
+          throw bounded.exceeded() ? tooLarge('file', maxUploadBytes) : error;
+        });
       const format = uploaded.format ?? extensionOf(file.name) ?? 'bin';
       return await register({
         name: file.name,
@@ -227,7 +249,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       });
       source = { url: url.href };
     } else {
-      const response = await outbound.request(url.href, { signal: hono.req.raw.signal }).catch(() => {
+      // One deadline for the whole fetch, however slowly the link drips its bytes.
+      const deadline = AbortSignal.timeout(linkTimeoutMs);
+      const signal = AbortSignal.any([hono.req.raw.signal, deadline]);
+      const response = await outbound.request(url.href, { signal }).catch(() => {
         throw unreachable();
       });
       if (response.status < 200 || response.status > 299) {
@@ -235,17 +260,27 @@ export function createGateway(options: GatewayOptions): Gateway {
         throw unreachable();
       }
       const size = Number(response.headers['content-length']);
+      if (size > maxUploadBytes) {
+        response.body.destroy();
+        throw tooLarge('link', maxUploadBytes);
+      }
       // A link that breaks off mid-body fails the upload too: that is the link's failure, not the backend's.
       let broken = false;
       response.body.on('error', () => {
         broken = true;
       });
-      const stream = Readable.toWeb(response.body) as ReadableStream<Uint8Array>;
+      const bounded = capped(
+        Readable.toWeb(response.body) as ReadableStream<Uint8Array>,
+        maxUploadBytes,
+        'link',
+      );
       const uploaded = await driver
-        .upload({ body: stream, name, ...(size > 0 ? { size } : {}) }, { signal: hono.req.raw.signal })
+        .upload({ body: bounded.body, name, ...(size > 0 ? { size } : {}) }, { signal })
         .catch((error: unknown) => {
-          throw broken ? unreachable() : error;
-        });
+          if (bounded.exceeded()) throw tooLarge('link', maxUploadBytes);
+          throw broken || deadline.aborted ? unreachable() : error;
+        })
+        .finally(() => response.body.destroy());
       source = { asset: uploaded };
     }
     const asset = await register({ name, format, fileType: mimeTypeOf(format), source });

@@ -16,6 +16,7 @@ import { type Context, Hono } from 'hono';
 import * as z from 'zod/mini';
 import { readJsonBody } from './body.ts';
 import { deliverCallback } from './callbacks.ts';
+import { answerRange, attachmentDisposition, sliceStream } from './downloads.ts';
 import { backendErrorToHttp, GatewayHttpError, legacyErrorBody } from './errors.ts';
 import { legacyStyleId } from './ids.ts';
 import { legacyAssetJson, legacyJobJson, legacyOutputsOf, legacyStatusOf } from './legacy-shape.ts';
@@ -172,10 +173,33 @@ export function createGateway(options: GatewayOptions): Gateway {
     );
     if (!output) throw new GatewayHttpError(404, 'No such output');
     const download = await client.download(output.asset, { job: record.handle, signal: hono.req.raw.signal });
+    const headers: Record<string, string> = {
+      'content-type': output.asset.mimeType ?? mimeTypeOf(output.format),
+      'content-disposition': attachmentDisposition(output.name, output.format),
+      // As the storage hosts these links stand for: a known length can be read in parts.
+      ...(download.size === undefined ? {} : { 'accept-ranges': 'bytes' }),
+    };
+    const range = answerRange(hono.req.header('range'), download.size);
+    if (range.kind === 'unsatisfiable') {
+      await download.body.cancel();
+      return new Response(null, {
+        status: 416,
+        headers: { ...headers, 'content-range': `bytes */${download.size}` },
+      });
+    }
+    if (range.kind === 'part') {
+      return new Response(sliceStream(download.body, range.start, range.end), {
+        status: 206,
+        headers: {
+          ...headers,
+          'content-range': `bytes ${range.start}-${range.end}/${download.size}`,
+          'content-length': String(range.end - range.start + 1),
+        },
+      });
+    }
     return new Response(download.body, {
       headers: {
-        'content-type': output.asset.mimeType ?? mimeTypeOf(output.format),
-        'content-disposition': `attachment; filename="${output.name}"`,
+        ...headers,
         ...(download.size === undefined ? {} : { 'content-length': String(download.size) }),
       },
     });
@@ -407,7 +431,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     await store.putJob(record);
     await observe(record, started?.job);
     const base = baseOf(hono);
-    if (record.callbackUrl) follow(record, base, started?.job);
+    if (record.callbackUrl) follow(record, base, started?.job, true);
     return hono.json(await jobBody(record, started?.job, base));
   };
   app.post('/job', createJob);
@@ -460,14 +484,16 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   /**
    * Follows a job with a callback URL and sends the callback of every legacy status change, until it ends;
-   * `known` is the backend job as last seen, when the caller has it. A job is followed once per gateway.
+   * `known` is the backend job as last seen, when the caller has it; a job just made is announced `created`
+   * first, as the legacy API does. A job is followed once per gateway.
    */
-  function follow(record: GatewayJob, base: string, known?: Job): void {
+  function follow(record: GatewayJob, base: string, known?: Job, made = false): void {
     if (followed.has(record.id)) return;
     followed.add(record.id);
     const signal = closing.signal;
     const run = async () => {
-      if (!record.handle) return announce(record, undefined, base);
+      if (made || !record.handle) await announce(record, undefined, base);
+      if (!record.handle) return;
       const first = known ?? (await client.get(record.handle, { signal }));
       await observe(record, first);
       await announce(record, first, base);

@@ -157,7 +157,7 @@ describe('issue #26: a poll on a surviving gateway drops a completion callback',
   it('PostgreSQL store: two gateways polling the same job at once send its completion once', async () => {
     const receiver = await startReceiver();
     // Neither follower polls before the clients do: the completion is seen by polls on both at once.
-    const slow = { wait: { initialDelayMs: 60_000, maxDelayMs: 60_000 } };
+    const slow = { wait: { initialDelayMs: 600_000, maxDelayMs: 600_000 } };
     const first = await inProcessGateway(slow);
     const second = await inProcessGateway(slow);
     try {
@@ -199,8 +199,8 @@ describe('issue #26: the file store marks a callback sent only when it is sent',
       });
     let running: RunningGateway | undefined;
     try {
-      // The follower sleeps a minute between polls: the client's poll is the first to see the completion.
-      running = await start({ initialDelayMs: 60_000, maxDelayMs: 60_000 });
+      // The follower sleeps ten minutes between polls: the client's poll is the first to see the completion.
+      running = await start({ initialDelayMs: 600_000, maxDelayMs: 600_000 });
       const id = await uploadAndCreate(running.url, receiver.url);
       await until(async () => (await statusVia((running as RunningGateway).url, id)) === 'completed');
       await until(() => statusesAbout(receiver, id).includes('completed'));

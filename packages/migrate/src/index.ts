@@ -40,6 +40,7 @@ export {
   type GatewayAsset,
   type GatewayJob,
   type GatewayStore,
+  type LegacyStatus,
   memoryGatewayStore,
 } from './gateway/store.ts';
 export {

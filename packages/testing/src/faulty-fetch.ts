@@ -1,5 +1,5 @@
 import { isWatching, observeBody } from './conformance/byte-watch.ts';
-import { CREDENTIAL_HEADERS, recordLeak } from './conformance/leaks.ts';
+import { credentialHeadersIn, recordLeak } from './conformance/leaks.ts';
 import { recordRequest } from './conformance/request-log.ts';
 
 /**
@@ -61,7 +61,7 @@ export function createFaultyFetch(
     else if (!apiOrigins.has(url.origin) && SIGNED_URL.test(url.search)) {
       // A signed URL on another host (storage): the provider credential must never travel there.
       const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
-      for (const name of CREDENTIAL_HEADERS) if (headers.has(name)) recordLeak(url, name);
+      for (const name of credentialHeadersIn(headers)) recordLeak(url, name);
     }
     if (api) {
       if (failure && failure.remaining > 0) {

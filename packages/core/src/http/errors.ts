@@ -60,6 +60,13 @@ export function toStemkitError(
         options,
       );
     }
+    if (status === 0 || (status >= 300 && status < 400)) {
+      // Only a redirect off the API's origin reaches here (the client follows the others itself).
+      return new ProviderError(
+        `${provider} redirected ${what} away from its API (${status || 'redirect'}); stemkit does not follow it, so the credential stays with the API`,
+        options,
+      );
+    }
     if (status === 404)
       return new NotFoundError(`${provider} found nothing for ${what} (404)${detail}`, options);
     if (status === 429) {

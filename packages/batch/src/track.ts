@@ -5,7 +5,6 @@ import {
   isAbortError,
   type Job,
   type JobHandle,
-  ProviderError,
   RateLimitError,
   redact,
   StemkitError,
@@ -192,18 +191,9 @@ async function patiently<Value>(step: () => Promise<Value>, signal: AbortSignal)
   }
 }
 
-/** Whether a failed start certainly created no job: refused by the client, or answered 4xx by the provider. */
-function createdNothing(error: unknown): boolean {
-  if (isAbortError(error)) return true;
-  if (!StemkitError.isInstance(error)) return false;
-  if (error.code === 'invalid-argument' || error.code === 'unsupported') return true;
-  return (
-    ProviderError.isInstance(error) &&
-    error.status !== undefined &&
-    error.status >= 400 &&
-    error.status < 500 &&
-    error.status !== 408
-  );
+/** Whether a failed start certainly created no job: aborted before sending, or so the error says. */
+export function createdNothing(error: unknown): boolean {
+  return isAbortError(error) || (StemkitError.isInstance(error) && error.createdNothing);
 }
 
 /** The job an interrupted attempt started, if the provider has it: looked up once its request has had time to land. */
@@ -290,17 +280,13 @@ async function removeParts(folder: string): Promise<void> {
 }
 
 /** Failures a retry cannot mend: bad input, a provider's refusal or verdict, a file that cannot be read. */
-function isPermanent(error: unknown): boolean {
+export function isPermanent(error: unknown): boolean {
   if (!StemkitError.isInstance(error)) {
     const code = (error as { code?: unknown } | undefined)?.code;
     return typeof code === 'string' && ['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR'].includes(code);
   }
-  if (['invalid-argument', 'unsupported', 'upload', 'job-failed', 'not-found'].includes(error.code))
-    return true;
-  if (ProviderError.isInstance(error) && error.status !== undefined) {
-    return error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
-  }
-  return false;
+  // The error knows whether trying again may mend it (a lost answer, a 429, a 5xx, a wait cut short).
+  return !error.retryable;
 }
 
 /** A failure as the report shows it: its kind and message, secrets masked. */

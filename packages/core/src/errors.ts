@@ -61,6 +61,35 @@ export class StemkitError extends Error {
     return false;
   }
 
+  /**
+   * Whether sending the same request again, later, may succeed: the failure was the transport's or a passing
+   * state of the provider's (no answer, 408, 429, 5xx), not a verdict on the request. The one answer to
+   * "retry?": the transport, `wait`, batch and migration all ask it.
+   *
+   * @example
+   * ```ts
+   * if (StemkitError.isInstance(error) && error.retryable) await tryAgainLater();
+   * ```
+   */
+  get retryable(): boolean {
+    return false;
+  }
+
+  /**
+   * Whether the failed call certainly created nothing at the provider: it was refused before anything was sent,
+   * or the provider answered with a refusal (a 4xx other than 408, 429 included: a rate limit is answered before
+   * anything is done). `false` means a job may exist (no answer, a timeout, a 5xx), so a create must not simply
+   * be sent again.
+   *
+   * @example
+   * ```ts
+   * if (!error.createdNothing) await lookForTheJobItMayHaveMade();
+   * ```
+   */
+  get createdNothing(): boolean {
+    return false;
+  }
+
   /** The safe fields, for logs and `JSON.stringify`. */
   toJSON(): Record<string, unknown> {
     const fields: Record<string, unknown> = { name: this.name, code: this.code, message: this.message };
@@ -92,6 +121,18 @@ export class ProviderError extends StemkitError {
     this.status = options.status;
     this.providerCode = options.providerCode;
   }
+
+  /** A 408, 429 or 5xx: the provider may answer otherwise later. */
+  override get retryable(): boolean {
+    const status = this.status ?? 0;
+    return status === 408 || status === 429 || status >= 500;
+  }
+
+  /** A 4xx other than 408: the provider refused before doing anything. */
+  override get createdNothing(): boolean {
+    const status = this.status ?? 0;
+    return status >= 400 && status < 500 && status !== 408;
+  }
 }
 
 /** The provider refused the credentials (401) or the permission (403). */
@@ -122,6 +163,11 @@ export class NotFoundError extends ProviderError {
 /** The request never got an answer: DNS, connection reset, per-attempt timeout. */
 export class ConnectionError extends StemkitError {
   override readonly code = 'connection';
+
+  /** Always: the request may get through next time (though a lost answer may hide a created job). */
+  override get retryable(): boolean {
+    return true;
+  }
 }
 
 /** The provider answered with something we cannot read, even leniently. */
@@ -153,6 +199,11 @@ export class InvalidArgumentError extends StemkitError {
     this.field = field;
     this.issues = options.issues ?? [{ field, message }];
   }
+
+  /** Always: refused before anything was sent. */
+  override get createdNothing(): boolean {
+    return true;
+  }
 }
 
 /** The driver cannot do what was asked; nothing was sent. */
@@ -164,6 +215,11 @@ export class UnsupportedCapabilityError extends StemkitError {
   constructor(capability: string, message: string, options: StemkitErrorOptions = {}) {
     super(message, options);
     this.capability = capability;
+  }
+
+  /** Always: refused before anything was sent. */
+  override get createdNothing(): boolean {
+    return true;
   }
 }
 
@@ -204,6 +260,11 @@ export class WaitTimeoutError extends StemkitError {
     super(`Gave up waiting for job ${handle.id} after ${timeoutMs} ms; resume with its handle`, options);
     this.handle = handle;
   }
+
+  /** Always: the job may still finish, so waiting again may see it done. */
+  override get retryable(): boolean {
+    return true;
+  }
 }
 
 /** Sending the source failed (storage refused it, the stream broke, the provider could not decode it). */
@@ -220,6 +281,12 @@ export class DownloadError extends StemkitError {
   constructor(message: string, options: StemkitErrorOptions & { status?: number } = {}) {
     super(message, options);
     this.status = options.status;
+  }
+
+  /** No answer, a link still being prepared, or a 408, 429 or 5xx from the storage host. */
+  override get retryable(): boolean {
+    const status = this.status;
+    return status === undefined || status === 408 || status === 429 || status >= 500;
   }
 }
 

@@ -211,13 +211,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const retryLimit = options.retryLimit ?? 3;
     return {
       idempotent: api.extend({ retry: { ...retry, limit: retryLimit, retryOnTimeout: true } }),
-      // A creating call is repeated only on 429, which the server answers before doing anything.
+      // A creating call is repeated only when the error says it is worth it and certainly made nothing (a 429,
+      // answered before anything is done); `undefined` leaves the timing to ky, which reads `Retry-After`.
       creating: api.extend({
         retry: {
           ...retry,
           limit: retryLimit,
           retryOnTimeout: false,
-          shouldRetry: ({ error }) => (error as { response?: Response }).response?.status === 429,
+          shouldRetry: ({ error }) => {
+            const mapped = toStemkitError(error, { provider });
+            return StemkitError.isInstance(mapped) && mapped.retryable && mapped.createdNothing
+              ? undefined
+              : false;
+          },
         },
       }),
       // A stream can be sent once only: such calls are never repeated by the transport.

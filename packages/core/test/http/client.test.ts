@@ -95,6 +95,22 @@ describe('transport retries', () => {
     expect(attempts).toHaveLength(2);
   });
 
+  it("waits a creating call's 429 out as long as Retry-After says, as the error asks", async () => {
+    const attempts = sequence('post', [429], { 'retry-after': '1' });
+    await client().call({ method: 'POST', path: 'jobs', json: {} });
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(900);
+  });
+
+  it.each([408, 409, 422, 503])(
+    'never repeats a creating call on %i (the error says: maybe made, or refused)',
+    async (status) => {
+      const attempts = sequence('post', [status], { 'retry-after': '0' });
+      await failure(client().call({ method: 'POST', path: 'jobs', json: {} }));
+      expect(attempts).toHaveLength(1);
+    },
+  );
+
   it('never repeats a call whose body is a stream', async () => {
     const attempts = sequence('post', [503], { 'retry-after': '0' });
     const body = new Blob(['abc']).stream();

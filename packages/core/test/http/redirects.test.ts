@@ -65,15 +65,13 @@ beforeAll(async () => {
       response.writeHead(redirect[0], { location: redirect[1] }).end();
       return;
     }
-    response
-      .writeHead(200, { 'content-type': 'application/json' })
-      .end(
-        JSON.stringify({
-          method: request.method,
-          body,
-          credential: request.headers['x-license-key'] ?? null,
-        }),
-      );
+    response.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        method: request.method,
+        body,
+        credential: request.headers['x-license-key'] ?? null,
+      }),
+    );
   });
   apiUrl = `${await listen(api)}/v1/`;
 });

@@ -1,6 +1,6 @@
 import type { JobHandle } from './model/handle.ts';
 import type { Job } from './model/job.ts';
-import { redact } from './secrets.ts';
+import { credentialHeaderNames, redact } from './secrets.ts';
 
 const MARKER = Symbol.for('stemkit.error');
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -105,6 +105,18 @@ export class StemkitError extends Error {
   }
 }
 
+/** Fields of an error the provider answered. */
+export interface ProviderErrorOptions extends StemkitErrorOptions {
+  /** The HTTP status. */
+  readonly status?: number;
+  /** The provider's own error code, when its body gave one. */
+  readonly providerCode?: string;
+  /** The provider's id of the request (its `x-request-id` or own header), for its support. */
+  readonly requestId?: string;
+  /** The response headers; credential headers (`set-cookie`…) are dropped and every value is scrubbed. */
+  readonly headers?: Headers | Readonly<Record<string, string>>;
+}
+
 /** An HTTP error answered by the provider. */
 export class ProviderError extends StemkitError {
   override readonly code: string = 'provider';
@@ -112,14 +124,26 @@ export class ProviderError extends StemkitError {
   readonly status: number | undefined;
   /** The provider's own error code, when its body gave one. */
   readonly providerCode: string | undefined;
+  /** The provider's id of the request (from `x-request-id`, or the header the driver names), when it sent one. */
+  readonly requestId: string | undefined;
+  /**
+   * The response headers, when there was a response (names in lower case). Never a credential: `set-cookie`,
+   * `authorization` and every header a driver authenticates with are left out, and the values are scrubbed.
+   * Kept out of `toJSON()`, so logs stay short.
+   */
+  readonly headers: Readonly<Record<string, string>> | undefined;
 
-  constructor(
-    message: string,
-    options: StemkitErrorOptions & { status?: number; providerCode?: string } = {},
-  ) {
+  constructor(message: string, options: ProviderErrorOptions = {}) {
     super(message, options);
     this.status = options.status;
     this.providerCode = options.providerCode;
+    this.requestId = options.requestId === undefined ? undefined : redact(options.requestId);
+    this.headers = options.headers === undefined ? undefined : safeHeaders(options.headers);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    const { headers: _headers, ...rest } = super.toJSON();
+    return rest;
   }
 
   /** A 408, 429 or 5xx: the provider may answer otherwise later. */
@@ -146,10 +170,7 @@ export class RateLimitError extends ProviderError {
   /** How long the provider asked us to wait, in ms (from `Retry-After`); `undefined` when it gave no hint. */
   readonly retryAfterMs: number | undefined;
 
-  constructor(
-    message: string,
-    options: StemkitErrorOptions & { status?: number; retryAfterMs?: number } = {},
-  ) {
+  constructor(message: string, options: ProviderErrorOptions & { retryAfterMs?: number } = {}) {
     super(message, { ...options, status: options.status ?? 429 });
     this.retryAfterMs = options.retryAfterMs;
   }
@@ -288,6 +309,18 @@ export class DownloadError extends StemkitError {
     const status = this.status;
     return status === undefined || status === 408 || status === 429 || status >= 500;
   }
+}
+
+/** Response headers safe to keep on an error: no credential header, every value scrubbed. */
+function safeHeaders(headers: Headers | Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  const secret = new Set(credentialHeaderNames());
+  const safe: Record<string, string> = {};
+  const entries = headers instanceof Headers ? headers.entries() : Object.entries(headers);
+  for (const [name, value] of entries) {
+    const lower = name.toLowerCase();
+    if (!secret.has(lower)) safe[lower] = redact(value);
+  }
+  return Object.freeze(safe);
 }
 
 /**

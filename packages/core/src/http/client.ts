@@ -31,6 +31,8 @@ export interface HttpClientOptions {
   readonly retryLimit?: number;
   /** Reads the provider's message out of an error body. */
   readonly readErrorBody?: ErrorBodyReader;
+  /** The response header carrying the provider's request id, kept on every `ProviderError` (default `x-request-id`). */
+  readonly requestIdHeader?: string;
   /** Headers for every `call`, over the default `accept: application/json`; `transfer` never sends them. */
   readonly headers?: Readonly<Record<string, string>>;
   /** Gets a debug line (method and scrubbed URL) for each request and transfer. Default: silent. */
@@ -261,7 +263,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     try {
       response = await attempt(request);
     } catch (error) {
-      const mapped = toStemkitError(error, { provider, what, readBody: options.readErrorBody });
+      const mapped = toStemkitError(error, {
+        provider,
+        what,
+        readBody: options.readErrorBody,
+        requestIdHeader: options.requestIdHeader,
+      });
       const retried = await retryAfterReauthentication(mapped, request);
       if (!retried) throw mapped;
       response = retried;
@@ -281,6 +288,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         provider,
         what: request.what ?? request.path,
         readBody: options.readErrorBody,
+        requestIdHeader: options.requestIdHeader,
       });
     }
   }

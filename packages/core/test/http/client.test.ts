@@ -401,6 +401,38 @@ describe('error mapping', () => {
     expect((error as Error).message).toContain(`failed with ${status}`);
   });
 
+  it("carries the provider's request id and the response headers, never a credential among them", async () => {
+    registerSecret('header-canary-secret');
+    sequence('post', [422], {
+      'x-request-id': 'req_0123456789abcdef',
+      'set-cookie': 'session=header-canary-cookie; HttpOnly',
+      'x-debug-echo': 'key header-canary-secret',
+      'x-ratelimit-remaining': '17',
+    });
+    const error = await failure(client().call({ method: 'POST', path: 'jobs', json: {} }));
+    expect(ProviderError.isInstance(error)).toBe(true);
+    const provider = error as ProviderError;
+    expect(provider.requestId).toBe('req_0123456789abcdef');
+    expect(provider.headers).toMatchObject({
+      'x-request-id': 'req_0123456789abcdef',
+      'x-ratelimit-remaining': '17',
+      'x-debug-echo': 'key [redacted]',
+    });
+    expect(provider.headers).not.toHaveProperty('set-cookie');
+    const json = JSON.stringify(provider);
+    expect(JSON.parse(json)).toMatchObject({ requestId: 'req_0123456789abcdef', status: 422 });
+    expect(json).not.toContain('header-canary');
+    expect(inspect(provider)).not.toContain('header-canary');
+  });
+
+  it("reads the request id from the provider's own header when the driver names it", async () => {
+    sequence('get', [404], { 'x-fal-request-id': 'fal-req-42', 'x-request-id': 'other' });
+    const error = await failure(
+      client({ requestIdHeader: 'x-fal-request-id' }).call({ method: 'GET', path: 'jobs' }),
+    );
+    expect(NotFoundError.isInstance(error) && error.requestId).toBe('fal-req-42');
+  });
+
   it('maps 429 to RateLimitError carrying the hint', async () => {
     sequence('get', [429, 429], { 'retry-after': '7' });
     const error = await failure(client({ retryLimit: 0 }).call({ method: 'GET', path: 'jobs' }));

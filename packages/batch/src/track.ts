@@ -1,5 +1,6 @@
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type Asset,
   isAbortError,
@@ -186,7 +187,7 @@ async function patiently<Value>(step: () => Promise<Value>, signal: AbortSignal)
       if (!RateLimitError.isInstance(error) || refusals >= PATIENCE) throw error;
       const delay = error.retryAfterMs ?? 500 * 2 ** Math.min(refusals, 5);
       // Spread, so the tracks refused together do not come back together.
-      await sleep(delay * (0.5 + Math.random()), signal);
+      await sleep(delay * (0.5 + Math.random()), undefined, { signal });
     }
   }
 }
@@ -205,7 +206,7 @@ async function findStarted(
 ): Promise<Job | undefined> {
   const intentAt = row.intentAt?.getTime() ?? Date.now();
   const settle = intentAt + context.settleMs - Date.now();
-  if (settle > 0) await sleep(settle, signal);
+  if (settle > 0) await sleep(settle, undefined, { signal });
   // Newest first: stop after a page's worth of jobs older than the intent (with a margin for clock skew).
   const floor = intentAt - 10 * 60_000;
   let older = 0;
@@ -295,19 +296,4 @@ export function reasonOf(error: unknown): string {
   const code = (error as { code?: unknown } | undefined)?.code;
   const message = error instanceof Error ? error.message : String(error);
   return redact(typeof code === 'string' ? `${code}: ${message}` : message);
-}
-
-function sleep(milliseconds: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, milliseconds);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 }

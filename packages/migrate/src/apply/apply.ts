@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AuthenticationError, isAbortError, type Job, type StemkitDriver, StemkitError } from '@stemkit/core';
 import { Journal } from '../journal/journal.ts';
 import type { MigrationPlan, PlannedTask } from '../plan/schema.ts';
@@ -151,7 +152,7 @@ async function reconcile(
   if (pending.length === 0) return;
   const times = pending.map((each) => each.since).sort();
   const wait = Date.parse(times.at(-1) as string) + (options.settleMs ?? 5_000) - Date.now();
-  if (wait > 0) await sleep(wait, options.signal);
+  if (wait > 0) await sleep(wait, undefined, { signal: options.signal });
   const since = times[0];
   const found = await findTasksByKey(tasks, new Set(pending.map((each) => each.key)), since, options.signal);
   for (const { key } of pending) {
@@ -234,20 +235,6 @@ async function createTask(task: PlannedTask, journal: Journal, options: ApplyOpt
 /** Whether the provider certainly created nothing (a validation refusal, a 4xx but 408, a 429 too): the error says. */
 function refusedBeforeCreation(error: unknown): boolean {
   return StemkitError.isInstance(error) && error.createdNothing;
-}
-
-function sleep(milliseconds: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, milliseconds);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 }
 
 function messageOf(error: unknown): string {

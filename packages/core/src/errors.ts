@@ -304,10 +304,9 @@ export class DownloadError extends StemkitError {
     this.status = options.status;
   }
 
-  /** No answer, a link still being prepared, or a 408, 429 or 5xx from the storage host. */
+  /** Always: a later attempt asks the driver for fresh links, which a refused or stale one does not preclude. */
   override get retryable(): boolean {
-    const status = this.status;
-    return status === undefined || status === 408 || status === 429 || status >= 500;
+    return true;
   }
 }
 

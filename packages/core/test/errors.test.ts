@@ -42,7 +42,7 @@ describe('errors know their own retry semantics', () => {
     ['a wait cut short', new WaitTimeoutError(handle, 1_000), true, false],
     ['a broken upload', new UploadError('broken'), false, false],
     ['a download with no answer', new DownloadError('lost'), true, false],
-    ['a download refused after a refresh', new DownloadError('refused', { status: 403 }), false, false],
+    ['a download refused after a refresh', new DownloadError('refused', { status: 403 }), true, false],
     ['a download met with a 503', new DownloadError('busy', { status: 503 }), true, false],
   ] as const)('%s', (_what, error, retryable, createdNothing) => {
     expect(error.retryable).toBe(retryable);

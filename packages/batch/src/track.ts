@@ -1,11 +1,11 @@
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type Asset,
   isAbortError,
   type Job,
   type JobHandle,
-  ProviderError,
   RateLimitError,
   redact,
   StemkitError,
@@ -187,23 +187,14 @@ async function patiently<Value>(step: () => Promise<Value>, signal: AbortSignal)
       if (!RateLimitError.isInstance(error) || refusals >= PATIENCE) throw error;
       const delay = error.retryAfterMs ?? 500 * 2 ** Math.min(refusals, 5);
       // Spread, so the tracks refused together do not come back together.
-      await sleep(delay * (0.5 + Math.random()), signal);
+      await sleep(delay * (0.5 + Math.random()), undefined, { signal });
     }
   }
 }
 
-/** Whether a failed start certainly created no job: refused by the client, or answered 4xx by the provider. */
-function createdNothing(error: unknown): boolean {
-  if (isAbortError(error)) return true;
-  if (!StemkitError.isInstance(error)) return false;
-  if (error.code === 'invalid-argument' || error.code === 'unsupported') return true;
-  return (
-    ProviderError.isInstance(error) &&
-    error.status !== undefined &&
-    error.status >= 400 &&
-    error.status < 500 &&
-    error.status !== 408
-  );
+/** Whether a failed start certainly created no job: aborted before sending, or so the error says. */
+export function createdNothing(error: unknown): boolean {
+  return isAbortError(error) || (StemkitError.isInstance(error) && error.createdNothing);
 }
 
 /** The job an interrupted attempt started, if the provider has it: looked up once its request has had time to land. */
@@ -215,7 +206,7 @@ async function findStarted(
 ): Promise<Job | undefined> {
   const intentAt = row.intentAt?.getTime() ?? Date.now();
   const settle = intentAt + context.settleMs - Date.now();
-  if (settle > 0) await sleep(settle, signal);
+  if (settle > 0) await sleep(settle, undefined, { signal });
   // Newest first: stop after a page's worth of jobs older than the intent (with a margin for clock skew).
   const floor = intentAt - 10 * 60_000;
   let older = 0;
@@ -290,17 +281,13 @@ async function removeParts(folder: string): Promise<void> {
 }
 
 /** Failures a retry cannot mend: bad input, a provider's refusal or verdict, a file that cannot be read. */
-function isPermanent(error: unknown): boolean {
+export function isPermanent(error: unknown): boolean {
   if (!StemkitError.isInstance(error)) {
     const code = (error as { code?: unknown } | undefined)?.code;
     return typeof code === 'string' && ['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR'].includes(code);
   }
-  if (['invalid-argument', 'unsupported', 'upload', 'job-failed', 'not-found'].includes(error.code))
-    return true;
-  if (ProviderError.isInstance(error) && error.status !== undefined) {
-    return error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
-  }
-  return false;
+  // The error knows whether trying again may mend it (a lost answer, a 429, a 5xx, a wait cut short).
+  return !error.retryable;
 }
 
 /** A failure as the report shows it: its kind and message, secrets masked. */
@@ -309,19 +296,4 @@ export function reasonOf(error: unknown): string {
   const code = (error as { code?: unknown } | undefined)?.code;
   const message = error instanceof Error ? error.message : String(error);
   return redact(typeof code === 'string' ? `${code}: ${message}` : message);
-}
-
-function sleep(milliseconds: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, milliseconds);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 }

@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { folderItems } from './input.ts';
 import type { BatchItem } from './items.ts';
 
@@ -45,16 +46,11 @@ export async function* watchFolder(folder: string, options: WatchOptions): Async
       }
     }
     sizes = next;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, options.intervalMs ?? 2_000);
-      options.signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
-    });
+    // An abort ends the watch quietly: the loop sees the signal and returns.
+    await sleep(options.intervalMs ?? 2_000, undefined, { signal: options.signal }).catch(
+      (error: unknown) => {
+        if (!options.signal.aborted) throw error;
+      },
+    );
   }
 }

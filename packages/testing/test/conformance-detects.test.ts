@@ -16,6 +16,7 @@ import {
   createConformanceContext,
   createMockHarness,
   MOCK_API_KEY,
+  MOCK_API_URL,
   MOCK_STORAGE_URL,
 } from '../src/index.ts';
 
@@ -377,5 +378,40 @@ describe('the credential guard check', () => {
     expect(String(error)).toMatch(
       /authorization sent to https:\/\/storage\.mock\.stemkit\.test\/files\/probe/,
     );
+  });
+});
+
+describe('the redirect check', () => {
+  it('catches a driver whose API calls follow a redirect to another origin with an X-License-Key', async () => {
+    const error = await runCheck('never follows an API redirect', (driver) => ({
+      ...driver,
+      async status(handle, options) {
+        // Its own fetch with fetch's default `redirect: 'follow'`: fetch drops only `Authorization` off-origin.
+        const response = await driver.fetch!(`${MOCK_API_URL}jobs/${encodeURIComponent(handle.id)}`, {
+          headers: { 'X-License-Key': MOCK_API_KEY },
+        });
+        await response.body?.cancel();
+        return driver.status(handle, options);
+      },
+    }));
+    expect(error).toBeInstanceOf(ConformanceFailure);
+    expect(String(error)).toMatch(
+      /followed a redirect to another origin: x-license-key sent to \/v1\/jobs\//,
+    );
+  });
+
+  it('passes the same driver once its credential goes through the HTTP toolkit', async () => {
+    const error = await runCheck('never follows an API redirect', identity);
+    expect(error).toBeUndefined();
+  });
+
+  it('fails a harness whose driver bypasses the faulty fetch, since it could not see a leak', async () => {
+    const error = await runCheck('never follows an API redirect', (driver) => ({
+      ...driver,
+      status: async () => {
+        throw new ProviderError('no request sent');
+      },
+    }));
+    expect(String(error)).toMatch(/sent no request through the harness's fetch/);
   });
 });

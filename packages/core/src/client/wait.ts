@@ -1,12 +1,10 @@
 import { match } from 'ts-pattern';
 import {
-  AuthenticationError,
-  ConnectionError,
   isAbortError,
   JobFailedError,
   NotFoundError,
-  ProviderError,
   RateLimitError,
+  StemkitError,
   WaitTimeoutError,
 } from '../errors.ts';
 import type { JobHandle } from '../model/handle.ts';
@@ -22,11 +20,9 @@ import { Alarm } from './waiters.ts';
 /** A 404 right after a start can be the provider's eventual consistency: tolerated this many times. */
 const NOT_FOUND_TOLERANCE = 3;
 
-/** Whether a failed poll is worth repeating: the job is unaffected by a lost or refused status request. */
+/** Whether a failed poll is worth repeating (the error says): the job is unaffected by a lost status request. */
 function isTransient(error: unknown): boolean {
-  if (ConnectionError.isInstance(error) || RateLimitError.isInstance(error)) return true;
-  if (AuthenticationError.isInstance(error) || NotFoundError.isInstance(error)) return false;
-  return ProviderError.isInstance(error) && (error.status === 408 || (error.status ?? 0) >= 500);
+  return StemkitError.isInstance(error) && error.retryable;
 }
 
 /** Polls `driver.status` until the job is terminal; see `Stemkit.wait`. Never restarts the job. */

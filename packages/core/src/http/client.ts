@@ -3,7 +3,7 @@ import type * as z from 'zod/mini';
 import { parsePayload } from '../driver/payload.ts';
 import { InvalidResponseError, ProviderError, StemkitError } from '../errors.ts';
 import { type Logger, silentLogger } from '../logger.ts';
-import { redactUrl } from '../secrets.ts';
+import { credentialHeaderNames, redactUrl, registerCredentialHeader } from '../secrets.ts';
 import { sendableBody, streamsRequestBodies } from './body.ts';
 import { type ErrorBodyReader, toStemkitError } from './errors.ts';
 import { parseRetryAfter } from './retry-after.ts';
@@ -31,6 +31,8 @@ export interface HttpClientOptions {
   readonly retryLimit?: number;
   /** Reads the provider's message out of an error body. */
   readonly readErrorBody?: ErrorBodyReader;
+  /** The response header carrying the provider's request id, kept on every `ProviderError` (default `x-request-id`). */
+  readonly requestIdHeader?: string;
   /** Headers for every `call`, over the default `accept: application/json`; `transfer` never sends them. */
   readonly headers?: Readonly<Record<string, string>>;
   /** Gets a debug line (method and scrubbed URL) for each request and transfer. Default: silent. */
@@ -134,8 +136,6 @@ export interface HttpClient {
   transfer(url: string, init?: TransferInit): Promise<Response>;
 }
 
-const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'x-access-token', 'cookie'];
-
 /**
  * Creates the HTTP toolkit drivers share: a ky 2 instance with the auth hook, the transport retry policy
  * (idempotent calls on 408/429/5xx with jitter and `Retry-After`), per-attempt and total timeouts, error mapping
@@ -155,6 +155,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const apiOrigin = `${baseUrl.origin}/`;
   const fetchFunction = options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
   const sendOnce = withoutReplay(fetchFunction);
+  const sendToApi = followingSameOrigin(sendOnce, apiOrigin);
   const logger = options.logger ?? silentLogger;
   const provider = options.provider;
   const streamUploads = options.streamUploads ?? streamsRequestBodies();
@@ -173,7 +174,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const createInstances = (ky: KyInstance) => {
     const api = ky.create({
       baseUrl,
-      fetch: sendOnce,
+      fetch: sendToApi,
       timeout: options.timeoutMs ?? 30_000,
       totalTimeout: options.totalTimeoutMs ?? 120_000,
       headers: { accept: 'application/json', ...options.headers },
@@ -183,7 +184,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             // The guard: credentials only ever go to the API's own origin. `request.url` is serialised, so a
             // prefix test is exact (and a URL with userinfo fails it, the safe way) without parsing it again.
             if (!request.url.startsWith(apiOrigin)) {
-              for (const name of CREDENTIAL_HEADERS) request.headers.delete(name);
+              for (const name of credentialHeaderNames()) request.headers.delete(name);
               return;
             }
             let credentials: Record<string, string> | undefined;
@@ -193,7 +194,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
               if (typeof error === 'object' && error !== null) refusedLogins.add(error);
               throw error;
             }
-            for (const [name, value] of Object.entries(credentials ?? {})) request.headers.set(name, value);
+            for (const [name, value] of Object.entries(credentials ?? {})) {
+              // Whatever `authenticate` returns is a credential header: the guards and the scrubbing learn it here.
+              registerCredentialHeader(name);
+              request.headers.set(name, value);
+            }
             if (logger !== silentLogger)
               logger.debug(`${request.method} ${redactUrl(request.url)}`, { provider });
           },
@@ -213,13 +218,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const retryLimit = options.retryLimit ?? 3;
     return {
       idempotent: api.extend({ retry: { ...retry, limit: retryLimit, retryOnTimeout: true } }),
-      // A creating call is repeated only on 429, which the server answers before doing anything.
+      // A creating call is repeated only when the error says it is worth it and certainly made nothing (a 429,
+      // answered before anything is done); `undefined` leaves the timing to ky, which reads `Retry-After`.
       creating: api.extend({
         retry: {
           ...retry,
           limit: retryLimit,
           retryOnTimeout: false,
-          shouldRetry: ({ error }) => (error as { response?: Response }).response?.status === 429,
+          shouldRetry: ({ error }) => {
+            const mapped = toStemkitError(error, { provider });
+            return StemkitError.isInstance(mapped) && mapped.retryable && mapped.createdNothing
+              ? undefined
+              : false;
+          },
         },
       }),
       // A stream can be sent once only: such calls are never repeated by the transport.
@@ -242,7 +253,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     if (request.body !== undefined) init.body = await sendableBody(request.body, streamUploads);
     if (request.headers) init.headers = request.headers;
     if (request.signal) init.signal = request.signal;
-    if (!replayable) init.redirect = 'error';
+    // A stream cannot be replayed on a redirect; any other call follows same-origin redirects only (see below).
+    init.redirect = replayable ? 'manual' : 'error';
     // A streaming body (`false`) has no timeout at all, the caller's signal rules.
     if (timeoutMs !== undefined) init.timeout = timeoutMs;
     if (timeoutMs === false) init.totalTimeout = false;
@@ -257,7 +269,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     try {
       response = await attempt(request);
     } catch (error) {
-      const mapped = toStemkitError(error, { provider, what, readBody: options.readErrorBody });
+      const mapped = toStemkitError(error, {
+        provider,
+        what,
+        readBody: options.readErrorBody,
+        requestIdHeader: options.requestIdHeader,
+      });
       const retried = await retryAfterReauthentication(mapped, request);
       if (!retried) throw mapped;
       response = retried;
@@ -277,6 +294,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         provider,
         what: request.what ?? request.path,
         readBody: options.readErrorBody,
+        requestIdHeader: options.requestIdHeader,
       });
     }
   }
@@ -313,7 +331,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   async function transfer(url: string, init: TransferInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
-    for (const name of CREDENTIAL_HEADERS) headers.delete(name);
+    for (const name of credentialHeaderNames()) headers.delete(name);
     const what = init.what ?? 'transfer';
     if (logger !== silentLogger) logger.debug(`${init.method ?? 'GET'} ${redactUrl(url)}`, { provider });
     try {
@@ -333,6 +351,57 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   return { baseUrl, provider, fetch: fetchFunction, call, transfer };
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 20;
+/** Headers that describe a body, dropped when a redirect turns the request into a bodiless GET (as fetch does). */
+const BODY_HEADERS = [
+  'content-type',
+  'content-length',
+  'content-encoding',
+  'content-language',
+  'content-location',
+];
+
+/**
+ * API calls are sent with `redirect: 'manual'` and their redirects followed here, on the API's origin only: fetch
+ * itself drops nothing but `Authorization` on a redirect to another origin, so an `x-api-key` (or any header
+ * `authenticate` returns) would follow it. A redirect elsewhere is handed back as it came, unfollowed; ky throws
+ * it as an HTTP error, a `ProviderError`. (Browsers hide a manual redirect's target, so there every redirected
+ * API call is refused that way.)
+ */
+function followingSameOrigin(
+  fetchFunction: typeof globalThis.fetch,
+  apiOrigin: string,
+): typeof globalThis.fetch {
+  return async (input, init) => {
+    if (!(input instanceof Request) || input.redirect !== 'manual') return fetchFunction(input, init);
+    let request = input;
+    for (let hop = 0; ; hop++) {
+      // A body can be sent once: keep a copy for a 307/308, which repeats it (small: streams never come here).
+      const copy = request.body === null ? undefined : request.clone();
+      const response = await fetchFunction(request, init);
+      const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get('location') : null;
+      if (location === null) return response;
+      const target = new URL(location, request.url);
+      if (!target.href.startsWith(apiOrigin) || hop >= MAX_REDIRECTS) return response;
+      await response.body?.cancel();
+      const asGet =
+        response.status === 303 ||
+        (request.method === 'POST' && (response.status === 301 || response.status === 302));
+      const headers = new Headers(request.headers);
+      if (asGet) for (const name of BODY_HEADERS) headers.delete(name);
+      request = new Request(target, {
+        method: asGet ? 'GET' : request.method,
+        headers,
+        body: asGet ? null : (copy?.body ?? null),
+        signal: request.signal,
+        redirect: 'manual',
+        duplex: 'half',
+      } as RequestInit);
+    }
+  };
 }
 
 /**

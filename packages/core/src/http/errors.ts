@@ -42,7 +42,7 @@ export const readErrorBody: ErrorBodyReader = (body) => {
  */
 export function toStemkitError(
   error: unknown,
-  context: { provider: string; what?: string; readBody?: ErrorBodyReader },
+  context: { provider: string; what?: string; readBody?: ErrorBodyReader; requestIdHeader?: string },
 ): unknown {
   // The caller's own signal (AbortSignal.timeout() included) is theirs to handle: pass it through.
   if (isAbortError(error) && !isTransportTimeout(error)) return error;
@@ -53,17 +53,26 @@ export function toStemkitError(
     const status = error.response.status;
     const body = (context.readBody ?? readErrorBody)(error.data);
     const detail = body?.message ? `: ${body.message}` : '';
-    const options = { provider, status, providerCode: body?.code };
+    const headers = error.response.headers;
+    const requestId = headers.get(context.requestIdHeader ?? 'x-request-id') ?? undefined;
+    const options = { provider, status, providerCode: body?.code, requestId, headers };
     if (status === 401 || status === 403) {
       return new AuthenticationError(
         `${provider} refused the credentials (${status}) for ${what}${detail}`,
         options,
       );
     }
+    if (status === 0 || (status >= 300 && status < 400)) {
+      // Only a redirect off the API's origin reaches here (the client follows the others itself).
+      return new ProviderError(
+        `${provider} redirected ${what} away from its API (${status || 'redirect'}); stemkit does not follow it, so the credential stays with the API`,
+        options,
+      );
+    }
     if (status === 404)
       return new NotFoundError(`${provider} found nothing for ${what} (404)${detail}`, options);
     if (status === 429) {
-      const retryAfterMs = parseRetryAfter(error.response.headers.get('retry-after'));
+      const retryAfterMs = parseRetryAfter(headers.get('retry-after'));
       return new RateLimitError(`${provider} rate-limited ${what} (429)${detail}`, {
         ...options,
         retryAfterMs,

@@ -25,6 +25,7 @@ import type { InjectedStatus } from '../faulty-fetch.ts';
 import { ConformanceFailure, check, describeError, pause, rejection, within } from './assert.ts';
 import { watchRequestBodies } from './byte-watch.ts';
 import type { ConformanceContext } from './context.ts';
+import { redirectSwitches, startRedirectTrap } from './redirects.ts';
 import { splitBytes } from './streams.ts';
 
 /**
@@ -500,6 +501,35 @@ const credentialGuardCheck: ConformanceCheck = {
   },
 };
 
+const redirectCheck: ConformanceCheck = {
+  name: 'never follows an API redirect to another origin with the provider credential',
+  async run(context) {
+    const { harness } = context;
+    const { start } = await context.startedJob();
+    const redirectNext = harness.driver.fetch && redirectSwitches.get(harness.driver.fetch);
+    check(
+      redirectNext !== undefined,
+      "the driver's `fetch` is not a createFaultyFetch one: pass the faulty fetch to the driver",
+    );
+    const trap = await startRedirectTrap();
+    try {
+      // The status request answers 302 to another loopback port; fetch would carry any header there but
+      // `Authorization`. The call may fail (it should) or follow without the credential; it must not leak.
+      redirectNext(trap.redirectorOrigin);
+      await harness.driver.status(start.handle).catch(() => undefined);
+      check(
+        trap.redirected() > 0,
+        "status() sent no request through the harness's fetch: build the harness's driver on createFaultyFetch",
+      );
+      const leaks = trap.credentialsSeen();
+      check(leaks.length === 0, `the credential followed a redirect to another origin: ${leaks.join('; ')}`);
+    } finally {
+      redirectNext(undefined);
+      await trap.close();
+    }
+  },
+};
+
 /**
  * Every check of the driver conformance suite, in the order they run.
  *
@@ -525,4 +555,5 @@ export const conformanceChecks: readonly ConformanceCheck[] = [
   abortCheck,
   linkRefreshCheck,
   credentialGuardCheck,
+  redirectCheck,
 ];

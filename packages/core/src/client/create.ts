@@ -6,6 +6,7 @@ import { redactingLogger, silentLogger } from '../logger.ts';
 import { parseArgument } from '../validation.ts';
 import { parseCallback } from './callbacks.ts';
 import { type ClientContext, OutputOwners, type PathOpener } from './context.ts';
+import { CredentialCheck } from './credentials.ts';
 import { mix, zip } from './derived.ts';
 import { download } from './download.ts';
 import { toHandle } from './handles.ts';
@@ -90,6 +91,7 @@ export function createClient(options: StemkitOptions, environment: ClientEnviron
     owners: new OutputOwners(),
     localFiles: new Map(),
     waiters: new Waiters(),
+    credentials: new CredentialCheck(driver),
   };
 
   return {

@@ -1,9 +1,16 @@
-import { AuthenticationError, type DriverCallOptions, type HttpClient } from '@stemkit/core/driver';
+import {
+  AuthenticationError,
+  type DriverCallOptions,
+  type HttpClient,
+  InvalidResponseError,
+  ProviderError,
+} from '@stemkit/core/driver';
 
 /**
  * One small authenticated GET that tells whether the API takes the credential: an `AuthenticationError` when it
  * refuses it (401, 403). Any other answer (a 404 from a route the API dropped, a 5xx, an odd body) says nothing
- * about the key, so it resolves: the upload then goes ahead and meets whatever is wrong itself.
+ * about the key, so it resolves and the upload goes ahead. No answer at all (the network, an abort) rejects as it
+ * is: the client then asks again before its next upload.
  */
 export async function verifyWith(
   http: HttpClient,
@@ -14,6 +21,7 @@ export async function verifyWith(
     await http.call({ method: 'GET', ...request, signal: options.signal, what: 'the credential check' });
   } catch (error) {
     if (AuthenticationError.isInstance(error)) throw error;
-    if (options.signal?.aborted) throw error;
+    if (ProviderError.isInstance(error) || InvalidResponseError.isInstance(error)) return;
+    throw error;
   }
 }

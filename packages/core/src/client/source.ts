@@ -180,7 +180,7 @@ function refusal(verdict: Exclude<AudioSniff, { verdict: 'audio' }>): string {
     case 'no-frames':
       return `is a ${verdict.format.toUpperCase()} file that holds no audio (0 frames)`;
     case 'not-audio':
-      return 'is not audio: its first bytes are none of WAV, AIFF, FLAC, MP3, AAC or M4A/MP4 (a transcript for `upload` takes `{ transcript: true }`)';
+      return 'is not audio: its first bytes are none of WAV, AIFF, FLAC, MP3, AAC or M4A/MP4';
   }
 }
 

@@ -12,6 +12,7 @@ import type { JobWithMetadata } from 'pg-boss';
 import { type BatchItem, resolveItem } from './items.ts';
 import { type BatchRow, type TrackOutput, type TrackRow, type TrackState, trackJobId } from './ledger.ts';
 import { type BatchQueue, openBatchQueue } from './queue.ts';
+import type { SourceRule } from './sources.ts';
 import { processTrack } from './track.ts';
 
 /**
@@ -141,6 +142,13 @@ export interface BatchOptions {
   readonly onEvent?: (event: BatchEvent) => void;
   /** Gets the queue's warnings. */
   readonly logger?: Logger;
+  /**
+   * The folder local sources must be in (symbolic links resolved); files elsewhere fail their track before any
+   * upload. Default: on the embedded queue, any regular file; on a shared (PostgreSQL) queue, whose workers here
+   * also run batches others queued, no local file at all. Pseudo-filesystems (`/proc`, `/sys`, `/dev`) are
+   * refused whatever this says.
+   */
+  readonly sources?: string;
 }
 
 /** How often the ledger is read for changes, in ms. */
@@ -185,6 +193,7 @@ export async function* runBatch(
     throw new InvalidArgumentError('out', 'must be a folder path');
   }
   const out = resolve(options.out);
+  const sources = sourceRule(options.sources, (options.queue?.kind ?? 'embedded') === 'embedded');
   const queue =
     options.queue ??
     (await openBatchQueue({ directory: join(out, '.stemkit-batch'), ...withLogger(options.logger) }));
@@ -215,6 +224,7 @@ export async function* runBatch(
     if (concurrency > 0) {
       worker.id = await work(queue, name, stemkit, concurrency, {
         ...options,
+        sources,
         signal,
         onFatal: (error) => {
           fatal ??= error;
@@ -257,6 +267,12 @@ export interface WorkerOptions {
   readonly signal?: AbortSignal;
   /** Told of every track this worker ends. */
   readonly onResult?: (result: TrackResult) => void;
+  /**
+   * The folder local sources must be in (symbolic links resolved). A worker runs manifests written by someone
+   * else, so without it no local file is read: tracks with a local source fail before any upload, URL sources
+   * run. Pseudo-filesystems (`/proc`, `/sys`, `/dev`) are refused whatever this says.
+   */
+  readonly sources?: string;
 }
 
 /**
@@ -280,12 +296,14 @@ export async function runWorker(stemkit: NodeStemkit, options: WorkerOptions): P
     throw new InvalidArgumentError('concurrency', 'must be a whole number, 1 or more');
   }
   const { queue } = options;
+  const sources = sourceRule(options.sources, false);
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   let fatal: unknown;
   const name = await queue.queueFor(stemkit.provider);
   const id = await work(queue, name, stemkit, concurrency, {
     ...options,
+    sources,
     signal,
     onFatal: (error) => {
       fatal ??= error;
@@ -305,6 +323,14 @@ export function defaultBatchId(out: string): string {
   const absolute = resolve(out);
   const base = absolute.split(/[\\/]/).filter(Boolean).at(-1) ?? 'batch';
   return `${base.replace(/[^\w.-]/g, '_').slice(0, 40)}-${createHash('sha256').update(absolute).digest('hex').slice(0, 8)}`;
+}
+
+/** The rule for local sources: under `root` when given, else anywhere (one machine) or nowhere (a shared queue). */
+function sourceRule(root: string | undefined, localFiles: boolean): SourceRule {
+  if (root !== undefined && (typeof root !== 'string' || root === '')) {
+    throw new InvalidArgumentError('sources', 'must be a folder path');
+  }
+  return root === undefined ? { localFiles } : { root: resolve(root) };
 }
 
 function withLogger(logger: Logger | undefined) {
@@ -405,6 +431,7 @@ async function work(
     readonly wait?: WaitOptions;
     readonly callbacks?: BatchCallbacks;
     readonly settleMs?: number;
+    readonly sources: SourceRule;
     readonly signal: AbortSignal;
     readonly onFatal: (error: unknown) => void;
     readonly onResult?: (result: TrackResult) => void;
@@ -434,6 +461,7 @@ async function work(
             ledger: queue.ledger,
             batch,
             settleMs: options.settleMs ?? 5_000,
+            sources: options.sources,
             ...waiting,
             onFatal: options.onFatal,
           },

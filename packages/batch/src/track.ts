@@ -15,6 +15,7 @@ import type { NodeStemkit } from '@stemkit/core/node';
 import type { BatchRow, Ledger, TrackOutput, TrackRow } from './ledger.ts';
 import { trackMarker } from './ledger.ts';
 import { whileStarting } from './sending.ts';
+import { checkSource, type SourceRule } from './sources.ts';
 
 /** What processing one track needs. */
 export interface TrackContext {
@@ -29,6 +30,8 @@ export interface TrackContext {
   readonly callbackUrl: string | undefined;
   /** Told of a failure that every track would meet (credentials refused): the run stops. */
   readonly onFatal: (error: unknown) => void;
+  /** Which local files this process may read for a track: checked before anything is uploaded. */
+  readonly sources: SourceRule;
 }
 
 /** The pg-boss attempt running the track: `retryCount` fences the ledger writes, `signal` ends on a lost claim. */
@@ -119,13 +122,12 @@ async function start(context: TrackContext, row: TrackRow, attempt: TrackAttempt
   const isUrl = /^https?:\/\//i.test(request.source);
   // Uploading creates no job, so it happens before the intent: the window in which a crash leaves the outcome
   // of a start unknown is the start request alone.
+  // A manifest is someone else's word: the file it names is checked before a byte of it leaves this machine.
+  const readable = await checkSource(request.source, context.sources);
   const source =
     isUrl && stemkit.capabilities.urlInput
-      ? new URL(request.source)
-      : await patiently(
-          () => stemkit.upload(isUrl ? new URL(request.source) : request.source, { signal }),
-          signal,
-        );
+      ? new URL(readable)
+      : await patiently(() => stemkit.upload(isUrl ? new URL(readable) : readable, { signal }), signal);
   let intended = false;
   let superseded = false;
   const intend = async () => {

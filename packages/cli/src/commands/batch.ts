@@ -20,6 +20,7 @@ interface QueueFlags extends SessionFlags, CallbackFlags {
   readonly queue?: string;
   readonly concurrency: string;
   readonly rateLimit?: string;
+  readonly sources?: string;
 }
 
 interface BatchFlags extends QueueFlags {
@@ -60,6 +61,10 @@ function withQueueFlags(command: Command, concurrency: string): Command {
       .option(
         '--callback-url <url>',
         'the address jobs call back, for providers that take one per job (default: the --listen address)',
+      )
+      .option(
+        '--sources <dir>',
+        'read local source files only inside this folder (symbolic links resolved); a worker on a queue reads none without it',
       ),
   );
 }
@@ -128,6 +133,19 @@ The ledger lives in <out>/.stemkit-batch (or in the --queue database): run the s
           );
         });
       }
+      const sources = await sourcesFolder(flags.sources);
+      if (
+        flags.queue !== undefined &&
+        concurrency > 0 &&
+        sources === undefined &&
+        Array.isArray(items) &&
+        items.some((item) => !/^https?:\/\//i.test(item.source))
+      ) {
+        // Its workers take tracks of every batch on the queue, written by anyone: local files need a root.
+        throw new UsageError(
+          '--queue with --concurrency 1 or more reads local files only inside --sources: pass --sources <folder holding the sources> (or --concurrency 0 to only queue)',
+        );
+      }
       const reporter = startOutput(context, flags);
       const target = resolveProvider(flags, context.environment);
       if (flags.queue !== undefined && target.kind === 'embedded') {
@@ -157,6 +175,7 @@ The ledger lives in <out>/.stemkit-batch (or in the --queue database): run the s
               formats,
               signal: context.signal,
               onEvent: progress.event,
+              ...(sources === undefined ? {} : { sources }),
               ...(receiver ? { callbacks: receiver.callbacks } : {}),
               ...(flags.batch === undefined ? {} : { id: flags.batch }),
             })) {
@@ -223,6 +242,7 @@ export function workerCommand(context: CliContext): Command {
   ).action(async (flags: QueueFlags) => {
     const concurrency = parseCount('--concurrency', flags.concurrency, 1);
     checkCallbackFlags(flags);
+    const sources = await sourcesFolder(flags.sources);
     const batch = await import('@stemkit/batch');
     const reporter = startOutput(context, flags);
     const target = resolveProvider(flags, context.environment);
@@ -239,10 +259,13 @@ export function workerCommand(context: CliContext): Command {
         throw error;
       });
       try {
-        reporter.note(`worker: ${stemkit.stemkit.provider}, ${concurrency} at once; Ctrl-C stops it`);
+        reporter.note(
+          `worker: ${stemkit.stemkit.provider}, ${concurrency} at once, ${sources === undefined ? 'URL sources only (no --sources)' : `local sources under ${sources}`}; Ctrl-C stops it`,
+        );
         await batch.runWorker(stemkit.stemkit, {
           queue,
           concurrency,
+          ...(sources === undefined ? {} : { sources }),
           signal: context.signal,
           ...(receiver ? { callbacks: receiver.callbacks } : {}),
           onResult: (result) => {
@@ -269,6 +292,15 @@ function parseCount(flag: string, text: string, minimum: number): number {
     throw new UsageError(`${flag} must be a whole number from ${minimum} to 1000 (got "${text}")`);
   }
   return value;
+}
+
+/** `--sources`: an existing folder, absolute. */
+async function sourcesFolder(flag: string | undefined): Promise<string | undefined> {
+  if (flag === undefined) return undefined;
+  if (!(await stat(flag).catch(() => undefined))?.isDirectory()) {
+    throw new UsageError(`--sources must name an existing folder (got "${flag}")`);
+  }
+  return resolve(flag);
 }
 
 function isInputError(error: unknown): boolean {

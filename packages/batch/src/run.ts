@@ -9,7 +9,7 @@ import {
 } from '@stemkit/core';
 import type { NodeStemkit } from '@stemkit/core/node';
 import type { JobWithMetadata } from 'pg-boss';
-import { type BatchItem, resolveItem } from './items.ts';
+import { type BatchItem, resolveItem, type TrackRequest } from './items.ts';
 import { type BatchRow, type TrackOutput, type TrackRow, type TrackState, trackJobId } from './ledger.ts';
 import { type BatchQueue, openBatchQueue } from './queue.ts';
 import type { SourceRule } from './sources.ts';
@@ -126,8 +126,15 @@ export interface BatchOptions {
   readonly id?: string;
   /** Stems of items that name none (default: `['vocals', 'instrumental']`). */
   readonly stems?: readonly StemName[];
-  /** Formats of items that name none (default `['wav']`). */
+  /**
+   * Formats of items that name none (default `['wav']`). One the provider does not deliver is asked as wav and
+   * converted on this machine at download, by the client's convert plugin (`localAudio()` from `@stemkit/audio`).
+   */
   readonly formats?: readonly OutputFormat[];
+  /** Also each stem's residual, the input minus the stem, written as `<stem>_residual.<format>`. */
+  readonly residual?: boolean;
+  /** The provider's model variant for every track, e.g. `high_quality` (needs the `variants` capability). */
+  readonly variant?: string;
   /** Tracks this process works on at once (default 4); 0 only queues and follows, for workers elsewhere. */
   readonly concurrency?: number;
   /** Polling of each track's `wait`, over the client's defaults. */
@@ -215,6 +222,8 @@ export async function* runBatch(
     const defaults = {
       stems: options.stems ?? ['vocals', 'instrumental'],
       formats: options.formats ?? ['wav'],
+      ...(options.residual ? { residual: true } : {}),
+      ...(options.variant === undefined ? {} : { variant: options.variant }),
     };
     const feeding = feed(queue, name, batch, items, defaults, signal);
     feeding.done.catch((error: unknown) => {
@@ -376,13 +385,18 @@ function feed(
   name: string,
   batch: BatchRow,
   items: Iterable<BatchItem> | AsyncIterable<BatchItem>,
-  defaults: { stems: readonly StemName[]; formats: readonly OutputFormat[] },
+  defaults: {
+    stems: readonly StemName[];
+    formats: readonly OutputFormat[];
+    residual?: boolean;
+    variant?: string;
+  },
   signal: AbortSignal,
 ): { done: Promise<void>; finished: () => boolean } {
   let finished = false;
   const done = (async () => {
     const seen = new Set<string>();
-    let chunk: Array<{ key: string; request: ReturnType<typeof resolveItem> }> = [];
+    let chunk: Array<{ key: string; request: TrackRequest }> = [];
     let index = 0;
     const flush = async () => {
       if (chunk.length === 0) return;
@@ -403,7 +417,12 @@ function feed(
     };
     for await (const item of items) {
       signal.throwIfAborted();
-      const request = resolveItem(item, defaults, `items.${index++}`);
+      const { residual, variant } = defaults;
+      const request = {
+        ...resolveItem(item, defaults, `items.${index++}`),
+        ...(residual ? { residual } : {}),
+        ...(variant === undefined ? {} : { variant }),
+      };
       if (seen.has(request.name)) continue;
       seen.add(request.name);
       chunk.push({ key: request.name, request });

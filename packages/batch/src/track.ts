@@ -5,6 +5,7 @@ import {
   isAbortError,
   type Job,
   type JobHandle,
+  outputBaseName,
   ProviderError,
   RateLimitError,
   redact,
@@ -152,7 +153,9 @@ async function start(context: TrackContext, row: TrackRow, attempt: TrackAttempt
             stemkit.separate({
               source,
               stems: request.stems,
-              formats: request.formats,
+              formats: deliveredFormats(request.formats, stemkit.capabilities.formats),
+              ...(request.residual ? { residual: true } : {}),
+              ...(request.variant === undefined ? {} : { variant: request.variant }),
               // Where the provider cannot be searched, the marker still names the track of any job it holds.
               metadata: marker,
               ...(context.callbackUrl === undefined ? {} : { callbackUrl: context.callbackUrl }),
@@ -236,21 +239,44 @@ function waitForJob(context: TrackContext, job: Job | JobHandle, signal: AbortSi
   return context.stemkit.wait(job, { ...context.wait, signal });
 }
 
-/** The files a track writes: every requested format of every succeeded stem (and residual). */
-export function plannedOutputs(job: Job, formats: readonly string[]): Array<{ asset: Asset; file: string }> {
-  const planned: Array<{ asset: Asset; file: string }> = [];
+/**
+ * The formats to ask the provider for: each wanted one it delivers, and wav for the others, which are converted
+ * on this machine at download (by the client's convert plugin, as `stemkit download --format` does).
+ */
+export function deliveredFormats(wanted: readonly string[], delivers: readonly string[]): string[] {
+  return [...new Set(wanted.map((format) => fromFormat(format, delivers)))];
+}
+
+function fromFormat(format: string, delivers: readonly string[]): string {
+  return delivers.includes(format) ? format : 'wav';
+}
+
+/**
+ * The files a track writes: every wanted format of every succeeded stem (and residual), each named by core's
+ * `outputBaseName` (`vocals.wav`, `vocals_residual.wav`) like `stemkit separate`'s, and converted from what the
+ * provider delivered when that is another format.
+ */
+export function plannedOutputs(
+  job: Job,
+  formats: readonly string[],
+  delivers: readonly string[] = formats,
+): Array<{ asset: Asset; file: string; convertTo?: string }> {
+  const planned: Array<{ asset: Asset; file: string; convertTo?: string }> = [];
   const taken = new Set<string>();
   for (const target of job.targets) {
     if (target.status !== 'succeeded') continue;
     for (const asset of target.outputs) {
-      const format = (asset.format ?? asset.name.split('.').at(-1) ?? '').replace(/^\./, '').toLowerCase();
-      if (!formats.includes(format) || (asset.role !== 'stem' && asset.role !== 'residual')) continue;
+      const from = (asset.format ?? asset.name.split('.').at(-1) ?? '').replace(/^\./, '').toLowerCase();
+      if (asset.role !== 'stem' && asset.role !== 'residual') continue;
       const stem = asset.stem ?? target.stem;
-      const base = `${stem}${asset.role === 'residual' ? '-residual' : ''}`;
-      let file = `${base}.${format}`;
-      for (let index = 2; taken.has(file); index++) file = `${base}-${index}.${format}`;
-      taken.add(file);
-      planned.push({ asset: { ...asset, stem }, file });
+      const base = outputBaseName({ ...asset, stem });
+      for (const format of formats) {
+        if (fromFormat(format, delivers) !== from) continue;
+        let file = `${base}.${format}`;
+        for (let index = 2; taken.has(file); index++) file = `${base}-${index}.${format}`;
+        taken.add(file);
+        planned.push({ asset: { ...asset, stem }, file, ...(format === from ? {} : { convertTo: format }) });
+      }
     }
   }
   return planned;
@@ -267,12 +293,17 @@ async function downloadOutputs(
   const done = new Map(row.outputs.map((output) => [output.path, output]));
   // What a killed download left: temporary files beside the outputs, never taken for outputs.
   await removeParts(folder);
-  for (const { asset, file } of plannedOutputs(job, row.request.formats)) {
+  const planned = plannedOutputs(job, row.request.formats, stemkit.capabilities.formats);
+  for (const { asset, file, convertTo } of planned) {
     const path = `${row.request.name}/${file}`;
     const recorded = done.get(path);
     const absolute = join(batch.out, path);
     if (recorded && (await stat(absolute).catch(() => undefined))?.size === recorded.sizeBytes) continue;
-    const written = await stemkit.downloadToFile(asset, absolute, { signal, job: job.handle });
+    const written = await stemkit.downloadToFile(asset, absolute, {
+      signal,
+      job: job.handle,
+      ...(convertTo === undefined ? {} : { format: convertTo }),
+    });
     const output: TrackOutput = {
       stem: asset.stem ?? '',
       format: file.split('.').at(-1) ?? '',

@@ -30,6 +30,8 @@ interface BatchFlags extends QueueFlags {
   readonly watch?: boolean;
   readonly batch?: string;
   readonly report?: string;
+  readonly residual?: boolean;
+  readonly variant?: string;
 }
 
 /**
@@ -88,7 +90,13 @@ export function batchCommand(context: CliContext): Command {
         '-s, --stems <list>',
         `stems of tracks whose manifest line names none (default: ${DEFAULT_STEMS.join(',')})`,
       )
-      .option('-f, --format <list>', 'formats, comma-separated: wav, mp3, flac, m4a', 'wav')
+      .option(
+        '-f, --format <list>',
+        'formats, comma-separated: wav, mp3, flac, m4a, aiff (one the provider lacks is converted from its wav here)',
+        'wav',
+      )
+      .option('--residual', "also write each stem's residual (the track minus the stem) as <stem>_residual")
+      .option('--variant <name>', "the provider's model variant for every track, e.g. high_quality")
       .option('-o, --out <dir>', 'output folder: <out>/<track>/<stem>.<format>', 'stems')
       .option('--watch', 'keep running and separate audio files as they land in the folder')
       .option('--queue <url>', 'a postgres:// URL: queue there, for `stemkit worker` on any machine')
@@ -173,6 +181,8 @@ The ledger lives in <out>/.stemkit-batch (or in the --queue database): run the s
               concurrency,
               stems: stems ?? defaultStems(stemkit.stemkit.capabilities.stems),
               formats,
+              ...(flags.residual ? { residual: true } : {}),
+              ...(flags.variant === undefined ? {} : { variant: flags.variant }),
               signal: context.signal,
               onEvent: progress.event,
               ...(sources === undefined ? {} : { sources }),

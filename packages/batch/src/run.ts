@@ -9,6 +9,7 @@ import {
 } from '@stemkit/core';
 import type { NodeStemkit } from '@stemkit/core/node';
 import type { JobWithMetadata } from 'pg-boss';
+import { type ExistingOutputs, ExistingOutputsError, existingOutputs } from './existing.ts';
 import { type BatchItem, resolveItem, type TrackRequest } from './items.ts';
 import { type BatchRow, type TrackOutput, type TrackRow, type TrackState, trackJobId } from './ledger.ts';
 import { type BatchQueue, openBatchQueue } from './queue.ts';
@@ -135,6 +136,12 @@ export interface BatchOptions {
   readonly residual?: boolean;
   /** The provider's model variant for every track, e.g. `high_quality` (needs the `variants` capability). */
   readonly variant?: string;
+  /**
+   * What to do with tracks the ledger does not know whose output files are already in `out` (the ledger folder
+   * was deleted): `refuse` (default) throws {@link ExistingOutputsError} before any provider job, `adopt` takes
+   * a track with every file as done without a job, `redo` separates them again (a billed job each).
+   */
+  readonly existingOutputs?: ExistingOutputs;
   /** Tracks this process works on at once (default 4); 0 only queues and follows, for workers elsewhere. */
   readonly concurrency?: number;
   /** Polling of each track's `wait`, over the client's defaults. */
@@ -225,7 +232,11 @@ export async function* runBatch(
       ...(options.residual ? { residual: true } : {}),
       ...(options.variant === undefined ? {} : { variant: options.variant }),
     };
-    const feeding = feed(queue, name, batch, items, defaults, signal);
+    const existing = options.existingOutputs ?? 'refuse';
+    if (!['refuse', 'adopt', 'redo'].includes(existing)) {
+      throw new InvalidArgumentError('existingOutputs', "must be 'refuse', 'adopt' or 'redo'");
+    }
+    const feeding = feed(queue, name, batch, items, defaults, signal, existing);
     feeding.done.catch((error: unknown) => {
       fatal ??= error;
       stop.abort(error);
@@ -392,15 +403,62 @@ function feed(
     variant?: string;
   },
   signal: AbortSignal,
+  existing: ExistingOutputs,
 ): { done: Promise<void>; finished: () => boolean } {
   let finished = false;
   const done = (async () => {
     const seen = new Set<string>();
     let chunk: Array<{ key: string; request: TrackRequest }> = [];
     let index = 0;
+    const { residual, variant } = defaults;
+    const requestOf = (item: BatchItem, field: string): TrackRequest => ({
+      ...resolveItem(item, defaults, field),
+      ...(residual ? { residual } : {}),
+      ...(variant === undefined ? {} : { variant }),
+    });
+    /** Tracks of `tracks` new to the ledger whose files are already in `out`, each with its files if complete. */
+    const withOutputs = async (tracks: ReadonlyArray<{ key: string; request: TrackRequest }>) => {
+      const found: Array<{ key: string; name: string; outputs: TrackOutput[] | undefined }> = [];
+      if (existing === 'redo') return found;
+      const known = await queue.ledger.known(
+        batch.id,
+        tracks.map((track) => track.key),
+      );
+      for (const track of tracks) {
+        if (known.has(track.key)) continue;
+        const files = await existingOutputs(batch.out, track.request);
+        if (files.found > 0) found.push({ key: track.key, name: track.request.name, outputs: files.outputs });
+      }
+      return found;
+    };
+    const refuse = (found: ReadonlyArray<{ name: string; outputs: TrackOutput[] | undefined }>) => {
+      throw new ExistingOutputsError(
+        batch.out,
+        found.map((track) => ({ name: track.name, complete: track.outputs !== undefined })),
+      );
+    };
+    // A list is checked whole before anything is queued, so a refusal leaves nothing half-started.
+    if (Array.isArray(items) && existing === 'refuse') {
+      const unique = new Map<string, TrackRequest>();
+      for (const [position, item] of (items as readonly BatchItem[]).entries()) {
+        const request = requestOf(item, `items.${position}`);
+        if (!unique.has(request.name)) unique.set(request.name, request);
+      }
+      const all = [...unique].map(([key, request]) => ({ key, request }));
+      const found = [];
+      for (let start = 0; start < all.length; start += CHUNK) {
+        found.push(...(await withOutputs(all.slice(start, start + CHUNK))));
+      }
+      if (found.length > 0) refuse(found);
+    }
     const flush = async () => {
       if (chunk.length === 0) return;
+      const found = await withOutputs(chunk);
+      if (existing === 'refuse' && found.length > 0) refuse(found);
       await queue.ledger.addTracks(batch.id, chunk);
+      for (const track of found) {
+        if (track.outputs) await queue.ledger.adopt(batch.id, track.key, track.outputs);
+      }
       const unfinished = new Set(await queue.ledger.unfinished(batch.id));
       const jobs = chunk
         .filter((track) => unfinished.has(track.key))
@@ -417,12 +475,7 @@ function feed(
     };
     for await (const item of items) {
       signal.throwIfAborted();
-      const { residual, variant } = defaults;
-      const request = {
-        ...resolveItem(item, defaults, `items.${index++}`),
-        ...(residual ? { residual } : {}),
-        ...(variant === undefined ? {} : { variant }),
-      };
+      const request = requestOf(item, `items.${index++}`);
       if (seen.has(request.name)) continue;
       seen.add(request.name);
       chunk.push({ key: request.name, request });

@@ -9,6 +9,7 @@ import {
   type Usage,
 } from '@stemkit/core/driver';
 import { AUDIOSHAKE_FORMATS } from '../shared/catalog.ts';
+import { verifyWith } from '../shared/credentials.ts';
 import { connect } from './api.ts';
 import { parseCallback } from './callbacks.ts';
 import { link } from './link.ts';
@@ -56,6 +57,8 @@ export const TASKS_CAPABILITIES: DriverCapabilities = {
  * ```
  */
 export interface AudioShakeTasksDriver extends StemkitDriver {
+  /** `GET /tasks?take=1`: an `AuthenticationError` for a refused API key, before any upload. */
+  verifyCredentials(options?: DriverCallOptions): Promise<void>;
   /** `GET /tasks/statistics?name=usage`: targets and minutes per month. */
   usage(options?: DriverCallOptions): Promise<Usage>;
   list(
@@ -92,6 +95,9 @@ export const audioshakeTasks = /* @__PURE__ */ defineDriver({
         ...TASKS_CAPABILITIES,
         maxTargets: options.maxTargets ?? TASKS_CAPABILITIES.maxTargets,
       },
+      // The smallest page of `GET /tasks`: how AudioShake's own demos validate a key.
+      verifyCredentials: (callOptions) =>
+        verifyWith(api.http, { path: 'tasks', searchParams: { skip: 0, take: 1 } }, callOptions),
       upload: (request, callOptions) => upload(api, request, callOptions),
       start: (request, callOptions) => start(api, request, callOptions),
       status: (handle, callOptions) => status(api, handle, callOptions),

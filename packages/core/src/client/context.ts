@@ -4,6 +4,7 @@ import type { Logger } from '../logger.ts';
 import type { Asset } from '../model/asset.ts';
 import type { JobHandle } from '../model/handle.ts';
 import type { Job } from '../model/job.ts';
+import type { CredentialCheck } from './credentials.ts';
 import type { StemkitPlugin, WaitOptions } from './types.ts';
 import type { Waiters } from './waiters.ts';
 
@@ -30,6 +31,8 @@ export interface ClientContext {
   readonly localFiles: Map<string, LocalFile>;
   /** The waits in progress, which callbacks wake. */
   readonly waiters: Waiters;
+  /** The driver's credential check, done once before the first upload. */
+  readonly credentials: CredentialCheck;
 }
 
 const REMEMBERED_OUTPUTS = 10_000;

@@ -6,6 +6,7 @@ import { redactingLogger, silentLogger } from '../logger.ts';
 import { parseArgument } from '../validation.ts';
 import { parseCallback } from './callbacks.ts';
 import { type ClientContext, OutputOwners, type PathOpener } from './context.ts';
+import { CredentialCheck } from './credentials.ts';
 import { mix, zip } from './derived.ts';
 import { download } from './download.ts';
 import { toHandle } from './handles.ts';
@@ -13,7 +14,7 @@ import { cancel, get, list, usage } from './jobs.ts';
 import { neutralJobs } from './neutral.ts';
 import { UploadOptionsSchema, WaitOptionsSchema } from './schemas.ts';
 import { separate } from './separate.ts';
-import { resolveSource } from './source.ts';
+import { requireAudio, resolveSource } from './source.ts';
 import type { Stemkit, StemkitOptions } from './types.ts';
 import { uploadSource } from './upload.ts';
 import { wait } from './wait.ts';
@@ -90,6 +91,7 @@ export function createClient(options: StemkitOptions, environment: ClientEnviron
     owners: new OutputOwners(),
     localFiles: new Map(),
     waiters: new Waiters(),
+    credentials: new CredentialCheck(driver),
   };
 
   return {
@@ -98,7 +100,14 @@ export function createClient(options: StemkitOptions, environment: ClientEnviron
     async upload(source, input = {}) {
       const uploadOptions = parseArgument(UploadOptionsSchema, input, '');
       const resolved = await resolveSource(context, source, uploadOptions.name);
-      return uploadSource(context, resolved, uploadOptions);
+      // A transcript is text: neither sniffed nor inspected as audio.
+      if (uploadOptions.transcript)
+        return uploadSource(context, resolved, { ...uploadOptions, inspect: false });
+      return uploadSource(
+        context,
+        await requireAudio(context, resolved, uploadOptions.signal),
+        uploadOptions,
+      );
     },
     separate: (input) => separate(context, input),
     get: (reference, input) => get(context, reference, input),

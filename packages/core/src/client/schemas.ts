@@ -26,6 +26,7 @@ export const UploadOptionsSchema = z.lazy(() =>
     name: name(),
     signal: signal(),
     onProgress: callback<[number]>(),
+    transcript: z.optional(z.boolean()),
   }),
 );
 

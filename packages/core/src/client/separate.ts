@@ -7,7 +7,7 @@ import { checkStartRequest, requireCapability } from './capabilities.ts';
 import type { ClientContext } from './context.ts';
 import { withFraction } from './neutral.ts';
 import { SeparateOptionsSchema } from './schemas.ts';
-import { type ResolvedSource, resolveSource } from './source.ts';
+import { type ResolvedSource, requireAudio, resolveSource } from './source.ts';
 import type { SeparateOptions } from './types.ts';
 import { uploadSource } from './upload.ts';
 
@@ -34,7 +34,12 @@ export async function separate(context: ClientContext, input: SeparateOptions): 
   // The provider's own rules, before any byte is uploaded.
   context.driver.validate?.(request);
   // Resolve every input before sending anything, so a bad transcript fails as early as a bad source.
-  const resolved = await resolveSource(context, input.source, options.name);
+  // Bad audio costs no upload and fails the same way on every driver (a transcript is text: not sniffed).
+  const resolved = await requireAudio(
+    context,
+    await resolveSource(context, input.source, options.name),
+    options.signal,
+  );
   const transcripts = await resolveTranscripts(context, input);
   const source = await reference(context, resolved, {
     signal: options.signal,

@@ -144,6 +144,12 @@ export interface UploadOptions {
   readonly signal?: AbortSignal;
   /** Called as bytes leave, with the running total. */
   readonly onProgress?: (sentBytes: number) => void;
+  /**
+   * The source is a transcript (text or JSON) to align, not audio: it is not sniffed as audio before the upload,
+   * nor inspected after it. Without it, a source that is not audio, or holds none, is refused before any byte
+   * is sent.
+   */
+  readonly transcript?: boolean;
 }
 
 /**

@@ -33,6 +33,13 @@ export async function uploadSource(
   if (source.kind === 'asset') return source.asset;
   checkSize(context, source.kind === 'upload' ? source.request.size : undefined);
   throwIfAborted(options.signal);
+  try {
+    // A refused key fails here, in one small request, rather than after the whole file was sent.
+    await context.credentials.verify(options.signal);
+  } catch (error) {
+    if (source.kind === 'upload') await source.request.body.cancel().catch(() => undefined);
+    throw error;
+  }
   const request = source.kind === 'url' ? await fetchRemote(context, source, options.signal) : source.request;
   try {
     checkSize(context, request.size);

@@ -176,6 +176,19 @@ export interface StemkitDriver {
   /** The fetch the driver uses, so the client moves signed-URL bytes through the same transport. */
   readonly fetch?: typeof globalThis.fetch;
 
+  /**
+   * Checks the credential with one cheap authenticated request, so that a refused key fails before a large
+   * upload, not after the whole file was sent: resolves when the provider accepts it (or cannot tell), throws
+   * `AuthenticationError` when it refuses it. The client calls it before its first upload, once per client
+   * (concurrent uploads share the one call, and its outcome is kept). Left out by drivers whose upload learns of
+   * a refused credential before sending the file (a signed-URL upload asks for its URL first).
+   *
+   * @example
+   * ```ts
+   * await driver.verifyCredentials?.(); // AuthenticationError for a wrong key, before any upload
+   * ```
+   */
+  verifyCredentials?(options?: DriverCallOptions): Promise<void>;
   /** Uploads a source; resolves once the bytes are stored (see `inspect` for metadata computed afterwards). */
   upload(request: UploadRequest, options?: DriverCallOptions): Promise<Asset>;
   /**

@@ -6,6 +6,14 @@
  * @packageDocumentation
  */
 
+export {
+  type AudioSniff,
+  type PeekedStream,
+  peekStream,
+  SNIFF_BYTES,
+  type SniffedFormat,
+  sniffAudio,
+} from '../client/sniff.ts';
 export * from '../errors.ts';
 export * from '../http/client.ts';
 export * from '../http/errors.ts';

@@ -364,6 +364,45 @@ const authErrorCheck: ConformanceCheck = {
   },
 };
 
+const credentialCheck: ConformanceCheck = {
+  name: 'verifyCredentials, where the driver has it: resolves, refuses bad credentials with AuthenticationError, and a refused client sends no file',
+  async run({ harness }) {
+    const { driver } = harness;
+    // Optional: a driver whose upload learns of a refusal before sending the file has no need of it.
+    if (!driver.verifyCredentials) return;
+    await driver.verifyCredentials();
+    const bad = harness.driverWithBadCredentials();
+    check(typeof bad.verifyCredentials === 'function', 'driverWithBadCredentials() has no verifyCredentials');
+    const refused = await rejection(bad.verifyCredentials!(), 'verifyCredentials() with bad credentials');
+    check(
+      AuthenticationError.isInstance(refused),
+      `verifyCredentials() refused with ${describeError(refused)}`,
+    );
+    const sample = harness.sampleAudio();
+    const watch = watchRequestBodies(sample.bytes.slice(Math.max(0, sample.bytes.byteLength - 48)));
+    let sent = false;
+    void watch.seen.then(() => {
+      sent = true;
+    });
+    try {
+      const stemkit = createStemkit({ driver: bad });
+      for (const attempt of ['first', 'second']) {
+        const error = await rejection(
+          stemkit.upload(sample.bytes, { name: sample.name }),
+          `the ${attempt} upload() with bad credentials`,
+        );
+        check(
+          AuthenticationError.isInstance(error),
+          `the ${attempt} upload failed with ${describeError(error)}`,
+        );
+      }
+      check(!sent, 'a client with bad credentials sent the file before learning they were refused');
+    } finally {
+      watch.stop();
+    }
+  },
+};
+
 const notFoundCheck: ConformanceCheck = {
   name: 'maps 404 to NotFoundError',
   run: (context) => expectMapped(context, 404, (error) => NotFoundError.isInstance(error), 'NotFoundError'),
@@ -517,6 +556,7 @@ export const conformanceChecks: readonly ConformanceCheck[] = [
   capabilityHonourCheck,
   handleCheck,
   authErrorCheck,
+  credentialCheck,
   notFoundCheck,
   unprocessableCheck,
   rateLimitCheck,

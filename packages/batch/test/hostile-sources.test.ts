@@ -87,10 +87,12 @@ describe('a manifest shipping any file the worker can read', () => {
     expect(await refusal(checkSource(work, {}))).toMatch(/`source`: is not a regular file/);
   });
 
-  it('a batch with /proc/self/environ rows fails them with 0 upload requests and separates the rest', async () => {
+  it('a batch with /proc/self/environ and non-audio rows fails them with 0 upload requests and separates the rest', async () => {
     const input = join(work, 'batch');
     const [honest] = writeTracks(input, 1);
     symlinkSync('/proc/self/environ', join(input, 'environ.wav'));
+    // Not audio: the client's local sniff refuses it before any upload.
+    writeFileSync(join(input, 'notes.wav'), 'liner notes, not audio\n'.repeat(50));
     const stemkit = createStemkit({
       driver: audioshakeTasks({ baseUrl: emulator.tasks.baseUrl, apiKey: emulator.tasks.apiKey }),
     });
@@ -101,6 +103,7 @@ describe('a manifest shipping any file the worker can read', () => {
       [
         { source: '/proc/self/environ', name: 'environ' },
         { source: join(input, 'environ.wav'), name: 'linked' },
+        { source: join(input, 'notes.wav') },
         { source: honest as string },
       ],
       { out: join(work, 'batch-out'), stems: ['vocals'], wait: { initialDelayMs: 100, maxDelayMs: 500 } },
@@ -114,6 +117,8 @@ describe('a manifest shipping any file the worker can read', () => {
       expect(byName[name]?.error).toMatch(/`source`: is on a pseudo-filesystem/);
       expect(byName[name]?.jobId).toBeNull();
     }
+    expect(byName.notes).toMatchObject({ status: 'failed', jobId: null });
+    expect(byName.notes?.error).toMatch(/`source`/);
     // The honest track's one upload, nothing else.
     expect(uploads - before).toBe(1);
   });

@@ -190,6 +190,17 @@ describe('stemkit batch: papercuts', () => {
     expect(results[0]).toMatchObject({ event: 'summary', ok: false, interrupted: true, done: 3 });
   }, 120_000);
 
+  it('batch --queue working the queue refuses local sources without --sources, before anything runs', async () => {
+    const folder = join(work, 'no-sources');
+    writeTracks(folder, 1);
+    const run = await runCli(
+      ['batch', folder, '--out', join(work, 'no-sources-out'), '--queue', 'postgres://127.0.0.1:1/x'],
+      { environment: providerEnvironment(emulator, 'audioshake') },
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/reads local files only inside --sources: pass --sources/);
+  }, 60_000);
+
   it('an unreachable queue names PostgreSQL', async () => {
     const port = await freePort();
     const folder = join(work, 'unreachable');

@@ -68,12 +68,16 @@ export async function checkSource(source: string, rule: SourceRule): Promise<str
     return given;
   }
   if (isPseudoPath(real)) throw pseudo();
+  // Outside the root, nothing more is said of the file (not even whether it is one).
+  if (root !== undefined && !isInside(root, real)) throw outside(rule.root as string);
   const [info, filesystem] = await Promise.all([stat(real), statfs(real).catch(() => undefined)]);
   if (filesystem !== undefined && PSEUDO_FILESYSTEMS.has(Number(filesystem.type))) throw pseudo();
   if (!info.isFile()) {
-    throw new InvalidArgumentError('source', 'is not a regular file (a device, a pipe or a socket)');
+    throw new InvalidArgumentError(
+      'source',
+      'is not a regular file (a folder, a device, a pipe or a socket)',
+    );
   }
-  if (root !== undefined && !isInside(root, real)) throw outside(rule.root as string);
   return real;
 }
 

@@ -15,6 +15,7 @@ const EXPECTED_GUIDES = [
   'writing-a-driver.md',
   'cli.md',
   'batch.md',
+  'security.md',
 ];
 
 describe('guides', () => {

@@ -5,6 +5,8 @@
  *
  * @packageDocumentation
  */
+export { type ExistingOutputs, ExistingOutputsError } from './existing.ts';
+export type { SkippedEntry } from './folder.ts';
 export { AUDIO_EXTENSIONS, ManifestError, readBatchInput } from './input.ts';
 export type { BatchItem } from './items.ts';
 export type { TrackOutput, TrackState } from './ledger.ts';

@@ -1,11 +1,11 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, extname, resolve } from 'node:path';
 import { InvalidArgumentError } from '@stemkit/core';
 import { parse } from 'csv-parse/sync';
+import { folderItems, type SkippedEntry } from './folder.ts';
 import { type BatchItem, defaultName, isSafeName } from './items.ts';
 
-/** File extensions a folder batch takes as audio; other files (notes, artwork, `.DS_Store`) are left alone. */
-export const AUDIO_EXTENSIONS = ['.wav', '.mp3', '.flac', '.m4a', '.aif', '.aiff', '.ogg', '.opus', '.mp4'];
+export { AUDIO_EXTENSIONS, folderItems } from './folder.ts';
 
 /**
  * A manifest (or a folder) that cannot be read as a whole: nothing of it was queued. `issues` names every bad
@@ -39,10 +39,18 @@ interface Issue {
  * const items = await readBatchInput('catalogue.csv');
  * ```
  */
-export async function readBatchInput(path: string): Promise<BatchItem[]> {
+export async function readBatchInput(
+  path: string,
+  options: {
+    /** Told of each entry of a folder that is not taken as a track (a symbolic link, a non-audio file…). */
+    readonly onSkip?: (entry: SkippedEntry) => void;
+  } = {},
+): Promise<BatchItem[]> {
   const info = await stat(path).catch(() => undefined);
   if (!info) throw new InvalidArgumentError('input', `no such file or folder: ${path}`);
-  if (info.isDirectory()) return checkNames({ items: await folderItems(resolve(path)), issues: [] });
+  if (info.isDirectory()) {
+    return checkNames({ items: await folderItems(resolve(path), options.onSkip), issues: [] });
+  }
   const text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
   const extension = extname(path).toLowerCase();
   // Paths in a manifest are relative to the manifest's folder, wherever the command runs.
@@ -56,31 +64,6 @@ export async function readBatchInput(path: string): Promise<BatchItem[]> {
   if (extension === '.jsonl' || extension === '.ndjson') return checkNames(located(jsonLines(text)));
   if (extension === '.csv') return checkNames(located(csvRows(text)));
   throw new InvalidArgumentError('input', 'must be a folder, a .jsonl manifest or a .csv manifest');
-}
-
-/** Every audio file under `folder`, in a stable order. */
-export async function folderItems(folder: string): Promise<Array<BatchItem & { name: string }>> {
-  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile() && AUDIO_EXTENSIONS.includes(extname(entry.name).toLowerCase()))
-    .map((entry) => join(entry.parentPath, entry.name))
-    .filter(
-      (file) =>
-        !relative(folder, file)
-          .split(sep)
-          .some((part) => part.startsWith('.')),
-    )
-    .sort()
-    .map((file) => {
-      const path = relative(folder, file);
-      return {
-        source: file,
-        name: path
-          .slice(0, path.length - extname(path).length)
-          .split(sep)
-          .join('/'),
-      };
-    });
 }
 
 /** What a manifest held: its well-formed items, and what was wrong with the rest. */

@@ -160,6 +160,25 @@ export class Ledger {
     return rows.map((row) => String(row.key));
   }
 
+  /** Which of `keys` the ledger already has for the batch. */
+  async known(batch: string, keys: readonly string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const { rows } = await this.#db.executeSql(
+      `SELECT key FROM ${SCHEMA}.tracks WHERE batch = $1 AND key IN (SELECT jsonb_array_elements_text($2::jsonb))`,
+      [batch, JSON.stringify(keys)],
+    );
+    return new Set(rows.map((row) => String(row.key)));
+  }
+
+  /** Ends a queued track as done with files found in place, without a provider job (an adopted output). */
+  async adopt(batch: string, key: string, outputs: readonly TrackOutput[]): Promise<void> {
+    await this.#db.executeSql(
+      `UPDATE ${SCHEMA}.tracks SET state = 'done', outputs = $3::jsonb, error = NULL, ${TOUCH}
+       WHERE batch = $1 AND key = $2 AND state = 'queued' AND handle IS NULL`,
+      [batch, key, JSON.stringify(outputs)],
+    );
+  }
+
   async track(batch: string, key: string): Promise<TrackRow | undefined> {
     const { rows } = await this.#db.executeSql(
       `SELECT ${COLUMNS} FROM ${SCHEMA}.tracks WHERE batch = $1 AND key = $2`,

@@ -9,9 +9,11 @@ import {
 } from '@stemkit/core';
 import type { NodeStemkit } from '@stemkit/core/node';
 import type { JobWithMetadata } from 'pg-boss';
-import { type BatchItem, resolveItem } from './items.ts';
+import { type ExistingOutputs, ExistingOutputsError, existingOutputs } from './existing.ts';
+import { type BatchItem, resolveItem, type TrackRequest } from './items.ts';
 import { type BatchRow, type TrackOutput, type TrackRow, type TrackState, trackJobId } from './ledger.ts';
 import { type BatchQueue, openBatchQueue } from './queue.ts';
+import type { SourceRule } from './sources.ts';
 import { processTrack } from './track.ts';
 
 /**
@@ -125,8 +127,21 @@ export interface BatchOptions {
   readonly id?: string;
   /** Stems of items that name none (default: `['vocals', 'instrumental']`). */
   readonly stems?: readonly StemName[];
-  /** Formats of items that name none (default `['wav']`). */
+  /**
+   * Formats of items that name none (default `['wav']`). One the provider does not deliver is asked as wav and
+   * converted on this machine at download, by the client's convert plugin (`localAudio()` from `@stemkit/audio`).
+   */
   readonly formats?: readonly OutputFormat[];
+  /** Also each stem's residual, the input minus the stem, written as `<stem>_residual.<format>`. */
+  readonly residual?: boolean;
+  /** The provider's model variant for every track, e.g. `high_quality` (needs the `variants` capability). */
+  readonly variant?: string;
+  /**
+   * What to do with tracks the ledger does not know whose output files are already in `out` (the ledger folder
+   * was deleted): `refuse` (default) throws {@link ExistingOutputsError} before any provider job, `adopt` takes
+   * a track with every file as done without a job, `redo` separates them again (a billed job each).
+   */
+  readonly existingOutputs?: ExistingOutputs;
   /** Tracks this process works on at once (default 4); 0 only queues and follows, for workers elsewhere. */
   readonly concurrency?: number;
   /** Polling of each track's `wait`, over the client's defaults. */
@@ -141,6 +156,13 @@ export interface BatchOptions {
   readonly onEvent?: (event: BatchEvent) => void;
   /** Gets the queue's warnings. */
   readonly logger?: Logger;
+  /**
+   * The folder local sources must be in (symbolic links resolved); files elsewhere fail their track before any
+   * upload. Default: on the embedded queue, any regular file; on a shared (PostgreSQL) queue, whose workers here
+   * also run batches others queued, no local file at all. Pseudo-filesystems (`/proc`, `/sys`, `/dev`) are
+   * refused whatever this says.
+   */
+  readonly sources?: string;
 }
 
 /** How often the ledger is read for changes, in ms. */
@@ -185,6 +207,7 @@ export async function* runBatch(
     throw new InvalidArgumentError('out', 'must be a folder path');
   }
   const out = resolve(options.out);
+  const sources = sourceRule(options.sources, (options.queue?.kind ?? 'embedded') === 'embedded');
   const queue =
     options.queue ??
     (await openBatchQueue({ directory: join(out, '.stemkit-batch'), ...withLogger(options.logger) }));
@@ -206,8 +229,14 @@ export async function* runBatch(
     const defaults = {
       stems: options.stems ?? ['vocals', 'instrumental'],
       formats: options.formats ?? ['wav'],
+      ...(options.residual ? { residual: true } : {}),
+      ...(options.variant === undefined ? {} : { variant: options.variant }),
     };
-    const feeding = feed(queue, name, batch, items, defaults, signal);
+    const existing = options.existingOutputs ?? 'refuse';
+    if (!['refuse', 'adopt', 'redo'].includes(existing)) {
+      throw new InvalidArgumentError('existingOutputs', "must be 'refuse', 'adopt' or 'redo'");
+    }
+    const feeding = feed(queue, name, batch, items, defaults, signal, existing);
     feeding.done.catch((error: unknown) => {
       fatal ??= error;
       stop.abort(error);
@@ -215,6 +244,7 @@ export async function* runBatch(
     if (concurrency > 0) {
       worker.id = await work(queue, name, stemkit, concurrency, {
         ...options,
+        sources,
         signal,
         onFatal: (error) => {
           fatal ??= error;
@@ -257,6 +287,12 @@ export interface WorkerOptions {
   readonly signal?: AbortSignal;
   /** Told of every track this worker ends. */
   readonly onResult?: (result: TrackResult) => void;
+  /**
+   * The folder local sources must be in (symbolic links resolved). A worker runs manifests written by someone
+   * else, so without it no local file is read: tracks with a local source fail before any upload, URL sources
+   * run. Pseudo-filesystems (`/proc`, `/sys`, `/dev`) are refused whatever this says.
+   */
+  readonly sources?: string;
 }
 
 /**
@@ -280,12 +316,14 @@ export async function runWorker(stemkit: NodeStemkit, options: WorkerOptions): P
     throw new InvalidArgumentError('concurrency', 'must be a whole number, 1 or more');
   }
   const { queue } = options;
+  const sources = sourceRule(options.sources, false);
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   let fatal: unknown;
   const name = await queue.queueFor(stemkit.provider);
   const id = await work(queue, name, stemkit, concurrency, {
     ...options,
+    sources,
     signal,
     onFatal: (error) => {
       fatal ??= error;
@@ -305,6 +343,14 @@ export function defaultBatchId(out: string): string {
   const absolute = resolve(out);
   const base = absolute.split(/[\\/]/).filter(Boolean).at(-1) ?? 'batch';
   return `${base.replace(/[^\w.-]/g, '_').slice(0, 40)}-${createHash('sha256').update(absolute).digest('hex').slice(0, 8)}`;
+}
+
+/** The rule for local sources: under `root` when given, else anywhere (one machine) or nowhere (a shared queue). */
+function sourceRule(root: string | undefined, localFiles: boolean): SourceRule {
+  if (root !== undefined && (typeof root !== 'string' || root === '')) {
+    throw new InvalidArgumentError('sources', 'must be a folder path');
+  }
+  return root === undefined ? { localFiles } : { root: resolve(root) };
 }
 
 function withLogger(logger: Logger | undefined) {
@@ -350,17 +396,69 @@ function feed(
   name: string,
   batch: BatchRow,
   items: Iterable<BatchItem> | AsyncIterable<BatchItem>,
-  defaults: { stems: readonly StemName[]; formats: readonly OutputFormat[] },
+  defaults: {
+    stems: readonly StemName[];
+    formats: readonly OutputFormat[];
+    residual?: boolean;
+    variant?: string;
+  },
   signal: AbortSignal,
+  existing: ExistingOutputs,
 ): { done: Promise<void>; finished: () => boolean } {
   let finished = false;
   const done = (async () => {
     const seen = new Set<string>();
-    let chunk: Array<{ key: string; request: ReturnType<typeof resolveItem> }> = [];
+    let chunk: Array<{ key: string; request: TrackRequest }> = [];
     let index = 0;
+    const { residual, variant } = defaults;
+    const requestOf = (item: BatchItem, field: string): TrackRequest => ({
+      ...resolveItem(item, defaults, field),
+      ...(residual ? { residual } : {}),
+      ...(variant === undefined ? {} : { variant }),
+    });
+    /** Tracks of `tracks` new to the ledger whose files are already in `out`, each with its files if complete. */
+    const withOutputs = async (tracks: ReadonlyArray<{ key: string; request: TrackRequest }>) => {
+      const found: Array<{ key: string; name: string; outputs: TrackOutput[] | undefined }> = [];
+      if (existing === 'redo') return found;
+      const known = await queue.ledger.known(
+        batch.id,
+        tracks.map((track) => track.key),
+      );
+      for (const track of tracks) {
+        if (known.has(track.key)) continue;
+        const files = await existingOutputs(batch.out, track.request);
+        if (files.found > 0) found.push({ key: track.key, name: track.request.name, outputs: files.outputs });
+      }
+      return found;
+    };
+    const refuse = (found: ReadonlyArray<{ name: string; outputs: TrackOutput[] | undefined }>) => {
+      throw new ExistingOutputsError(
+        batch.out,
+        found.map((track) => ({ name: track.name, complete: track.outputs !== undefined })),
+      );
+    };
+    // A list is checked whole before anything is queued, so a refusal leaves nothing half-started.
+    if (Array.isArray(items) && existing === 'refuse') {
+      const unique = new Map<string, TrackRequest>();
+      for (const [position, item] of (items as readonly BatchItem[]).entries()) {
+        const request = requestOf(item, `items.${position}`);
+        if (!unique.has(request.name)) unique.set(request.name, request);
+      }
+      const all = [...unique].map(([key, request]) => ({ key, request }));
+      const found = [];
+      for (let start = 0; start < all.length; start += CHUNK) {
+        found.push(...(await withOutputs(all.slice(start, start + CHUNK))));
+      }
+      if (found.length > 0) refuse(found);
+    }
     const flush = async () => {
       if (chunk.length === 0) return;
+      const found = await withOutputs(chunk);
+      if (existing === 'refuse' && found.length > 0) refuse(found);
       await queue.ledger.addTracks(batch.id, chunk);
+      for (const track of found) {
+        if (track.outputs) await queue.ledger.adopt(batch.id, track.key, track.outputs);
+      }
       const unfinished = new Set(await queue.ledger.unfinished(batch.id));
       const jobs = chunk
         .filter((track) => unfinished.has(track.key))
@@ -377,7 +475,7 @@ function feed(
     };
     for await (const item of items) {
       signal.throwIfAborted();
-      const request = resolveItem(item, defaults, `items.${index++}`);
+      const request = requestOf(item, `items.${index++}`);
       if (seen.has(request.name)) continue;
       seen.add(request.name);
       chunk.push({ key: request.name, request });
@@ -405,6 +503,7 @@ async function work(
     readonly wait?: WaitOptions;
     readonly callbacks?: BatchCallbacks;
     readonly settleMs?: number;
+    readonly sources: SourceRule;
     readonly signal: AbortSignal;
     readonly onFatal: (error: unknown) => void;
     readonly onResult?: (result: TrackResult) => void;
@@ -434,6 +533,7 @@ async function work(
             ledger: queue.ledger,
             batch,
             settleMs: options.settleMs ?? 5_000,
+            sources: options.sources,
             ...waiting,
             onFatal: options.onFatal,
           },

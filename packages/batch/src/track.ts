@@ -6,6 +6,7 @@ import {
   isAbortError,
   type Job,
   type JobHandle,
+  outputBaseName,
   RateLimitError,
   redact,
   StemkitError,
@@ -15,6 +16,7 @@ import type { NodeStemkit } from '@stemkit/core/node';
 import type { BatchRow, Ledger, TrackOutput, TrackRow } from './ledger.ts';
 import { trackMarker } from './ledger.ts';
 import { whileStarting } from './sending.ts';
+import { checkSource, type SourceRule } from './sources.ts';
 
 /** What processing one track needs. */
 export interface TrackContext {
@@ -29,6 +31,8 @@ export interface TrackContext {
   readonly callbackUrl: string | undefined;
   /** Told of a failure that every track would meet (credentials refused): the run stops. */
   readonly onFatal: (error: unknown) => void;
+  /** Which local files this process may read for a track: checked before anything is uploaded. */
+  readonly sources: SourceRule;
 }
 
 /** The pg-boss attempt running the track: `retryCount` fences the ledger writes, `signal` ends on a lost claim. */
@@ -119,13 +123,12 @@ async function start(context: TrackContext, row: TrackRow, attempt: TrackAttempt
   const isUrl = /^https?:\/\//i.test(request.source);
   // Uploading creates no job, so it happens before the intent: the window in which a crash leaves the outcome
   // of a start unknown is the start request alone.
+  // A manifest is someone else's word: the file it names is checked before a byte of it leaves this machine.
+  const readable = await checkSource(request.source, context.sources);
   const source =
     isUrl && stemkit.capabilities.urlInput
-      ? new URL(request.source)
-      : await patiently(
-          () => stemkit.upload(isUrl ? new URL(request.source) : request.source, { signal }),
-          signal,
-        );
+      ? new URL(readable)
+      : await patiently(() => stemkit.upload(isUrl ? new URL(readable) : readable, { signal }), signal);
   let intended = false;
   let superseded = false;
   const intend = async () => {
@@ -150,7 +153,9 @@ async function start(context: TrackContext, row: TrackRow, attempt: TrackAttempt
             stemkit.separate({
               source,
               stems: request.stems,
-              formats: request.formats,
+              formats: deliveredFormats(request.formats, stemkit.capabilities.formats),
+              ...(request.residual ? { residual: true } : {}),
+              ...(request.variant === undefined ? {} : { variant: request.variant }),
               // Where the provider cannot be searched, the marker still names the track of any job it holds.
               metadata: marker,
               ...(context.callbackUrl === undefined ? {} : { callbackUrl: context.callbackUrl }),
@@ -225,21 +230,44 @@ function waitForJob(context: TrackContext, job: Job | JobHandle, signal: AbortSi
   return context.stemkit.wait(job, { ...context.wait, signal });
 }
 
-/** The files a track writes: every requested format of every succeeded stem (and residual). */
-export function plannedOutputs(job: Job, formats: readonly string[]): Array<{ asset: Asset; file: string }> {
-  const planned: Array<{ asset: Asset; file: string }> = [];
+/**
+ * The formats to ask the provider for: each wanted one it delivers, and wav for the others, which are converted
+ * on this machine at download (by the client's convert plugin, as `stemkit download --format` does).
+ */
+export function deliveredFormats(wanted: readonly string[], delivers: readonly string[]): string[] {
+  return [...new Set(wanted.map((format) => fromFormat(format, delivers)))];
+}
+
+function fromFormat(format: string, delivers: readonly string[]): string {
+  return delivers.includes(format) ? format : 'wav';
+}
+
+/**
+ * The files a track writes: every wanted format of every succeeded stem (and residual), each named by core's
+ * `outputBaseName` (`vocals.wav`, `vocals_residual.wav`) like `stemkit separate`'s, and converted from what the
+ * provider delivered when that is another format.
+ */
+export function plannedOutputs(
+  job: Job,
+  formats: readonly string[],
+  delivers: readonly string[] = formats,
+): Array<{ asset: Asset; file: string; convertTo?: string }> {
+  const planned: Array<{ asset: Asset; file: string; convertTo?: string }> = [];
   const taken = new Set<string>();
   for (const target of job.targets) {
     if (target.status !== 'succeeded') continue;
     for (const asset of target.outputs) {
-      const format = (asset.format ?? asset.name.split('.').at(-1) ?? '').replace(/^\./, '').toLowerCase();
-      if (!formats.includes(format) || (asset.role !== 'stem' && asset.role !== 'residual')) continue;
+      const from = (asset.format ?? asset.name.split('.').at(-1) ?? '').replace(/^\./, '').toLowerCase();
+      if (asset.role !== 'stem' && asset.role !== 'residual') continue;
       const stem = asset.stem ?? target.stem;
-      const base = `${stem}${asset.role === 'residual' ? '-residual' : ''}`;
-      let file = `${base}.${format}`;
-      for (let index = 2; taken.has(file); index++) file = `${base}-${index}.${format}`;
-      taken.add(file);
-      planned.push({ asset: { ...asset, stem }, file });
+      const base = outputBaseName({ ...asset, stem });
+      for (const format of formats) {
+        if (fromFormat(format, delivers) !== from) continue;
+        let file = `${base}.${format}`;
+        for (let index = 2; taken.has(file); index++) file = `${base}-${index}.${format}`;
+        taken.add(file);
+        planned.push({ asset: { ...asset, stem }, file, ...(format === from ? {} : { convertTo: format }) });
+      }
     }
   }
   return planned;
@@ -256,12 +284,17 @@ async function downloadOutputs(
   const done = new Map(row.outputs.map((output) => [output.path, output]));
   // What a killed download left: temporary files beside the outputs, never taken for outputs.
   await removeParts(folder);
-  for (const { asset, file } of plannedOutputs(job, row.request.formats)) {
+  const planned = plannedOutputs(job, row.request.formats, stemkit.capabilities.formats);
+  for (const { asset, file, convertTo } of planned) {
     const path = `${row.request.name}/${file}`;
     const recorded = done.get(path);
     const absolute = join(batch.out, path);
     if (recorded && (await stat(absolute).catch(() => undefined))?.size === recorded.sizeBytes) continue;
-    const written = await stemkit.downloadToFile(asset, absolute, { signal, job: job.handle });
+    const written = await stemkit.downloadToFile(asset, absolute, {
+      signal,
+      job: job.handle,
+      ...(convertTo === undefined ? {} : { format: convertTo }),
+    });
     const output: TrackOutput = {
       stem: asset.stem ?? '',
       format: file.split('.').at(-1) ?? '',

@@ -5,7 +5,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { probeAudio, wavInfo } from '@stemkit/audio';
-import type { Asset, DownloadResult, Job } from '@stemkit/core';
+import { type Asset, type DownloadResult, type Job, outputBaseName } from '@stemkit/core';
 import type { CliContext } from './context.ts';
 import { makeFolder } from './folders.ts';
 import type { Session } from './session.ts';
@@ -140,7 +140,8 @@ export async function downloadAll(
 }
 
 /**
- * The file name (without extension) of an output: its stem, `<stem>_residual` for a residual, else its name.
+ * The file name (without extension) of an output: its stem, `<stem>_residual` for a residual, else its name —
+ * core's `outputBaseName`, which `@stemkit/batch` names its files by too.
  *
  * @example
  * ```ts
@@ -148,6 +149,5 @@ export async function downloadAll(
  * ```
  */
 export function outputFileName(asset: Asset): string {
-  if (asset.stem === undefined) return asset.name.replace(/\.[^.]+$/, '');
-  return asset.role === 'residual' ? `${asset.stem}_residual` : asset.stem;
+  return outputBaseName(asset);
 }

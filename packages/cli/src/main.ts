@@ -2,6 +2,7 @@ import { handleToToken, readHandle, redact, StemkitError } from '@stemkit/core';
 import { CommanderError } from 'commander';
 import type { CliContext, CliIo } from './context.ts';
 import { ExitCode, exitCodeOf } from './exit-codes.ts';
+import { printable } from './output/printable.ts';
 import { buildProgram, isHelpOrVersion } from './program.ts';
 
 /**
@@ -70,7 +71,8 @@ function reportFailure(context: CliContext, error: unknown): number {
     return exitCode;
   }
   // Commander has already printed its own parse errors, with the help hint.
-  if (!(error instanceof CommanderError)) context.stderr.write(`error: ${message}\n`);
+  // A file name in the message reaches the terminal as text, never as an escape sequence.
+  if (!(error instanceof CommanderError)) context.stderr.write(`error: ${printable(message)}\n`);
   if (exitCode === ExitCode.failure && error instanceof Error && !StemkitError.isInstance(error)) {
     context.reporter?.debug(redact(error.stack ?? ''));
   }

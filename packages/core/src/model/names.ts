@@ -102,3 +102,24 @@ export function formatOfMimeType(mimeType: string): string | undefined {
   if (bare === 'audio/x-wav' || bare === 'audio/wave') return 'wav';
   return Object.entries(MIME_TYPES).find(([, type]) => type === bare)?.[0];
 }
+
+/**
+ * The file name, without its extension, of an output: its stem, `<stem>_residual` for a residual, else its own
+ * name without the extension. `stemkit separate`, `stemkit download` and `@stemkit/batch` all name files by it.
+ *
+ * @example
+ * ```ts
+ * outputBaseName({ stem: 'vocals', role: 'residual', name: 'vocals_residual.wav' }); // 'vocals_residual'
+ * ```
+ */
+export function outputBaseName(asset: {
+  /** The stem it is an output of, when it is one. */
+  readonly stem?: string | undefined;
+  /** What it is to its job: `stem`, `residual`, `mix`… */
+  readonly role: string;
+  /** Its own file name. */
+  readonly name: string;
+}): string {
+  if (asset.stem === undefined) return asset.name.replace(/\.[^.]+$/, '');
+  return asset.role === 'residual' ? `${asset.stem}_residual` : asset.stem;
+}

@@ -123,6 +123,32 @@ describe.each(PROVIDERS)('stemkit against the %s emulator', (provider) => {
     expect(names).toContain('vocals');
     expect(names).toContain('drums');
   });
+
+  it('refuses `download --stems` of a stem the job does not have (or a typo) with exit 2, naming the ones it has', async () => {
+    const out = join(folder, provider, 'missing-stem');
+    const run = await runCli(['download', token, '--stems', 'vocals,bass', '--out', out], {
+      environment: environment(),
+    });
+    expect(run.code, run.stderr + run.stdout).toBe(ExitCode.usage);
+    expect(run.stderr).toMatch(/\nerror: --stems: job \S+ has no "bass" stem \(it has vocals, drums\)\n$/);
+    await expect(stat(out)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('refuses `zip` and `mix` of a stem the job never asked for, the same way on every driver', async () => {
+    const zip = await runCli(['zip', token, '--stems', 'bass', '--out', join(folder, provider, 'zip-bass')], {
+      environment: environment(),
+    });
+    expect(zip.code, zip.stderr).toBe(ExitCode.usage);
+    expect(zip.stderr).toContain('has no finished "bass" stem (it has vocals, drums)');
+    const mix = await runCli(
+      ['mix', token, '--track', 'other', '--out', join(folder, provider, 'mix-other')],
+      {
+        environment: environment(),
+      },
+    );
+    expect(mix.code, mix.stderr).toBe(ExitCode.usage);
+    expect(mix.stderr).toContain('has no finished "other" stem (it has vocals, drums)');
+  });
 });
 
 describe('stemkit separate <url>', () => {

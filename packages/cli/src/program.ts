@@ -60,11 +60,11 @@ export function buildProgram(context: CliContext): Command {
     workerCommand(context),
     providersCommand(context),
     emulatorCommand(context),
+    demoTrackCommand(context),
   ];
   for (const command of commands) program.addCommand(command);
   const passedThrough = migrateCommands(context);
   for (const command of passedThrough) program.addCommand(command);
-  program.addCommand(demoTrackCommand(context), { hidden: true });
   for (const command of [program, ...program.commands]) {
     command
       .exitOverride()

@@ -4,6 +4,7 @@ import { parseFormat, parseSeconds, parseStems, TEXT_FORMATS } from '../argument
 import type { CliContext } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { downloadAll, outputFileName } from '../files.ts';
+import { requireFolderPath } from '../folders.ts';
 import { follow, jobOutputs, jobSummary, parseHandle } from '../follow.ts';
 import { filesTable, printResult } from '../output/result.ts';
 import { openSession, type SessionFlags, withSessionFlags } from '../session.ts';
@@ -41,6 +42,7 @@ export function downloadCommand(context: CliContext): Command {
     const stems = flags.stems === undefined ? undefined : parseStems(flags.stems);
     const format = flags.format === undefined ? undefined : parseFormat(flags.format);
     const timeoutMs = flags.timeout === undefined ? undefined : parseSeconds('--timeout', flags.timeout);
+    await requireFolderPath(flags.out, '--out');
     const session = await openSession(context, flags, handle.provider);
     try {
       const job = await follow(session, context, handle, timeoutMs === undefined ? {} : { timeoutMs });

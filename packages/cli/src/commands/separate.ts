@@ -18,6 +18,7 @@ import {
 import type { CliContext } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { type DownloadItem, downloadAll, outputFileName } from '../files.ts';
+import { requireFolderPath } from '../folders.ts';
 import { follow, jobOutputs, jobSummary } from '../follow.ts';
 import type { ProgressTask } from '../output/reporter.ts';
 import { filesTable, printResult } from '../output/result.ts';
@@ -127,6 +128,7 @@ export function separateCommand(context: CliContext): Command {
     if (transcript && requestedStems && !requestedStems.includes('alignment')) {
       throw new UsageError('--transcript is what the alignment model aligns: add alignment to --stems');
     }
+    await requireFolderPath(flags.out, '--out');
     const session = await openSession(context, flags);
     try {
       const stems = requestedStems ?? defaultStems(session.stemkit.capabilities.stems);

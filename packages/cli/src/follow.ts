@@ -91,6 +91,8 @@ export function jobSummary(job: Job) {
     stage: job.progress?.stage,
     targets: job.targets.map((target) => ({
       stem: target.stem,
+      ...(target.options?.variant === undefined ? {} : { variant: target.options.variant }),
+      ...(target.options?.residual === undefined ? {} : { residual: target.options.residual }),
       status: target.status,
       formats: target.formats,
       error: target.error?.message,

@@ -33,6 +33,8 @@ interface SeparateFlags extends SessionFlags {
   readonly language?: string;
   readonly callbackUrl?: string;
   readonly metadata?: string;
+  readonly residual?: boolean;
+  readonly variant?: string;
   readonly out: string;
   readonly timeout?: string;
 }
@@ -116,6 +118,11 @@ export function separateCommand(context: CliContext): Command {
         'where the provider calls back when the job changes (per-job callbacks)',
       )
       .option('--metadata <text>', 'free text the provider stores with the job and echoes back')
+      .option(
+        '--residual',
+        "also write each stem's residual, the track minus the stem, as <stem>_residual.<format>",
+      )
+      .option('--variant <name>', "the provider's model variant for every stem, e.g. high_quality")
       .option('-o, --out <dir>', 'folder to write the outputs to', 'stems')
       .option('--timeout <seconds>', 'give up waiting after this long (exit code 5)'),
   ).action(async (sourceText: string, flags: SeparateFlags) => {
@@ -123,6 +130,9 @@ export function separateCommand(context: CliContext): Command {
     const requestedStems = flags.stems === undefined ? undefined : parseStems(flags.stems);
     const trial = flags.trial === undefined ? undefined : parseTrial(flags.trial);
     const timeoutMs = flags.timeout === undefined ? undefined : parseSeconds('--timeout', flags.timeout);
+    if (flags.variant !== undefined && !/^[\w.-]{1,64}$/.test(flags.variant)) {
+      throw new UsageError(`--variant must be a variant name such as high_quality (got "${flags.variant}")`);
+    }
     const source = await parseSource(sourceText);
     const transcript = flags.transcript === undefined ? undefined : await parseSource(flags.transcript);
     if (transcript && requestedStems && !requestedStems.includes('alignment')) {
@@ -147,6 +157,9 @@ export function separateCommand(context: CliContext): Command {
         targets: plan.map((target) => ({
           stem: target.stem,
           formats: target.formats,
+          // A residual is audio minus a stem: text models (transcription, alignment…) have none.
+          ...(flags.residual && !TEXT_MODELS.includes(target.stem) ? { residual: true } : {}),
+          ...(flags.variant === undefined ? {} : { variant: flags.variant }),
           ...(target.stem === 'alignment' && transcript ? { transcript: inputOf(transcript) } : {}),
         })),
         ...(trial === undefined ? {} : { trial }),

@@ -24,7 +24,11 @@ const SENSITIVE_PARAMETER =
   /([?&](?:[\w-]*signature[\w-]*|[\w-]*credential[\w-]*|sig|token|access_token|api[_-]?key|key|x-amz-security-token)=)[^&#\s"'<>]*/gi;
 const BEARER = /\b(Bearer)\s+[\w.~+/=-]+/gi;
 const JWT = /\beyJ[\w-]{6,}\.[\w-]{6,}\.[\w-]+/g;
-const HEADER_SECRET = /((?:authorization|x-api-key|x-access-token|cookie)["']?\s*[:=]\s*["']?)[^"',\s}]+/gi;
+// The header's value, after an auth scheme (`Bearer`, `Basic`…) when there is one: the scheme stays readable, and a
+// placeholder such as `<token>` in a hint (`send Authorization: Bearer <token>`) or a value already masked is
+// left as it is, so a hint never comes out as `Authorization: [redacted] <token>`.
+const HEADER_SECRET =
+  /((?:authorization|x-api-key|x-access-token|cookie)["']?\s*[:=]\s*["']?(?:(?:Bearer|Basic|Token|Digest)\s+)?)(?!(?:Bearer|Basic|Token|Digest)\s|<[\w -]+>|\[redacted\])[^"',\s}]+/gi;
 
 /**
  * Returns `text` with every registered secret and every credential-shaped fragment masked.

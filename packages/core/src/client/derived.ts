@@ -28,12 +28,15 @@ export async function mix(
   const name = baseName(options.name ?? 'mix', format);
   const fileName = `${name}.${format}`;
   if (driver.mix && context.capabilities.formats.includes(format)) {
-    const job = await finishedJob(context, reference, handle, options.signal);
-    requireFinishedStems(
-      job,
-      options.tracks.map((track) => track.stem),
-      (index) => `tracks.${index}.stem`,
-    );
+    // A job at hand is checked here; a bare handle is the driver's to check, without a request (Sourcere's
+    // handle records the stems asked for).
+    if (isJob(reference)) {
+      requireFinishedStems(
+        reference,
+        options.tracks.map((track) => track.stem),
+        (index) => `tracks.${index}.stem`,
+      );
+    }
     const asset = await driver.mix(
       handle,
       { tracks: options.tracks, name, format },
@@ -77,8 +80,7 @@ export async function zip(
   const name = baseName(options.name ?? 'stems', 'zip');
   const fileName = `${name}.zip`;
   if (driver.zip && context.capabilities.formats.includes(options.format)) {
-    const job = await finishedJob(context, reference, handle, options.signal);
-    requireFinishedStems(job, options.stems, (index) => `stems.${index}`);
+    if (isJob(reference)) requireFinishedStems(reference, options.stems, (index) => `stems.${index}`);
     const asset = await driver.zip(
       handle,
       { stems: options.stems, format: options.format, name },
@@ -103,7 +105,8 @@ export async function zip(
 /**
  * One rule for every driver, whoever mixes or zips: only stems the job asked for and finished. A provider that
  * separates more than was asked (Sourcere makes every stem of its model) would otherwise mix a stem the job
- * never had, where another refuses it. The error names the stems the job has.
+ * never had, where another refuses it. The error names the stems the job has. (A driver that mixes given only
+ * a handle applies the same rule, in the same words, to the stems its handle records.)
  */
 function requireFinishedStems(job: Job, stems: readonly string[], field: (index: number) => string): void {
   const finished = job.targets.filter((target) => target.status === 'succeeded').map((target) => target.stem);

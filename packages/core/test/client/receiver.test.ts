@@ -176,7 +176,7 @@ describe('createCallbackReceiver', () => {
       await receive(post(job, undefined, 'GET')),
     ];
     expect(answers.map((each) => each.status)).toEqual([400, 400, 400, 413, 405]);
-    expect(await answers[0]?.json()).toEqual({ message: 'not a mock callback' });
+    expect(await answers[0]?.json()).toEqual({ message: 'not a callback from mock' });
   });
 
   it('needs a driver that reads callbacks', () => {

@@ -18,6 +18,17 @@ interface FileEntry {
   durationSeconds?: number;
 }
 
+/** The bits per sample a WAV file's `fmt ` chunk declares. */
+function wavBitsPerSample(bytes: Uint8Array): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let offset = 12; offset + 8 <= bytes.length; offset += 8 + view.getUint32(offset + 4, true)) {
+    if (String.fromCharCode(...bytes.subarray(offset, offset + 4)) === 'fmt ') {
+      return view.getUint16(offset + 22, true);
+    }
+  }
+  throw new Error('no fmt chunk');
+}
+
 let emulator: RunningEmulator;
 let folder: string;
 let track: string;
@@ -107,6 +118,10 @@ describe.each(PROVIDERS)('stemkit against the %s emulator', (provider) => {
     const info = await probeAudio(await readFile(join(out, 'mix.wav')));
     expect(info).toMatchObject({ format: 'wav', channels: 2 });
     expect(info.durationSeconds).toBeCloseTo(3, 1);
+    // At the stems' bit depth, whoever mixes (Sourcere at the provider, the AudioShake APIs on this machine).
+    const stemBits = wavBitsPerSample(await readFile(join(folder, provider, 'vocals.wav')));
+    expect(stemBits).toBe(24);
+    expect(wavBitsPerSample(await readFile(join(out, 'mix.wav')))).toBe(stemBits);
   });
 
   it('zips the stems into one archive', async () => {

@@ -75,6 +75,20 @@ export function jobOutputs(job: Job, stems?: readonly string[]): Asset[] {
 }
 
 /**
+ * The source of a job as `--json` prints it: its name and format, and the duration, channels and sample rate the
+ * provider measured, when it gives them.
+ */
+export function sourceSummary(source: Asset | undefined) {
+  if (source === undefined) return undefined;
+  const { name, format, sizeBytes, durationSeconds, channels, sampleRate } = source;
+  return Object.fromEntries(
+    Object.entries({ name, format, sizeBytes, durationSeconds, channels, sampleRate }).filter(
+      ([, value]) => value !== undefined,
+    ),
+  );
+}
+
+/**
  * A job as `--json` prints it: everything a script needs, and the token to resume with.
  *
  * @example

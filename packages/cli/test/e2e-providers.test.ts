@@ -68,6 +68,11 @@ describe.each(PROVIDERS)('stemkit against the %s emulator', (provider) => {
     expect(run.code, run.stderr + run.stdout).toBe(ExitCode.success);
     const result = JSON.parse(run.stdout);
     expect(result).toMatchObject({ ok: true, emulator: false, job: { status: 'succeeded' } });
+    // The source as the provider measured it, where it does (Sourcere reads the upload's metadata).
+    expect(result.source).toMatchObject({ name: 'track.wav', format: 'wav' });
+    if (provider === 'sourcere') {
+      expect(result.source).toMatchObject({ durationSeconds: 3, channels: 2, sampleRate: 44_100 });
+    }
     const files = result.files as FileEntry[];
     expect(files.map((file) => [file.stem, file.format, file.path])).toEqual([
       ['vocals', 'wav', join(out, 'vocals.wav')],

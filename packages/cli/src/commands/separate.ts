@@ -19,7 +19,7 @@ import type { CliContext } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { type DownloadItem, downloadAll, outputFileName } from '../files.ts';
 import { requireFolderPath } from '../folders.ts';
-import { follow, jobOutputs, jobSummary } from '../follow.ts';
+import { follow, jobOutputs, jobSummary, sourceSummary } from '../follow.ts';
 import type { ProgressTask } from '../output/reporter.ts';
 import { filesTable, printResult } from '../output/result.ts';
 import { formatBytes } from '../output/units.ts';
@@ -193,6 +193,8 @@ export function separateCommand(context: CliContext): Command {
           provider: job.provider,
           emulator: session.emulator !== undefined,
           job: jobSummary(job),
+          // What the provider measured of the track (duration, channels, sample rate), where it says.
+          ...(sourceOf(job, started) === undefined ? {} : { source: sourceOf(job, started) }),
           files,
         },
         failedTargets: job.targets.filter((target) => target.status !== 'succeeded'),
@@ -213,6 +215,14 @@ function wantedFiles(job: Job, plan: readonly PlannedTarget[]): DownloadItem[] {
       .filter((file) => file.from === asset.format)
       .map((file) => (file.format === file.from ? { asset } : { asset, convertTo: file.format }));
   });
+}
+
+/** The source's metadata: from the finished job, else from the started one (a driver may say it only once). */
+function sourceOf(job: Job, started: Job) {
+  const summary = sourceSummary(job.source) ?? {};
+  const earlier = sourceSummary(started.source) ?? {};
+  const merged = { ...earlier, ...summary };
+  return Object.keys(merged).length === 0 ? undefined : merged;
 }
 
 function inputOf(source: SourceArgument): string | URL {

@@ -46,6 +46,8 @@ export const MIGRATE_EXIT_CODE = {
   authentication: 3,
   /** Ctrl-C or SIGTERM. */
   interrupted: 130,
+  /** stdout or stderr closed before the output ended (`| head`): stopped there, quietly. */
+  outputClosed: 141,
 } as const;
 
 /** What `stemkit migrate` and `stemkit gateway` print after a usage error, as commander does for the others. */

@@ -35,7 +35,8 @@ const CREDENTIALS = `Credentials (environment only): AUDIOSHAKE_TOKEN (+ AUDIOSH
 AUDIOSHAKE_API_KEY (+ AUDIOSHAKE_BASE_URL) for the Tasks API.`;
 
 const EXIT_CODES = `Exit codes (as every stemkit command): 0 done; 1 failed or incomplete (apply: run again to resume), or
-unexpected; 2 usage or rejected input file; 3 credentials missing or refused; 130 interrupted.`;
+unexpected; 2 usage or rejected input file; 3 credentials missing or refused; 130 interrupted; 141 output
+closed early (| head).`;
 
 /** The `stemkit migrate` help text. */
 export const MIGRATE_HELP = `Usage: stemkit migrate <command> [flags]

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runGatewayCommand } from '../../src/commands/gateway.ts';
 import { MIGRATE_EXIT_CODE } from '../../src/commands/io.ts';
 import { runMigrateCommand } from '../../src/commands/main.ts';
+import { spawnMigrate } from '../support/subprocess.ts';
 
 /** Runs a command in-process with captured output and only `env` as the environment. */
 async function run(
@@ -78,5 +79,15 @@ describe('stemkit gateway: flags read as commander reads them', () => {
     expect(missing.stderr).toBe(
       'error: AUDIOSHAKE_API_KEY is not set: the Tasks API is needed for this step\n',
     );
+  });
+});
+
+describe('stemkit-migrate writing into a closed pipe (EPIPE)', () => {
+  it('`stemkit-migrate --help | head -1` stops quietly with exit 141, without a stack trace', async () => {
+    const running = spawnMigrate(['--help'], {});
+    running.child.stdout?.destroy();
+    const { code } = await running.exited;
+    expect(code).toBe(MIGRATE_EXIT_CODE.outputClosed);
+    expect(running.output.stderr).toBe('');
   });
 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runGatewayCommand } from '../../src/commands/gateway.ts';
 import { MIGRATE_EXIT_CODE } from '../../src/commands/io.ts';
 import { runMigrateCommand } from '../../src/commands/main.ts';
+import { applyProgressLine } from '../../src/commands/migrate.ts';
 import { spawnMigrate } from '../support/subprocess.ts';
 
 /** Runs a command in-process with captured output and only `env` as the environment. */
@@ -89,5 +90,12 @@ describe('stemkit-migrate writing into a closed pipe (EPIPE)', () => {
     const { code } = await running.exited;
     expect(code).toBe(MIGRATE_EXIT_CODE.outputClosed);
     expect(running.output.stderr).toBe('');
+  });
+});
+
+describe('stemkit migrate apply progress', () => {
+  it('says how many planned tasks settled, in words that read (not "created 3 task(s) this run, of 1 planned")', () => {
+    expect(applyProgressLine(3, 10)).toBe('settled 3 of 10 planned tasks this run');
+    expect(applyProgressLine(1, 1)).toBe('settled 1 of 1 planned task this run');
   });
 });

@@ -108,7 +108,7 @@ export async function downloadAll(
     readonly fileName: (asset: Asset) => string;
   },
 ): Promise<WrittenFile[]> {
-  await makeFolder(options.out);
+  await makeFolder(options.out, '--out');
   return Promise.all(
     items.map(async ({ asset, convertTo }) => {
       const format = convertTo ?? asset.format ?? (extname(asset.name).slice(1) || 'bin');

@@ -35,7 +35,12 @@ let headerSecret = headerSecretPattern();
 
 function headerSecretPattern(): RegExp {
   const names = [...credentialHeaders].map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`((?:${names.join('|')})["']?\\s*[:=]\\s*["']?)[^"',\\s}]+`, 'gi');
+  // The value, after an auth scheme when there is one: the scheme stays readable, and a placeholder such as
+  // `<token>` in a hint or a value already masked is left as it is (never `Authorization: [redacted] <token>`).
+  return new RegExp(
+    `((?:${names.join('|')})["']?\\s*[:=]\\s*["']?(?:(?:Bearer|Basic|Token|Digest)\\s+)?)(?!(?:Bearer|Basic|Token|Digest)\\s|<[\\w -]+>|\\[redacted\\])[^"',\\s}]+`,
+    'gi',
+  );
 }
 
 /**

@@ -110,7 +110,16 @@ describe('errors', () => {
     expect(redact('GET https://s.test/a.wav?X-Amz-Signature=abc123&X-Amz-Credential=AKIA/x&part=1')).toBe(
       'GET https://s.test/a.wav?X-Amz-Signature=[redacted]&X-Amz-Credential=[redacted]&part=1',
     );
-    expect(redact('Authorization: Bearer abcdef123456')).not.toContain('abcdef123456');
+    expect(redact('Authorization: Bearer abcdef123456')).toBe('Authorization: Bearer [redacted]');
+    expect(redact('authorization: Basic dXNlcjpwYXNz')).toBe('authorization: Basic [redacted]');
+    expect(redact('{"x-api-key":"key-123456"}')).toBe('{"x-api-key":"[redacted]"}');
+    expect(redact('Authorization: abcdef123456')).toBe('Authorization: [redacted]');
+  });
+
+  it("keep a hint's own example readable: `send Authorization: Bearer <token>` is no secret", () => {
+    const hint = 'Missing or invalid token: send Authorization: Bearer <token>';
+    expect(redact(hint)).toBe(hint);
+    expect(redact('x-api-key: <your key>')).toBe('x-api-key: <your key>');
     expect(redact('token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl here')).toBe(
       'token [redacted] here',
     );

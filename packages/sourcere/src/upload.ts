@@ -75,7 +75,7 @@ export async function inspect(
     signal: options.signal,
   });
   if (response.status === 202) return { ready: false, retryAfterMs: response.retryAfterMs };
-  const metadata = context.parse(MetadataResponse, response.data, what, response.status);
+  const metadata = context.parse(MetadataResponse, response.data, `the request to ${what}`, response.status);
   if (metadata.success === false) {
     throw new UploadError(
       `sourcere could not read ${asset.name}: ${metadata.message || 'the file is not decodable audio'}`,

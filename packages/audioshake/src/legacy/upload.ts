@@ -23,7 +23,7 @@ export async function uploadLink({ http }: LegacyApi, link: string, signal?: Abo
     schema: LegacyAssetSchema,
     idempotent: false,
     signal,
-    what: 'upload link',
+    what: 'upload from a link',
   });
   return assetOf(data, 'source');
 }

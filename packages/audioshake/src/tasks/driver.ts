@@ -19,6 +19,7 @@ import { start } from './start.ts';
 import { status } from './status.ts';
 import { upload } from './upload.ts';
 import { usage } from './usage.ts';
+import { registerWebhook } from './webhook.ts';
 
 /**
  * What the Tasks API can do: any model, every AudioShake format, 10 targets per task (the `maxTargets` option
@@ -66,6 +67,12 @@ export interface AudioShakeTasksDriver extends StemkitDriver {
     options?: DriverCallOptions,
   ): Promise<JobPage>;
   parseCallback(request: CallbackRequest): CallbackHint;
+  /**
+   * `POST /webhooks`: registers the account's one webhook URL, where the API posts a task each time one of its
+   * targets completes or fails (read it with `parseCallback`). Registering again replaces it. An `url` that is
+   * not http(s) is an `InvalidArgumentError` naming `url`.
+   */
+  registerWebhook(url: string, options?: DriverCallOptions): Promise<{ readonly url: string }>;
 }
 
 /**
@@ -105,6 +112,7 @@ export const audioshakeTasks = /* @__PURE__ */ defineDriver({
       list: (request, callOptions) => list(api, request, callOptions),
       parseCallback: (request) => parseCallback(api, request),
       usage: (callOptions) => usage(api, callOptions),
+      registerWebhook: (url, callOptions) => registerWebhook(api, url, callOptions),
     };
   },
 });

@@ -146,7 +146,7 @@ export function createCallbackReceiver(
       if (body === tooLarge) return answer(413, `a callback body is at most ${maxBodyBytes} bytes`);
       hint = await stemkit.callbacks.parse({ headers: request.headers, body });
     } catch {
-      return answer(400, `not a ${stemkit.provider} callback`);
+      return answer(400, `not a callback from ${stemkit.provider}`);
     }
     try {
       await confirm(hint.handle, hint.claimedStatus);

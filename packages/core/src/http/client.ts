@@ -44,6 +44,11 @@ export interface HttpClientOptions {
   readonly streamUploads?: boolean;
 }
 
+/** What a call does, for its error messages: its `what`, or the method and path it sends. */
+function whatOf(request: { readonly what?: string; readonly method: string; readonly path: string }): string {
+  return request.what ?? `send ${request.method} ${request.path}`;
+}
+
 /** One call to the API host. */
 export interface ApiRequest<Schema extends z.ZodMiniType = z.ZodMiniType> {
   /** HTTP method; a `GET` counts as idempotent (so it is retried) unless `idempotent` says otherwise. */
@@ -71,7 +76,10 @@ export interface ApiRequest<Schema extends z.ZodMiniType = z.ZodMiniType> {
    * on 429, which the server answers before doing anything.
    */
   readonly idempotent?: boolean;
-  /** Names the call in error messages (`create upload`). */
+  /**
+   * What the call does, as a verb phrase, for error messages: `create task` gives "acme refused the credentials
+   * (401) to create task" (default: `send GET jobs/1`).
+   */
   readonly what?: string;
   /** Aborts the call, its retries and its `authenticate`; the abort error passes through unmapped. */
   readonly signal?: AbortSignal;
@@ -112,7 +120,7 @@ export interface TransferInit {
   readonly headers?: Readonly<Record<string, string>>;
   /** The only bound on a transfer, which has no timeout; the abort error passes through unmapped. */
   readonly signal?: AbortSignal;
-  /** Names the transfer in error messages. */
+  /** What the transfer does, as a verb phrase, for error messages (default `transfer the file`). */
   readonly what?: string;
 }
 
@@ -264,7 +272,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   async function call<Schema extends z.ZodMiniType>(
     request: ApiRequest<Schema>,
   ): Promise<ApiResponse<z.output<Schema>>> {
-    const what = request.what ?? `${request.method} ${request.path}`;
+    const what = whatOf(request);
     let response: Response;
     try {
       response = await attempt(request);
@@ -292,7 +300,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     } catch (second) {
       throw toStemkitError(second, {
         provider,
-        what: request.what ?? request.path,
+        what: whatOf(request),
         readBody: options.readErrorBody,
         requestIdHeader: options.requestIdHeader,
       });
@@ -310,7 +318,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       try {
         body = JSON.parse(text);
       } catch {
-        throw new InvalidResponseError(`${provider} sent malformed JSON for ${what}`, {
+        throw new InvalidResponseError(`${provider} sent malformed JSON when asked to ${what}`, {
           provider,
           status: response.status,
         });
@@ -325,14 +333,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         retryAfterMs,
       };
     }
-    const data = parsePayload(request.schema, body, { provider, what, status: response.status });
+    const data = parsePayload(request.schema, body, {
+      provider,
+      what: `the request to ${what}`,
+      status: response.status,
+    });
     return { status: response.status, data, headers: response.headers, retryAfterMs };
   }
 
   async function transfer(url: string, init: TransferInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     for (const name of credentialHeaderNames()) headers.delete(name);
-    const what = init.what ?? 'transfer';
+    const what = init.what ?? 'transfer the file';
     if (logger !== silentLogger) logger.debug(`${init.method ?? 'GET'} ${redactUrl(url)}`, { provider });
     try {
       const body = await sendableBody(init.body ?? null, streamUploads);

@@ -177,7 +177,7 @@ describe('createCallbackReceiver', () => {
       await receive(post(job, undefined, 'GET')),
     ];
     expect(answers.map((each) => each.status)).toEqual([400, 400, 400, 413, 405]);
-    expect(await answers[0]?.json()).toEqual({ message: 'not a mock callback' });
+    expect(await answers[0]?.json()).toEqual({ message: 'not a callback from mock' });
   });
 
   it('#26 confirms with one request and no transport retry; a provider answering 429 gets a 503 to resend', async () => {

@@ -464,6 +464,28 @@ describe('error mapping', () => {
     expect((error as Error).message).toContain('jobs.0.id');
   });
 
+  it('builds messages that read as sentences from the call\'s verb phrase (not "found nothing for read the…")', async () => {
+    const what = 'read the separation progress';
+    const messages: Record<number, string> = {
+      401: 'acme refused the credentials (401) to read the separation progress: failed with 401',
+      404: 'acme could not read the separation progress: not found (404): failed with 404',
+      429: 'acme rate-limited the request to read the separation progress (429): failed with 429',
+      500: 'acme answered 500 when asked to read the separation progress: failed with 500',
+    };
+    for (const [status, message] of Object.entries(messages)) {
+      sequence('post', [Number(status)]);
+      const error = await failure(
+        client({ retryLimit: 0 }).call({ method: 'POST', path: 'jobs', json: {}, what }),
+      );
+      expect((error as Error).message).toBe(message);
+    }
+    server.use(http.get(`${API}jobs`, () => HttpResponse.error()));
+    const unreachable = await failure(client({ retryLimit: 0 }).call({ method: 'GET', path: 'jobs', what }));
+    expect((unreachable as Error).message).toBe('Could not reach acme to read the separation progress');
+    const unnamed = await failure(client({ retryLimit: 0 }).call({ method: 'GET', path: 'jobs' }));
+    expect((unnamed as Error).message).toBe('Could not reach acme to send GET jobs');
+  });
+
   it("hands back the server's poll hint with a 202", async () => {
     server.use(
       http.get(`${API}jobs`, () => HttpResponse.json({}, { status: 202, headers: { 'retry-after': '3' } })),

@@ -41,7 +41,7 @@ describe('toNodeListener', () => {
     expect(told).toEqual(['succeeded']);
     const refused = await fetch(url, { method: 'POST', body: '{"hello":1}' });
     expect(refused.status).toBe(400);
-    expect(await refused.json()).toEqual({ message: 'not a mock callback' });
+    expect(await refused.json()).toEqual({ message: 'not a callback from mock' });
   });
 
   it('takes a body Express already parsed', async () => {

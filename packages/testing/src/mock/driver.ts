@@ -162,7 +162,7 @@ export function createMockDriver(options: MockDriverOptions = {}): MockDriver {
         method: 'GET',
         path: path(handle),
         schema: JobPayload,
-        what: `job ${handle.id}`,
+        what: `get job ${handle.id}`,
         signal: callOptions?.signal,
       });
       return { job: jobOf(response.data, provider), retryAfterMs: response.retryAfterMs };
@@ -174,7 +174,7 @@ export function createMockDriver(options: MockDriverOptions = {}): MockDriver {
         path: path(handle, 'outputs', encodeURIComponent(request.asset.id), 'link'),
         searchParams: { format: request.format },
         schema: LinkPayload,
-        what: `link to ${request.asset.id}`,
+        what: `get a link to ${request.asset.id}`,
         signal: callOptions?.signal,
       });
       if (response.status === 202 || !response.data.url) {
@@ -208,7 +208,7 @@ export function createMockDriver(options: MockDriverOptions = {}): MockDriver {
         method: 'GET',
         path: ['uploads', encodeURIComponent(asset.id), 'metadata'].join('/'),
         schema: MetadataPayload,
-        what: `metadata of ${asset.id}`,
+        what: `read the metadata of ${asset.id}`,
         signal: callOptions?.signal,
       });
       if (response.status === 202) return { ready: false, retryAfterMs: response.retryAfterMs };

@@ -72,7 +72,7 @@ export interface SourcereDriver extends StemkitDriver {
  *
  * @example
  * ```ts
- * import { createStemkit } from '@stemkit/core/driver';
+ * import { createStemkit } from '@stemkit/core';
  * import { sourcere } from '@stemkit/sourcere';
  *
  * const stemkit = createStemkit({ driver: sourcere({ username: 'me@example.com', password }) });

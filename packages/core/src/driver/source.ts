@@ -20,7 +20,7 @@ export const SourceSummarySchema = /* @__PURE__ */ z.lazy(() =>
  * progress, a Tasks task: an id at most): its name, format and what the provider computed after the upload.
  * Small and JSON, so it travels in `handle.data`.
  */
-export interface SourceSummary {
+export type SourceSummary = {
   /** The source asset's id at the provider (for a remote source, its URL without query). */
   id: string;
   /** The file name (for a remote source, the last part of its path). */
@@ -37,7 +37,7 @@ export interface SourceSummary {
   channels?: number;
   /** The audio's sample rate in hertz, when the provider computed it. */
   sampleRate?: number;
-}
+};
 
 // Not its size: a job listed from the provider cannot know it, and the job's shape must not depend on how it
 // was read.

@@ -60,7 +60,7 @@ export const AssetSchema = z.lazy(() =>
  * };
  * ```
  */
-export interface Asset {
+export type Asset = {
   /** The asset's id at the provider (or one the driver composes), unique within its job. */
   id: string;
   /** The file name, e.g. `vocals.wav`. */
@@ -89,4 +89,4 @@ export interface Asset {
   provider: string;
   /** The provider's untouched payload for this asset. */
   raw: unknown;
-}
+};

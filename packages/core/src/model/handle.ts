@@ -25,7 +25,7 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
  * const job = await stemkit.wait(JSON.parse(saved));
  * ```
  */
-export interface JobHandle {
+export type JobHandle = {
   /** The driver contract version that wrote it. */
   contract: 1;
   /** The driver the job belongs to. */
@@ -36,7 +36,7 @@ export interface JobHandle {
   parts?: string[];
   /** What else the driver needs to find the job again, as JSON (the request, the source's summary…). */
   data?: Record<string, JsonValue>;
-}
+};
 
 const TOKEN_PREFIX = 'sk1.';
 

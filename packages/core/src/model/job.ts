@@ -4,8 +4,9 @@ import { type JobHandle, JobHandleSchema } from './handle.ts';
 import { type JobStatus, JobStatusSchema, type TargetStatus, TargetStatusSchema } from './status.ts';
 
 // The object schemas of the model are built on their first use (`z.lazy`): a cold import builds none. The schemas
-// are the truth; the interfaces beside them carry the fields' documentation for the reference, and
-// test/model-types.test-d.ts keeps each interface and its schema's type equal.
+// are the truth; the types beside them carry the fields' documentation for the reference, and
+// test/model/model-types.test-d.ts keeps each equal to its schema's output. Object types, not interfaces: like the
+// inferred types they replace, they fit an index signature (`Record<string, unknown>`, a handle's JSON `data`).
 
 /** Schema of a {@link Failure}. */
 export const FailureSchema = z.lazy(() =>
@@ -15,12 +16,12 @@ export const FailureSchema = z.lazy(() =>
   }),
 );
 /** Why a target (or a whole job) failed, in the provider's words. */
-export interface Failure {
+export type Failure = {
   /** The provider's error code, when it gives one. */
   code?: string | number;
   /** What went wrong, as the provider says it. */
   message: string;
-}
+};
 
 /** Schema of a {@link Warning}. */
 export const WarningSchema = z.lazy(() =>
@@ -38,14 +39,14 @@ export const WarningSchema = z.lazy(() =>
  * const warning: Warning = { code: 'option-ignored', field: 'priority', message: 'the Tasks API has no priority' };
  * ```
  */
-export interface Warning {
+export type Warning = {
   /** What happened, as a stable code: `option-ignored`, `missing-output`, `stalled`… */
   code: string;
   /** What happened and why, for a person. */
   message: string;
   /** The option concerned (`priority`, `callbackUrl`…), when there is one. */
   field?: string;
-}
+};
 
 /** Schema of {@link TargetOptions}. */
 export const TargetOptionsSchema = z.lazy(() =>
@@ -56,14 +57,14 @@ export const TargetOptionsSchema = z.lazy(() =>
   }),
 );
 /** Options of one target, as requested and echoed by the provider. */
-export interface TargetOptions {
+export type TargetOptions = {
   /** Whether the target also returns its residual, the input minus the stem. */
   residual?: boolean;
   /** The provider's model variant, e.g. `high_quality`. */
   variant?: string;
   /** The language code of the audio. */
   language?: string;
-}
+};
 
 /** Schema of a {@link Target}. */
 export const TargetSchema = z.lazy(() =>
@@ -86,7 +87,7 @@ export const TargetSchema = z.lazy(() =>
  * const vocals = job.targets.find((target) => target.stem === 'vocals');
  * ```
  */
-export interface Target {
+export type Target = {
   /** The target's id, unique within its job (the provider's, or one the driver composes). */
   id: string;
   /** The stem or model the target produces (a `StemName`). */
@@ -103,7 +104,7 @@ export interface Target {
   options?: TargetOptions;
   /** The provider's untouched payload for this target. */
   raw: unknown;
-}
+};
 
 /** Schema of a {@link ProgressEvent}. */
 export const ProgressEventSchema = z.lazy(() =>
@@ -114,14 +115,14 @@ export const ProgressEventSchema = z.lazy(() =>
   }),
 );
 /** One entry of a provider's event log. */
-export interface ProgressEvent {
+export type ProgressEvent = {
   /** The event, in the provider's words. */
   name: string;
   /** When it happened, an ISO-8601 instant, when the provider says. */
   at?: string;
   /** The provider's message with the event, if any. */
   message?: string;
-}
+};
 
 /** Schema of a job's {@link Progress}. */
 export const ProgressSchema = z.lazy(() =>
@@ -132,14 +133,14 @@ export const ProgressSchema = z.lazy(() =>
   }),
 );
 /** Where a job is: the provider's current stage, a fraction when the provider tells one, and its event log. */
-export interface Progress {
+export type Progress = {
   /** The provider's current stage, in its words. */
   stage?: string;
   /** How much is done, from 0 to 1, when the provider tells. */
   fraction?: number;
   /** The provider's event log, oldest first (empty when it keeps none). */
   events: ProgressEvent[];
-}
+};
 
 /** Schema of a {@link Job}. */
 export const JobSchema = z.lazy(() =>
@@ -172,7 +173,7 @@ export const JobSchema = z.lazy(() =>
  * for (const target of job.targets) console.log(target.stem, target.status, target.outputs.length);
  * ```
  */
-export interface Job {
+export type Job = {
   /** The job's id at the provider (for a job of several provider jobs, the driver's composed id). */
   id: string;
   /** The driver that runs it: `sourcere`, `audioshake-tasks`, `audioshake-legacy`… */
@@ -203,4 +204,4 @@ export interface Job {
   handle: JobHandle;
   /** The provider's untouched payload(s) behind the job. */
   raw: unknown;
-}
+};

@@ -19,14 +19,14 @@ export const UsageMonthSchema = /* @__PURE__ */ z.lazy(() =>
  * const month: UsageMonth = { month: '2026-11', targets: 12, minutes: 31.5 };
  * ```
  */
-export interface UsageMonth {
+export type UsageMonth = {
   /** The month, as `YYYY-MM`. */
   month: string;
   /** The stems or models run that month. */
   targets: number;
   /** The minutes of audio processed that month, as the provider bills them. */
   minutes: number;
-}
+};
 
 /** Schema of {@link Usage}. */
 export const UsageSchema = /* @__PURE__ */ z.lazy(() =>
@@ -46,11 +46,11 @@ export const UsageSchema = /* @__PURE__ */ z.lazy(() =>
  * console.log(months.at(-1)?.minutes);
  * ```
  */
-export interface Usage {
+export type Usage = {
   /** The driver that reported it. */
   provider: string;
   /** The months the provider reports, oldest first. */
   months: UsageMonth[];
   /** The provider's untouched payload. */
   raw: unknown;
-}
+};

@@ -1,4 +1,4 @@
-// The model's interfaces carry the reference's documentation; its schemas are the truth. Each interface must be
+// The model's types carry the reference's documentation; its schemas are the truth. Each type must be
 // exactly the type its schema parses to, both ways (a field added, dropped, renamed or retyped on either side
 // fails here), so the two cannot drift apart.
 import { describe, expectTypeOf, it } from 'vitest';
@@ -35,7 +35,7 @@ import type {
   WarningSchema,
 } from '../../src/index.ts';
 
-describe('each model interface is the type its schema parses to', () => {
+describe('each model type is the type its schema parses to', () => {
   it('Job', () => expectTypeOf<Job>().toEqualTypeOf<z.output<typeof JobSchema>>());
   it('Target', () => expectTypeOf<Target>().toEqualTypeOf<z.output<typeof TargetSchema>>());
   it('TargetOptions', () =>

@@ -228,7 +228,7 @@ export class DownloadError extends StemkitError {
  *
  * @example
  * ```ts
- * if (isAbortError(error)) return;
+ * if (isAbortError(error)) console.log('canceled');
  * ```
  */
 export function isAbortError(error: unknown): boolean {

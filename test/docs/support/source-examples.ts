@@ -177,6 +177,19 @@ export function compileExamples(examples: readonly SourceExample[]): Map<string,
         sourceFile?.text.slice(diagnostic.start, diagnostic.start + (diagnostic.length ?? 0)) ?? '',
       );
     }
+    // A name the documented file exports but TypeScript's DOM library declares too (`WorkerOptions`…) means the
+    // file's, as it does in the file.
+    const visit = (node: ts.Node): void => {
+      if (ts.isIdentifier(node) && exportNames(example.file).has(node.text)) {
+        const declarations = checker.getSymbolAtLocation(node)?.declarations ?? [];
+        const inLibrary = declarations.every((each) =>
+          first.program.isSourceFileDefaultLibrary(each.getSourceFile()),
+        );
+        if (declarations.length > 0 && inLibrary) missing.add(node.text);
+      }
+      ts.forEachChild(node, visit);
+    };
+    if (sourceFile) visit(sourceFile);
     const imports = new Map<string, string[]>();
     const declared: string[] = [];
     for (const name of [...missing].sort()) {
@@ -224,16 +237,16 @@ export function compileExamples(examples: readonly SourceExample[]): Map<string,
  * An example that needs anything else declares or imports it itself.
  */
 export const EXAMPLE_CONTEXT: Readonly<Record<string, string>> = {
-  stemkit: 'NodeStemkit',
-  job: 'Job',
-  handle: 'JobHandle',
-  asset: 'Asset',
-  target: 'Target',
+  stemkit: 'ExampleNode.NodeStemkit',
+  job: 'ExampleCore.Job',
+  handle: 'ExampleCore.JobHandle',
+  asset: 'ExampleCore.Asset',
+  target: 'ExampleCore.Target',
   file: 'File',
-  audio: 'PcmAudio',
-  emulator: 'RunningEmulator',
-  context: 'DriverContext<Record<string, string>>',
-  driver: 'StemkitDriver',
+  audio: 'ExampleAudio.PcmAudio',
+  emulator: 'ExampleEmulator.RunningEmulator',
+  context: 'ExampleDriver.DriverContext<{ readonly baseUrl: string; readonly apiKey: string }>',
+  driver: 'ExampleDriver.StemkitDriver',
   signal: 'AbortSignal',
   username: 'string',
   password: 'string',
@@ -249,13 +262,13 @@ export const EXAMPLE_CONTEXT: Readonly<Record<string, string>> = {
   error: 'unknown',
 };
 
-/** The types EXAMPLE_CONTEXT names. */
+/** The modules EXAMPLE_CONTEXT's types come from, under names no example uses. */
 const CONTEXT_IMPORTS = [
-  "import type { Asset, Job, JobHandle, Target } from '@stemkit/core';",
-  "import type { DriverContext, StemkitDriver } from '@stemkit/core/driver';",
-  "import type { NodeStemkit } from '@stemkit/core/node';",
-  "import type { PcmAudio } from '@stemkit/audio';",
-  "import type { RunningEmulator } from '@stemkit/emulator';",
+  "import type * as ExampleCore from '@stemkit/core';",
+  "import type * as ExampleDriver from '@stemkit/core/driver';",
+  "import type * as ExampleNode from '@stemkit/core/node';",
+  "import type * as ExampleAudio from '@stemkit/audio';",
+  "import type * as ExampleEmulator from '@stemkit/emulator';",
 ].join('\n');
 
 /** Names from outside the workspace that examples use without importing them. */

@@ -55,7 +55,7 @@ const SUMMARY_FIELDS = [
  *
  * @example
  * ```ts
- * const handle = context.handle(id, { data: { source: summarizeSource(request.source) } });
+ * const handle = context.handle('task-1', { data: { source: summarizeSource({ asset }) } });
  * ```
  */
 export function summarizeSource(source: SourceReference): SourceSummary {
@@ -77,6 +77,7 @@ export function summarizeSource(source: SourceReference): SourceSummary {
  *
  * @example
  * ```ts
+ * const { data } = context.readHandle(handle, z.object({ source: z.optional(SourceSummarySchema) }));
  * const source = data.source ? sourceFromSummary(data.source, 'acme') : undefined;
  * ```
  */

@@ -138,6 +138,7 @@ const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'x-access-token', 'coo
  *
  * @example
  * ```ts
+ * const JobPayload = z.looseObject({ id: z.string() });
  * const http = createHttpClient({
  *   provider: 'acme', baseUrl: 'https://api.acme.test/',
  *   authenticate: () => ({ authorization: `Bearer ${token}` }),

@@ -22,7 +22,7 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
  * @example
  * ```ts
  * const saved = JSON.stringify(job.handle);
- * const job = await stemkit.wait(JSON.parse(saved));
+ * const resumed = await stemkit.wait(JSON.parse(saved));
  * ```
  */
 export type JobHandle = {

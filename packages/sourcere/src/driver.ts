@@ -55,7 +55,7 @@ export const SOURCERE_CAPABILITIES: DriverCapabilities = {
  * @example
  * ```ts
  * const driver: SourcereDriver = sourcere();
- * const asset = await driver.upload({ body, name: 'song.wav' });
+ * const asset = await driver.upload({ body: file.stream(), name: 'song.wav' });
  * ```
  */
 export interface SourcereDriver extends StemkitDriver {

@@ -257,8 +257,13 @@ export const EXAMPLE_CONTEXT: Readonly<Record<string, string>> = {
   left: 'Float32Array',
   right: 'Float32Array',
   controller: 'AbortController',
-  // A provider's answer, as a driver receives it: not yet parsed.
-  response: 'unknown',
+  // A provider's answer, as a driver receives it.
+  response: 'Response',
+  // The conformance kit's: a harness, a wrapped fetch, a function that makes a harness.
+  harness: 'ExampleTesting.ConformanceHarness',
+  faulty: 'ExampleTesting.FaultyFetch',
+  createHarness: '() => Promise<ExampleTesting.ConformanceHarness>',
+  createSourcereHarness: '() => Promise<ExampleTesting.ConformanceHarness>',
   error: 'unknown',
 };
 
@@ -269,6 +274,7 @@ const CONTEXT_IMPORTS = [
   "import type * as ExampleNode from '@stemkit/core/node';",
   "import type * as ExampleAudio from '@stemkit/audio';",
   "import type * as ExampleEmulator from '@stemkit/emulator';",
+  "import type * as ExampleTesting from '@stemkit/testing';",
 ].join('\n');
 
 /** Names from outside the workspace that examples use without importing them. */

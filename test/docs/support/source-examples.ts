@@ -259,6 +259,13 @@ export const EXAMPLE_CONTEXT: Readonly<Record<string, string>> = {
   controller: 'AbortController',
   // A provider's answer, as a driver receives it.
   response: 'Response',
+  // @stemkit/audio's: decoded stems and their references, encoded files, blocks of samples.
+  stems: 'ExampleStems',
+  sources: 'ExampleStems',
+  wav: 'Uint8Array',
+  vocalsWav: 'Uint8Array',
+  drumsWav: 'Uint8Array',
+  blocks: 'Float32Array[]',
   // The conformance kit's: a harness, a wrapped fetch, a function that makes a harness.
   harness: 'ExampleTesting.ConformanceHarness',
   faulty: 'ExampleTesting.FaultyFetch',
@@ -275,6 +282,7 @@ const CONTEXT_IMPORTS = [
   "import type * as ExampleAudio from '@stemkit/audio';",
   "import type * as ExampleEmulator from '@stemkit/emulator';",
   "import type * as ExampleTesting from '@stemkit/testing';",
+  "type ExampleStems = Readonly<Record<'vocals' | 'instrumental' | 'drums' | 'bass' | 'other', ExampleAudio.PcmAudio>>;",
 ].join('\n');
 
 /** Names from outside the workspace that examples use without importing them. */

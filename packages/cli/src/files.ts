@@ -91,11 +91,6 @@ export interface DownloadItem {
 /**
  * Downloads outputs into a folder as `<file name>.<format>`, each with its own progress bar, and reports what
  * was written. `fileName` picks the name.
- *
- * @example
- * ```ts
- * await downloadAll(session, context, outputs.map((asset) => ({ asset })), { job, out: 'stems', fileName: outputFileName });
- * ```
  */
 export async function downloadAll(
   session: Session,
@@ -141,11 +136,6 @@ export async function downloadAll(
 
 /**
  * The file name (without extension) of an output: its stem, `<stem>_residual` for a residual, else its name.
- *
- * @example
- * ```ts
- * outputFileName({ stem: 'vocals', role: 'residual', … }); // 'vocals_residual'
- * ```
  */
 export function outputFileName(asset: Asset): string {
   if (asset.stem === undefined) return asset.name.replace(/\.[^.]+$/, '');

@@ -1,12 +1,6 @@
 // The @example blocks that do not compile yet (see source-examples.test.ts): fix one, then remove it here.
 export const PENDING_EXAMPLES: readonly string[] = [
   'packages/audio/src/dsp/separator.ts#1',
-  'packages/batch/src/queue.ts#3',
-  'packages/batch/src/queue.ts#4',
-  'packages/batch/src/report.ts#1',
-  'packages/batch/src/run.ts#1',
-  'packages/batch/src/run.ts#7',
-  'packages/batch/src/run.ts#8',
   'packages/migrate/src/apply/apply.ts#2',
   'packages/migrate/src/apply/apply.ts#3',
   'packages/migrate/src/apply/mapping.ts#1',

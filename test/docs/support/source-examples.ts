@@ -266,6 +266,9 @@ export const EXAMPLE_CONTEXT: Readonly<Record<string, string>> = {
   vocalsWav: 'Uint8Array',
   drumsWav: 'Uint8Array',
   blocks: 'Float32Array[]',
+  // @stemkit/batch's: a queue, the tracks of a batch.
+  queue: 'ExampleBatch.BatchQueue',
+  items: 'ExampleBatch.BatchItem[]',
   // The conformance kit's: a harness, a wrapped fetch, a function that makes a harness.
   harness: 'ExampleTesting.ConformanceHarness',
   faulty: 'ExampleTesting.FaultyFetch',
@@ -282,6 +285,7 @@ const CONTEXT_IMPORTS = [
   "import type * as ExampleAudio from '@stemkit/audio';",
   "import type * as ExampleEmulator from '@stemkit/emulator';",
   "import type * as ExampleTesting from '@stemkit/testing';",
+  "import type * as ExampleBatch from '@stemkit/batch';",
   "type ExampleStems = Readonly<Record<'vocals' | 'instrumental' | 'drums' | 'bass' | 'other', ExampleAudio.PcmAudio>>;",
 ].join('\n');
 

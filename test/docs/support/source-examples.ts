@@ -269,6 +269,17 @@ export const EXAMPLE_CONTEXT: Readonly<Record<string, string>> = {
   // @stemkit/batch's: a queue, the tracks of a batch.
   queue: 'ExampleBatch.BatchQueue',
   items: 'ExampleBatch.BatchItem[]',
+  // @stemkit/migrate's: a plan, drivers of both APIs, a mapping, a journal, a report, stored legacy jobs.
+  plan: 'ExampleMigrate.MigrationPlan',
+  tasks: 'ExampleDriver.StemkitDriver',
+  legacy: 'ExampleDriver.StemkitDriver',
+  mapping: 'ExampleMigrate.MigrationMapping',
+  journal: 'ExampleMigrate.Journal',
+  report: 'ExampleMigrate.VerifyReport',
+  legacyJobs: 'ExampleAudioShake.LegacyJob[]',
+  jobs: 'ExampleAudioShake.LegacyJob[]',
+  stored: 'unknown',
+  text: 'string',
   // The conformance kit's: a harness, a wrapped fetch, a function that makes a harness.
   harness: 'ExampleTesting.ConformanceHarness',
   faulty: 'ExampleTesting.FaultyFetch',
@@ -286,6 +297,8 @@ const CONTEXT_IMPORTS = [
   "import type * as ExampleEmulator from '@stemkit/emulator';",
   "import type * as ExampleTesting from '@stemkit/testing';",
   "import type * as ExampleBatch from '@stemkit/batch';",
+  "import type * as ExampleMigrate from '@stemkit/migrate';",
+  "import type * as ExampleAudioShake from '@stemkit/audioshake';",
   "type ExampleStems = Readonly<Record<'vocals' | 'instrumental' | 'drums' | 'bass' | 'other', ExampleAudio.PcmAudio>>;",
 ].join('\n');
 

@@ -64,7 +64,11 @@ const POLL_SECONDS = 0.5;
  * @example
  * ```ts
  * const queue = await openBatchQueue({ url: process.env.STEMKIT_QUEUE });
- * try { … } finally { await queue.close(); }
+ * try {
+ *   // enqueue tracks, run workers
+ * } finally {
+ *   await queue.close();
+ * }
  * ```
  */
 export class BatchQueue {

@@ -303,6 +303,8 @@ export interface WorkerOptions {
  *
  * @example
  * ```ts
+ * import { createStemkit } from '@stemkit/core/node'; // the Node client: a worker writes files
+ *
  * const queue = await openBatchQueue({ url: process.env.STEMKIT_QUEUE });
  * const fetch = queue.rateLimitedFetch({ requestsPerSecond: 50, key: 'audioshake:main' });
  * const stemkit = createStemkit({ driver: audioshakeTasks({ apiKey, fetch }) });

@@ -91,11 +91,6 @@ export interface DownloadItem {
 /**
  * Downloads outputs into a folder as `<file name>.<format>`, each with its own progress bar, and reports what
  * was written. `fileName` picks the name.
- *
- * @example
- * ```ts
- * await downloadAll(session, context, outputs.map((asset) => ({ asset })), { job, out: 'stems', fileName: outputFileName });
- * ```
  */
 export async function downloadAll(
   session: Session,
@@ -142,11 +137,6 @@ export async function downloadAll(
 /**
  * The file name (without extension) of an output: its stem, `<stem>_residual` for a residual, else its name —
  * core's `outputBaseName`, which `@stemkit/batch` names its files by too.
- *
- * @example
- * ```ts
- * outputFileName({ stem: 'vocals', role: 'residual', … }); // 'vocals_residual'
- * ```
  */
 export function outputFileName(asset: Asset): string {
   return outputBaseName(asset);

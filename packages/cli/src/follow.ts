@@ -32,11 +32,6 @@ export function progressOf(job: Job): number {
 /**
  * Waits for a job, drawing its processing stage as it goes. The context remembers the job, so an interrupt or
  * a timeout can print how to resume.
- *
- * @example
- * ```ts
- * const done = await follow(session, context, job, { timeoutMs: 600_000 });
- * ```
  */
 export async function follow(
   session: Session,

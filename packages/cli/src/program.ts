@@ -35,11 +35,6 @@ declare const STEMKIT_VERSION: string | undefined;
 /**
  * Builds the `stemkit` command tree. Commander's own exits (help, version, parse errors) are turned into
  * thrown `CommanderError`s so the caller owns the exit code.
- *
- * @example
- * ```ts
- * await buildProgram(context).parseAsync(['separate', 'song.wav'], { from: 'user' });
- * ```
  */
 export function buildProgram(context: CliContext): Command {
   const program = new Command('stemkit')

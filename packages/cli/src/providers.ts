@@ -65,12 +65,6 @@ export function embeddedSpeed(environment: Readonly<Record<string, string | unde
  * Connects a client to where the command's requests go: a configured provider, or the embedded emulator started
  * in this process on a free loopback port (said in one line). The client gets the local mix/zip fallback, so
  * `mix` and `zip` work whatever the provider.
- *
- * @example
- * ```ts
- * const connection = await connect({ kind: 'embedded', driver: 'sourcere', reason: 'demo' }, { reporter, environment: process.env });
- * try { await connection.stemkit.separate({ source: 'song.wav' }); } finally { await connection.close(); }
- * ```
  */
 export async function connect(target: ProviderTarget, options: ConnectOptions): Promise<Connection> {
   const { createStemkit } = await import('@stemkit/core/node');

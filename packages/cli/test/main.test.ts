@@ -224,14 +224,11 @@ describe('stemkit in-process', () => {
     expect(result.stderr).toContain('--api picks the API of the emulator');
   });
 
-  it('refuses what the provider cannot do before uploading: a callback URL on Tasks, a transcript on Sourcere, text formats for stems', async () => {
+  it('refuses what the provider cannot do before uploading: a transcript on Sourcere, text formats for stems', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'stemkit-cli-main-'));
     const environment = { STEMKIT_EMULATOR_DATA_DIR: join(dataDir, 'emulator') };
     const cases: Array<[string[], RegExp]> = [
-      [
-        ['--api', 'audioshake', '--stems', 'vocals', '--callback-url', 'https://app.test/hook'],
-        /one webhook per account/,
-      ],
+      // Not a callback URL on Tasks: the driver ignores it with a warning (one webhook per account).
       [['--stems', 'alignment', '--transcript', 'package.json', '--format', 'json'], /alignment/],
       [['--stems', 'transcription', '--format', 'json'], /transcription/],
       [['--api', 'audioshake', '--stems', 'vocals', '--format', 'json'], /--format json is for text models/],

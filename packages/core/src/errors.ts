@@ -327,7 +327,7 @@ function safeHeaders(headers: Headers | Readonly<Record<string, string>>): Reado
  *
  * @example
  * ```ts
- * if (isAbortError(error)) return;
+ * if (isAbortError(error)) console.log('canceled');
  * ```
  */
 export function isAbortError(error: unknown): boolean {

@@ -11,6 +11,7 @@ import type { EmulatorOptions } from './options.ts';
  *
  * @example
  * ```ts
+ * const handlers = createEmulatorHandlers();
  * await fetch(`${emulatorBaseUrls.tasks}/tasks?take=1`, { headers: { 'x-api-key': handlers.tasks.apiKey } });
  * ```
  */

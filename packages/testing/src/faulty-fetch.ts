@@ -40,8 +40,9 @@ const SIGNED_URL = /[?&][\w-]*(signature|sig|token|expires|x-amz-|x-goog-)[\w-]*
  *
  * @example
  * ```ts
- * const faulty = createFaultyFetch(emulator.fetch, { isApiRequest: (url) => url.pathname.startsWith('/api/') });
- * const driver = sourcere({ username, password, baseUrl: emulator.url, fetch: faulty.fetch });
+ * const { baseUrl } = emulator.sourcere;
+ * const faulty = createFaultyFetch(globalThis.fetch, { isApiRequest: (url) => url.href.startsWith(baseUrl) });
+ * const driver = sourcere({ username, password, baseUrl, fetch: faulty.fetch });
  * faulty.failNextRequests(503, 5);
  * ```
  */

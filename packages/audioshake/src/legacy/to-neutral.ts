@@ -206,7 +206,7 @@ function latest(values: ReadonlyArray<string | null | undefined>): string | unde
  * @example
  * ```ts
  * const job = legacyJobToNeutral(await response.json());
- * job.targets[0].outputs[0].name; // 'instrumental.wav'
+ * job.targets[0]?.outputs[0]?.name; // 'instrumental.wav'
  * ```
  */
 export function legacyJobToNeutral(payload: unknown): Job {

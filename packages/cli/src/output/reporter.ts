@@ -60,12 +60,6 @@ const silentTask: ProgressTask = { update() {}, finish() {} };
 /**
  * Creates the reporter for a mode. Every line passes through core's `redact`, so a credential cannot reach the
  * screen even in a debug line, and through `printable`, so a file name's escape sequences reach it as text.
- *
- * @example
- * ```ts
- * const reporter = createReporter({ mode: outputMode(flags, process.stderr), verbose: false, stream: process.stderr });
- * const upload = reporter.task('upload', size, 'bytes', 'song.wav');
- * ```
  */
 export function createReporter(options: ReporterOptions): Reporter {
   const write = (line: string) => options.stream.write(`${printable(redact(line))}\n`);

@@ -13,6 +13,7 @@ import type { Usage } from '../model/usage.ts';
  *
  * @example
  * ```ts
+ * const response = await fetch('https://cdn.example.com/song.mp3');
  * const source: SourceInput = { body: response.body!, name: 'song.mp3', size: 4_200_000 };
  * ```
  */
@@ -134,7 +135,7 @@ export interface StemkitOptions {
  *
  * @example
  * ```ts
- * const asset = await stemkit.upload(stream, { name: 'song.mp3', onProgress: (sent) => bar.update(sent) });
+ * const asset = await stemkit.upload(file, { name: 'song.mp3', onProgress: (sent) => console.log(`${sent} bytes sent`) });
  * ```
  */
 export interface UploadOptions {
@@ -268,7 +269,7 @@ export interface WaitCallOptions extends WaitOptions {
  *
  * @example
  * ```ts
- * const { body } = await stemkit.download(asset, { format: 'mp3', job: savedHandleJson });
+ * const { body } = await stemkit.download(asset, { format: 'mp3', job: handleToToken(job.handle) });
  * ```
  */
 export interface DownloadOptions {
@@ -293,7 +294,7 @@ export interface DownloadOptions {
  * @example
  * ```ts
  * const { body, size } = await stemkit.download(asset);
- * await body.pipeTo(writable);
+ * console.log(size, (await new Response(body).arrayBuffer()).byteLength);
  * ```
  */
 export interface DownloadResult {
@@ -366,7 +367,7 @@ export interface ListOptions {
  *
  * @example
  * ```ts
- * const hint = await stemkit.callbacks.parse({ headers: new Headers(req.headers), body: req.body });
+ * const hint = await stemkit.callbacks.parse({ headers: new Headers({ 'content-type': 'application/json' }), body: '{}' });
  * ```
  */
 export type CallbackInput = Request | { readonly headers: Headers; readonly body: unknown };

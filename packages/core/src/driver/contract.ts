@@ -59,7 +59,10 @@ export interface StartRequest {
   readonly targets: readonly TargetRequest[];
   /** Separate only a section of the track, in seconds. */
   readonly trial?: { readonly start?: number; readonly seconds?: number };
-  /** Where the provider calls back; set only when the driver declares `callbacks: 'per-job'`. */
+  /**
+   * Where the provider calls back; set only when the driver declares `callbacks: 'per-job'` or `'account'` (a
+   * driver whose provider calls one webhook per account ignores it and reports a {@link Warning}).
+   */
   readonly callbackUrl?: string;
   /** Free text the provider stores and echoes back. */
   readonly metadata?: string;

@@ -151,6 +151,7 @@ export interface HttpClient {
  *
  * @example
  * ```ts
+ * const JobPayload = z.looseObject({ id: z.string() });
  * const http = createHttpClient({
  *   provider: 'acme', baseUrl: 'https://api.acme.test/',
  *   authenticate: () => ({ authorization: `Bearer ${token}` }),

@@ -37,7 +37,11 @@ export const readErrorBody: ErrorBodyReader = (body) => {
  *
  * @example
  * ```ts
- * try { await api.get('jobs/1') } catch (error) { throw toStemkitError(error, { provider: 'acme' }) }
+ * try {
+ *   await fetch('https://api.acme.test/jobs/1');
+ * } catch (error) {
+ *   throw toStemkitError(error, { provider: 'acme' });
+ * }
  * ```
  */
 export function toStemkitError(

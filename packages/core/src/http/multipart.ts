@@ -14,8 +14,10 @@ export interface MultipartBody {
  *
  * @example
  * ```ts
- * const multipart = multipartFile({ field: 'file', fileName: 'song.mp3', contentType: 'audio/mpeg', body, size });
- * await fetch(url, { method: 'POST', body: multipart.body, headers: { 'content-type': multipart.contentType }, duplex: 'half' });
+ * const multipart = multipartFile({ field: 'file', fileName: file.name, contentType: file.type, body: file.stream(), size: file.size });
+ * // `duplex: 'half'` streams the body (Node's fetch; the DOM's RequestInit does not list it yet).
+ * const init = { method: 'POST', body: multipart.body, headers: { 'content-type': multipart.contentType }, duplex: 'half' };
+ * await fetch('https://api.acme.test/upload', init as RequestInit);
  * ```
  */
 export function multipartFile(file: {

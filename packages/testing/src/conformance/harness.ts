@@ -7,7 +7,9 @@ import type { InjectedStatus } from '../faulty-fetch.ts';
  *
  * @example
  * ```ts
- * const faulty = createFaultyFetch(emulator.fetch, { isApiRequest: (url) => url.host === emulator.apiHost });
+ * const { baseUrl, username, password } = emulator.sourcere;
+ * const credentials = { baseUrl, username, password };
+ * const faulty = createFaultyFetch(globalThis.fetch, { isApiRequest: (url) => url.href.startsWith(baseUrl) });
  * const harness: ConformanceHarness = {
  *   driver: sourcere({ ...credentials, fetch: faulty.fetch }),
  *   driverWithBadCredentials: () => sourcere({ ...credentials, password: 'wrong', fetch: faulty.fetch }),

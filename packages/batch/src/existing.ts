@@ -19,7 +19,7 @@ export type ExistingOutputs = 'refuse' | 'adopt' | 'redo';
  *
  * @example
  * ```ts
- * catch (error) { if (ExistingOutputsError.isInstance(error)) console.error(`${error.count} tracks already have outputs`); }
+ * if (ExistingOutputsError.isInstance(error)) console.error(`${error.count} tracks already have outputs`);
  * ```
  */
 export class ExistingOutputsError extends InvalidArgumentError {

@@ -68,7 +68,7 @@ export class StemkitError extends Error {
    *
    * @example
    * ```ts
-   * if (StemkitError.isInstance(error) && error.retryable) await tryAgainLater();
+   * if (StemkitError.isInstance(error) && error.retryable) console.log('a later try may succeed');
    * ```
    */
   get retryable(): boolean {
@@ -83,7 +83,7 @@ export class StemkitError extends Error {
    *
    * @example
    * ```ts
-   * if (!error.createdNothing) await lookForTheJobItMayHaveMade();
+   * if (StemkitError.isInstance(error) && !error.createdNothing) console.log('look for the job it may have made');
    * ```
    */
   get createdNothing(): boolean {

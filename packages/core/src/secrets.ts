@@ -66,6 +66,7 @@ export function registerCredentialHeader(name: string): void {
  *
  * @example
  * ```ts
+ * const headers = new Headers(response.headers);
  * for (const name of credentialHeaderNames()) headers.delete(name);
  * ```
  */

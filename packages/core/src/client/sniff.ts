@@ -173,7 +173,7 @@ export interface PeekedStream {
  *
  * @example
  * ```ts
- * const { head, stream } = await peekStream(body, 8192); // upload `stream`: not one byte is missing
+ * const { head, stream } = await peekStream(blob.stream(), 8192); // upload `stream`: not one byte is missing
  * ```
  */
 export async function peekStream(

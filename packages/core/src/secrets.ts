@@ -35,6 +35,8 @@ let headerSecret = headerSecretPattern();
 
 function headerSecretPattern(): RegExp {
   const names = [...credentialHeaders].map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  // Credential-shaped names nobody registered (an `x-api-key` in a provider's error text) are masked too.
+  names.push(String.raw`[\w-]*(?:api[-_]?key|access[-_]?token|auth[-_]?token|secret|license[-_]?key)`);
   // The value, after an auth scheme when there is one: the scheme stays readable, and a placeholder such as
   // `<token>` in a hint or a value already masked is left as it is (never `Authorization: [redacted] <token>`).
   return new RegExp(

@@ -3,6 +3,7 @@ import * as zod from 'zod/mini';
 import {
   DRIVER_CONTRACT_VERSION,
   type DriverCapabilities,
+  type DriverOptions,
   defineDriver,
   InvalidArgumentError,
   InvalidResponseError,
@@ -23,8 +24,8 @@ const never = () => Promise.reject(new Error('not called'));
 const acme = defineDriver({
   provider: 'acme',
   settings,
-  create(context, _options: { apiKey?: string; baseUrl?: string; now?: () => number }) {
-    return { capabilities, upload: never, start: never, status: never, context };
+  create(context, _options: DriverOptions & { apiKey?: string; baseUrl?: string }) {
+    return { capabilities, upload: never, start: never, status: never, link: never, context };
   },
 });
 

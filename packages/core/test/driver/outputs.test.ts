@@ -26,13 +26,13 @@ const job: Job = {
   provider: 'acme',
   status: 'succeeded',
   targets: [
-    { id: 't1', stem: 'vocals', formats: ['wav', 'mp3'], status: 'succeeded', outputs: [wav, mp3] },
-    { id: 't2', stem: 'drums', formats: ['wav'], status: 'succeeded', outputs: [drums] },
+    { id: 't1', stem: 'vocals', formats: ['wav', 'mp3'], status: 'succeeded', outputs: [wav, mp3], raw: {} },
+    { id: 't2', stem: 'drums', formats: ['wav'], status: 'succeeded', outputs: [drums], raw: {} },
   ],
   warnings: [],
   handle: { contract: 1, provider: 'acme', id: 'job-1' },
   raw: {},
-} as Job;
+};
 
 describe('file names', () => {
   it.each([

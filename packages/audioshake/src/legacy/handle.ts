@@ -1,4 +1,4 @@
-import { FanOutTargetsSchema, SourceSummarySchema, z } from '@stemkit/core/driver';
+import { fanOutTargetsSchema, SourceSummarySchema, z } from '@stemkit/core/driver';
 
 /**
  * What a legacy handle carries besides its legacy job ids (`parts`): which jobs make up which neutral target
@@ -9,7 +9,7 @@ export const HandleData = /* @__PURE__ */ z.lazy(() =>
   z.object({
     /** What the job's `sourceAsset` does not report of the upload (its MIME type, any computed metadata). */
     source: z.optional(SourceSummarySchema),
-    targets: z.optional(FanOutTargetsSchema),
+    targets: z.optional(fanOutTargetsSchema()),
   }),
 );
 /** See {@link HandleData}. */

@@ -4,8 +4,8 @@ import {
   combineTargetStatuses,
   createFanOut,
   type FanOutPlan,
-  FanOutTargetsSchema,
   fanOutHandle,
+  fanOutTargetsSchema,
   partialCreationWarning,
   RateLimitError,
   readFanOut,
@@ -88,7 +88,7 @@ describe('fanOutHandle and readFanOut', () => {
     const created = await createFanOut(plans, create, (job) => job.id);
     const { parts, targets } = fanOutHandle(created.targets, (job) => job.id);
     expect(parts).toEqual(['job-1', 'job-2']);
-    const stored = z.parse(FanOutTargetsSchema, JSON.parse(JSON.stringify(targets)));
+    const stored = z.parse(fanOutTargetsSchema(), JSON.parse(JSON.stringify(targets)));
     const read: string[] = [];
     const back = await readFanOut(stored, parts, async (id) => {
       read.push(id);

@@ -85,7 +85,7 @@ describe('uploadRaw', () => {
     const seen = capture('post', `${API}upload`);
     await uploadRaw(api, file('song.mp3'), { path: 'upload', schema: Answer });
     expect(seen[0]).toMatchObject({ body: 'RIFF-bytes', method: 'POST' });
-    expect(seen[0]?.headers.get('content-disposition')).toBe('attachment; filename=song.mp3');
+    expect(seen[0]?.headers.get('content-disposition')).toBe('attachment; filename="song.mp3"');
     expect(seen[0]?.headers.get('content-type')).toBe('audio/mpeg');
   });
 
@@ -94,6 +94,14 @@ describe('uploadRaw', () => {
     await uploadRaw(api, file('Sigur Rós — ágætis.wav'), { path: 'upload', schema: Answer });
     expect(seen[0]?.headers.get('content-disposition')).toBe(
       `attachment; filename="Sigur R?s ? ?g?tis.wav"; filename*=UTF-8''Sigur%20R%C3%B3s%20%E2%80%94%20%C3%A1g%C3%A6tis.wav`,
+    );
+  });
+
+  it("escapes RFC 8187's non-attr-chars ' ( ) * in filename*", async () => {
+    const seen = capture('post', `${API}upload`);
+    await uploadRaw(api, file("l'été (live)*.wav"), { path: 'upload', schema: Answer });
+    expect(seen[0]?.headers.get('content-disposition')).toBe(
+      `attachment; filename="l'?t? (live)*.wav"; filename*=UTF-8''l%27%C3%A9t%C3%A9%20%28live%29%2A.wav`,
     );
   });
 

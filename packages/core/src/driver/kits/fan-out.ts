@@ -95,9 +95,17 @@ export async function createFanOut<Request, ProviderJob>(
   return { targets, planned, created, ...(failure ? { failure } : {}) };
 }
 
-/** The `handle.data.targets` schema of a fan-out: which provider job ids make which target, and why one is short. */
-export const FanOutTargetsSchema = /* @__PURE__ */ z.lazy(() =>
-  z.array(
+/**
+ * The `handle.data.targets` schema of a fan-out: which provider job ids make which target, and why one is short.
+ * A function, not a constant, so an app bundle that has no fan-out driver drops it.
+ *
+ * @example
+ * ```ts
+ * const HandleData = z.lazy(() => z.object({ targets: z.optional(fanOutTargetsSchema()) }));
+ * ```
+ */
+export function fanOutTargetsSchema() {
+  return z.array(
     z.object({
       stem: z.string(),
       formats: z.array(z.string()),
@@ -106,10 +114,10 @@ export const FanOutTargetsSchema = /* @__PURE__ */ z.lazy(() =>
         z.object({ code: z.optional(z.union([z.string(), z.number()])), message: z.string() }),
       ),
     }),
-  ),
-);
-/** See {@link FanOutTargetsSchema}. */
-export type FanOutTargets = z.infer<typeof FanOutTargetsSchema>;
+  );
+}
+/** What {@link fanOutTargetsSchema} checks. */
+export type FanOutTargets = z.infer<ReturnType<typeof fanOutTargetsSchema>>;
 
 /**
  * What a fan-out's handle keeps: `parts`, every provider job id in creation order, and `targets`, which of them

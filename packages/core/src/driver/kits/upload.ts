@@ -1,4 +1,3 @@
-import { create as contentDisposition } from 'content-disposition';
 import type * as z from 'zod/mini';
 import { UploadError } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
@@ -10,6 +9,30 @@ import { extensionOf, fileNameOfUrl } from './outputs.ts';
 // The upload presets: the four ways providers take a file (a multipart form, the raw body named by
 // Content-Disposition, a signed PUT after a create call, a URL the provider fetches). Every one is one
 // non-idempotent request without a timeout: a large file takes its time, and the caller's signal rules.
+
+/**
+ * A `Content-Disposition: attachment` header naming a file (RFC 6266): a quoted ASCII `filename` (anything
+ * outside printable ASCII becomes `?`, quotes and backslashes are escaped, so no CR or LF can end the header),
+ * plus an RFC 8187 `filename*` in UTF-8 when the name is not plain ASCII. Written here rather than with the
+ * `content-disposition` package: that one is for Node servers, and its license banner alone would ride along
+ * in every app bundle that includes a driver, used or not.
+ *
+ * @example
+ * ```ts
+ * attachmentDisposition('Sigur Rós.wav'); // `attachment; filename="Sigur R?s.wav"; filename*=UTF-8''Sigur%20R%C3%B3s.wav`
+ * ```
+ */
+export function attachmentDisposition(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]/g, '?');
+  const quoted = `attachment; filename="${ascii.replace(/["\\]/g, '\\$&')}"`;
+  if (ascii === fileName) return quoted;
+  // RFC 8187 attr-char: encodeURIComponent leaves ' ( ) * unescaped, which are not attr-chars.
+  const encoded = encodeURIComponent(fileName).replace(
+    /['()*]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `${quoted}; filename*=UTF-8''${encoded}`;
+}
 
 /** The content type of an upload: the caller's, else from the name's extension, else `application/octet-stream`. */
 export function uploadContentType(request: UploadRequest): string {
@@ -82,7 +105,7 @@ export async function uploadRaw<Schema extends z.ZodMiniType>(
     body: request.body,
     headers: {
       'content-type': uploadContentType(request),
-      'content-disposition': contentDisposition(request.name, { type: 'attachment' }),
+      'content-disposition': attachmentDisposition(request.name),
     },
     schema: options.schema,
     idempotent: false,

@@ -91,7 +91,7 @@ function toJob(split: SplitPayload, handle: JobHandle, provider: string): Job {
           {
             id: `${split.id}/${stem}`,
             name: `${stem}.wav`,
-            role: inferOutputRole({ name: `${stem}.wav`, format: 'wav' }),
+            role: inferOutputRole(`${stem}.wav`, 'wav'),
             stem,
             format: 'wav',
             mimeType: outputMimeType('wav'),

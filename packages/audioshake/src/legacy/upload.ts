@@ -28,7 +28,7 @@ export async function uploadLink({ http }: LegacyApi, link: string, signal?: Abo
   const asset = await uploadFromUrl(http, link, {
     path: 'upload/link',
     schema: LegacyAssetSchema,
-    body: (url, name) => ({ link: url, name }),
+    urlField: 'link',
     signal,
   });
   return assetOf(asset, 'source');

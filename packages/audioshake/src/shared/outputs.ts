@@ -29,7 +29,7 @@ export function outputAsset(output: OutputDescription): Asset {
   return withoutUndefined({
     id: output.id,
     name: output.name,
-    role: inferOutputRole({ name: output.name, format: output.format, role: roleOfModel(output.model) }),
+    role: inferOutputRole(output.name, output.format, roleOfModel(output.model)),
     stem: output.model === undefined ? undefined : stemOfModel(output.model),
     format: output.format,
     mimeType: output.mimeType,

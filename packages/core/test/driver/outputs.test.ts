@@ -68,14 +68,15 @@ describe('file names', () => {
 
 describe('inferOutputRole', () => {
   it('makes a …_residual file a residual, whatever else is said', () => {
-    expect(inferOutputRole({ name: 'vocals_residual.wav', role: 'transcript' })).toBe('residual');
-    expect(inferOutputRole({ name: 'vocals_residual' })).toBe('residual');
+    expect(inferOutputRole('vocals_residual.wav', 'wav', 'transcript')).toBe('residual');
+    expect(inferOutputRole('vocals_residual')).toBe('residual');
   });
 
   it("takes the provider's own word, then text formats as other, then stem", () => {
-    expect(inferOutputRole({ name: 'lyrics.json', format: 'json', role: 'transcript' })).toBe('transcript');
-    expect(inferOutputRole({ name: 'notes.txt', format: 'txt' })).toBe('other');
-    expect(inferOutputRole({ name: 'vocals.wav', format: 'wav' })).toBe('stem');
+    expect(inferOutputRole('lyrics.json', 'json', 'transcript')).toBe('transcript');
+    expect(inferOutputRole('notes.txt', 'txt')).toBe('other');
+    expect(inferOutputRole('vocals.wav', 'wav')).toBe('stem');
+    expect(inferOutputRole('notes.json.wav', 'xjson')).toBe('stem');
   });
 });
 

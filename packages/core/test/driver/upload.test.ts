@@ -181,11 +181,7 @@ describe('uploadFromUrl', () => {
     );
     const url = 'https://cdn.test/masters/song%202.wav?X-Amz-Signature=s';
     await uploadFromUrl(api, url, { path: 'upload/link', schema: Answer });
-    await uploadFromUrl(api, url, {
-      path: 'upload/link',
-      schema: Answer,
-      body: (link, name) => ({ link, name }),
-    });
+    await uploadFromUrl(api, url, { path: 'upload/link', schema: Answer, urlField: 'link' });
     expect(seen).toEqual([
       { url, name: 'song 2.wav' },
       { link: url, name: 'song 2.wav' },

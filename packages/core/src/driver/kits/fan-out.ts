@@ -31,10 +31,16 @@ export interface FanOutTarget<ProviderJob> {
   readonly failure?: Failure;
 }
 
+/** A target {@link createFanOut} made: its stem and formats are the plan's. */
+export interface CreatedTarget<ProviderJob> extends FanOutTarget<ProviderJob> {
+  readonly stem: string;
+  readonly formats: readonly string[];
+}
+
 /** What {@link createFanOut} made of a plan. */
 export interface FanOutCreation<ProviderJob> {
   /** Every planned target, with the jobs made for it. */
-  readonly targets: ReadonlyArray<FanOutTarget<ProviderJob>>;
+  readonly targets: ReadonlyArray<CreatedTarget<ProviderJob>>;
   /** How many provider jobs were planned. */
   readonly planned: number;
   /** How many were created. */
@@ -68,9 +74,11 @@ export async function createFanOut<Request, ProviderJob>(
 ): Promise<FanOutCreation<ProviderJob>> {
   let failure: Failure | undefined;
   let created = 0;
-  const targets: Array<FanOutTarget<ProviderJob>> = [];
+  let planned = 0;
+  const targets: Array<CreatedTarget<ProviderJob>> = [];
   for (const plan of plans) {
     const jobs: ProviderJob[] = [];
+    planned += plan.requests.length;
     for (const request of plan.requests) {
       if (failure) break;
       try {
@@ -91,7 +99,6 @@ export async function createFanOut<Request, ProviderJob>(
       ...(targetFailure ? { failure: targetFailure } : {}),
     });
   }
-  const planned = plans.reduce((sum, plan) => sum + plan.requests.length, 0);
   return { targets, planned, created, ...(failure ? { failure } : {}) };
 }
 
@@ -130,12 +137,12 @@ export type FanOutTargets = z.infer<ReturnType<typeof fanOutTargetsSchema>>;
  * ```
  */
 export function fanOutHandle<ProviderJob>(
-  targets: ReadonlyArray<FanOutTarget<ProviderJob>>,
+  targets: ReadonlyArray<CreatedTarget<ProviderJob>>,
   idOf: (job: ProviderJob) => string,
 ): { parts: string[]; targets: FanOutTargets } {
   const written = targets.map(({ stem, formats, jobs, failure }) => ({
-    stem: stem ?? 'unknown',
-    formats: [...(formats ?? [])],
+    stem,
+    formats: [...formats],
     jobs: jobs.map(idOf),
     ...(failure ? { failure } : {}),
   }));

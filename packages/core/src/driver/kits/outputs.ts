@@ -61,33 +61,22 @@ export function outputMimeType(format: string | undefined, given?: string | null
   return format ? mimeTypeOf(format) : undefined;
 }
 
-/** The formats whose outputs are text, not audio: an output in one of them is `other` unless a rule says more. */
-const TEXT_FORMATS: ReadonlySet<string> = new Set(['json', 'txt', 'srt']);
-
-/** What {@link inferOutputRole} reads of an output. */
-export interface OutputRoleHints {
-  /** The output's file name (`vocals_residual.wav`). */
-  readonly name: string;
-  /** Its format, when known. */
-  readonly format?: string;
-  /** The role the provider's own vocabulary gives it (a model or task name mapped by the driver), if any. */
-  readonly role?: AssetRole;
-}
-
 /**
- * What an output is to its job: the provider's own word when the driver mapped one (`hints.role`), else a
- * residual for a `…_residual` file name, `other` for a text format, else a stem.
+ * What an output is to its job, from its file `name`, its `format` and the `role` the provider's own vocabulary
+ * gives it (a model or task name the driver mapped), if any: a `…_residual` name is a residual whatever else is
+ * said; then the provider's word; then `other` for a text format; else a stem.
  *
  * @example
  * ```ts
- * inferOutputRole({ name: 'vocals_residual.wav' }); // 'residual'
- * inferOutputRole({ name: 'lyrics.json', format: 'json', role: 'transcript' }); // 'transcript'
+ * inferOutputRole('vocals_residual.wav'); // 'residual'
+ * inferOutputRole('lyrics.json', 'json', 'transcript'); // 'transcript'
  * ```
  */
-export function inferOutputRole(hints: OutputRoleHints): AssetRole {
-  if (/_residual(\.[A-Za-z0-9]+)?$/.test(hints.name)) return 'residual';
-  if (hints.role !== undefined) return hints.role;
-  if (hints.format !== undefined && TEXT_FORMATS.has(hints.format)) return 'other';
+export function inferOutputRole(name: string, format?: string, role?: AssetRole): AssetRole {
+  if (/_residual(\.[A-Za-z0-9]+)?$/.test(name)) return 'residual';
+  if (role !== undefined) return role;
+  // Text, not audio: `other` unless the provider's word says more.
+  if (/^(?:json|txt|srt)$/.test(format ?? '')) return 'other';
   return 'stem';
 }
 

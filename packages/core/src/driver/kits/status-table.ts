@@ -8,7 +8,7 @@ import type { TargetStatus } from '../../model/status.ts';
 export interface StatusTableOptions {
   /** The provider's name, for the error an unknown word raises. */
   readonly provider: string;
-  /** Every documented word (lower case) and its neutral status. */
+  /** Every documented word, in lower case (the word read is lower-cased), and its neutral status. */
   readonly table: Readonly<Record<string, TargetStatus>>;
   /**
    * The status of a word the table lacks. Absent: such a word is an `InvalidResponseError` naming it. `running`
@@ -20,7 +20,7 @@ export interface StatusTableOptions {
 }
 
 /**
- * A mapper from a provider's status word to a neutral `TargetStatus`. The table is read case-insensitively;
+ * A mapper from a provider's status word to a neutral `TargetStatus`. The word is lower-cased, then looked up;
  * a word it lacks gets `unknown`, or is an `InvalidResponseError` when there is no fallback, so a new status
  * the provider adds is seen rather than guessed.
  *
@@ -37,20 +37,15 @@ export interface StatusTableOptions {
 export function statusTable(
   options: StatusTableOptions,
 ): (status: string | null | undefined) => TargetStatus {
-  const table = new Map<string, TargetStatus>();
-  for (const [word, neutral] of Object.entries(options.table)) table.set(word.toLowerCase(), neutral);
+  // Small on purpose: every app bundle with a driver carries it.
+  const { provider, table, unknown, missing = unknown } = options;
   return (status) => {
-    if (status === null || status === undefined) {
-      if (options.missing !== undefined) return options.missing;
-      if (options.unknown !== undefined) return options.unknown;
-      throw new InvalidResponseError(`${options.provider} sent no status`, { provider: options.provider });
-    }
-    const neutral = table.get(status.toLowerCase());
+    const word = status?.toLowerCase();
+    const neutral = word === undefined ? missing : Object.hasOwn(table, word) ? table[word] : unknown;
     if (neutral !== undefined) return neutral;
-    if (options.unknown !== undefined) return options.unknown;
     throw new InvalidResponseError(
-      `${options.provider} sent the unknown status ${JSON.stringify(status.slice(0, 64))}`,
-      { provider: options.provider },
+      `${provider} sent the unknown status ${JSON.stringify(status?.slice(0, 64) ?? null)}`,
+      { provider },
     );
   };
 }

@@ -47,8 +47,6 @@ export interface UploadPresetOptions<Schema extends z.ZodMiniType> {
   readonly schema: Schema;
   /** Aborts the upload. */
   readonly signal?: AbortSignal;
-  /** The HTTP method (default `POST`). */
-  readonly method?: 'POST' | 'PUT' | 'PATCH';
 }
 
 /**
@@ -72,7 +70,7 @@ export async function uploadMultipart<Schema extends z.ZodMiniType>(
     size: request.size,
   });
   const { data } = await http.call({
-    method: options.method ?? 'POST',
+    method: 'POST',
     path: options.path,
     body: multipart.body,
     headers: { 'content-type': multipart.contentType },
@@ -97,7 +95,10 @@ export async function uploadMultipart<Schema extends z.ZodMiniType>(
 export async function uploadRaw<Schema extends z.ZodMiniType>(
   http: HttpClient,
   request: UploadRequest,
-  options: UploadPresetOptions<Schema>,
+  options: UploadPresetOptions<Schema> & {
+    /** The HTTP method (default `POST`). */
+    readonly method?: 'POST' | 'PUT';
+  },
 ): Promise<z.output<Schema>> {
   const { data } = await http.call({
     method: options.method ?? 'POST',
@@ -165,26 +166,23 @@ export async function uploadToSignedUrl<Slot extends SignedUploadSlot>(
 }
 
 /**
- * Asks the provider to fetch a public URL itself (its "upload from link" call): a JSON body made by `body`
- * from the URL and its file name (default `{ url, name }`).
+ * Asks the provider to fetch a public URL itself (its "upload from link" call): a JSON body of the URL, under
+ * `urlField` (default `url`), and its file name as `name`.
  *
  * @example
  * ```ts
- * const asset = await uploadFromUrl(http, source.url, {
- *   path: 'upload/link', schema: AssetSchema, body: (link, name) => ({ link, name }),
- * });
+ * const asset = await uploadFromUrl(http, source.url, { path: 'upload/link', schema: AssetSchema, urlField: 'link' });
  * ```
  */
 export async function uploadFromUrl<Schema extends z.ZodMiniType>(
   http: HttpClient,
   url: string,
-  options: UploadPresetOptions<Schema> & { readonly body?: (url: string, name: string) => object },
+  options: UploadPresetOptions<Schema> & { readonly urlField?: string },
 ): Promise<z.output<Schema>> {
-  const name = fileNameOfUrl(url);
   const { data } = await http.call({
-    method: options.method ?? 'POST',
+    method: 'POST',
     path: options.path,
-    json: options.body ? options.body(url, name) : { url, name },
+    json: { [options.urlField ?? 'url']: url, name: fileNameOfUrl(url) },
     schema: options.schema,
     idempotent: false,
     signal: options.signal,

@@ -33,7 +33,9 @@ export interface FanOutTarget<ProviderJob> {
 
 /** A target {@link createFanOut} made: its stem and formats are the plan's. */
 export interface CreatedTarget<ProviderJob> extends FanOutTarget<ProviderJob> {
+  /** The plan's stem. */
   readonly stem: string;
+  /** The plan's formats. */
   readonly formats: readonly string[];
 }
 

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { mimeTypeOf } from '@stemkit/core';
-import type { SourceReference } from '@stemkit/core/driver';
+import { extensionOf, type SourceReference } from '@stemkit/core/driver';
 import type { Context, Hono } from 'hono';
 import * as z from 'zod/mini';
 import { readJsonBody } from '../body.ts';
@@ -133,9 +133,4 @@ function nameOfLink(url: URL): string {
   } catch {
     return segment;
   }
-}
-
-function extensionOf(name: string): string | undefined {
-  const match = /\.([A-Za-z0-9]+)$/.exec(name);
-  return match?.[1]?.toLowerCase();
 }

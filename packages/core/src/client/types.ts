@@ -362,10 +362,13 @@ export interface ListOptions {
 }
 
 /**
- * An incoming callback, as a Web `Request` or its headers and parsed body.
+ * An incoming callback, as a Web `Request` or its headers and body. Give the body raw — a string or bytes, as
+ * `express.raw({ type: 'application/json' })` leaves it — so that a driver verifying signatures can check what was signed; a
+ * parsed object is accepted only by drivers that do not (`capabilities.signedCallbacks` false).
  *
  * @example
  * ```ts
+ * // app.post('/hooks', express.raw({ type: 'application/json' }), async (req, res) => { … })
  * const hint = await stemkit.callbacks.parse({ headers: new Headers(req.headers), body: req.body });
  * ```
  */

@@ -8,6 +8,7 @@ import {
   registerSecret,
   type StemkitDriver,
   UploadError,
+  verifyStandardWebhook,
   type Warning,
 } from '@stemkit/core/driver';
 import * as z from 'zod/mini';
@@ -44,6 +45,11 @@ export interface MockDriverOptions extends MockScript {
   readonly baseUrl?: string;
   /** Transport retries of retryable calls (default 2). */
   readonly retryLimit?: number;
+  /**
+   * A Standard Webhooks secret (`whsec_…`): with it the driver declares `signedCallbacks` and `parseCallback`
+   * verifies each callback's signature and timestamp.
+   */
+  readonly webhookSecret?: string;
 }
 
 /**
@@ -98,6 +104,7 @@ export function createMockDriver(options: MockDriverOptions = {}): MockDriver {
     variants: false,
     languages: false,
     convertOnDownload: true,
+    ...(options.webhookSecret ? { signedCallbacks: true } : {}),
     ...options.capabilities,
   };
   const path = (handle: JobHandle, ...rest: string[]) =>
@@ -246,7 +253,20 @@ export function createMockDriver(options: MockDriverOptions = {}): MockDriver {
         signal: callOptions?.signal,
       });
     },
-    parseCallback(request) {
+    async parseCallback(request) {
+      const { webhookSecret } = options;
+      if (webhookSecret) {
+        if (request.rawBody === undefined) {
+          throw new InvalidArgumentError(
+            'request.body',
+            'must be the raw body: a signed callback is verified on its bytes',
+          );
+        }
+        await verifyStandardWebhook(
+          { headers: request.headers, rawBody: request.rawBody },
+          { secret: webhookSecret },
+        );
+      }
       const parsed = z.safeParse(CallbackPayload, request.body);
       if (!parsed.success) throw new InvalidArgumentError('request.body', 'is not a mock provider callback');
       return {

@@ -89,3 +89,17 @@ export function inputOf(
 export function residualKeyOf(model: ReplicateDemucsModel, stem: string): string {
   return model === 'ryan5453/demucs' ? `no_${stem}` : 'other';
 }
+
+/**
+ * Refuses, before any upload, what a prediction cannot serve: targets in more than one format, and a single
+ * `other` on cjwbw/demucs (whose `other` key then holds the sum of the other stems, not the stem).
+ */
+export function validateRequest(model: ReplicateDemucsModel, request: Pick<StartRequest, 'targets'>): void {
+  formatOf(request);
+  if (model === 'cjwbw/demucs' && request.targets.length === 1 && request.targets[0]!.stem === 'other') {
+    throw new InvalidArgumentError(
+      'targets.stem',
+      'cannot be `other` alone on cjwbw/demucs: its single-stem output puts the residual under `other`; ask for another stem too',
+    );
+  }
+}

@@ -12,7 +12,13 @@ import {
 import { connect } from './api.ts';
 import { parseCallback } from './callbacks.ts';
 import { cancel } from './cancel.ts';
-import { checkNetwork, DEMUCS_VERSIONS, formatOf, REPLICATE_FORMATS, stemsOfNetwork } from './catalog.ts';
+import {
+  checkNetwork,
+  DEMUCS_VERSIONS,
+  REPLICATE_FORMATS,
+  stemsOfNetwork,
+  validateRequest,
+} from './catalog.ts';
 import { link } from './link.ts';
 import { list } from './list.ts';
 import { REPLICATE_PROVIDER, REPLICATE_SETTINGS, type ReplicateDriverOptions } from './options.ts';
@@ -96,9 +102,7 @@ export const replicate = /* @__PURE__ */ defineDriver({
     });
     return {
       capabilities: replicateCapabilities(network),
-      validate: (request) => {
-        formatOf(request);
-      },
+      validate: (request) => validateRequest(model, request),
       upload: (request, callOptions) => upload(api, request, callOptions),
       start: (request, callOptions) => start(api, request, callOptions),
       status: (handle, callOptions) => status(api, handle, callOptions),

@@ -65,12 +65,16 @@ export function replicateCapabilities(demucsModel = 'htdemucs'): DriverCapabilit
  * ```
  */
 export interface ReplicateDriver extends StemkitDriver {
+  /** Refuses targets in two formats, and a lone `other` on cjwbw/demucs, before any upload. */
   validate(request: Omit<StartRequest, 'source'>): void;
+  /** `POST /predictions/{id}/cancel`. */
   cancel(handle: JobHandle, options?: DriverCallOptions): Promise<void>;
+  /** One page of `GET /predictions` (the driver's model only), the cursor taken from the absolute `next` URL. */
   list(
     request: { readonly cursor?: string; readonly pageSize: number },
     options?: DriverCallOptions,
   ): Promise<JobPage>;
+  /** Verifies a Standard Webhooks delivery (signature, replay window) and names its prediction. */
   parseCallback(request: CallbackRequest): Promise<CallbackHint>;
 }
 

@@ -253,26 +253,29 @@ export function createMockDriver(options: MockDriverOptions = {}): MockDriver {
         signal: callOptions?.signal,
       });
     },
-    async parseCallback(request) {
+    parseCallback(request) {
+      const hintOf = () => {
+        const parsed = z.safeParse(CallbackPayload, request.body);
+        if (!parsed.success)
+          throw new InvalidArgumentError('request.body', 'is not a mock provider callback');
+        return {
+          handle: { contract: DRIVER_CONTRACT_VERSION, provider, id: parsed.data.job.id },
+          event: parsed.data.event,
+        };
+      };
       const { webhookSecret } = options;
-      if (webhookSecret) {
-        if (request.rawBody === undefined) {
-          throw new InvalidArgumentError(
-            'request.body',
-            'must be the raw body: a signed callback is verified on its bytes',
-          );
-        }
-        await verifyStandardWebhook(
-          { headers: request.headers, rawBody: request.rawBody },
-          { secret: webhookSecret },
+      // Unsigned, the hint comes synchronously, as drivers wrote it before signatures.
+      if (!webhookSecret) return hintOf();
+      if (request.rawBody === undefined) {
+        throw new InvalidArgumentError(
+          'request.body',
+          'must be the raw body: a signed callback is verified on its bytes',
         );
       }
-      const parsed = z.safeParse(CallbackPayload, request.body);
-      if (!parsed.success) throw new InvalidArgumentError('request.body', 'is not a mock provider callback');
-      return {
-        handle: { contract: DRIVER_CONTRACT_VERSION, provider, id: parsed.data.job.id },
-        event: parsed.data.event,
-      };
+      return verifyStandardWebhook(
+        { headers: request.headers, rawBody: request.rawBody },
+        { secret: webhookSecret },
+      ).then(hintOf);
     },
   };
   // Optional methods are capability signals: offer only the ones the script enables.

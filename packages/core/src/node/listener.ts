@@ -16,7 +16,7 @@ import { Readable } from 'node:stream';
  *
  * createServer(toNodeListener(createCallbackReceiver(stemkit))).listen(8080);
  * // Express: no body parser on this route, or express.raw():
- * app.post('/stemkit/callbacks', express.raw({ type: 'application/json' }), toNodeListener(receiver));
+ * app.post('/stemkit/callbacks', express.raw({ type: 'application/json' }), toNodeListener(createCallbackReceiver(stemkit)));
  * ```
  */
 export function toNodeListener(

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Job, parsePayload } from '@stemkit/core/driver';
 import { REPLICATE_PROVIDER } from './options.ts';
-import { PredictionSchema, type ReplicatePrediction } from './wire.ts';
+import { ReplicatePrediction } from './wire.ts';
 
 /**
  * The prediction behind a neutral job, typed, with what the neutral model has no field for (`logs`, `metrics`,
@@ -16,7 +16,7 @@ export function replicatePredictionOf(job: Job): ReplicatePrediction {
   if (job.provider !== REPLICATE_PROVIDER) {
     throw new InvalidArgumentError('job', `is a job of ${job.provider}, not ${REPLICATE_PROVIDER}`);
   }
-  return parsePayload(PredictionSchema, job.raw, { provider: REPLICATE_PROVIDER, what: 'a prediction' });
+  return parsePayload(ReplicatePrediction, job.raw, { provider: REPLICATE_PROVIDER, what: 'a prediction' });
 }
 
 /**
@@ -29,5 +29,5 @@ export function replicatePredictionOf(job: Job): ReplicatePrediction {
  * ```
  */
 export function parseReplicatePrediction(payload: unknown): ReplicatePrediction {
-  return parsePayload(PredictionSchema, payload, { provider: REPLICATE_PROVIDER, what: 'a prediction' });
+  return parsePayload(ReplicatePrediction, payload, { provider: REPLICATE_PROVIDER, what: 'a prediction' });
 }

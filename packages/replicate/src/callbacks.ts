@@ -6,7 +6,7 @@ import {
 } from '@stemkit/core/driver';
 import type { ReplicateApi } from './api.ts';
 import { replicateStatusToNeutral } from './to-neutral.ts';
-import { PredictionSchema } from './wire.ts';
+import { ReplicatePrediction } from './wire.ts';
 
 /**
  * Reads a Replicate webhook after verifying it (Standard Webhooks: `webhook-id`, `webhook-timestamp`,
@@ -31,7 +31,7 @@ export async function parseCallback(api: ReplicateApi, request: CallbackRequest)
         : {}),
     },
   );
-  const prediction = api.context.parse(PredictionSchema, request.body, 'a webhook body');
+  const prediction = api.context.parse(ReplicatePrediction, request.body, 'a webhook body');
   return {
     handle: api.context.handle(prediction.id),
     event: prediction.status,

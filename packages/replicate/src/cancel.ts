@@ -1,6 +1,6 @@
 import type { DriverCallOptions, JobHandle } from '@stemkit/core/driver';
 import type { ReplicateApi } from './api.ts';
-import { PredictionSchema } from './wire.ts';
+import { ReplicatePrediction } from './wire.ts';
 
 /** `POST /predictions/{id}/cancel`: asking twice is harmless, so transient failures are retried. */
 export async function cancel(
@@ -12,7 +12,7 @@ export async function cancel(
   await api.http.call({
     method: 'POST',
     path: `predictions/${encodeURIComponent(id)}/cancel`,
-    schema: PredictionSchema,
+    schema: ReplicatePrediction,
     idempotent: true,
     what: 'cancel the prediction',
     signal: options.signal,

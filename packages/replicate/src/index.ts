@@ -16,4 +16,4 @@ export {
   type ReplicateDemucsModel,
   type ReplicateDriverOptions,
 } from './options.ts';
-export type { ReplicateFile, ReplicatePrediction } from './wire.ts';
+export { ReplicateFile, ReplicatePrediction } from './wire.ts';

@@ -8,7 +8,7 @@ import type { ReplicateApi } from './api.ts';
 import { formatOf, inputOf } from './catalog.ts';
 import type { HandleData } from './handle.ts';
 import { toJob } from './to-neutral.ts';
-import { PredictionSchema } from './wire.ts';
+import { ReplicatePrediction } from './wire.ts';
 
 /** The `Prefer` header of a create: a bounded wait (1–60 s) for a short source, else none. */
 export function preferOf(
@@ -49,7 +49,7 @@ export async function start(
         : {}),
     },
     ...(prefer ? { headers: { prefer }, timeoutMs: (Number(prefer.slice(5)) + 30) * 1000 } : {}),
-    schema: PredictionSchema,
+    schema: ReplicatePrediction,
     // Each POST is a new, billed prediction: never repeated by the transport.
     idempotent: false,
     what: 'create a prediction',

@@ -2,7 +2,7 @@ import type { DriverCallOptions, JobHandle, StatusResult } from '@stemkit/core/d
 import type { ReplicateApi } from './api.ts';
 import { HandleData } from './handle.ts';
 import { toJob } from './to-neutral.ts';
-import { PredictionSchema } from './wire.ts';
+import { ReplicatePrediction } from './wire.ts';
 
 /** `GET /predictions/{id}` once, mapped onto the neutral job. */
 export async function status(
@@ -14,7 +14,7 @@ export async function status(
   const response = await api.http.call({
     method: 'GET',
     path: `predictions/${encodeURIComponent(id)}`,
-    schema: PredictionSchema,
+    schema: ReplicatePrediction,
     what: 'read the prediction',
     signal: options.signal,
     retry: options.retry,

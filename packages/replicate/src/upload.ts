@@ -8,7 +8,7 @@ import {
 } from '@stemkit/core/driver';
 import type { ReplicateApi } from './api.ts';
 import { REPLICATE_PROVIDER } from './options.ts';
-import { FileSchema } from './wire.ts';
+import { ReplicateFile } from './wire.ts';
 
 /** The Files API's limit: "Files must be less than 100MB in size". */
 export const MAX_FILE_BYTES = 100 * 1024 * 1024 - 1;
@@ -44,7 +44,7 @@ export async function upload(
     path: 'files',
     body: multipart.body,
     headers: { 'content-type': multipart.contentType },
-    schema: FileSchema,
+    schema: ReplicateFile,
     idempotent: false,
     timeoutMs: false,
     signal: options.signal,

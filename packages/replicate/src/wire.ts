@@ -3,7 +3,7 @@ import { z } from '@stemkit/core/driver';
 // Replicate's payloads (docs/providers/replicate.md), loose: fields the driver does not read pass through.
 
 /** A prediction, as `GET /predictions/{id}` answers it and as a webhook carries it. */
-export const PredictionSchema = /* @__PURE__ */ z.lazy(() =>
+export const ReplicatePrediction = /* @__PURE__ */ z.lazy(() =>
   z.looseObject({
     id: z.string().check(z.minLength(1), z.maxLength(200)),
     model: z.optional(z.string()),
@@ -20,20 +20,20 @@ export const PredictionSchema = /* @__PURE__ */ z.lazy(() =>
     urls: z.optional(z.looseObject({})),
   }),
 );
-/** See {@link PredictionSchema}. */
-export type ReplicatePrediction = z.infer<typeof PredictionSchema>;
+/** See {@link ReplicatePrediction}. */
+export type ReplicatePrediction = z.infer<typeof ReplicatePrediction>;
 
 /** A page of `GET /predictions`: absolute `next`/`previous` URLs carrying the cursor. */
 export const PredictionPageSchema = /* @__PURE__ */ z.lazy(() =>
   z.looseObject({
     next: z.nullish(z.string()),
     previous: z.nullish(z.string()),
-    results: z.array(PredictionSchema),
+    results: z.array(ReplicatePrediction),
   }),
 );
 
 /** A file created through the Files API (`POST /files`). */
-export const FileSchema = /* @__PURE__ */ z.lazy(() =>
+export const ReplicateFile = /* @__PURE__ */ z.lazy(() =>
   z.looseObject({
     id: z.string(),
     content_type: z.optional(z.string()),
@@ -43,8 +43,8 @@ export const FileSchema = /* @__PURE__ */ z.lazy(() =>
     urls: z.looseObject({ get: z.string() }),
   }),
 );
-/** See {@link FileSchema}. */
-export type ReplicateFile = z.infer<typeof FileSchema>;
+/** See {@link ReplicateFile}. */
+export type ReplicateFile = z.infer<typeof ReplicateFile>;
 
 /** `GET /webhooks/default/secret`. */
 export const SecretSchema = /* @__PURE__ */ z.lazy(() =>

@@ -3,6 +3,7 @@ import {
   InvalidArgumentError,
   NotFoundError,
   RateLimitError,
+  redact,
   signStandardWebhook,
 } from '@stemkit/core/driver';
 import { sampleWav } from '@stemkit/testing';
@@ -350,6 +351,20 @@ describe('Replicate webhooks', () => {
       claimedStatus: 'succeeded',
     });
     expect(secretReads).toBe(1);
+  });
+
+  it('registers the webhook secret as a secret, given or fetched: redacted wherever it would be printed', async () => {
+    const fetched = 'whsec_ZmV0Y2hlZC1mcm9tLXRoZS1hcGktb25jZQ==';
+    server.use(http.get(`${API}/webhooks/default/secret`, () => HttpResponse.json({ key: fetched })));
+    const given = 'whsec_Z2l2ZW4tYXMtYS1zZXR0aW5nLTEyMzQ1Ng==';
+    driver({ webhookSecret: given });
+    expect(redact(`secret ${given}`)).not.toContain(given);
+    const stemkitDriver = driver();
+    const rawBody = JSON.stringify(finished);
+    await stemkitDriver
+      .parseCallback({ headers: await delivery(rawBody), body: finished, rawBody })
+      .catch(() => undefined);
+    expect(redact(`secret ${fetched}`)).not.toContain(fetched);
   });
 
   it('refuses a forged delivery (signed with another secret), a tampered, a replayed and a re-serialised one', async () => {

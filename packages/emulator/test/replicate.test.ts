@@ -93,6 +93,15 @@ describe('the emulated Replicate API', () => {
     expect(listed.results.every((file: { size: number }) => file.size < 300_000)).toBe(true);
   });
 
+  test('faults reach it by name: a 429 with Retry-After, then the route answers again', async () => {
+    emulator.faults.set({ rateLimit: [{ api: 'replicate', path: '/predictions', count: 1, retryAfterSeconds: 2 }] });
+    const limited = await fetch(`${base}/predictions`, { headers: auth });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('2');
+    expect((await fetch(`${base}/predictions`, { headers: auth })).status).toBe(200);
+    emulator.faults.set({});
+  });
+
   test('an unknown create field is refused (the schema has additionalProperties: false)', async () => {
     const response = await create({
       version: RYAN,

@@ -94,7 +94,9 @@ describe('the emulated Replicate API', () => {
   });
 
   test('faults reach it by name: a 429 with Retry-After, then the route answers again', async () => {
-    emulator.faults.set({ rateLimit: [{ api: 'replicate', path: '/predictions', count: 1, retryAfterSeconds: 2 }] });
+    emulator.faults.set({
+      rateLimit: [{ api: 'replicate', path: '/predictions', count: 1, retryAfterSeconds: 2 }],
+    });
     const limited = await fetch(`${base}/predictions`, { headers: auth });
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('2');

@@ -18,7 +18,7 @@ const finished = new Map<string, { promise: Promise<void>; resolve: () => void }
 export function whenFinished(id: string): Promise<void> {
   let entry = finished.get(id);
   if (!entry) {
-    let resolve = () => undefined as void;
+    let resolve: () => void = () => undefined;
     const promise = new Promise<void>((done) => {
       resolve = done;
     });

@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import type { EmulatorContext } from './context.ts';
 import { legacyApi } from './legacy/api.ts';
 import type { EmulatorCredentials } from './options.ts';
+import { replicateApi } from './replicate/api.ts';
 import { sourcereApi } from './sourcere/api.ts';
 import { tasksApi } from './tasks/api.ts';
 
@@ -21,6 +22,8 @@ export interface EmulatedApiHandles {
   legacy: { baseUrl: string; token: string };
   /** The Tasks API: base URL and `x-api-key`. */
   tasks: { baseUrl: string; apiKey: string };
+  /** Replicate's predictions API (Demucs): base URL (ending `/v1`) and Bearer token. */
+  replicate: { baseUrl: string; apiToken: string };
 }
 
 /** The emulated APIs' names. */
@@ -47,7 +50,12 @@ export interface EmulatedApi<Name extends EmulatedApiName = EmulatedApiName> {
 }
 
 /** Every emulated API, in the order their apps are built and resumed. */
-export const emulatedApis = [sourcereApi, legacyApi, tasksApi] as const satisfies readonly EmulatedApi[];
+export const emulatedApis = [
+  sourcereApi,
+  legacyApi,
+  tasksApi,
+  replicateApi,
+] as const satisfies readonly EmulatedApi[];
 
 // Every handle has its API: a name in EmulatedApiHandles missing from the list fails to compile here.
 type Unregistered = Exclude<EmulatedApiName, (typeof emulatedApis)[number]['name']>;

@@ -10,6 +10,8 @@ export interface EmulatorCredentials {
   legacyToken?: string;
   /** Tasks API `x-api-key` (default `emulator-tasks-key`). */
   tasksApiKey?: string;
+  /** Replicate API token, sent as `Authorization: Bearer` or `Token` (default `r8_emulator-replicate-token`). */
+  replicateApiToken?: string;
 }
 
 /** How simulated processing time runs. */
@@ -37,6 +39,11 @@ export interface EmulatorOptions {
   tasksRateLimit?: number;
   /** Tasks API targets per task (default 10). */
   tasksMaxTargets?: number;
+  /**
+   * How long Replicate keeps a finished prediction's output files before removing them (`data_removed`), in
+   * real milliseconds (default one hour, as documented).
+   */
+  replicateDataRetentionMs?: number;
   /**
    * Largest file taken in by any ingest path, in bytes: the multipart uploads (legacy `POST /upload`, Tasks
    * `POST /assets`), the signed storage PUT (Sourcere uploads) and the links the emulator fetches (legacy
@@ -69,6 +76,7 @@ export interface ResolvedOptions {
   concurrency: number;
   tasksRateLimit: number;
   tasksMaxTargets: number;
+  replicateDataRetentionMs: number;
   maxUploadBytes: number;
   linkTimeoutMs: number;
   seed: number;
@@ -89,6 +97,7 @@ export const defaultCredentials: Required<EmulatorCredentials> = {
   password: 'emulator-password',
   legacyToken: 'emulator-legacy-token',
   tasksApiKey: 'emulator-tasks-key',
+  replicateApiToken: 'r8_emulator-replicate-token',
 };
 
 /** The documented maximum upload size of both AudioShake APIs: 2 GiB. */
@@ -113,6 +122,7 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     concurrency: Math.max(1, options.processing?.concurrency ?? 2),
     tasksRateLimit: options.tasksRateLimit ?? 60,
     tasksMaxTargets: options.tasksMaxTargets ?? 10,
+    replicateDataRetentionMs: options.replicateDataRetentionMs ?? 3_600_000,
     maxUploadBytes,
     linkTimeoutMs,
     seed: options.seed ?? Date.now(),

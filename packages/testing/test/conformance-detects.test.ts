@@ -7,6 +7,7 @@ import {
   type StartRequest,
   type StemkitDriver,
   UnsupportedCapabilityError,
+  verifyStandardWebhook,
 } from '@stemkit/core/driver';
 import { describe, expect, it } from 'vitest';
 import {
@@ -51,6 +52,50 @@ describe('the conformance checks', () => {
   it('all pass on the mock driver as it is', async () => {
     const context = createConformanceContext(createMockHarness(), fast);
     for (const each of conformanceChecks) await each.run(context);
+  });
+
+  it('catch a driver that declares signed callbacks but skips verification (planted)', async () => {
+    const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    const honest = await runCheck('verifies signed callbacks', identity, { webhookSecret: secret });
+    expect(honest).toBeUndefined();
+    const error = await runCheck(
+      'verifies signed callbacks',
+      (driver) => ({
+        ...driver,
+        // The planted defect: reads the body and never checks the signature or the timestamp.
+        parseCallback: (request) => ({
+          handle: {
+            contract: 1,
+            provider: driver.provider,
+            id: (request.body as { job: { id: string } }).job.id,
+          },
+        }),
+      }),
+      { webhookSecret: secret },
+    );
+    expect(error).toBeInstanceOf(ConformanceFailure);
+    expect(String(error)).toMatch(/tampered callback was accepted/);
+  });
+
+  it('catch a signed-callback driver that accepts a replay outside the window (planted)', async () => {
+    const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    const error = await runCheck(
+      'verifies signed callbacks',
+      (driver) => ({
+        ...driver,
+        async parseCallback(request) {
+          // The planted defect: checks the signature with an unbounded window.
+          await verifyStandardWebhook(
+            { headers: request.headers, rawBody: request.rawBody ?? '' },
+            { secret, toleranceSeconds: Number.POSITIVE_INFINITY },
+          );
+          const body = request.body as { job: { id: string } };
+          return { handle: { contract: 1, provider: driver.provider, id: body.job.id } };
+        },
+      }),
+      { webhookSecret: secret },
+    );
+    expect(String(error)).toMatch(/replayed .* callback was accepted/);
   });
 
   it('catch a driver that maps "running" to "succeeded"', async () => {

@@ -45,6 +45,9 @@ const REMEMBERED_JOBS = 10_000;
  * account webhook — as a `(request: Request) => Promise<Response>` that Hono, Next.js route handlers, Bun and
  * Deno serve as it is (`@stemkit/core/node`'s `toNodeListener` adapts it to `node:http` and Express).
  *
+ * The body goes to the driver exactly as received (with its headers), so a driver that verifies signatures
+ * (`capabilities.signedCallbacks`) refuses a forged, tampered or replayed callback before anything else: 400.
+ *
  * A callback is only a hint, and its body is never believed: the receiver reads which job it names, then wakes
  * every `stemkit.wait` on that job in this client, whose next poll — the provider's own answer — is the
  * confirmation. So a forged callback (a job that does not exist, or a status it does not have) costs at most a
@@ -142,8 +145,9 @@ export function createCallbackReceiver(
     if (request.method !== 'POST') return answer(405, 'callbacks are POSTed', { allow: 'POST' });
     let hint: CallbackHint;
     try {
-      const body = await readJson(request, maxBodyBytes);
+      const body = await readBody(request, maxBodyBytes);
       if (body === tooLarge) return answer(413, `a callback body is at most ${maxBodyBytes} bytes`);
+      // The raw text goes on, never a re-serialised object: a signature covers these exact bytes.
       hint = await stemkit.callbacks.parse({ headers: request.headers, body });
     } catch {
       return answer(400, `not a callback from ${stemkit.provider}`);
@@ -182,8 +186,8 @@ function isTransient(error: unknown): boolean {
 
 const tooLarge = Symbol('too large');
 
-/** The body as JSON, read to `limit` bytes at most. */
-async function readJson(request: Request, limit: number): Promise<unknown> {
+/** The body as raw bytes, read to `limit` bytes at most. */
+async function readBody(request: Request, limit: number): Promise<Uint8Array | typeof tooLarge> {
   if (Number(request.headers.get('content-length')) > limit) {
     await request.body?.cancel().catch(() => undefined);
     return tooLarge;
@@ -207,7 +211,7 @@ async function readJson(request: Request, limit: number): Promise<unknown> {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return JSON.parse(new TextDecoder().decode(bytes));
+  return bytes;
 }
 
 /** What a change of a job changes: its status, each target's status and outputs, its progress. */

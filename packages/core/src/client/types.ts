@@ -363,10 +363,13 @@ export interface ListOptions {
 }
 
 /**
- * An incoming callback, as a Web `Request` or its headers and parsed body.
+ * An incoming callback, as a Web `Request` or its headers and body. Give the body raw — a string or bytes, as
+ * `express.raw({ type: 'application/json' })` leaves it — so that a driver verifying signatures can check what was signed; a
+ * parsed object is accepted only by drivers that do not (`capabilities.signedCallbacks` false).
  *
  * @example
  * ```ts
+ * // Express: app.post('/hooks', express.raw({ type: 'application/json' }), …) and pass req.body (a Buffer) as body
  * const hint = await stemkit.callbacks.parse({ headers: new Headers({ 'content-type': 'application/json' }), body: '{}' });
  * ```
  */

@@ -30,6 +30,12 @@ export interface DriverCapabilities {
   readonly alignment: boolean;
   /** How the provider calls back: per job (a URL in each request), per account (a webhook), or not at all. */
   readonly callbacks: 'per-job' | 'account' | false;
+  /**
+   * Whether the provider signs its callbacks and `parseCallback` verifies them (Standard Webhooks or the
+   * provider's scheme, with a replay window): forged, tampered and replayed callbacks are refused, and so is one
+   * whose raw body is not at hand. Left out: `false`.
+   */
+  readonly signedCallbacks?: boolean;
   /** Whether a job can start from a remote URL without uploading first. */
   readonly urlInput: boolean;
   /** Whether targets take a model `variant`; without it the client refuses one before sending anything. */
@@ -75,6 +81,8 @@ export interface CapabilityMatrix extends DriverCapabilities {
   readonly cancel: boolean;
   /** Whether the driver reads incoming callbacks (it has `parseCallback`); `callbacks.parse` needs it. */
   readonly parseCallbacks: boolean;
+  /** Whether the driver verifies callback signatures (the declaration, `false` when left out). */
+  readonly signedCallbacks: boolean;
 }
 
 /**
@@ -108,5 +116,7 @@ export function describeCapabilities(driver: {
     usage: typeof driver.usage === 'function',
     cancel: typeof driver.cancel === 'function',
     parseCallbacks: typeof driver.parseCallback === 'function',
+    signedCallbacks:
+      driver.capabilities.signedCallbacks === true && typeof driver.parseCallback === 'function',
   };
 }

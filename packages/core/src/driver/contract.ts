@@ -143,12 +143,18 @@ export interface JobPage {
   readonly nextCursor?: string;
 }
 
-/** An incoming callback: its headers and parsed JSON body. */
+/** An incoming callback: its headers, its parsed JSON body and, when the entry point had it, its raw body. */
 export interface CallbackRequest {
   /** The callback request's headers, as received. */
   readonly headers: Headers;
-  /** The body, parsed from JSON when it came as a `Request` (an empty body is `''`). */
+  /** The body, parsed from JSON when it came raw (a `Request`, a string or bytes; an empty body is `''`). */
   readonly body: unknown;
+  /**
+   * The body exactly as received, as text: present whenever the callback came as a `Request` or a raw string
+   * or bytes, absent when the caller handed an already parsed object. A driver that verifies signatures
+   * (`capabilities.signedCallbacks`) refuses a callback without it: a re-serialised body is not what was signed.
+   */
+  readonly rawBody?: string;
 }
 
 /** What a callback says: which job to re-fetch. It is a hint, never a result. */
@@ -253,7 +259,8 @@ export interface StemkitDriver {
   cancel?(handle: JobHandle, options?: DriverCallOptions): Promise<void>;
   /**
    * Reads an incoming callback and says which job it is about; throws `InvalidArgumentError` when the body is
-   * not the provider's callback. Synchronous: it sends nothing. Left out by drivers without callbacks.
+   * not the provider's callback, or is not signed as the provider signs it (`capabilities.signedCallbacks`).
+   * It sends nothing; it may be async (signature checks use Web Crypto). Left out by drivers without callbacks.
    */
-  parseCallback?(request: CallbackRequest): CallbackHint;
+  parseCallback?(request: CallbackRequest): CallbackHint | Promise<CallbackHint>;
 }

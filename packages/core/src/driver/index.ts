@@ -41,3 +41,4 @@ export * from './payload.ts';
 export * as z from './schema.ts';
 export * from './settings.ts';
 export * from './source.ts';
+export * from './webhooks.ts';

@@ -30,6 +30,7 @@ export async function receiveMultipartFile(
   objects: ObjectStore,
   key: string,
   maxBytes: number,
+  field = 'file',
 ): Promise<UploadedFile> {
   const contentType = request.headers.get('content-type') ?? '';
   if (!contentType.toLowerCase().startsWith('multipart/form-data') || !request.body) {
@@ -69,7 +70,7 @@ export async function receiveMultipartFile(
       discardBody(request, body);
     };
     parser.on('file', (name, stream, info) => {
-      if (name !== 'file') {
+      if (name !== field) {
         stream.resume();
         return;
       }

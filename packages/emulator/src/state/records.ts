@@ -133,4 +133,37 @@ export interface EmulatorState {
   tasksAssets: Record<string, TasksAsset>;
   tasks: Record<string, Task>;
   tasksWebhookUrl?: string;
+  replicateFiles: Record<string, ReplicateFileRecord>;
+  replicatePredictions: Record<string, ReplicatePredictionRecord>;
+}
+
+/** A file of the Replicate Files API (`POST /files`). */
+export interface ReplicateFileRecord {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  key: string;
+  createdAt: string;
+}
+
+/** A Replicate prediction of a Demucs model. */
+export interface ReplicatePredictionRecord {
+  id: string;
+  model: string;
+  version: string;
+  input: Record<string, unknown>;
+  status: 'starting' | 'processing' | 'succeeded' | 'failed' | 'canceled';
+  /** Stem → storage key of its file, once written. */
+  output: Record<string, string | null> | null;
+  error: string | null;
+  logs: string;
+  webhook?: string;
+  webhookEventsFilter?: string[];
+  createdAt: string;
+  startedAt?: string;
+  completedAt?: string;
+  dataRemoved: boolean;
+  predictTime?: number;
 }

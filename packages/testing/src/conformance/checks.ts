@@ -569,6 +569,70 @@ const redirectCheck: ConformanceCheck = {
   },
 };
 
+const signedCallbackCheck: ConformanceCheck = {
+  name: 'verifies signed callbacks: a genuine one accepted, a forged, tampered, replayed or re-serialised one refused',
+  async run({ harness }) {
+    const { driver } = harness;
+    // Drivers that do not sign-check callbacks declare so; this check holds them to the declaration.
+    if (driver.capabilities.signedCallbacks !== true) return;
+    check(
+      typeof driver.parseCallback === 'function',
+      'signedCallbacks is declared but there is no parseCallback',
+    );
+    check(
+      harness.signCallback !== undefined,
+      'signedCallbacks is declared but the harness has no signCallback',
+    );
+    const parse = driver.parseCallback!.bind(driver);
+    const jobId = 'conformance-signed-job';
+    const now = Math.floor(Date.now() / 1000);
+    const genuine = await harness.signCallback!(jobId, now);
+    const parsed = (rawBody: string) => JSON.parse(rawBody) as unknown;
+    const hint = await parse({
+      headers: genuine.headers,
+      body: parsed(genuine.rawBody),
+      rawBody: genuine.rawBody,
+    });
+    check(
+      hint.handle.id === jobId,
+      `a genuine signed callback named job "${hint.handle.id}", not "${jobId}"`,
+    );
+    const refusedAs = async (what: string, request: Parameters<typeof parse>[0]) => {
+      const outcome = await Promise.resolve()
+        .then(() => parse(request))
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      check(outcome !== undefined, `a ${what} callback was accepted`);
+      check(
+        InvalidArgumentError.isInstance(outcome),
+        `a ${what} callback was refused with ${describeError(outcome)}, expected InvalidArgumentError`,
+      );
+    };
+    // The same JSON with one more space: the bytes differ, so the signature must not hold.
+    const tampered = genuine.rawBody.replace(/:/, ': ');
+    await refusedAs('tampered', { headers: genuine.headers, body: parsed(tampered), rawBody: tampered });
+    const old = await harness.signCallback!(jobId, now - 3_600);
+    await refusedAs('replayed (an hour old)', {
+      headers: old.headers,
+      body: parsed(old.rawBody),
+      rawBody: old.rawBody,
+    });
+    const unsigned = new Headers(genuine.headers);
+    for (const name of ['webhook-signature', 'webhook-id', 'webhook-timestamp']) unsigned.delete(name);
+    await refusedAs('forged (unsigned)', {
+      headers: unsigned,
+      body: parsed(genuine.rawBody),
+      rawBody: genuine.rawBody,
+    });
+    await refusedAs('re-serialised (no raw body)', {
+      headers: genuine.headers,
+      body: parsed(genuine.rawBody),
+    });
+  },
+};
+
 /**
  * Every check of the driver conformance suite, in the order they run.
  *
@@ -596,4 +660,5 @@ export const conformanceChecks: readonly ConformanceCheck[] = [
   linkRefreshCheck,
   credentialGuardCheck,
   redirectCheck,
+  signedCallbackCheck,
 ];

@@ -44,6 +44,12 @@ export interface ConformanceHarness {
    * wrapper that drops `validate` fails.
    */
   readonly rejectedRequest?: { readonly stems: StemName[]; readonly format: OutputFormat };
+  /**
+   * A callback as the provider signs it, about the job `jobId`, stamped `timestampSeconds` (Unix seconds):
+   * its headers and raw body. Required when the driver declares `capabilities.signedCallbacks`; the checks
+   * tamper with it, replay it and strip it to see the driver refuse each.
+   */
+  signCallback?(jobId: string, timestampSeconds: number): Promise<{ headers: Headers; rawBody: string }>;
   /** Releases what the harness started (servers, emulators); called once after the last check. */
   close(): Promise<void>;
 }

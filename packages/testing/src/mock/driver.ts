@@ -8,6 +8,7 @@ import {
   registerSecret,
   type StemkitDriver,
   UploadError,
+  verifyStandardWebhook,
   type Warning,
 } from '@stemkit/core/driver';
 import * as z from 'zod/mini';
@@ -44,6 +45,11 @@ export interface MockDriverOptions extends MockScript {
   readonly baseUrl?: string;
   /** Transport retries of retryable calls (default 2). */
   readonly retryLimit?: number;
+  /**
+   * A Standard Webhooks secret (`whsec_…`): with it the driver declares `signedCallbacks` and `parseCallback`
+   * verifies each callback's signature and timestamp.
+   */
+  readonly webhookSecret?: string;
 }
 
 /**
@@ -98,6 +104,7 @@ export function createMockDriver(options: MockDriverOptions = {}): MockDriver {
     variants: false,
     languages: false,
     convertOnDownload: true,
+    ...(options.webhookSecret ? { signedCallbacks: true } : {}),
     ...options.capabilities,
   };
   const path = (handle: JobHandle, ...rest: string[]) =>
@@ -247,12 +254,28 @@ export function createMockDriver(options: MockDriverOptions = {}): MockDriver {
       });
     },
     parseCallback(request) {
-      const parsed = z.safeParse(CallbackPayload, request.body);
-      if (!parsed.success) throw new InvalidArgumentError('request.body', 'is not a mock provider callback');
-      return {
-        handle: { contract: DRIVER_CONTRACT_VERSION, provider, id: parsed.data.job.id },
-        event: parsed.data.event,
+      const hintOf = () => {
+        const parsed = z.safeParse(CallbackPayload, request.body);
+        if (!parsed.success)
+          throw new InvalidArgumentError('request.body', 'is not a mock provider callback');
+        return {
+          handle: { contract: DRIVER_CONTRACT_VERSION, provider, id: parsed.data.job.id },
+          event: parsed.data.event,
+        };
       };
+      const { webhookSecret } = options;
+      // Unsigned, the hint comes synchronously, as drivers wrote it before signatures.
+      if (!webhookSecret) return hintOf();
+      if (request.rawBody === undefined) {
+        throw new InvalidArgumentError(
+          'request.body',
+          'must be the raw body: a signed callback is verified on its bytes',
+        );
+      }
+      return verifyStandardWebhook(
+        { headers: request.headers, rawBody: request.rawBody },
+        { secret: webhookSecret },
+      ).then(hintOf);
     },
   };
   // Optional methods are capability signals: offer only the ones the script enables.

@@ -23,8 +23,27 @@ export const UsageMonthSchema = /* @__PURE__ */ z.lazy(() =>
 export type UsageMonth = z.infer<typeof UsageMonthSchema>;
 
 /**
+ * What is left of an account's allowance, where the provider states one (LALAL.AI's minutes left). A quota is
+ * not usage: it says what the account may still spend, not what a month spent.
+ *
+ * @example
+ * ```ts
+ * const quota: Quota = { minutesLeft: 1234.5 };
+ * ```
+ */
+export const QuotaSchema = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    /** Processing minutes the account may still spend. */
+    minutesLeft: z.number(),
+  }),
+);
+/** See {@link QuotaSchema}. */
+export type Quota = z.infer<typeof QuotaSchema>;
+
+/**
  * What `stemkit.usage()` returns, the same shape on every driver that has usage statistics: the months the
- * provider reports, oldest first, and its untouched payload in `raw`.
+ * provider reports, oldest first (none when it reports only a quota), what is left of the account's allowance
+ * in `quota` when the provider states it, and its untouched payload in `raw`.
  *
  * @example
  * ```ts
@@ -36,6 +55,7 @@ export const UsageSchema = /* @__PURE__ */ z.lazy(() =>
   z.object({
     provider: z.string(),
     months: z.array(UsageMonthSchema),
+    quota: z.optional(QuotaSchema),
     raw: z.unknown(),
   }),
 );

@@ -10,6 +10,8 @@ export interface EmulatorCredentials {
   legacyToken?: string;
   /** Tasks API `x-api-key` (default `emulator-tasks-key`). */
   tasksApiKey?: string;
+  /** LALAL.AI `X-License-Key` (default `emulator-lalal-key`). */
+  lalalLicenseKey?: string;
 }
 
 /** How simulated processing time runs. */
@@ -37,6 +39,10 @@ export interface EmulatorOptions {
   tasksRateLimit?: number;
   /** Tasks API targets per task (default 10). */
   tasksMaxTargets?: number;
+  /** LALAL.AI `/check/` calls a minute per licence key before 429 (default 30, as documented). */
+  lalalChecksPerMinute?: number;
+  /** LALAL.AI processing minutes the licence starts with (default 600), spent per stem × duration. */
+  lalalMinutes?: number;
   /**
    * Largest file taken in by any ingest path, in bytes: the multipart uploads (legacy `POST /upload`, Tasks
    * `POST /assets`), the signed storage PUT (Sourcere uploads) and the links the emulator fetches (legacy
@@ -69,6 +75,8 @@ export interface ResolvedOptions {
   concurrency: number;
   tasksRateLimit: number;
   tasksMaxTargets: number;
+  lalalChecksPerMinute: number;
+  lalalMinutes: number;
   maxUploadBytes: number;
   linkTimeoutMs: number;
   seed: number;
@@ -89,6 +97,7 @@ export const defaultCredentials: Required<EmulatorCredentials> = {
   password: 'emulator-password',
   legacyToken: 'emulator-legacy-token',
   tasksApiKey: 'emulator-tasks-key',
+  lalalLicenseKey: 'emulator-lalal-key',
 };
 
 /** The documented maximum upload size of both AudioShake APIs: 2 GiB. */
@@ -113,6 +122,8 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     concurrency: Math.max(1, options.processing?.concurrency ?? 2),
     tasksRateLimit: options.tasksRateLimit ?? 60,
     tasksMaxTargets: options.tasksMaxTargets ?? 10,
+    lalalChecksPerMinute: options.lalalChecksPerMinute ?? 30,
+    lalalMinutes: options.lalalMinutes ?? 600,
     maxUploadBytes,
     linkTimeoutMs,
     seed: options.seed ?? Date.now(),

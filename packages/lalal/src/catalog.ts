@@ -73,8 +73,17 @@ export interface Plan {
 
 const splitterOf = (target: TargetRequest): LalalSplitter => (target.variant ?? 'auto') as LalalSplitter;
 
-/** Refuses what no task can make, before anything is sent: one format per target, known splitters. */
+/** Most targets of one job: at most 10 tasks, so that 20 jobs fit one `/check/` of 200 task ids. */
+export const MAX_TARGETS = 10;
+
+/**
+ * Refuses what no task can make, before anything is sent: more than {@link MAX_TARGETS} targets, more than one
+ * format per target, unknown splitters, a splitter that does not separate the stem.
+ */
 export function validateSeparation(request: Omit<StartRequest, 'source'>): void {
+  if (request.targets.length > MAX_TARGETS) {
+    throw new InvalidArgumentError('targets', `LALAL.AI jobs take at most ${MAX_TARGETS} targets`);
+  }
   request.targets.forEach((target, index) => {
     if (target.formats.length !== 1) {
       throw new InvalidArgumentError(`targets.${index}.formats`, 'LALAL.AI delivers one format per target');

@@ -12,7 +12,7 @@ import {
 } from '@stemkit/core/driver';
 import { connect } from './api.ts';
 import { cancel, cancelAll } from './cancel.ts';
-import { LALAL_FORMATS, LALAL_STEMS, validateSeparation } from './catalog.ts';
+import { LALAL_FORMATS, LALAL_STEMS, MAX_TARGETS, validateSeparation } from './catalog.ts';
 import { deleteSource } from './delete.ts';
 import { link } from './link.ts';
 import { DEFAULT_CHECKS_PER_MINUTE, LALAL_SETTINGS, type LalalDriverOptions } from './options.ts';
@@ -20,9 +20,6 @@ import { start } from './start.ts';
 import { status, statusMany } from './status.ts';
 import { upload } from './upload.ts';
 import { usage, verifyCredentials } from './usage.ts';
-
-/** Most targets of one job: at most 10 tasks, so 20 jobs fit one `/check/` of 200 ids. */
-const MAX_TARGETS = 10;
 
 /**
  * What LALAL.AI can do: twelve stems (with residuals), five formats, a splitter per target (`variant`),

@@ -28,6 +28,8 @@ function stateOf(saved: Partial<EmulatorState> = {}): EmulatorState {
     legacyJobs: dictionary(saved.legacyJobs),
     tasksAssets: dictionary(saved.tasksAssets),
     tasks: dictionary(saved.tasks),
+    lalalSources: dictionary(saved.lalalSources),
+    lalalTasks: dictionary(saved.lalalTasks),
   };
 }
 

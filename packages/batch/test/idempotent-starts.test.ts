@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SeparateOptions, Stemkit } from '@stemkit/core';
-import { createStemkit } from '@stemkit/core/node';
+import type { SeparateOptions } from '@stemkit/core';
+import { createStemkit, type NodeStemkit } from '@stemkit/core/node';
 import { type RunningEmulator, startEmulator } from '@stemkit/emulator';
 import { lalal } from '@stemkit/lalal';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -31,7 +31,7 @@ it('starts every track with its ledger key as idempotencyKey, no metadata marker
     driver: lalal({ ...emulator.lalal, checksPerMinute: 6_000 }),
   });
   const starts: SeparateOptions[] = [];
-  const stemkit: Stemkit = {
+  const stemkit: NodeStemkit = {
     ...client,
     separate: (options) => {
       starts.push(options);

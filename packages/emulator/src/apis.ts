@@ -22,7 +22,7 @@ export interface EmulatedApiHandles {
   legacy: { baseUrl: string; token: string };
   /** The Tasks API: base URL and `x-api-key`. */
   tasks: { baseUrl: string; apiKey: string };
-  /** LALAL.AI's v1 API: base URL (ending in `/api/v1/`) and `X-License-Key`. */
+  /** LALAL.AI's v1 API: base URL (ending in `/api/v1`; every path below it ends with a slash) and `X-License-Key`. */
   lalal: { baseUrl: string; licenseKey: string };
 }
 

@@ -6,10 +6,7 @@ export const lalalApi = {
   name: 'lalal',
   basePath: '/lalal/api/v1',
   mswOrigin: 'https://www.lalal.emulator.test',
-  handle: (baseUrl, credentials) => ({
-    baseUrl: baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`,
-    licenseKey: credentials.lalalLicenseKey,
-  }),
+  handle: (baseUrl, credentials) => ({ baseUrl, licenseKey: credentials.lalalLicenseKey }),
   createApp: createLalalApp,
   resume: resumeLalal,
 } as const satisfies EmulatedApi<'lalal'>;

@@ -70,7 +70,7 @@ afterAll(async () => {
 
 /** `POST <base><path>` with the licence key, as the vendor's scripts send it. */
 async function post(path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${emulator.lalal.baseUrl}${path}`, {
+  const response = await fetch(`${emulator.lalal.baseUrl}/${path}`, {
     method: 'POST',
     headers: {
       'X-License-Key': emulator.lalal.licenseKey,
@@ -222,7 +222,7 @@ describe('the emulated LALAL.AI API over plain HTTP', () => {
   });
 
   it('answers errors in the note shapes: 403 without a key, 422 lists, trailing slashes, voice conversion not emulated', async () => {
-    const missing = await fetch(`${emulator.lalal.baseUrl}check/`, {
+    const missing = await fetch(`${emulator.lalal.baseUrl}/check/`, {
       method: 'POST',
       body: '{"task_ids":[]}',
     });

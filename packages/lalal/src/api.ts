@@ -3,6 +3,7 @@ import {
   type ErrorBodyReader,
   type HttpClient,
   InvalidArgumentError,
+  ProviderError,
   readErrorBody,
   type Settings,
 } from '@stemkit/core/driver';
@@ -75,6 +76,15 @@ function typedRefusals(fetch: typeof globalThis.fetch, provider: string): typeof
         issues,
       });
     }
+    if (body?.code === 'idempotency_key_used') {
+      await response.body?.cancel();
+      throw new IdempotencyKeyUsedError(`${provider} refused a start: ${String(body.detail)}`, {
+        provider,
+        status: 400,
+        providerCode: body.code,
+        requestId: response.headers.get('x-request-id') ?? undefined,
+      });
+    }
     if (body?.code === 'max_duration' || body?.code === 'exceeded_size') {
       await response.body?.cancel();
       throw new InvalidArgumentError(
@@ -87,6 +97,22 @@ function typedRefusals(fetch: typeof globalThis.fetch, provider: string): typeof
     }
     return response;
   };
+}
+
+/**
+ * A start refused because its idempotency key was used by a task that has already started: that task exists
+ * (the API does not say which), so unlike other 4xx answers this one did not leave the provider untouched.
+ *
+ * @example
+ * ```ts
+ * if (IdempotencyKeyUsedError.isInstance(error)) console.log('the job was started before; its id is unknown');
+ * ```
+ */
+export class IdempotencyKeyUsedError extends ProviderError {
+  /** Never: the key's task exists. */
+  override get createdNothing(): boolean {
+    return false;
+  }
 }
 
 /** Connects to the v1 API: the licence key in `X-License-Key` on every call, LALAL.AI's error bodies read. */

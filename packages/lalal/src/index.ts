@@ -7,6 +7,7 @@
  */
 
 export { lalalTasksOf, lalalTrackOf, lalalUploadOf } from './accessors.ts';
+export { IdempotencyKeyUsedError } from './api.ts';
 export { LALAL_FORMATS, LALAL_SPLITTERS, LALAL_STEMS, type LalalSplitter } from './catalog.ts';
 export { LALAL_CAPABILITIES, type LalalDriver, lalal } from './driver.ts';
 export {

@@ -3,7 +3,7 @@ import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { planTasks } from '../../src/catalog.ts';
-import { lalal, lalalTasksOf } from '../../src/index.ts';
+import { IdempotencyKeyUsedError, lalal, lalalTasksOf } from '../../src/index.ts';
 
 // Unit tests over msw, answering with the provider note's own example payloads (§3).
 
@@ -213,6 +213,8 @@ describe('the LALAL.AI driver over msw', () => {
       'idempotency_key_used',
     ]);
     expect(String(used)).toContain('Idempotency key has already been used.');
+    // Unlike other 400s, this one says a task exists: batch must not withdraw its intent.
+    expect(IdempotencyKeyUsedError.isInstance(used) && used.createdNothing).toBe(false);
     answer = { detail: 'File is too long for your plan', code: 'max_duration' };
     const long = await driver()
       .start(request)

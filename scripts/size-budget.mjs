@@ -13,6 +13,7 @@ const bundles = {
   '@stemkit/core + audioshakeTasks': `export { createStemkit } from '@stemkit/core'; export { audioshakeTasks } from '@stemkit/audioshake';`,
   '@stemkit/core + audioshakeLegacy': `export { createStemkit } from '@stemkit/core'; export { audioshakeLegacy } from '@stemkit/audioshake';`,
   '@stemkit/core + @stemkit/replicate': `export { createStemkit } from '@stemkit/core'; export { replicate } from '@stemkit/replicate';`,
+  '@stemkit/core + @stemkit/lalal': `export { createStemkit } from '@stemkit/core'; export { lalal } from '@stemkit/lalal';`,
 };
 
 const budgets = JSON.parse(readFileSync(budgetsFile, 'utf8'));

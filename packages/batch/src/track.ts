@@ -105,7 +105,10 @@ async function start(context: TrackContext, row: TrackRow, attempt: TrackAttempt
   const { signal } = attempt;
   const marker = trackMarker(batch.id, row.key);
   const canList = stemkit.capabilities.list;
-  if (row.state === 'creating') {
+  // A provider that takes an idempotency key needs no search: the start is sent again with the track's key, and
+  // the provider answers with the job an interrupted attempt made (or refuses the key), never a second one.
+  const idempotent = stemkit.capabilities.idempotentStart;
+  if (row.state === 'creating' && !idempotent) {
     const found = canList
       ? await patiently(() => findStarted(context, row, marker, signal), signal)
       : undefined;
@@ -156,8 +159,9 @@ async function start(context: TrackContext, row: TrackRow, attempt: TrackAttempt
               formats: deliveredFormats(request.formats, stemkit.capabilities.formats),
               ...(request.residual ? { residual: true } : {}),
               ...(request.variant === undefined ? {} : { variant: request.variant }),
-              // Where the provider cannot be searched, the marker still names the track of any job it holds.
-              metadata: marker,
+              // Where the provider cannot be searched, the marker still names the track of any job it holds;
+              // where it takes a key, the marker is the key (stable per batch and track, from the ledger).
+              ...(idempotent ? { idempotencyKey: marker } : { metadata: marker }),
               ...(context.callbackUrl === undefined ? {} : { callbackUrl: context.callbackUrl }),
             }),
         ),

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import type { EmulatorContext } from './context.ts';
+import { lalalApi } from './lalal/api.ts';
 import { legacyApi } from './legacy/api.ts';
 import type { EmulatorCredentials } from './options.ts';
 import { replicateApi } from './replicate/api.ts';
@@ -24,6 +25,8 @@ export interface EmulatedApiHandles {
   tasks: { baseUrl: string; apiKey: string };
   /** Replicate's predictions API (Demucs): base URL (ending `/v1`) and Bearer token. */
   replicate: { baseUrl: string; apiToken: string };
+  /** LALAL.AI's v1 API: base URL (ending in `/api/v1`; every path below it ends with a slash) and `X-License-Key`. */
+  lalal: { baseUrl: string; licenseKey: string };
 }
 
 /** The emulated APIs' names. */
@@ -55,6 +58,7 @@ export const emulatedApis = [
   legacyApi,
   tasksApi,
   replicateApi,
+  lalalApi,
 ] as const satisfies readonly EmulatedApi[];
 
 // Every handle has its API: a name in EmulatedApiHandles missing from the list fails to compile here.

@@ -5,7 +5,7 @@ import { startEmulator } from './server.ts';
 
 const usage = `Usage: stemkit-emulator [options]
 
-Serves the Sourcere, AudioShake legacy and AudioShake Tasks APIs on 127.0.0.1 and prints one line of JSON
+Serves the Sourcere, AudioShake legacy, AudioShake Tasks and LALAL.AI APIs on 127.0.0.1 and prints one line of JSON
 naming their base URLs and credentials. Stops on SIGINT or SIGTERM.
 
   --port <n>                  API port (default: a free one)
@@ -14,6 +14,8 @@ naming their base URLs and credentials. Stops on SIGINT or SIGTERM.
   --username <s> --password <s>   Sourcere credentials
   --legacy-token <s>          legacy API Bearer token
   --tasks-api-key <s>         Tasks API x-api-key
+  --lalal-license-key <s>     LALAL.AI X-License-Key
+  --lalal-checks-per-minute <n>   LALAL.AI /check/ calls a minute before 429 (default 30)
   --speed <factor>            simulated time factor (default 1; larger is faster)
   --concurrency <n>           audio computations at once (default 2)
   --tasks-rate-limit <n>      Tasks API requests per second (default 60)
@@ -70,6 +72,8 @@ async function main(): Promise<void> {
     'password',
     'legacy-token',
     'tasks-api-key',
+    'lalal-license-key',
+    'lalal-checks-per-minute',
     'speed',
     'concurrency',
     'tasks-rate-limit',
@@ -110,6 +114,7 @@ async function main(): Promise<void> {
       password: text('password'),
       legacyToken: text('legacy-token'),
       tasksApiKey: text('tasks-api-key'),
+      lalalLicenseKey: text('lalal-license-key'),
     },
     processing: {
       speed: number(text('speed'), 'speed'),
@@ -117,6 +122,7 @@ async function main(): Promise<void> {
     },
     tasksRateLimit: number(text('tasks-rate-limit'), 'tasks-rate-limit'),
     tasksWebhookUrl: text('tasks-webhook-url'),
+    lalalChecksPerMinute: number(text('lalal-checks-per-minute'), 'lalal-checks-per-minute'),
     maxUploadBytes: number(text('max-upload-bytes'), 'max-upload-bytes'),
     linkTimeoutMs: number(text('link-timeout-ms'), 'link-timeout-ms'),
     seed: number(text('seed'), 'seed'),
@@ -128,6 +134,7 @@ async function main(): Promise<void> {
       sourcere: emulator.sourcere,
       legacy: emulator.legacy,
       tasks: emulator.tasks,
+      lalal: emulator.lalal,
       storageUrl: emulator.storageUrl,
     })}\n`,
   );

@@ -12,6 +12,8 @@ export interface EmulatorCredentials {
   tasksApiKey?: string;
   /** Replicate API token, sent as `Authorization: Bearer` or `Token` (default `r8_emulator-replicate-token`). */
   replicateApiToken?: string;
+  /** LALAL.AI `X-License-Key` (default `emulator-lalal-key`). */
+  lalalLicenseKey?: string;
 }
 
 /** How simulated processing time runs. */
@@ -39,6 +41,10 @@ export interface EmulatorOptions {
   tasksRateLimit?: number;
   /** Tasks API targets per task (default 10). */
   tasksMaxTargets?: number;
+  /** LALAL.AI `/check/` calls a minute per licence key before 429 (default 30, as documented). */
+  lalalChecksPerMinute?: number;
+  /** LALAL.AI processing minutes the licence starts with (default 600), spent per stem × duration. */
+  lalalMinutes?: number;
   /**
    * How long Replicate keeps a finished prediction's output files before removing them (`data_removed`), in
    * real milliseconds (default one hour, as documented).
@@ -77,6 +83,8 @@ export interface ResolvedOptions {
   tasksRateLimit: number;
   tasksMaxTargets: number;
   replicateDataRetentionMs: number;
+  lalalChecksPerMinute: number;
+  lalalMinutes: number;
   maxUploadBytes: number;
   linkTimeoutMs: number;
   seed: number;
@@ -98,6 +106,7 @@ export const defaultCredentials: Required<EmulatorCredentials> = {
   legacyToken: 'emulator-legacy-token',
   tasksApiKey: 'emulator-tasks-key',
   replicateApiToken: 'r8_emulator-replicate-token',
+  lalalLicenseKey: 'emulator-lalal-key',
 };
 
 /** The documented maximum upload size of both AudioShake APIs: 2 GiB. */
@@ -123,6 +132,8 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     tasksRateLimit: options.tasksRateLimit ?? 60,
     tasksMaxTargets: options.tasksMaxTargets ?? 10,
     replicateDataRetentionMs: options.replicateDataRetentionMs ?? 3_600_000,
+    lalalChecksPerMinute: options.lalalChecksPerMinute ?? 30,
+    lalalMinutes: options.lalalMinutes ?? 600,
     maxUploadBytes,
     linkTimeoutMs,
     seed: options.seed ?? Date.now(),

@@ -69,7 +69,8 @@ export function createFaultyFetch(
     if (api) {
       // The conformance redirect check: this request goes to a loopback server that redirects it to another
       // origin. Sent through the real fetch, so whatever the request's redirect mode does is what fetch does.
-      if (redirectTo !== undefined && method === 'GET') {
+      // A GET, or a POST for APIs whose every call is one (LALAL.AI's `/check/`): the 307 keeps its body.
+      if (redirectTo !== undefined && (method === 'GET' || method === 'POST')) {
         const origin = redirectTo;
         redirectTo = undefined;
         return sendToRedirector(origin, url, input, init);

@@ -491,4 +491,75 @@ describe('the redirect check', () => {
     }));
     expect(String(error)).toMatch(/sent no request through the harness's fetch/);
   });
+
+  describe('idempotent starts (issue #29)', () => {
+    const declaring = (driver: StemkitDriver): StemkitDriver => ({
+      ...driver,
+      capabilities: { ...driver.capabilities, idempotentStart: true },
+    });
+    /** Repeats a start once after a 503, as the transport does for a call carrying a key. */
+    const repeating =
+      (start: StemkitDriver['start']): StemkitDriver['start'] =>
+      async (request, options) =>
+        start(request, options).catch((error: unknown) => {
+          if (ProviderError.isInstance(error) && error.status === 503) return start(request, options);
+          throw error;
+        });
+
+    it('catch a driver declaring idempotentStart whose start is not repeated after a lost answer', async () => {
+      const error = await runCheck('idempotent starts', declaring);
+      expect(String(error)).toMatch(/not repeated after a 503/);
+    });
+
+    it('catch a driver declaring idempotentStart that ignores the key (a second job)', async () => {
+      const error = await runCheck('idempotent starts', (driver) => ({
+        ...declaring(driver),
+        start: repeating(driver.start),
+      }));
+      expect(String(error)).toMatch(/made a second job/);
+    });
+
+    it('pass a driver whose provider answers a repeated key with the first job', async () => {
+      const error = await runCheck('idempotent starts', (driver) => {
+        const byKey = new Map<string, ReturnType<StemkitDriver['start']>>();
+        const start = repeating(driver.start);
+        return {
+          ...declaring(driver),
+          start(request: StartRequest, options) {
+            const key = request.idempotencyKey;
+            if (key === undefined) return start(request, options);
+            if (!byKey.has(key)) byKey.set(key, start(request, options));
+            return byKey.get(key) as ReturnType<StemkitDriver['start']>;
+          },
+        };
+      });
+      expect(error).toBeUndefined();
+    });
+  });
+
+  describe('batched status (issue #29)', () => {
+    const batched = (driver: StemkitDriver, statusMany: StemkitDriver['statusMany']): StemkitDriver => ({
+      ...driver,
+      capabilities: { ...driver.capabilities, batchedStatus: { maxJobs: 200, requestsPerMinute: 30 } },
+      statusMany,
+    });
+
+    it('catch a statusMany that sends one request per job', async () => {
+      const error = await runCheck('batched status', (driver) =>
+        batched(driver, (handles, options) =>
+          Promise.all(handles.map((handle) => driver.status(handle, options))),
+        ),
+      );
+      expect(String(error)).toMatch(/statusMany of 3 jobs sent 3 requests, expected 1/);
+    });
+
+    it('catch a statusMany without the batchedStatus declaration', async () => {
+      const error = await runCheck('batched status', (driver) => ({
+        ...driver,
+        statusMany: (handles: readonly JobHandle[]) =>
+          Promise.all(handles.map((handle) => driver.status(handle))),
+      }));
+      expect(String(error)).toMatch(/go together/);
+    });
+  });
 });

@@ -5,6 +5,7 @@ import type { Asset } from '../model/asset.ts';
 import type { JobHandle } from '../model/handle.ts';
 import type { Job } from '../model/job.ts';
 import type { CredentialCheck } from './credentials.ts';
+import type { StatusBatcher } from './status-batch.ts';
 import type { StemkitPlugin, WaitOptions } from './types.ts';
 import type { Waiters } from './waiters.ts';
 
@@ -39,6 +40,8 @@ export interface ClientContext {
   readonly waiters: Waiters;
   /** The driver's credential check, done once before the first upload. */
   readonly credentials: CredentialCheck;
+  /** The poll coalescer, for a driver declaring `batchedStatus`: `wait` reads statuses through it. */
+  readonly statusBatcher: StatusBatcher | undefined;
 }
 
 const REMEMBERED_OUTPUTS = 10_000;

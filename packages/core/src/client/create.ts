@@ -10,11 +10,12 @@ import { CredentialCheck } from './credentials.ts';
 import { mix, zip } from './derived.ts';
 import { download } from './download.ts';
 import { toHandle } from './handles.ts';
-import { cancel, get, list, usage } from './jobs.ts';
+import { cancel, deleteSource, get, list, usage } from './jobs.ts';
 import { neutralJobs } from './neutral.ts';
 import { UploadOptionsSchema, WaitOptionsSchema } from './schemas.ts';
 import { separate } from './separate.ts';
 import { requireAudio, resolveSource } from './source.ts';
+import { StatusBatcher } from './status-batch.ts';
 import type { Stemkit, StemkitOptions } from './types.ts';
 import { uploadSource } from './upload.ts';
 import { wait } from './wait.ts';
@@ -92,6 +93,10 @@ export function createClient(options: StemkitOptions, environment: ClientEnviron
     localFiles: new Map(),
     waiters: new Waiters(),
     credentials: new CredentialCheck(driver),
+    statusBatcher:
+      driver.statusMany && options.driver.capabilities.batchedStatus
+        ? new StatusBatcher(driver, options.driver.capabilities.batchedStatus)
+        : undefined,
   };
 
   return {
@@ -118,6 +123,7 @@ export function createClient(options: StemkitOptions, environment: ClientEnviron
     list: (input) => list(context, input),
     usage: (input) => usage(context, input),
     cancel: (reference, input) => cancel(context, reference, input),
+    deleteSource: (asset, input) => deleteSource(context, asset, input),
     callbacks: {
       parse: (request) => parseCallback(context, request),
       wake: async (reference) => context.waiters.wake(toHandle(context, reference)),

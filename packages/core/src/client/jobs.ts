@@ -1,3 +1,5 @@
+import { InvalidArgumentError } from '../errors.ts';
+import type { Asset } from '../model/asset.ts';
 import type { Job } from '../model/job.ts';
 import type { Usage } from '../model/usage.ts';
 import { parseArgument } from '../validation.ts';
@@ -61,4 +63,22 @@ export async function usage(context: ClientContext, input: CallOptions = {}): Pr
   const { driver } = context;
   requireCapability(context, 'usage', driver.usage !== undefined);
   return driver.usage!({ signal });
+}
+
+/**
+ * Deletes an uploaded source with every result made from it: one request; an unsupported capability when the
+ * driver cannot delete. Outputs already downloaded stay where they are.
+ */
+export async function deleteSource(
+  context: ClientContext,
+  asset: Asset,
+  input: CallOptions = {},
+): Promise<void> {
+  const { signal } = parseArgument(CallOptionsSchema, input, '');
+  const { driver } = context;
+  requireCapability(context, 'deleteSource', driver.deleteSource !== undefined);
+  if (typeof asset !== 'object' || asset === null || asset.provider !== driver.provider) {
+    throw new InvalidArgumentError('asset', `must be an asset of ${driver.provider}`);
+  }
+  await driver.deleteSource!(asset, { signal });
 }

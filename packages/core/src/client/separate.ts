@@ -25,8 +25,12 @@ export async function separate(context: ClientContext, input: SeparateOptions): 
     metadata: options.metadata,
     priority: options.priority,
     providerOptions: options.providerOptions,
+    idempotencyKey: options.idempotencyKey,
   };
   checkStartRequest(context, request);
+  if (options.idempotencyKey !== undefined) {
+    requireCapability(context, 'idempotentStart', context.capabilities.idempotentStart);
+  }
   // A transcript is only for aligning: a driver without alignment takes none, on any target.
   if (options.targets?.some((target) => target.transcript !== undefined)) {
     requireCapability(context, 'alignment', context.capabilities.alignment);

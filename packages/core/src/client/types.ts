@@ -211,6 +211,12 @@ export interface SeparateOptions {
   readonly priority?: string;
   /** Provider-specific fields, passed through untouched. */
   readonly providerOptions?: Readonly<Record<string, unknown>>;
+  /**
+   * A key (1–255 characters) naming this job, so that starting it again with the same key makes no second job:
+   * for drivers declaring `idempotentStart`, refused before any request on the others. Reuse it only for the
+   * same request (a retried or resumed one).
+   */
+  readonly idempotencyKey?: string;
   /** File name for an upload, when the source does not carry one. */
   readonly name?: string;
   /** Aborts the uploads and the start request; a job already started keeps running (see `cancel`). */
@@ -419,6 +425,19 @@ export interface Stemkit {
   usage(options?: CallOptions): Promise<Usage>;
   /** Asks the provider to stop the job. */
   cancel(job: JobReference, options?: CallOptions): Promise<void>;
+  /**
+   * Deletes an uploaded source (a job's `source`, or what `upload` returned) with every result the provider
+   * made from it; running jobs on it are stopped. On drivers with `deleteSource` (`capabilities.deleteSource`),
+   * `UnsupportedCapabilityError` on the others, before any request.
+   *
+   * @example
+   * ```ts
+   * const job = await stemkit.wait(await stemkit.separate({ source: 'song.mp3', stems: ['vocals'] }));
+   * // …download the outputs, then free the provider's storage:
+   * if (job.source) await stemkit.deleteSource(job.source);
+   * ```
+   */
+  deleteSource(asset: Asset, options?: CallOptions): Promise<void>;
   /**
    * Reads provider callbacks and wakes the waits they concern; `parse` rejects with
    * `UnsupportedCapabilityError` if the driver has none. `createCallbackReceiver` does both for a server.

@@ -55,7 +55,10 @@ export async function wait(
       async (): Promise<PollOutcome<Job>> => {
         const answer = alarm.polling();
         try {
-          const result = await driver.status(handle, { signal });
+          // Through the coalescer when the driver checks many jobs per call: one request for every waiting job.
+          const result = context.statusBatcher
+            ? await context.statusBatcher.status(handle, signal)
+            : await driver.status(handle, { signal });
           answer(result.job);
           last = result.job;
           failures = 0;

@@ -54,6 +54,24 @@ export interface DriverCapabilities {
    * link states its expiry). Without them, `download` asks the driver for one.
    */
   readonly links?: boolean;
+  /**
+   * Whether `start` honours `StartRequest.idempotencyKey`: a start repeated with the same key makes no second
+   * job. The client then passes the caller's key through; batch derives one per track instead of listing jobs.
+   */
+  readonly idempotentStart?: boolean;
+  /**
+   * The driver's `statusMany` and its budget: how many jobs one call may ask about, and how many such calls
+   * the provider allows a minute (LALAL.AI: 200 and 30). `wait` coalesces its polls into calls within it.
+   */
+  readonly batchedStatus?: BatchedStatus;
+}
+
+/** The budget of a batched status call: see {@link DriverCapabilities.batchedStatus}. */
+export interface BatchedStatus {
+  /** Most jobs one `statusMany` call may ask about. */
+  readonly maxJobs: number;
+  /** Most `statusMany` calls a minute, the provider's documented rate limit (a client-side budget). */
+  readonly requestsPerMinute: number;
 }
 
 /** The full capability matrix of a driver: its declarations plus what its optional methods signal. */
@@ -79,6 +97,10 @@ export interface CapabilityMatrix extends DriverCapabilities {
   readonly usage: boolean;
   /** Whether the driver can cancel a job (it has `cancel`); otherwise `cancel` throws. */
   readonly cancel: boolean;
+  /** Whether starts honour an idempotency key (the declaration, `false` when left out). */
+  readonly idempotentStart: boolean;
+  /** Whether the driver deletes a source with its results (it has `deleteSource`); otherwise that throws. */
+  readonly deleteSource: boolean;
   /** Whether the driver reads incoming callbacks (it has `parseCallback`); `callbacks.parse` needs it. */
   readonly parseCallbacks: boolean;
   /** Whether the driver verifies callback signatures (the declaration, `false` when left out). */
@@ -102,6 +124,7 @@ export function describeCapabilities(driver: {
   readonly list?: unknown;
   readonly usage?: unknown;
   readonly cancel?: unknown;
+  readonly deleteSource?: unknown;
   readonly parseCallback?: unknown;
 }): CapabilityMatrix {
   return {
@@ -115,6 +138,8 @@ export function describeCapabilities(driver: {
     list: typeof driver.list === 'function',
     usage: typeof driver.usage === 'function',
     cancel: typeof driver.cancel === 'function',
+    idempotentStart: driver.capabilities.idempotentStart === true,
+    deleteSource: typeof driver.deleteSource === 'function',
     parseCallbacks: typeof driver.parseCallback === 'function',
     signedCallbacks:
       driver.capabilities.signedCallbacks === true && typeof driver.parseCallback === 'function',

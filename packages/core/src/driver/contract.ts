@@ -70,6 +70,13 @@ export interface StartRequest {
   readonly priority?: string;
   /** Provider-specific fields, passed through untouched. */
   readonly providerOptions?: Readonly<Record<string, unknown>>;
+  /**
+   * A key naming this start, set only when the driver declares `idempotentStart`: a second start with the same
+   * key makes no second job (the provider answers with the first, or refuses). The driver sends it where its API
+   * takes one (LALAL.AI: each split's `idempotency_key`) and may then let the transport repeat the start (see
+   * `ApiRequest.idempotencyKey`). Stable for the same logical job: batch derives it from its ledger.
+   */
+  readonly idempotencyKey?: string;
 }
 
 /** What `start` returns: the handle to follow the job with, and the job if the provider already described it. */
@@ -232,6 +239,18 @@ export interface StemkitDriver {
   start(request: StartRequest, options?: DriverCallOptions): Promise<StartResult>;
   /** Fetches the job's current state once. */
   status(handle: JobHandle, options?: DriverCallOptions): Promise<StatusResult>;
+  /**
+   * Fetches the current state of several jobs in one provider request (LALAL.AI's `/check/` takes up to 200
+   * task ids), answering in the order of `handles`. Declared by `capabilities.batchedStatus`, which bounds the
+   * count per call and the requests per minute: `wait` then coalesces every job it waits on into such calls,
+   * within that budget. An error for the whole call rejects it; one job's trouble is that job's status.
+   *
+   * @example
+   * ```ts
+   * const [first, second] = await driver.statusMany!([handleA, handleB]);
+   * ```
+   */
+  statusMany?(handles: readonly JobHandle[], options?: DriverCallOptions): Promise<readonly StatusResult[]>;
   /** Fetches a fresh download link for one output of the job. */
   link(handle: JobHandle, request: LinkRequest, options?: DriverCallOptions): Promise<LinkResult>;
 
@@ -257,6 +276,11 @@ export interface StemkitDriver {
   usage?(options?: DriverCallOptions): Promise<Usage>;
   /** Asks the provider to stop the job. Left out by drivers whose provider cannot cancel. */
   cancel?(handle: JobHandle, options?: DriverCallOptions): Promise<void>;
+  /**
+   * Deletes an uploaded source together with every result made from it (jobs on it still running are stopped
+   * by the provider). Left out by drivers whose provider cannot delete; the client's `deleteSource` then throws.
+   */
+  deleteSource?(asset: Asset, options?: DriverCallOptions): Promise<void>;
   /**
    * Reads an incoming callback and says which job it is about; throws `InvalidArgumentError` when the body is
    * not the provider's callback, or is not signed as the provider signs it (`capabilities.signedCallbacks`).

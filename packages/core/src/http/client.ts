@@ -77,6 +77,11 @@ export interface ApiRequest<Schema extends z.ZodMiniType = z.ZodMiniType> {
    */
   readonly idempotent?: boolean;
   /**
+   * The idempotency key this creating call carries (the driver has put it where its API reads it: a header, a
+   * body field): the provider makes nothing twice for it, so the call is retried like an idempotent one.
+   */
+  readonly idempotencyKey?: string;
+  /**
    * What the call does, as a verb phrase, for error messages: `create task` gives "acme refused the credentials
    * (401) to create task" (default: `send GET jobs/1`).
    */
@@ -248,7 +253,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   };
 
   async function attempt<Schema extends z.ZodMiniType>(request: ApiRequest<Schema>) {
-    const idempotent = request.idempotent ?? request.method === 'GET';
+    const idempotent =
+      request.idempotent ?? (request.method === 'GET' || request.idempotencyKey !== undefined);
     const replayable = !(request.body instanceof ReadableStream);
     // A streamed body (an upload) may take as long as it takes: no timeout unless the driver sets one.
     const timeoutMs = request.timeoutMs ?? (replayable ? undefined : false);

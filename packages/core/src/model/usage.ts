@@ -28,17 +28,39 @@ export type UsageMonth = {
   minutes: number;
 };
 
+/** Schema of a {@link Quota}. */
+export const QuotaSchema = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    minutesLeft: z.number(),
+  }),
+);
+/**
+ * What is left of an account's allowance, where the provider states one (LALAL.AI's minutes left). A quota is
+ * not usage: it says what the account may still spend, not what a month spent.
+ *
+ * @example
+ * ```ts
+ * const quota: Quota = { minutesLeft: 1234.5 };
+ * ```
+ */
+export type Quota = {
+  /** Processing minutes the account may still spend. */
+  minutesLeft: number;
+};
+
 /** Schema of {@link Usage}. */
 export const UsageSchema = /* @__PURE__ */ z.lazy(() =>
   z.object({
     provider: z.string(),
     months: z.array(UsageMonthSchema),
+    quota: z.optional(QuotaSchema),
     raw: z.unknown(),
   }),
 );
 /**
  * What `stemkit.usage()` returns, the same shape on every driver that has usage statistics: the months the
- * provider reports, oldest first, and its untouched payload in `raw`.
+ * provider reports, oldest first (none when it reports only a quota), what is left of the account's allowance
+ * in `quota` when the provider states it, and its untouched payload in `raw`.
  *
  * @example
  * ```ts
@@ -51,6 +73,8 @@ export type Usage = {
   provider: string;
   /** The months the provider reports, oldest first. */
   months: UsageMonth[];
+  /** What is left of the account's allowance, when the provider states it. */
+  quota?: Quota;
   /** The provider's untouched payload. */
   raw: unknown;
 };

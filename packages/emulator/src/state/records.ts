@@ -1,3 +1,4 @@
+import type { LalalSource, LalalTask } from '../lalal/records.ts';
 /** What the emulator remembers. Every record is plain JSON so the store can persist it as is. */
 
 /** A file the emulator prepared on demand (a format conversion, a mix, a zip). */
@@ -135,6 +136,11 @@ export interface EmulatorState {
   tasksWebhookUrl?: string;
   replicateFiles: Record<string, ReplicateFileRecord>;
   replicatePredictions: Record<string, ReplicatePredictionRecord>;
+  /** LALAL.AI uploads and tasks (see `lalal/records.ts`). */
+  lalalSources: Record<string, LalalSource>;
+  lalalTasks: Record<string, LalalTask>;
+  /** LALAL.AI minutes spent so far. */
+  lalalMinutesUsed?: number;
 }
 
 /** A file of the Replicate Files API (`POST /files`). */

@@ -30,6 +30,8 @@ function stateOf(saved: Partial<EmulatorState> = {}): EmulatorState {
     tasks: dictionary(saved.tasks),
     replicateFiles: dictionary(saved.replicateFiles),
     replicatePredictions: dictionary(saved.replicatePredictions),
+    lalalSources: dictionary(saved.lalalSources),
+    lalalTasks: dictionary(saved.lalalTasks),
   };
 }
 

@@ -25,6 +25,7 @@ import type { InjectedStatus } from '../faulty-fetch.ts';
 import { ConformanceFailure, check, describeError, pause, rejection, within } from './assert.ts';
 import { watchRequestBodies } from './byte-watch.ts';
 import type { ConformanceContext } from './context.ts';
+import { batchedStatusCheck, idempotentStartCheck } from './contract-words.ts';
 import { redirectSwitches, startRedirectTrap } from './redirects.ts';
 import { splitBytes } from './streams.ts';
 
@@ -661,4 +662,6 @@ export const conformanceChecks: readonly ConformanceCheck[] = [
   credentialGuardCheck,
   redirectCheck,
   signedCallbackCheck,
+  idempotentStartCheck,
+  batchedStatusCheck,
 ];

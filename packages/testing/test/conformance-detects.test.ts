@@ -113,6 +113,38 @@ describe('the conformance checks', () => {
     expect(String(error)).toMatch(/mix returned an asset with role "source"/);
   });
 
+  it('pass a driver whose verifyCredentials asks the provider', async () => {
+    const error = await runCheck('verifyCredentials', (driver) => ({
+      ...driver,
+      // One small authenticated call: the first page of the account's jobs.
+      verifyCredentials: async (options) => {
+        await driver.list?.({ pageSize: 1 }, options);
+      },
+    }));
+    expect(error).toBeUndefined();
+  });
+
+  it('catch a verifyCredentials that takes bad credentials for good ones', async () => {
+    const error = await runCheck('verifyCredentials', (driver) => ({
+      ...driver,
+      verifyCredentials: async () => undefined,
+    }));
+    expect(error).toBeInstanceOf(ConformanceFailure);
+    expect(String(error)).toMatch(/verifyCredentials\(\) with bad credentials/);
+  });
+
+  it('catch a verifyCredentials that refuses with something else than AuthenticationError', async () => {
+    const error = await runCheck('verifyCredentials', (driver) => ({
+      ...driver,
+      verifyCredentials: async (options) => {
+        await driver.list?.({ pageSize: 1 }, options).catch(() => {
+          throw new Error('no');
+        });
+      },
+    }));
+    expect(String(error)).toMatch(/verifyCredentials\(\) refused with/);
+  });
+
   it('catch errors left unmapped', async () => {
     const unmapped = (driver: StemkitDriver): StemkitDriver => ({
       ...driver,

@@ -8,8 +8,14 @@ import type { CredentialCheck } from './credentials.ts';
 import type { StemkitPlugin, WaitOptions } from './types.ts';
 import type { Waiters } from './waiters.ts';
 
-/** Opens a file path as an upload; only `@stemkit/core/node` provides it. */
-export type PathOpener = (path: string, name?: string) => Promise<UploadRequest>;
+/**
+ * Opens a file path as an upload, with a way to read the file's first bytes for the sniff without touching the
+ * stream; only `@stemkit/core/node` provides it.
+ */
+export type PathOpener = (
+  path: string,
+  name?: string,
+) => Promise<UploadRequest & { readonly head?: (bytes: number) => Promise<Uint8Array> }>;
 
 /** A file `mix` or `zip` produced locally, served from memory by `download`. */
 export interface LocalFile {

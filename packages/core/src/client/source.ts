@@ -37,7 +37,8 @@ export async function resolveSource(
       );
     }
     if (source.length === 0) throw new InvalidArgumentError(field, 'must not be an empty path');
-    return { kind: 'upload', request: await context.openPath(source, name) };
+    const { head, ...request } = await context.openPath(source, name);
+    return { kind: 'upload', request, ...(head ? { head: () => head(SNIFF_BYTES) } : {}) };
   }
   if (source instanceof URL) return urlSource(source.href, name, field);
   if (typeof Blob !== 'undefined' && source instanceof Blob) {
@@ -151,21 +152,22 @@ export async function requireAudio(
   const { request } = source;
   let checked: ResolvedSource = source;
   let verdict: AudioSniff;
-  if (request.size === 0) verdict = { verdict: 'empty' };
-  else if (source.head) verdict = sniffAudio(await source.head(), request.size ?? null);
-  else {
-    let peeked: Awaited<ReturnType<typeof peekStream>>;
-    try {
-      peeked = await peekStream(request.body, SNIFF_BYTES, signal);
-    } catch (error) {
-      if (isAbortError(error)) throw error;
-      throw new UploadError(`Reading ${request.name} failed`, {
-        provider: context.driver.provider,
-        cause: error,
-      });
+  try {
+    if (request.size === 0) verdict = { verdict: 'empty' };
+    else if (source.head) verdict = sniffAudio(await source.head(), request.size ?? null);
+    else {
+      const peeked = await peekStream(request.body, SNIFF_BYTES, signal);
+      checked = { kind: 'upload', request: { ...request, body: peeked.stream } };
+      verdict = sniffAudio(peeked.head, peeked.ended ? peeked.head.length : (request.size ?? null));
     }
-    checked = { kind: 'upload', request: { ...request, body: peeked.stream } };
-    verdict = sniffAudio(peeked.head, peeked.ended ? peeked.head.length : (request.size ?? null));
+  } catch (error) {
+    if (isAbortError(error)) throw error;
+    // As the upload would have failed on it: the source could not be read.
+    await request.body.cancel().catch(() => undefined);
+    throw new UploadError(`Reading ${request.name} failed`, {
+      provider: context.driver.provider,
+      cause: error,
+    });
   }
   if (verdict.verdict === 'audio') return checked;
   // Nothing will read the source now: let go of its file or connection.

@@ -11,6 +11,7 @@ import { mix, zip } from './derived.ts';
 import { download } from './download.ts';
 import { toHandle } from './handles.ts';
 import { cancel, get, list, usage } from './jobs.ts';
+import { type LocalStore, memoryStore } from './local-store.ts';
 import { neutralJobs } from './neutral.ts';
 import { UploadOptionsSchema, WaitOptionsSchema } from './schemas.ts';
 import { separate } from './separate.ts';
@@ -49,12 +50,15 @@ const StemkitOptionsSchema = z.lazy(() =>
     ),
     logger: z.optional(z.object({ debug: z.unknown(), info: z.unknown(), warn: z.unknown() })),
     wait: z.optional(WaitOptionsSchema),
+    localStore: z.optional(z.object({ put: method(), open: method(), has: method() })),
   }),
 );
 
 /** What only `@stemkit/core/node` adds to a client. */
 export interface ClientEnvironment {
   readonly openPath?: PathOpener;
+  /** The local store's default (a temporary folder on Node; in memory otherwise). */
+  readonly localStore?: () => LocalStore;
 }
 
 /**
@@ -89,7 +93,7 @@ export function createClient(options: StemkitOptions, environment: ClientEnviron
     fetch: fetchFunction,
     openPath: environment.openPath,
     owners: new OutputOwners(),
-    localFiles: new Map(),
+    localStore: options.localStore ?? environment.localStore?.() ?? memoryStore(),
     waiters: new Waiters(),
     credentials: new CredentialCheck(driver),
   };

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import type { EmulatorContext } from './context.ts';
+import { elevenlabsApi } from './elevenlabs/api.ts';
 import { legacyApi } from './legacy/api.ts';
 import type { EmulatorCredentials } from './options.ts';
 import { sourcereApi } from './sourcere/api.ts';
@@ -21,6 +22,8 @@ export interface EmulatedApiHandles {
   legacy: { baseUrl: string; token: string };
   /** The Tasks API: base URL and `x-api-key`. */
   tasks: { baseUrl: string; apiKey: string };
+  /** ElevenLabs stem separation: base URL and `xi-api-key`. */
+  elevenlabs: { baseUrl: string; apiKey: string };
 }
 
 /** The emulated APIs' names. */
@@ -47,7 +50,12 @@ export interface EmulatedApi<Name extends EmulatedApiName = EmulatedApiName> {
 }
 
 /** Every emulated API, in the order their apps are built and resumed. */
-export const emulatedApis = [sourcereApi, legacyApi, tasksApi] as const satisfies readonly EmulatedApi[];
+export const emulatedApis = [
+  sourcereApi,
+  legacyApi,
+  tasksApi,
+  elevenlabsApi,
+] as const satisfies readonly EmulatedApi[];
 
 // Every handle has its API: a name in EmulatedApiHandles missing from the list fails to compile here.
 type Unregistered = Exclude<EmulatedApiName, (typeof emulatedApis)[number]['name']>;

@@ -10,6 +10,8 @@ export interface EmulatorCredentials {
   legacyToken?: string;
   /** Tasks API `x-api-key` (default `emulator-tasks-key`). */
   tasksApiKey?: string;
+  /** ElevenLabs `xi-api-key` (default `emulator-elevenlabs-key`). */
+  elevenlabsApiKey?: string;
 }
 
 /** How simulated processing time runs. */
@@ -89,6 +91,7 @@ export const defaultCredentials: Required<EmulatorCredentials> = {
   password: 'emulator-password',
   legacyToken: 'emulator-legacy-token',
   tasksApiKey: 'emulator-tasks-key',
+  elevenlabsApiKey: 'emulator-elevenlabs-key',
 };
 
 /** The documented maximum upload size of both AudioShake APIs: 2 GiB. */

@@ -14,6 +14,7 @@ naming their base URLs and credentials. Stops on SIGINT or SIGTERM.
   --username <s> --password <s>   Sourcere credentials
   --legacy-token <s>          legacy API Bearer token
   --tasks-api-key <s>         Tasks API x-api-key
+  --elevenlabs-api-key <s>    ElevenLabs xi-api-key
   --speed <factor>            simulated time factor (default 1; larger is faster)
   --concurrency <n>           audio computations at once (default 2)
   --tasks-rate-limit <n>      Tasks API requests per second (default 60)
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
     'password',
     'legacy-token',
     'tasks-api-key',
+    'elevenlabs-api-key',
     'speed',
     'concurrency',
     'tasks-rate-limit',
@@ -110,6 +112,7 @@ async function main(): Promise<void> {
       password: text('password'),
       legacyToken: text('legacy-token'),
       tasksApiKey: text('tasks-api-key'),
+      elevenlabsApiKey: text('elevenlabs-api-key'),
     },
     processing: {
       speed: number(text('speed'), 'speed'),

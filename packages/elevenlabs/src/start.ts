@@ -86,13 +86,13 @@ async function unpack(
   plan: SeparationPlan,
   signal: AbortSignal | undefined,
 ): Promise<Unpacked> {
-  const [whole, entries] = zip.tee();
+  // Not `tee()`: its faster branch would let the slower one buffer without bound. Each chunk goes to both
+  // writers, and the next is read only once both have taken theirs.
+  const whole = pushStream();
   const archive = store.put(
     archiveAsset(`elevenlabs:${id}:stems.zip`, 'stems.zip', plan.outputFormat),
-    whole,
-    {
-      signal,
-    },
+    whole.stream,
+    { signal },
   );
   const wanted = new Map(request.targets.map((target) => [target.stem, target.formats[0] as string]));
   const stems = new Map<StemName, Promise<Asset>>();
@@ -100,40 +100,106 @@ async function unpack(
   const unzip = new Unzip();
   unzip.register(UnzipInflate);
   let failure: unknown;
+  let current: PushStream | undefined;
   unzip.onfile = (file) => {
     names.push(file.name);
     const stem = stemOfEntry(file.name);
     if (stem === undefined || !wanted.has(stem) || stems.has(stem)) return;
-    let controller!: ReadableStreamDefaultController<Uint8Array>;
-    const body = new ReadableStream<Uint8Array>({
-      start(each) {
-        controller = each;
-      },
-    });
+    const entry = pushStream();
+    current = entry;
     file.ondata = (error, chunk, final) => {
       if (error) {
         failure = error;
-        controller.error(error);
+        entry.error(error);
         return;
       }
-      if (chunk.byteLength > 0) controller.enqueue(chunk);
-      if (final) controller.close();
+      if (chunk.byteLength > 0) entry.push(chunk);
+      if (final) entry.close();
     };
     const format = neutralFormat(wanted.get(stem) as string, plan.outputFormat);
     const asset = stemAsset(`elevenlabs:${id}:${stem}`, file.name, stem, format, plan.outputFormat);
-    stems.set(stem, store.put(asset, body, { signal }));
+    const kept = store.put(asset, entry.stream, { signal });
+    // A refused entry (the store full) ends the job below; meanwhile it must not stall the loop.
+    kept.catch(() => entry.abandon());
+    stems.set(stem, kept);
     file.start();
   };
-  const reader = entries.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    unzip.push(value ?? new Uint8Array(0), done);
-    if (done || failure) break;
+  archive.catch(() => whole.abandon());
+  const reader = zip.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (!done) whole.push(value);
+      unzip.push(value ?? new Uint8Array(0), done);
+      if (done) whole.close();
+      if (done || failure) break;
+      await Promise.all([whole.ready(), current?.ready()]);
+    }
+  } finally {
+    reader.releaseLock();
   }
   if (failure) throw failure;
   const kept = new Map<StemName, Asset>();
   for (const [stem, asset] of stems) kept.set(stem, await asset);
   return { stems: kept, archive: await archive, entries: names };
+}
+
+interface PushStream {
+  readonly stream: ReadableStream<Uint8Array>;
+  push(chunk: Uint8Array): void;
+  close(): void;
+  error(reason: unknown): void;
+  /** Resolves once the reader has taken what was pushed (or went away). */
+  ready(): Promise<void>;
+  /** Stops waiting on a reader that failed. */
+  abandon(): void;
+}
+
+/** A stream fed by pushes, with a `ready()` that waits until its reader has room: backpressure for fflate. */
+function pushStream(): PushStream {
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let wake: (() => void) | undefined;
+  let gone = false;
+  const release = () => {
+    wake?.();
+    wake = undefined;
+  };
+  const stream = new ReadableStream<Uint8Array>({
+    start(each) {
+      controller = each;
+    },
+    pull: release,
+    cancel() {
+      gone = true;
+      release();
+    },
+  });
+  const live = (action: () => void) => {
+    if (!gone) action();
+  };
+  return {
+    stream,
+    push: (chunk) => live(() => controller.enqueue(chunk)),
+    // A closed stream's desiredSize stays 0: nothing more to wait for.
+    close: () =>
+      live(() => {
+        controller.close();
+        gone = true;
+        release();
+      }),
+    error: (reason) => live(() => controller.error(reason)),
+    async ready() {
+      while (!gone && (controller.desiredSize ?? 0) <= 0 && controller.desiredSize !== null) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+      }
+    },
+    abandon() {
+      gone = true;
+      release();
+    },
+  };
 }
 
 function toJob(

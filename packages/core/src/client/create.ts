@@ -5,6 +5,7 @@ import { InvalidArgumentError } from '../errors.ts';
 import { redactingLogger, silentLogger } from '../logger.ts';
 import { parseArgument } from '../validation.ts';
 import { parseCallback } from './callbacks.ts';
+import { requireCapability } from './capabilities.ts';
 import { type ClientContext, OutputOwners, type PathOpener } from './context.ts';
 import { CredentialCheck } from './credentials.ts';
 import { mix, zip } from './derived.ts';
@@ -103,6 +104,13 @@ export function createClient(options: StemkitOptions, environment: ClientEnviron
     capabilities: context.capabilities,
     async upload(source, input = {}) {
       const uploadOptions = parseArgument(UploadOptionsSchema, input, '');
+      // The audio of an inline driver travels only inside `separate`: refused before the source is read.
+      requireCapability(
+        context,
+        'upload',
+        context.capabilities.uploads !== 'inline',
+        'takes the audio inline in `separate`; it has no separate upload',
+      );
       const resolved = await resolveSource(context, source, uploadOptions.name);
       // A transcript is text: neither sniffed nor inspected as audio.
       if (uploadOptions.transcript)

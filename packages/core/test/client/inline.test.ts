@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { StartRequest, StemkitDriver } from '../../src/driver/index.ts';
-import { createStemkit, LocalStoreFullError, memoryStore } from '../../src/index.ts';
+import {
+  createStemkit,
+  LocalStoreFullError,
+  memoryStore,
+  UnsupportedCapabilityError,
+} from '../../src/index.ts';
 import { temporaryFileStore } from '../../src/node/index.ts';
 import { sampleWav } from '../support/mock.ts';
 
@@ -87,6 +92,11 @@ describe("uploads: 'inline'", () => {
     expect(size).toBe(10);
     expect((await new Response(body).arrayBuffer()).byteLength).toBe(10);
     expect(stemkit.capabilities.uploads).toBe('inline');
+    // No upload step exists: `upload()` alone is refused before the source is read.
+    await expect(stemkit.upload(new Blob([sampleWav()]))).rejects.toSatisfy(
+      (error) => UnsupportedCapabilityError.isInstance(error) && error.capability === 'upload',
+    );
+    expect(seen.uploads).toBe(0);
     expect(stemkit.capabilities.jobs).toBe('ephemeral');
   });
 });

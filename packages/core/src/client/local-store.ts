@@ -4,7 +4,7 @@ import { bytesStream } from './source.ts';
 
 /** One file in a {@link LocalStore}, opened for reading. */
 export interface LocalFile {
-  /** The asset the file is, as it was kept. */
+  /** The asset the file is, as it was given to `put` (its size is `size`). */
   readonly asset: Asset;
   /** The file's bytes; each `open` gives a fresh stream. */
   readonly body: ReadableStream<Uint8Array>;
@@ -78,7 +78,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): LocalStore {
         forget(id);
       }
       const kept = { ...asset, sizeBytes: data.byteLength };
-      files.set(asset.id, { asset: kept, data });
+      files.set(asset.id, { asset, data });
       held += data.byteLength;
       return kept;
     },

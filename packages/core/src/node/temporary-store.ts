@@ -79,7 +79,7 @@ export function temporaryFileStore(options: TemporaryFileStoreOptions = {}): Loc
         await forget(id);
       }
       const kept = { ...asset, sizeBytes: size };
-      files.set(asset.id, { asset: kept, path, size });
+      files.set(asset.id, { asset, path, size });
       held += size;
       return kept;
     },

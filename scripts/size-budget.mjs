@@ -14,6 +14,7 @@ const bundles = {
   '@stemkit/core + audioshakeLegacy': `export { createStemkit } from '@stemkit/core'; export { audioshakeLegacy } from '@stemkit/audioshake';`,
   '@stemkit/core + @stemkit/replicate': `export { createStemkit } from '@stemkit/core'; export { replicate } from '@stemkit/replicate';`,
   '@stemkit/core + @stemkit/lalal': `export { createStemkit } from '@stemkit/core'; export { lalal } from '@stemkit/lalal';`,
+  '@stemkit/core + @stemkit/elevenlabs': `export { createStemkit } from '@stemkit/core'; export { elevenlabs } from '@stemkit/elevenlabs';`,
 };
 
 const budgets = JSON.parse(readFileSync(budgetsFile, 'utf8'));

@@ -293,6 +293,14 @@ export class UploadError extends StemkitError {
   override readonly code = 'upload';
 }
 
+/**
+ * A file did not fit in the client's bounded local store even with every other file forgotten (a local mix, zip
+ * or conversion, or an output a provider answered with as bytes). Raise the store's bound.
+ */
+export class LocalStoreFullError extends StemkitError {
+  override readonly code = 'local-store-full';
+}
+
 /** Fetching an output failed, even after refreshing its link. */
 export class DownloadError extends StemkitError {
   override readonly code = 'download';

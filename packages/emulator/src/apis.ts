@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import type { EmulatorContext } from './context.ts';
+import { elevenlabsApi } from './elevenlabs/api.ts';
 import { lalalApi } from './lalal/api.ts';
 import { legacyApi } from './legacy/api.ts';
 import type { EmulatorCredentials } from './options.ts';
@@ -27,6 +28,8 @@ export interface EmulatedApiHandles {
   replicate: { baseUrl: string; apiToken: string };
   /** LALAL.AI's v1 API: base URL (ending in `/api/v1`; every path below it ends with a slash) and `X-License-Key`. */
   lalal: { baseUrl: string; licenseKey: string };
+  /** ElevenLabs stem separation: base URL and `xi-api-key`. */
+  elevenlabs: { baseUrl: string; apiKey: string };
 }
 
 /** The emulated APIs' names. */
@@ -59,6 +62,7 @@ export const emulatedApis = [
   tasksApi,
   replicateApi,
   lalalApi,
+  elevenlabsApi,
 ] as const satisfies readonly EmulatedApi[];
 
 // Every handle has its API: a name in EmulatedApiHandles missing from the list fails to compile here.

@@ -16,6 +16,7 @@ naming their base URLs and credentials. Stops on SIGINT or SIGTERM.
   --tasks-api-key <s>         Tasks API x-api-key
   --lalal-license-key <s>     LALAL.AI X-License-Key
   --lalal-checks-per-minute <n>   LALAL.AI /check/ calls a minute before 429 (default 30)
+  --elevenlabs-api-key <s>    ElevenLabs xi-api-key
   --speed <factor>            simulated time factor (default 1; larger is faster)
   --concurrency <n>           audio computations at once (default 2)
   --tasks-rate-limit <n>      Tasks API requests per second (default 60)
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
     'tasks-api-key',
     'lalal-license-key',
     'lalal-checks-per-minute',
+    'elevenlabs-api-key',
     'speed',
     'concurrency',
     'tasks-rate-limit',
@@ -115,6 +117,7 @@ async function main(): Promise<void> {
       legacyToken: text('legacy-token'),
       tasksApiKey: text('tasks-api-key'),
       lalalLicenseKey: text('lalal-license-key'),
+      elevenlabsApiKey: text('elevenlabs-api-key'),
     },
     processing: {
       speed: number(text('speed'), 'speed'),

@@ -14,6 +14,8 @@ export interface EmulatorCredentials {
   replicateApiToken?: string;
   /** LALAL.AI `X-License-Key` (default `emulator-lalal-key`). */
   lalalLicenseKey?: string;
+  /** ElevenLabs `xi-api-key` (default `emulator-elevenlabs-key`). */
+  elevenlabsApiKey?: string;
 }
 
 /** How simulated processing time runs. */
@@ -107,6 +109,7 @@ export const defaultCredentials: Required<EmulatorCredentials> = {
   tasksApiKey: 'emulator-tasks-key',
   replicateApiToken: 'r8_emulator-replicate-token',
   lalalLicenseKey: 'emulator-lalal-key',
+  elevenlabsApiKey: 'emulator-elevenlabs-key',
 };
 
 /** The documented maximum upload size of both AudioShake APIs: 2 GiB. */

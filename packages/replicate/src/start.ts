@@ -1,5 +1,6 @@
 import {
   type DriverCallOptions,
+  InvalidArgumentError,
   type StartRequest,
   type StartResult,
   summarizeSource,
@@ -33,6 +34,8 @@ export async function start(
   options: DriverCallOptions = {},
 ): Promise<StartResult> {
   const { http, context, model, version, network } = api;
+  if ('upload' in request.source)
+    throw new InvalidArgumentError('source', 'is an inline upload; upload it first');
   const audio = 'url' in request.source ? request.source.url : request.source.asset.url!;
   const prefer = preferOf(request, api.options);
   const { data: prediction } = await http.call({

@@ -74,7 +74,7 @@ export async function wrongOptions(): Promise<void> {
   // @ts-expect-error a wrong stem option: no target option is called `residul`
   await stemkit.separate({ source: 'song.wav', targets: [{ stem: 'vocals', residul: true }] });
   // @ts-expect-error a wrong format: a zip's format is an audio format
-  await stemkit.zip(job, { stems: ['vocals'], format: 'ogg' });
+  await stemkit.zip(job, { stems: ['vocals'], format: 'wma' });
   // @ts-expect-error a wrong format: `formats` is a list
   await stemkit.separate({ source: 'song.wav', stems: ['vocals'], formats: 'wav' });
   // @ts-expect-error `separate` needs a source

@@ -73,6 +73,8 @@ async function assetIdOf(
   signal?: AbortSignal,
 ): Promise<string> {
   if ('url' in source) return (await uploadLink(api, source.url, signal)).id;
+  // Only drivers that declare `uploads: 'inline'` are handed the stream; this one uploads first.
+  if ('upload' in source) throw new InvalidArgumentError(field, 'is an inline upload; upload it first');
   if (source.asset.provider !== LEGACY_PROVIDER) {
     throw new InvalidArgumentError(
       field,

@@ -60,6 +60,8 @@ export async function start(
 
 function sourceField(source: SourceReference, field: string): { url: string } | { assetId: string } {
   if ('url' in source) return { url: source.url };
+  // Only drivers that declare `uploads: 'inline'` are handed the stream; this one uploads first.
+  if ('upload' in source) throw new InvalidArgumentError(field, 'is an inline upload; upload it first');
   if (source.asset.provider !== TASKS_PROVIDER) {
     throw new InvalidArgumentError(
       field,

@@ -5,6 +5,7 @@ import type { Asset } from '../model/asset.ts';
 import type { JobHandle } from '../model/handle.ts';
 import type { Job } from '../model/job.ts';
 import type { CredentialCheck } from './credentials.ts';
+import type { LocalStore } from './local-store.ts';
 import type { StatusBatcher } from './status-batch.ts';
 import type { StemkitPlugin, WaitOptions } from './types.ts';
 import type { Waiters } from './waiters.ts';
@@ -18,12 +19,6 @@ export type PathOpener = (
   name?: string,
 ) => Promise<UploadRequest & { readonly head?: (bytes: number) => Promise<Uint8Array> }>;
 
-/** A file `mix` or `zip` produced locally, served from memory by `download`. */
-export interface LocalFile {
-  readonly asset: Asset;
-  readonly data: Uint8Array;
-}
-
 /** What every client operation shares. */
 export interface ClientContext {
   readonly driver: StemkitDriver;
@@ -35,7 +30,8 @@ export interface ClientContext {
   readonly openPath: PathOpener | undefined;
   /** Which job each output seen belongs to, so `download` can refresh its link. */
   readonly owners: OutputOwners;
-  readonly localFiles: Map<string, LocalFile>;
+  /** The one bounded store of files on this machine: local mixes, zips, and outputs that came as bytes. */
+  readonly localStore: LocalStore;
   /** The waits in progress, which callbacks wake. */
   readonly waiters: Waiters;
   /** The driver's credential check, done once before the first upload. */

@@ -181,11 +181,11 @@ async function fetchOutput(
   return { data, format: exact || converts ? format : (asset.format ?? format) };
 }
 
-function keepLocal(
+async function keepLocal(
   context: ClientContext,
   job: Job,
   file: { role: 'mix' | 'archive'; name: string; format: string; data: Uint8Array },
-): Asset {
+): Promise<Asset> {
   const asset: Asset = {
     id: `local:${crypto.randomUUID()}`,
     name: file.name,
@@ -195,6 +195,7 @@ function keepLocal(
     provider: context.driver.provider,
     raw: { local: true, job: job.id },
   };
-  context.localFiles.set(asset.id, { asset, data: file.data });
+  // The same keys as a provider-side mix: the size comes with the download.
+  await context.localStore.put(asset, file.data);
   return asset;
 }

@@ -33,8 +33,8 @@ export async function download(
   const asset = parseArgument(AssetSchema, input, 'asset');
   const parsed = parseArgument(DownloadOptionsSchema, options, '');
   const { signal } = parsed;
-  const local = context.localFiles.get(asset.id);
-  if (local) return { asset: local.asset, body: bytesStream(local.data), size: local.data.byteLength };
+  const local = await context.localStore.open(asset.id);
+  if (local) return { asset: local.asset, body: local.body, size: local.size };
   // An output's own format is no conversion.
   const format = parsed.format === asset.format ? undefined : parsed.format;
   const provider = context.driver.provider;

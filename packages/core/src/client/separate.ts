@@ -9,7 +9,7 @@ import { withFraction } from './neutral.ts';
 import { SeparateOptionsSchema } from './schemas.ts';
 import { type ResolvedSource, requireAudio, resolveSource } from './source.ts';
 import type { SeparateOptions } from './types.ts';
-import { uploadSource } from './upload.ts';
+import { openUpload, uploadSource } from './upload.ts';
 
 /**
  * Validates the request, checks it against the driver's capabilities and its `validate` (nothing is sent when it
@@ -64,7 +64,7 @@ export async function separate(context: ClientContext, input: SeparateOptions): 
   const start: StartRequest = { ...request, targets: withTranscripts, source };
   const { driver, logger } = context;
   logger.debug('start', { provider: driver.provider, targets: targets.map((target) => target.stem) });
-  const result = await driver.start(start, { signal: options.signal });
+  const result = await driver.start(start, { signal: options.signal, localStore: context.localStore });
   const job = result.job ?? withFraction(placeholderJob(context, start, result.handle));
   const warnings = uniqueWarnings([...job.warnings, ...(result.warnings ?? [])]);
   for (const warning of warnings)
@@ -81,6 +81,11 @@ async function reference(
   options: Parameters<typeof uploadSource>[2],
 ): Promise<SourceReference> {
   if (resolved.kind === 'url' && context.capabilities.urlInput) return { url: resolved.url };
+  // One request carries the audio in and starts the work: the stream goes to `start`, no upload step.
+  if (context.capabilities.uploads === 'inline' && resolved.kind !== 'asset') {
+    const { request, body } = await openUpload(context, resolved, options);
+    return { upload: { ...request, body } };
+  }
   return { asset: await uploadSource(context, resolved, options) };
 }
 

@@ -6,6 +6,7 @@ import type { JobHandle } from '../model/handle.ts';
 import type { Job } from '../model/job.ts';
 import type { AudioFormat, OutputFormat, StemName } from '../model/names.ts';
 import type { Usage } from '../model/usage.ts';
+import type { LocalStore } from './local-store.ts';
 
 /**
  * Audio to separate: a `Blob` (or `File`), bytes, a Web stream, a remote `http(s)` URL, a named stream, an asset
@@ -128,6 +129,11 @@ export interface StemkitOptions {
   readonly logger?: Logger;
   /** Defaults for every `wait`. */
   readonly wait?: WaitOptions;
+  /**
+   * Where files that exist on this machine only are kept (local mixes and zips, outputs a provider answered
+   * with as bytes): default a temporary folder under `@stemkit/core/node`, else `memoryStore()` (256 MiB).
+   */
+  readonly localStore?: LocalStore;
 }
 
 /**

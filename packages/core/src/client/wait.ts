@@ -75,7 +75,10 @@ export async function wait(
           if (isAbortError(error)) throw error;
           const tolerated =
             (isTransient(error) && failures < maxFailures) ||
-            (NotFoundError.isInstance(error) && notFound < NOT_FOUND_TOLERANCE);
+            // A provider that keeps no jobs will not find one later either: never wait out its NotFoundError.
+            (NotFoundError.isInstance(error) &&
+              context.capabilities.jobs !== 'ephemeral' &&
+              notFound < NOT_FOUND_TOLERANCE);
           if (!tolerated) throw error;
           if (NotFoundError.isInstance(error)) notFound++;
           else failures++;

@@ -64,6 +64,18 @@ export interface DriverCapabilities {
    * the provider allows a minute (LALAL.AI: 200 and 30). `wait` coalesces its polls into calls within it.
    */
   readonly batchedStatus?: BatchedStatus;
+  /**
+   * How the source reaches the provider: `'separate'` (default) uploads it first and starts the job on the
+   * stored asset; `'inline'` hands the upload stream to `start` (a `{ upload }` source), for APIs whose one
+   * request carries the audio in and starts the work, so nothing is buffered and no asset is invented.
+   */
+  readonly uploads?: 'separate' | 'inline';
+  /**
+   * Where jobs live: `'provider'` (default) keeps them, so a handle finds the job again from another process;
+   * `'ephemeral'` keeps nothing once the call returns (the outputs live in this client's local store), so a
+   * handle from another process is a `NotFoundError` saying so, never a hang.
+   */
+  readonly jobs?: 'provider' | 'ephemeral';
 }
 
 /** The budget of a batched status call: see {@link DriverCapabilities.batchedStatus}. */
@@ -82,6 +94,10 @@ export interface CapabilityMatrix extends DriverCapabilities {
   readonly convertOnDownload: boolean;
   /** Whether assets carry the provider's download links (the declaration, `false` when left out). */
   readonly links: boolean;
+  /** How the source reaches the provider (the declaration, `'separate'` when left out). */
+  readonly uploads: 'separate' | 'inline';
+  /** Where jobs live (the declaration, `'provider'` when left out). */
+  readonly jobs: 'provider' | 'ephemeral';
   /**
    * Whether the provider reports the source's duration, channels and sample rate after an upload (the driver has
    * `inspect`): `upload` returns them, and `job.source` carries them.
@@ -132,6 +148,8 @@ export function describeCapabilities(driver: {
     ...driver.capabilities,
     convertOnDownload: driver.capabilities.convertOnDownload === true,
     links: driver.capabilities.links === true,
+    uploads: driver.capabilities.uploads ?? 'separate',
+    jobs: driver.capabilities.jobs ?? 'provider',
     sourceMetadata: typeof driver.inspect === 'function',
     mix: typeof driver.mix === 'function',
     zip: typeof driver.zip === 'function',

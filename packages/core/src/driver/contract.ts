@@ -1,3 +1,4 @@
+import type { LocalStore } from '../client/local-store.ts';
 import type { Asset } from '../model/asset.ts';
 import type { JobHandle } from '../model/handle.ts';
 import type { Job, Warning } from '../model/job.ts';
@@ -18,6 +19,11 @@ export interface DriverCallOptions {
    * `retry`). The callback receiver's confirmations use it, so that a forged callback costs one request.
    */
   readonly retry?: boolean;
+  /**
+   * The client's bounded local store, where a driver whose provider answers with bytes (not links) keeps its
+   * outputs; `download`, local mixes and zips read them from it. The client passes it to `start`.
+   */
+  readonly localStore?: LocalStore;
 }
 
 /** A source to upload, always as a stream: the client turns paths, Blobs and bytes into one. */
@@ -32,8 +38,14 @@ export interface UploadRequest {
   readonly contentType?: string;
 }
 
-/** Where a job's audio comes from: an uploaded asset, or a remote URL the provider fetches itself. */
-export type SourceReference = { readonly asset: Asset } | { readonly url: string };
+/**
+ * Where a job's audio comes from: an uploaded asset, a remote URL the provider fetches itself, or — for a driver
+ * that declares `uploads: 'inline'` — the upload stream itself, which `start` sends in its one request.
+ */
+export type SourceReference =
+  | { readonly asset: Asset }
+  | { readonly url: string }
+  | { readonly upload: UploadRequest };
 
 /** One stem or model to produce. */
 export interface TargetRequest {

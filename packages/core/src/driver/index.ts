@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 
+export type { LocalFile, LocalStore } from '../client/local-store.ts';
 export {
   type AudioSniff,
   type PeekedStream,

@@ -64,6 +64,8 @@ export function summarizeSource(source: SourceReference): SourceSummary {
     const name = decodeURIComponent(url.pathname.split('/').filter(Boolean).at(-1) ?? url.hostname);
     return { id: `${url.origin}${url.pathname}`, name, url: `${url.origin}${url.pathname}` };
   }
+  // An inline upload has no id at the provider: it is named by its file name.
+  if ('upload' in source) return { id: `inline:${source.upload.name}`, name: source.upload.name };
   const { asset } = source;
   const summary: SourceSummary = { id: asset.id, name: asset.name };
   for (const field of SUMMARY_FIELDS) {

@@ -98,6 +98,11 @@ export interface ApiRequest<Schema extends z.ZodMiniType = z.ZodMiniType> {
    * `ReadableStream` body, which the caller's signal rules instead.
    */
   readonly timeoutMs?: number | false;
+  /**
+   * `'stream'`: a 2xx body is handed back unread as `data` (a `ReadableStream`), for answers that are bytes (a
+   * ZIP of stems) and may be larger than memory; errors are mapped as for any call. Default `'json'`.
+   */
+  readonly responseType?: 'json' | 'stream';
 }
 
 /** A parsed API response. */
@@ -137,6 +142,10 @@ export interface HttpClient {
   readonly provider: string;
   /** The fetch the client sends with: the injected one, or the global one. */
   readonly fetch: typeof globalThis.fetch;
+  /** A call whose 2xx body comes back unread, as a stream (`responseType: 'stream'`); errors mapped as usual. */
+  call(
+    request: ApiRequest & { readonly responseType: 'stream' },
+  ): Promise<ApiResponse<ReadableStream<Uint8Array>>>;
   /** A JSON call to the API host: auth, transport retries, timeouts, error mapping, lenient parsing. */
   call<Schema extends z.ZodMiniType = z.ZodMiniType<unknown>>(
     request: ApiRequest<Schema>,
@@ -319,6 +328,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     request: ApiRequest<Schema>,
     what: string,
   ): Promise<ApiResponse<z.output<Schema>>> {
+    if (request.responseType === 'stream') {
+      const body = response.body ?? new Blob([]).stream();
+      return { status: response.status, data: body as z.output<Schema>, headers: response.headers };
+    }
     const text = await response.text();
     let body: unknown = text;
     if (text.length > 0 && (response.headers.get('content-type') ?? '').includes('json')) {
@@ -369,7 +382,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
   }
 
-  return { baseUrl, provider, fetch: fetchFunction, call, transfer };
+  return { baseUrl, provider, fetch: fetchFunction, call: call as HttpClient['call'], transfer };
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);

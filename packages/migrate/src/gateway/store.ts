@@ -249,7 +249,8 @@ export function fileGatewayStore(path: string): GatewayStore {
 }
 /** A source without its signed link or provider payload: what the backend needs to find it again. */
 export function referenceOnly(source: SourceReference): SourceReference {
-  if ('url' in source) return source;
+  // A URL holds no payload; an inline upload is a stream the gateway never stores.
+  if (!('asset' in source)) return source;
   const { id, name, role, provider, format, mimeType }: Asset = source.asset;
   return {
     asset: {

@@ -1,4 +1,4 @@
-import { createStemkit } from '@stemkit/core';
+import { createStemkit, memoryStore } from '@stemkit/core';
 import {
   AUDIO_FORMATS,
   type AudioFormat,
@@ -16,6 +16,7 @@ import {
   ProviderError,
   RateLimitError,
   readHandle,
+  type StartResult,
   StemkitError,
   type StemName,
   UnsupportedCapabilityError,
@@ -180,6 +181,73 @@ const uploadStreamingCheck: ConformanceCheck = {
   },
 };
 
+const inlineJobCheck: ConformanceCheck = {
+  name: "an inline job (uploads: 'inline'): start streams the source in its one request and keeps the outputs in the local store",
+  async run({ harness, options }) {
+    const { driver } = harness;
+    if (driver.capabilities.uploads !== 'inline') return;
+    const sample = harness.sampleAudio();
+    const pieces = splitBytes(sample.bytes, 4);
+    const first = pieces[0] as Uint8Array;
+    const watch = watchRequestBodies(first.slice(Math.max(0, first.byteLength - 48)));
+    let buffered = false;
+    let index = 0;
+    // As in the upload check: the last piece waits until the first was seen leaving, so a driver that collects
+    // the source (memory growing with the file) before its request is caught.
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (index === pieces.length - 1) {
+          const outcome = await Promise.race([
+            watch.seen.then(() => 'sent'),
+            pause(options.streamingGraceMs),
+          ]);
+          if (outcome !== 'sent') {
+            buffered = true;
+            controller.error(new ConformanceFailure('source held back'));
+            return;
+          }
+        }
+        const piece = pieces[index++];
+        if (piece) controller.enqueue(piece);
+        else controller.close();
+      },
+    });
+    const localStore = memoryStore();
+    let result: StartResult;
+    try {
+      result = await driver.start(
+        {
+          source: {
+            upload: {
+              body,
+              name: sample.name,
+              size: sample.bytes.byteLength,
+              contentType: sample.contentType,
+            },
+          },
+          targets: harness.request.stems.map((stem) => ({ stem, formats: [harness.request.format] })),
+        },
+        { localStore },
+      );
+    } catch (error) {
+      if (buffered) {
+        throw new ConformanceFailure(
+          `the driver read the whole source before sending any of it (no byte left within ${options.streamingGraceMs} ms)`,
+        );
+      }
+      throw error;
+    } finally {
+      watch.stop();
+    }
+    check(!buffered, 'the driver read the whole source before sending any of it');
+    const outputs = result.job?.targets.flatMap((target) => target.outputs) ?? [];
+    check(outputs.length > 0, 'an inline start returned no finished job with outputs');
+    for (const output of outputs) {
+      check(localStore.has(output.id), `output ${output.id} is not in the local store the client passed`);
+    }
+  },
+};
+
 const statusMappingCheck: ConformanceCheck = {
   name: 'starts a job and maps its statuses, targets and outputs until it succeeds',
   async run(context) {
@@ -311,6 +379,23 @@ const handleCheck: ConformanceCheck = {
     check(JSON.stringify(revived) === text, 'the handle does not survive JSON');
     const fromToken = readHandle(handleToToken(revived));
     check(canonical(fromToken) === canonical(revived), 'the handle does not survive a token round trip');
+    if (driver.capabilities.jobs === 'ephemeral') {
+      // Nothing is kept at the provider: another process (a fresh driver) must say so at once, never hang.
+      check(
+        context.harness.freshDriver !== undefined,
+        "an ephemeral driver's harness must give freshDriver()",
+      );
+      const elsewhere = context.harness.freshDriver!();
+      const error = await within(
+        rejection(elsewhere.status(revived), 'status of an ephemeral handle in another process'),
+        context.options.abortGraceMs,
+        'status of an ephemeral handle in another process',
+      );
+      check(
+        NotFoundError.isInstance(error),
+        `status of an ephemeral handle in another process failed with ${describeError(error)}, expected NotFoundError`,
+      );
+    }
     const { job } = await driver.status(revived);
     check(job.handle.id === handle.id, 'status of the revived handle returned another job');
     const { job: again } = await driver.status(JSON.parse(JSON.stringify(job.handle)));
@@ -647,6 +732,7 @@ export const conformanceChecks: readonly ConformanceCheck[] = [
   capabilitiesCheck,
   validateCheck,
   uploadStreamingCheck,
+  inlineJobCheck,
   statusMappingCheck,
   capabilityHonourCheck,
   handleCheck,

@@ -27,6 +27,11 @@ export interface ConformanceHarness {
   readonly driver: StemkitDriver;
   /** The same provider with credentials it refuses: calls must fail with `AuthenticationError`. */
   driverWithBadCredentials(): StemkitDriver;
+  /**
+   * The same provider and credentials in a new driver instance, as another process would make it. Required when
+   * the driver declares `jobs: 'ephemeral'`: its handles must be a `NotFoundError` there.
+   */
+  freshDriver?(): StemkitDriver;
   /** E.g. a base URL of `http://127.0.0.1:9`, where nothing listens. */
   driverForUnreachableHost(): StemkitDriver;
   /** The next `count` API requests (not storage) answer `status`. */

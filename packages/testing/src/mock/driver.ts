@@ -145,7 +145,9 @@ export function createMockDriver(options: MockDriverOptions = {}): MockDriver {
         path: 'jobs',
         json: {
           source:
-            'asset' in request.source ? { assetId: request.source.asset.id } : { url: request.source.url },
+            'url' in request.source
+              ? { url: request.source.url }
+              : { assetId: 'asset' in request.source ? request.source.asset.id : undefined },
           targets: request.targets.map((target) => ({
             stem: target.stem,
             formats: target.formats,

@@ -67,3 +67,13 @@ export function apiHandles(
 ): EmulatedApiHandles {
   return byApi((api) => api.handle(baseUrl(api), credentials)) as EmulatedApiHandles;
 }
+
+/**
+ * The emulated APIs' names, in {@link emulatedApis} order: what an app's providers table points its entries at.
+ *
+ * @example
+ * ```ts
+ * emulatedApiNames; // ['sourcere', 'legacy', 'tasks']
+ * ```
+ */
+export const emulatedApiNames: readonly EmulatedApiName[] = emulatedApis.map((api) => api.name);

@@ -78,7 +78,7 @@ describe('stemkit gateway: flags read as commander reads them', () => {
     const missing = await run(runGatewayCommand, ['--backend', 'audioshake'], env);
     expect(missing.code).toBe(MIGRATE_EXIT_CODE.authentication);
     expect(missing.stderr).toBe(
-      'error: AUDIOSHAKE_API_KEY is not set: the Tasks API is needed for this step\n',
+      'error: AUDIOSHAKE_API_KEY is not set: the audioshake backend needs it\n',
     );
   });
 });

@@ -74,7 +74,9 @@ export function credentialOptions(): { readonly flags: string; readonly descript
   for (const { factory, title } of LOADED) {
     for (const [setting, declaration] of Object.entries(factory.settings as SettingsDeclaration)) {
       if (setting === 'baseUrl') continue;
-      const words = setting.replace(/[A-Z]/g, (letter) => ` ${letter.toLowerCase()}`);
+      const words = setting
+        .replace(/[A-Z]/g, (letter) => ` ${letter.toLowerCase()}`)
+        .replace(/^api\b/, 'API');
       const option = bySetting.get(setting) ?? { secret: false, uses: [] };
       option.secret ||= declaration.secret === true;
       option.uses.push(`${title} ${words} (${declaration.env})`);

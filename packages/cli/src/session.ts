@@ -30,7 +30,10 @@ export function withSessionFlags(command: Command): Command {
       '-p, --provider <name>',
       `${PROVIDER_CHOICES.slice(0, -1).join(', ')} or ${PROVIDER_CHOICES.at(-1)}`,
     )
-    .option('--api <name>', `with the emulator: the API it serves, ${choices.join(', ')}`);
+    .option(
+      '--api <name>',
+      `with the emulator: the API it serves, ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}`,
+    );
   for (const { flags, description } of credentialOptions()) command.option(flags, description);
   return command
     .option('--base-url <url>', "the provider's API base URL (*_BASE_URL)")

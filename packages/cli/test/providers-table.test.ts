@@ -63,7 +63,7 @@ describe('the CLI reads the providers table', () => {
       (option) => option.long === '--api-key',
     );
     expect(apiKey?.description).toBe(
-      'AudioShake Tasks api key (AUDIOSHAKE_API_KEY), or Tinystems api key (TINYSTEMS_API_KEY)',
+      'AudioShake Tasks API key (AUDIOSHAKE_API_KEY), or Tinystems API key (TINYSTEMS_API_KEY)',
     );
   });
 

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { DRIVER_CONTRACT_VERSION } from '../driver/contract.ts';
 import { InvalidArgumentError } from '../errors.ts';
 
 /**
@@ -15,7 +16,7 @@ import { InvalidArgumentError } from '../errors.ts';
 export const JobHandleSchema = z.lazy(() =>
   z.object({
     /** The driver contract version that wrote it. */
-    contract: z.literal(1),
+    contract: z.literal(DRIVER_CONTRACT_VERSION),
     provider: z.string().check(z.minLength(1)),
     id: z.string().check(z.minLength(1)),
     parts: z.optional(z.array(z.string())),

@@ -3,6 +3,7 @@ import type { EmulatorContext } from './context.ts';
 import { legacyApi } from './legacy/api.ts';
 import type { EmulatorCredentials } from './options.ts';
 import { sourcereApi } from './sourcere/api.ts';
+import type { StateRecordKey } from './state/records.ts';
 import { tasksApi } from './tasks/api.ts';
 
 /**
@@ -38,6 +39,8 @@ export interface EmulatedApi<Name extends EmulatedApiName = EmulatedApiName> {
   readonly basePath: string;
   /** The fake origin its msw handlers answer on (`https://tasks.audioshake.emulator.test`). */
   readonly mswOrigin: string;
+  /** The state's records by id it keeps (loaded from `state.json` as prototype-less dictionaries). */
+  readonly records: readonly StateRecordKey[];
   /** What a client needs to call it: its base URL and the credentials it accepts. */
   handle(baseUrl: string, credentials: Required<EmulatorCredentials>): EmulatedApiHandles[Name];
   /** Its routes, as one Hono app below its base (errors in its own body shape, faults by its name). */

@@ -134,3 +134,8 @@ export interface EmulatorState {
   tasks: Record<string, Task>;
   tasksWebhookUrl?: string;
 }
+
+/** The state's records by id (`tasks`, `legacyJobs`, …): what an emulated API declares it keeps. */
+export type StateRecordKey = {
+  [Key in keyof EmulatorState]-?: EmulatorState[Key] extends Record<string, object> ? Key : never;
+}[keyof EmulatorState];

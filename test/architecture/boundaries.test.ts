@@ -8,7 +8,27 @@ import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const PACKAGES = readdirSync(join(root, 'packages'));
-const DRIVER_PACKAGES = ['sourcere', 'audioshake', 'replicate'];
+
+/** A source text that makes a driver: `defineDriver` from the driver entry is how every driver factory is built. */
+const definesDriver = (text: string) => /\bdefineDriver\s*\(/.test(text);
+
+/** The package's shipped source files' texts. */
+function sourceTexts(name: string): string[] {
+  const folder = join(root, 'packages', name, 'src');
+  return readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .filter((path) => /\.(?:ts|mts|tsx)$/.test(path))
+    .map((path) => readFileSync(join(folder, path), 'utf8'));
+}
+
+const manifest = (name: string) =>
+  JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8')) as {
+    name: string;
+    keywords?: string[];
+    peerDependencies?: Record<string, string>;
+  };
+
+// Derived, never listed: every package (core aside) whose code defines a driver, so a new one is checked too.
+const DRIVER_PACKAGES = PACKAGES.filter((name) => name !== 'core' && sourceTexts(name).some(definesDriver));
 
 /** One import (static, dynamic or re-export) of one file, with the file relative to the repository root. */
 interface Import {
@@ -59,6 +79,15 @@ describe('package boundaries', () => {
     expect(describeAll(coreOutsideDriverEntry(imports))).toEqual([]);
   });
 
+  it('finds every driver package: those the providers table loads, and those that say they are drivers', () => {
+    const driverNames = DRIVER_PACKAGES.map((name) => manifest(name).name);
+    expect(driverNames).toEqual(expect.arrayContaining(['@stemkit/sourcere', '@stemkit/audioshake']));
+    const tableDrivers = Object.keys(manifest('providers').peerDependencies ?? {});
+    expect(driverNames).toEqual(expect.arrayContaining(tableDrivers));
+    const keyworded = PACKAGES.filter((name) => manifest(name).keywords?.includes('stemkit-driver'));
+    expect(DRIVER_PACKAGES).toEqual(expect.arrayContaining(keyworded));
+  });
+
   it('core imports no other stemkit package', () => {
     expect(describeAll(otherPackages(sourcesOf('core')))).toEqual([]);
   });
@@ -71,6 +100,9 @@ describe('package boundaries', () => {
 
   it('each rule reports a planted violation', () => {
     const planted = (file: string, specifier: string): Import[] => [{ file, specifier }];
+
+    expect(definesDriver("export const acme = defineDriver({ provider: 'acme' });")).toBe(true);
+    expect(definesDriver("import type { defineDriver } from '@stemkit/core/driver';")).toBe(false);
 
     expect(coreOutsideDriverEntry(planted('packages/sourcere/src/start.ts', '@stemkit/core'))).toHaveLength(
       1,

@@ -4,32 +4,28 @@
  * docs test fails when the committed page differs from what this renders.
  */
 import { writeFileSync } from 'node:fs';
-import { audioshakeLegacy, audioshakeTasks } from '@stemkit/audioshake';
 import { type CapabilityMatrix, describeCapabilities } from '@stemkit/core/driver';
-import { sourcere } from '@stemkit/sourcere';
+import { loadProviders } from '@stemkit/providers';
 import { formatMarkdown } from './format-markdown.ts';
 
 export const CAPABILITIES_PAGE = new URL('../../docs/providers/capabilities.md', import.meta.url);
 
-/** The drivers the page covers, each built with placeholder credentials (nothing is sent). */
-function matrices(): { title: string; page: string; matrix: CapabilityMatrix }[] {
-  return [
-    {
-      title: 'Sourcere',
-      page: 'sourcere.md',
-      matrix: describeCapabilities(sourcere({ username: 'docs', password: 'docs' })),
-    },
-    {
-      title: 'AudioShake legacy',
-      page: 'audioshake-legacy.md',
-      matrix: describeCapabilities(audioshakeLegacy({ token: 'docs' })),
-    },
-    {
-      title: 'AudioShake Tasks',
-      page: 'audioshake-tasks.md',
-      matrix: describeCapabilities(audioshakeTasks({ apiKey: 'docs' })),
-    },
-  ];
+/** The drivers the page covers: every entry of the providers table, built with placeholder credentials. */
+async function matrices(): Promise<{ title: string; page: string; matrix: CapabilityMatrix }[]> {
+  return (await loadProviders()).map(({ title, docsPage, factory }) => ({
+    title,
+    page: docsPage,
+    // Placeholders for every required setting: building a driver sends nothing.
+    matrix: describeCapabilities(
+      factory(
+        Object.fromEntries(
+          Object.entries(factory.settings)
+            .filter(([, declaration]) => declaration.required)
+            .map(([setting]) => [setting, 'docs']),
+        ),
+      ),
+    ),
+  }));
 }
 
 const ROWS: { key: keyof CapabilityMatrix; label: string }[] = [
@@ -73,8 +69,8 @@ function plain(value: CapabilityMatrix[keyof CapabilityMatrix]): string {
 }
 
 /** The page's Markdown. */
-export function renderCapabilityMatrix(): string {
-  const drivers = matrices();
+export async function renderCapabilityMatrix(): Promise<string> {
+  const drivers = await matrices();
   const header = `| capability | ${drivers.map((driver) => `[${driver.title}](${driver.page})`).join(' | ')} |`;
   const divider = `| --- | ${drivers.map(() => '---').join(' | ')} |`;
   const rows = ROWS.map(
@@ -127,6 +123,6 @@ export function renderCapabilityMatrix(): string {
 }
 
 if (process.argv.includes('--write')) {
-  writeFileSync(CAPABILITIES_PAGE, renderCapabilityMatrix());
+  writeFileSync(CAPABILITIES_PAGE, await renderCapabilityMatrix());
   console.log(`wrote ${CAPABILITIES_PAGE.pathname}`);
 }

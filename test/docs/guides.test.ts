@@ -23,8 +23,8 @@ describe('guides', () => {
     expect(guides()).toEqual(expect.arrayContaining(EXPECTED_GUIDES));
   });
 
-  it('render the capability matrix from the drivers (node docs/capability-matrix.ts --write)', () => {
-    expect(readFileSync(CAPABILITIES_PAGE, 'utf8')).toBe(renderCapabilityMatrix());
+  it('render the capability matrix from the drivers (node docs/capability-matrix.ts --write)', async () => {
+    expect(readFileSync(CAPABILITIES_PAGE, 'utf8')).toBe(await renderCapabilityMatrix());
   });
 
   it('render the CLI reference from the built CLI (node docs/cli-reference.ts --write)', () => {

@@ -5,7 +5,6 @@
  * that differs is a driver drifting, and fails here.
  */
 import { localAudio } from '@stemkit/audio';
-import { audioshakeLegacy, audioshakeTasks } from '@stemkit/audioshake';
 import {
   type CapabilityMatrix,
   type Job,
@@ -14,7 +13,7 @@ import {
 } from '@stemkit/core';
 import { createStemkit } from '@stemkit/core/node';
 import { type RunningEmulator, startEmulator } from '@stemkit/emulator';
-import { sourcere } from '@stemkit/sourcere';
+import { emulatorSettings, loadProviders, PROVIDERS } from '@stemkit/providers';
 import { sampleWav } from '@stemkit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -28,11 +27,15 @@ const runs = new Map<
 
 beforeAll(async () => {
   emulator = await startEmulator({ processing: { speed: 200 } });
-  const drivers: StemkitDriver[] = [
-    sourcere(emulator.sourcere),
-    audioshakeLegacy({ token: emulator.legacy.token, baseUrl: emulator.legacy.baseUrl }),
-    audioshakeTasks({ apiKey: emulator.tasks.apiKey, baseUrl: emulator.tasks.baseUrl }),
-  ];
+  // Every entry of the providers table, on the emulated API its entry names.
+  const drivers: StemkitDriver[] = (await loadProviders()).map(({ factory, emulatorApi }) =>
+    factory(
+      emulatorSettings(
+        factory,
+        (emulator as unknown as Record<string, Record<string, string>>)[emulatorApi] ?? {},
+      ),
+    ),
+  );
   for (const driver of drivers) runs.set(driver.provider, await appScript(driver));
 }, 180_000);
 afterAll(() => emulator?.close());
@@ -184,7 +187,7 @@ function coveredByEmptyArray(path: string, driverPaths: Map<string, Set<string>>
 
 describe('one app script, three drivers', () => {
   it('gives the same neutral shape on every driver: every difference is declared by a capability', () => {
-    expect([...runs.keys()]).toEqual(['sourcere', 'audioshake-legacy', 'audioshake-tasks']);
+    expect([...runs.keys()]).toEqual(PROVIDERS.map((entry) => entry.provider));
     expect(differences(runs)).toEqual([]);
   });
 

@@ -7,6 +7,7 @@
  */
 
 export { type AudioShakeLegacyDriver, audioshakeLegacy, LEGACY_CAPABILITIES } from './legacy/driver.ts';
+export { legacyHandle } from './legacy/legacy-handle.ts';
 export { type AudioShakeLegacyOptions, LEGACY_SETTINGS } from './legacy/options.ts';
 export { legacyAssetOf, legacyJobsOf, legacyJobToNeutral } from './legacy/to-neutral.ts';
 export { legacyUsageOf } from './legacy/usage.ts';

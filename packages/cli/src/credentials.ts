@@ -1,36 +1,44 @@
-import { audioshakeLegacy, audioshakeTasks } from '@stemkit/audioshake';
 import { inspectSettings, type SettingsDeclaration, type SettingsFound } from '@stemkit/core/driver';
-import { sourcere } from '@stemkit/sourcere';
+import { findProvider, type LoadedProvider, loadProviders, type ProviderFactory } from '@stemkit/providers';
 import { MissingCredentialsError, UsageError } from './errors.ts';
 
-/** What `--provider` accepts. `emulator` is the embedded emulator behind the Sourcere driver. */
-export const PROVIDER_CHOICES = ['emulator', 'sourcere', 'audioshake-legacy', 'audioshake'] as const;
-/** One of {@link PROVIDER_CHOICES}. */
-export type ProviderChoice = (typeof PROVIDER_CHOICES)[number];
-/** A provider with a driver: every choice but `emulator`. */
-export type DriverName = Exclude<ProviderChoice, 'emulator'>;
+// Every command resolves its provider from every driver's settings, so the CLI loads the table's drivers once.
+const LOADED: readonly LoadedProvider[] = await loadProviders();
 
-/** Credential flags, as commander hands them over: each is named after the setting it gives. */
+/** What `--provider` accepts: `emulator` (the embedded emulator) and every provider in `@stemkit/providers`. */
+export const PROVIDER_CHOICES: readonly string[] = ['emulator', ...LOADED.map((entry) => entry.name)];
+/** One of {@link PROVIDER_CHOICES}. */
+export type ProviderChoice = string;
+/** A provider with a driver: every choice but `emulator`, by its name in the providers table. */
+export type DriverName = string;
+
+/**
+ * Credential flags, as commander hands them over: each is named after the setting it gives (`--api-key` →
+ * `apiKey`), one flag per setting name whatever the number of providers declaring it.
+ */
 export interface CredentialFlags {
   readonly provider?: string;
-  /** With the emulator: which provider API it serves the command through (default `sourcere`). */
+  /** With the emulator: which provider API it serves the command through (default: the table's first). */
   readonly api?: string;
-  readonly username?: string;
-  readonly password?: string;
-  readonly token?: string;
-  readonly apiKey?: string;
   readonly baseUrl?: string;
+  readonly [setting: string]: unknown;
 }
 
 /**
- * The driver behind each provider choice. Each declares the settings it reads (credentials, host) and their
- * environment variables: the CLI reads them through the same declarations, with core's reader.
+ * The driver behind each provider choice, from the providers table. Each declares the settings it reads
+ * (credentials, host) and their environment variables: the CLI reads them through the same declarations, with
+ * core's reader.
  */
-export const DRIVERS = {
-  sourcere,
-  'audioshake-legacy': audioshakeLegacy,
-  audioshake: audioshakeTasks,
-} as const satisfies Record<DriverName, { readonly settings: SettingsDeclaration }>;
+export const DRIVERS: Readonly<Record<DriverName, ProviderFactory>> = Object.fromEntries(
+  LOADED.map((entry) => [entry.name, entry.factory]),
+);
+
+/** The table entry of a provider choice (every choice but `emulator` has one). */
+export function providerEntry(name: DriverName): LoadedProvider {
+  const entry = LOADED.find((each) => each.name === name);
+  if (entry === undefined) throw new UsageError(`no provider is called "${name}"`);
+  return entry;
+}
 
 /** A provider to reach over the network: its driver, and every setting it needs (defaults applied). */
 export interface RemoteProvider {
@@ -51,11 +59,41 @@ export type ProviderTarget =
 /** `apiKey` → `--api-key`. */
 const flagOf = (setting: string) => `--${setting.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
 
-function credentialLines(name: DriverName, note: string): string[] {
-  return Object.entries(DRIVERS[name].settings as SettingsDeclaration).map(([setting, declaration], index) =>
+/**
+ * The credential flags every provider command takes, from the drivers' settings (`baseUrl` aside: one
+ * `--base-url` serves the chosen provider): one flag per setting name, its help naming each provider and
+ * variable behind it.
+ *
+ * @example
+ * ```ts
+ * credentialOptions()[0]; // { flags: '--username <name>', description: 'Sourcere username (SOURCERE_USERNAME)' }
+ * ```
+ */
+export function credentialOptions(): { readonly flags: string; readonly description: string }[] {
+  const bySetting = new Map<string, { secret: boolean; uses: string[] }>();
+  for (const { factory, title } of LOADED) {
+    for (const [setting, declaration] of Object.entries(factory.settings as SettingsDeclaration)) {
+      if (setting === 'baseUrl') continue;
+      const words = setting
+        .replace(/[A-Z]/g, (letter) => ` ${letter.toLowerCase()}`)
+        .replace(/^api\b/, 'API');
+      const option = bySetting.get(setting) ?? { secret: false, uses: [] };
+      option.secret ||= declaration.secret === true;
+      option.uses.push(`${title} ${words} (${declaration.env})`);
+      bySetting.set(setting, option);
+    }
+  }
+  return [...bySetting].map(([setting, { secret, uses }]) => ({
+    flags: `${flagOf(setting)} <${secret ? 'secret' : 'name'}>`,
+    description: uses.join(', or '),
+  }));
+}
+
+function credentialLines({ name, factory, title }: LoadedProvider): string[] {
+  return Object.entries(factory.settings as SettingsDeclaration).map(([setting, declaration], index) =>
     [
       (index === 0 ? `  --provider ${name}` : '').padEnd(33),
-      `${declaration.env}${index === 0 ? note : ''}`.padEnd(38),
+      `${declaration.env}${index === 0 ? ` (${title})` : ''}`.padEnd(38),
       `or ${flagOf(setting)}`,
     ].join(''),
   );
@@ -65,10 +103,8 @@ function credentialLines(name: DriverName, note: string): string[] {
 export const CREDENTIAL_HELP = [
   'Providers and credentials (flags win over environment variables):',
   '  --provider emulator            the embedded emulator (the default when nothing is configured);',
-  '                                 --api sourcere|audioshake|audioshake-legacy picks the API it serves',
-  ...credentialLines('sourcere', ''),
-  ...credentialLines('audioshake', ' (Tasks API)'),
-  ...credentialLines('audioshake-legacy', ' (legacy job API)'),
+  `                                 --api ${LOADED.map((entry) => entry.name).join('|')} picks the API it serves`,
+  ...LOADED.flatMap(credentialLines),
   `  STEMKIT_PROVIDER picks a provider like --provider. A provider chosen without its credentials is an
   authentication error (exit code 3) naming the variables to set; only with no provider configured at all
   does the CLI run on the embedded emulator, and it says so. Credentials are never printed, not even with
@@ -80,24 +116,27 @@ export const CREDENTIAL_HELP = [
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
-// Drivers name themselves in jobs and handles; `audioshake` is the Tasks API's driver.
-const ALIASES: Readonly<Record<string, ProviderChoice>> = { 'audioshake-tasks': 'audioshake' };
-
+// Drivers name themselves in jobs and handles (`audioshake-tasks`); the table maps that to the CLI name too.
 function providerChoice(value: string): ProviderChoice | undefined {
-  const name = ALIASES[value] ?? value;
-  return (PROVIDER_CHOICES as readonly string[]).includes(name) ? (name as ProviderChoice) : undefined;
+  if (value === 'emulator') return value;
+  return findProvider(value)?.name;
 }
 
-/** What the flags and the environment give each driver; `--base-url` only counts for the chosen one. */
-function inspect(flags: CredentialFlags, environment: Environment, chosen?: DriverName) {
-  const { baseUrl, provider: _provider, api: _api, ...credentials } = flags;
-  const names = Object.keys(DRIVERS) as DriverName[];
-  return Object.fromEntries(
-    names.map((name) => [
-      name,
-      inspectSettings(DRIVERS[name].settings, name === chosen ? flags : credentials, environment),
-    ]),
-  ) as Record<DriverName, SettingsFound<SettingsDeclaration>>;
+type Found = SettingsFound<SettingsDeclaration>;
+
+/** What the flags and the environment give one driver; `--base-url` only counts for the chosen one. */
+function inspectOne(flags: CredentialFlags, environment: Environment, name: DriverName, chosen?: DriverName) {
+  const { baseUrl: _baseUrl, provider: _provider, api: _api, ...credentials } = flags;
+  return inspectSettings(
+    providerEntry(name).factory.settings,
+    name === chosen ? flags : credentials,
+    environment,
+  );
+}
+
+/** What the flags and the environment give each driver, by provider choice. */
+function inspect(flags: CredentialFlags, environment: Environment): ReadonlyMap<DriverName, Found> {
+  return new Map(LOADED.map(({ name }) => [name, inspectOne(flags, environment, name)]));
 }
 
 /**
@@ -127,12 +166,13 @@ export function resolveProvider(
   if (choice === 'emulator') {
     const asked = flags.provider !== undefined || environment.STEMKIT_PROVIDER?.trim();
     const fromHandle = handleProvider === undefined ? undefined : providerChoice(handleProvider);
-    const driver = api ?? (fromHandle === 'emulator' ? undefined : fromHandle) ?? 'sourcere';
+    const driver =
+      api ?? (fromHandle === 'emulator' ? undefined : fromHandle) ?? (LOADED[0]?.name as DriverName);
     return { kind: 'embedded', driver, reason: asked ? 'provider emulator' : 'no provider configured' };
   }
-  const settings = inspect(flags, environment, choice)[choice];
+  const settings = inspectOne(flags, environment, choice, choice);
   // A handle's provider with nothing configured anywhere: its job may be on the embedded emulator.
-  const nothingConfigured = (Object.keys(found) as DriverName[]).every((name) => !found[name].configured);
+  const nothingConfigured = [...found.values()].every((each) => !each.configured);
   if (!settings.configured && !named && nothingConfigured) {
     return { kind: 'embedded', driver: choice, reason: 'no provider configured' };
   }
@@ -165,7 +205,7 @@ function apiOf(flags: CredentialFlags, choice: ProviderChoice): DriverName | und
 function chooseProvider(
   flags: CredentialFlags,
   environment: Environment,
-  found: Record<DriverName, SettingsFound<SettingsDeclaration>>,
+  found: ReadonlyMap<DriverName, Found>,
   handleProvider: string | undefined,
 ): { readonly choice: ProviderChoice; readonly named: boolean } {
   const asked = flags.provider ?? (environment.STEMKIT_PROVIDER?.trim() || undefined);
@@ -183,7 +223,7 @@ function chooseProvider(
     if (choice !== undefined) return { choice, named: false };
     throw new UsageError(`the handle is from "${handleProvider}", a provider this CLI has no driver for`);
   }
-  const configured = (Object.keys(found) as DriverName[]).filter((name) => found[name].configured);
+  const configured = [...found].filter(([, each]) => each.configured).map(([name]) => name);
   if (configured.length > 1) {
     throw new UsageError(`credentials for ${configured.join(' and ')} are set: choose one with --provider`);
   }

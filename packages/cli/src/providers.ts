@@ -1,7 +1,8 @@
 import { localAudio } from '@stemkit/audio';
 import type { Logger, StemkitDriver } from '@stemkit/core';
 import type { NodeStemkit } from '@stemkit/core/node';
-import { DRIVERS, type DriverName, type ProviderTarget, type RemoteProvider } from './credentials.ts';
+import { emulatorSettings } from '@stemkit/providers';
+import { DRIVERS, type ProviderTarget, providerEntry, type RemoteProvider } from './credentials.ts';
 import { cacheLimitBytes, claimDataDir, embeddedDataDir, emptyDataDir, folderSize } from './emulator-data.ts';
 import type { Reporter } from './output/reporter.ts';
 import { formatBytes } from './output/units.ts';
@@ -31,12 +32,6 @@ export interface ConnectOptions {
 /** Makes the fetch a driver sends with, given the base URL of the provider's API. */
 export type FetchFor = (apiBaseUrl: string) => typeof globalThis.fetch;
 
-const API_NAMES: Record<DriverName, string> = {
-  sourcere: 'Sourcere API',
-  'audioshake-legacy': 'AudioShake legacy job API',
-  audioshake: 'AudioShake Tasks API',
-};
-
 /**
  * Creates the driver for a configured provider from its settings; `fetchFor` wraps the transport of its API host
  * (a batch's shared rate limit).
@@ -47,8 +42,8 @@ const API_NAMES: Record<DriverName, string> = {
  * ```
  */
 export function createDriver(provider: RemoteProvider, fetchFor?: FetchFor): StemkitDriver {
-  const factory = DRIVERS[provider.driver];
-  const baseUrl = provider.settings.baseUrl ?? factory.settings.baseUrl.default;
+  const factory = DRIVERS[provider.driver] ?? providerEntry(provider.driver).factory;
+  const baseUrl = provider.settings.baseUrl ?? (factory.settings.baseUrl?.default as string);
   return factory({ ...provider.settings, ...(fetchFor ? { fetch: fetchFor(baseUrl) } : {}) });
 }
 
@@ -98,14 +93,15 @@ export async function connect(target: ProviderTarget, options: ConnectOptions): 
     await emulator.close();
     await claim.release();
   };
-  const settings: Record<DriverName, Record<string, string>> = {
-    sourcere: emulator.sourcere,
-    'audioshake-legacy': { token: emulator.legacy.token, baseUrl: emulator.legacy.baseUrl },
-    audioshake: { apiKey: emulator.tasks.apiKey, baseUrl: emulator.tasks.baseUrl },
+  // The table says which emulated API stands in for the driver; its handle's fields are the driver's settings.
+  const entry = providerEntry(target.driver);
+  const handle = (emulator as unknown as Record<string, Record<string, string>>)[entry.emulatorApi] ?? {};
+  const provider: RemoteProvider = {
+    driver: target.driver,
+    settings: emulatorSettings(entry.factory, handle),
   };
-  const provider: RemoteProvider = { driver: target.driver, settings: settings[target.driver] };
   options.reporter.note(
-    `${target.reason}: using the embedded emulator (${API_NAMES[target.driver]}) at ${provider.settings.baseUrl}`,
+    `${target.reason}: using the embedded emulator (${entry.displayName}) at ${provider.settings.baseUrl}`,
   );
   if (claim.dataDir === undefined) {
     options.reporter.note('another stemkit is using the emulator data folder: this run keeps nothing');

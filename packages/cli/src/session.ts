@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.ts';
-import { type CredentialFlags, resolveProvider } from './credentials.ts';
+import { type CredentialFlags, credentialOptions, PROVIDER_CHOICES, resolveProvider } from './credentials.ts';
 import { createReporter, outputMode, type Reporter } from './output/reporter.ts';
 import { type Connection, connect } from './providers.ts';
 
@@ -19,13 +19,18 @@ export interface Session extends Connection {
  * Adds the provider, credential and output flags to a command.
  */
 export function withSessionFlags(command: Command): Command {
+  const choices = PROVIDER_CHOICES.filter((choice) => choice !== 'emulator');
+  command
+    .option(
+      '-p, --provider <name>',
+      `${PROVIDER_CHOICES.slice(0, -1).join(', ')} or ${PROVIDER_CHOICES.at(-1)}`,
+    )
+    .option(
+      '--api <name>',
+      `with the emulator: the API it serves, ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}`,
+    );
+  for (const { flags, description } of credentialOptions()) command.option(flags, description);
   return command
-    .option('-p, --provider <name>', 'emulator, sourcere, audioshake-legacy or audioshake')
-    .option('--api <name>', 'with the emulator: the API it serves, sourcere, audioshake or audioshake-legacy')
-    .option('--username <name>', 'Sourcere username (SOURCERE_USERNAME)')
-    .option('--password <secret>', 'Sourcere password (SOURCERE_PASSWORD)')
-    .option('--token <secret>', 'AudioShake legacy API token (AUDIOSHAKE_TOKEN)')
-    .option('--api-key <secret>', 'AudioShake Tasks API key (AUDIOSHAKE_API_KEY)')
     .option('--base-url <url>', "the provider's API base URL (*_BASE_URL)")
     .option('--json', 'print one machine-readable JSON result on stdout')
     .option('-v, --verbose', 'print what the client does (credentials stay hidden)');

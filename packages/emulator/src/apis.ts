@@ -6,6 +6,7 @@ import { legacyApi } from './legacy/api.ts';
 import type { EmulatorCredentials } from './options.ts';
 import { replicateApi } from './replicate/api.ts';
 import { sourcereApi } from './sourcere/api.ts';
+import type { StateRecordKey } from './state/records.ts';
 import { tasksApi } from './tasks/api.ts';
 
 /**
@@ -47,6 +48,8 @@ export interface EmulatedApi<Name extends EmulatedApiName = EmulatedApiName> {
   readonly basePath: string;
   /** The fake origin its msw handlers answer on (`https://tasks.audioshake.emulator.test`). */
   readonly mswOrigin: string;
+  /** The state's records by id it keeps (loaded from `state.json` as prototype-less dictionaries). */
+  readonly records: readonly StateRecordKey[];
   /** What a client needs to call it: its base URL and the credentials it accepts. */
   handle(baseUrl: string, credentials: Required<EmulatorCredentials>): EmulatedApiHandles[Name];
   /** Its routes, as one Hono app below its base (errors in its own body shape, faults by its name). */
@@ -83,3 +86,13 @@ export function apiHandles(
 ): EmulatedApiHandles {
   return byApi((api) => api.handle(baseUrl(api), credentials)) as EmulatedApiHandles;
 }
+
+/**
+ * The emulated APIs' names, in {@link emulatedApis} order: what an app's providers table points its entries at.
+ *
+ * @example
+ * ```ts
+ * emulatedApiNames; // ['sourcere', 'legacy', 'tasks']
+ * ```
+ */
+export const emulatedApiNames: readonly EmulatedApiName[] = emulatedApis.map((api) => api.name);

@@ -34,7 +34,10 @@ export function createEmulatorCore(options: EmulatorOptions, storageUrl: string)
   const resolved = resolveOptions(options);
   const temporary = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'stemkit-emulator-'));
-  const store = new Store(dataDir);
+  const store = new Store(
+    dataDir,
+    emulatedApis.flatMap((api) => api.records),
+  );
   if (options.tasksWebhookUrl !== undefined) store.state.tasksWebhookUrl = options.tasksWebhookUrl;
   const objects = new ObjectStore(dataDir);
   const faults = new FaultController({ seed: resolved.seed, ...options.faults });

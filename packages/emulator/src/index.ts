@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-export type { EmulatedApiHandles } from './apis.ts';
+export { type EmulatedApiHandles, type EmulatedApiName, emulatedApiNames } from './apis.ts';
 export type { CallbackDelivery } from './callbacks.ts';
 export {
   type ApiName,

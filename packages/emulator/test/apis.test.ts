@@ -53,4 +53,26 @@ describe('the EmulatedApi registration', () => {
     expect(emulator.legacy).toMatchObject({ token: 'emulator-legacy-token' });
     expect(emulator.tasks).toMatchObject({ apiKey: 'emulator-tasks-key' });
   });
+
+  test('the store loads the records each API declares, and every record of the state has one API', async () => {
+    const { Store } = await import('../src/state/store.ts');
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const declared = emulatedApis.flatMap((api) => api.records);
+    expect(new Set(declared).size).toBe(declared.length);
+    const folder = await mkdtemp(join(tmpdir(), 'stemkit-store-'));
+    try {
+      const store = new Store(folder, declared);
+      const records = Object.entries(store.state)
+        .filter(([, value]) => typeof value === 'object')
+        .map(([key]) => key);
+      expect(records.sort()).toEqual([...declared].sort());
+      // Each is a dictionary: an id a client sends finds nothing on Object.prototype.
+      for (const key of declared) expect(Object.getPrototypeOf(store.state[key])).toBeNull();
+      await store.flush();
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
 });

@@ -2,7 +2,8 @@
  * Migration from AudioShake's legacy job API to the Tasks API: read stored legacy jobs
  * ({@link parseLegacyExport}, {@link fetchLegacyJobs}), plan the Tasks requests ({@link planMigration}), apply
  * them resumably with a journal ({@link applyPlan}), verify the result ({@link verifyMigration}), convert stored
- * payloads ({@link convertLegacyJob}), and serve the legacy API over any stemkit driver ({@link createGateway}).
+ * payloads ({@link convertLegacyJob}). The gateway, which serves the legacy API over any
+ * stemkit driver, is its own entry: `@stemkit/migrate/gateway`.
  * Underneath is the legacy → Tasks field map: requests ({@link legacyRequestsToTasks}), responses
  * ({@link legacyJobToTaskRecord}), routes, statuses and models, each reporting what it drops.
  *
@@ -12,7 +13,6 @@
 export { type ApplyEvent, type ApplyOptions, type ApplyResult, applyPlan } from './apply/apply.ts';
 export { buildMapping, type MigrationMapping } from './apply/mapping.ts';
 export { findTasksByKey } from './apply/reconcile.ts';
-export { GATEWAY_HELP, runGatewayCommand } from './commands/gateway.ts';
 export { type CommandIo, MIGRATE_EXIT_CODE } from './commands/io.ts';
 export { MIGRATE_HELP, runMigrateCommand } from './commands/main.ts';
 export {
@@ -30,19 +30,6 @@ export {
   parseLegacyExport,
   readLegacyExport,
 } from './export/read-export.ts';
-export { createGateway, type Gateway } from './gateway/app.ts';
-export type { GatewayOptions } from './gateway/options.ts';
-export type { NetworkAccess } from './gateway/outbound.ts';
-export { type PostgresGatewayStore, postgresGatewayStore } from './gateway/postgres-store.ts';
-export { type RunningGateway, type StartGatewayOptions, startGateway } from './gateway/server.ts';
-export {
-  fileGatewayStore,
-  type GatewayAsset,
-  type GatewayJob,
-  type GatewayStore,
-  type LegacyStatus,
-  memoryGatewayStore,
-} from './gateway/store.ts';
 export {
   type CreatedTarget,
   CreatedTargetSchema,

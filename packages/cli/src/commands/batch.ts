@@ -11,10 +11,11 @@ import type {
 } from '@stemkit/batch';
 import { isAbortError } from '@stemkit/core';
 import type { NodeStemkit } from '@stemkit/core/node';
+import { PROVIDERS } from '@stemkit/providers';
 import { Command } from 'commander';
 import { DEFAULT_STEMS, parseFormat, parseStems } from '../arguments.ts';
 import type { CliContext } from '../context.ts';
-import { type DriverName, type ProviderTarget, resolveProvider } from '../credentials.ts';
+import { type DriverName, type ProviderTarget, providerEntry, resolveProvider } from '../credentials.ts';
 import { UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { printable, printableName } from '../output/printable.ts';
@@ -45,14 +46,13 @@ interface BatchFlags extends QueueFlags {
 }
 
 /**
- * Requests per second to a provider's API when `--rate-limit` is not given: below AudioShake's documented 60
- * (the legacy API shares that account), and a cautious 10 for Sourcere, which documents none.
+ * Requests per second to a provider's API when `--rate-limit` is not given, by provider choice: each entry's
+ * `rateLimit` in `@stemkit/providers` (below AudioShake's documented 60, shared by the account's two APIs, and
+ * a cautious 10 for Sourcere, which documents none).
  */
-export const DEFAULT_RATE_LIMITS: Readonly<Record<DriverName, number>> = {
-  audioshake: 50,
-  'audioshake-legacy': 50,
-  sourcere: 10,
-};
+export const DEFAULT_RATE_LIMITS: Readonly<Record<DriverName, number>> = Object.fromEntries(
+  PROVIDERS.map((entry) => [entry.name, entry.rateLimit]),
+);
 
 function withQueueFlags(command: Command, concurrency: string): Command {
   return withSessionFlags(
@@ -448,7 +448,7 @@ async function connectLimited(
 ): Promise<{ stemkit: NodeStemkit; close: () => Promise<void> }> {
   const driver = target.kind === 'remote' ? target.provider.driver : target.driver;
   const requestsPerSecond =
-    flags.rateLimit === undefined ? DEFAULT_RATE_LIMITS[driver] : Number(flags.rateLimit);
+    flags.rateLimit === undefined ? providerEntry(driver).rateLimit : Number(flags.rateLimit);
   if (!(requestsPerSecond > 0) || !Number.isFinite(requestsPerSecond)) {
     throw new UsageError(
       `--rate-limit must be a positive number of requests per second (got "${flags.rateLimit}")`,

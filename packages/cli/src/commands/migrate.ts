@@ -22,16 +22,18 @@ export function migrateCommands(context: CliContext): Command[] {
       .passThroughOptions()
       .argument('[arguments...]', `see stemkit ${name} --help`)
       .action(async (argv: string[]) => {
-        const { runGatewayCommand, runMigrateCommand } = await import('@stemkit/migrate');
+        // Each from its own entry: the migration tools load none of the gateway, and the other way round.
+        const run =
+          name === 'migrate'
+            ? (await import('@stemkit/migrate')).runMigrateCommand
+            : (await import('@stemkit/migrate/gateway')).runGatewayCommand;
         const io = {
           stdout: context.stdout,
           stderr: context.stderr,
           env: context.environment,
           signal: context.signal,
         };
-        context.exitCode = await (name === 'migrate'
-          ? runMigrateCommand(argv, io)
-          : runGatewayCommand(argv, io));
+        context.exitCode = await run(argv, io);
       });
   return [
     mount('migrate', 'move stored AudioShake legacy jobs to the Tasks API (plan, apply, verify, convert)'),

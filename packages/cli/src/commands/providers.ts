@@ -1,19 +1,23 @@
 import { type CapabilityMatrix, describeCapabilities } from '@stemkit/core/driver';
 import { Command } from 'commander';
 import type { CliContext } from '../context.ts';
-import type { RemoteProvider } from '../credentials.ts';
+import { DRIVERS, type RemoteProvider } from '../credentials.ts';
 import { printResult } from '../output/result.ts';
 import { renderTable } from '../output/table.ts';
 import { formatBytes } from '../output/units.ts';
 import { createDriver } from '../providers.ts';
 import { type SessionFlags, startOutput } from '../session.ts';
 
-// Placeholders: building a driver sends nothing, and capabilities do not depend on the account.
-const PROBES: readonly RemoteProvider[] = [
-  { driver: 'sourcere', settings: { username: 'capabilities', password: 'capabilities' } },
-  { driver: 'audioshake-legacy', settings: { token: 'capabilities' } },
-  { driver: 'audioshake', settings: { apiKey: 'capabilities' } },
-];
+// Placeholders for every required setting: building a driver sends nothing, and capabilities do not depend on
+// the account. One probe per entry of the providers table.
+const PROBES: readonly RemoteProvider[] = Object.entries(DRIVERS).map(([driver, factory]) => ({
+  driver,
+  settings: Object.fromEntries(
+    Object.entries(factory.settings)
+      .filter(([, declaration]) => declaration.required)
+      .map(([setting]) => [setting, 'capabilities']),
+  ),
+}));
 
 const yes = (value: boolean) => (value ? 'yes' : 'no');
 

@@ -1,7 +1,6 @@
 import * as z from 'zod/mini';
 import { describeCapabilities } from '../driver/capabilities.ts';
 import { DRIVER_CONTRACT_VERSION } from '../driver/contract.ts';
-import { InvalidArgumentError } from '../errors.ts';
 import { redactingLogger, silentLogger } from '../logger.ts';
 import { parseArgument } from '../validation.ts';
 import { parseCallback } from './callbacks.ts';
@@ -80,9 +79,6 @@ export function createStemkit(options: StemkitOptions): Stemkit {
 /** `createStemkit` with the environment's extras; the Node entry passes a path opener. */
 export function createClient(options: StemkitOptions, environment: ClientEnvironment): Stemkit {
   parseArgument(StemkitOptionsSchema, options, '');
-  if (options.driver.contract !== DRIVER_CONTRACT_VERSION) {
-    throw new InvalidArgumentError('driver.contract', `must be ${DRIVER_CONTRACT_VERSION}`);
-  }
   const driver = neutralJobs(options.driver);
   const fetchFunction =
     driver.fetch ?? ((...args: Parameters<typeof fetch>): Promise<Response> => globalThis.fetch(...args));

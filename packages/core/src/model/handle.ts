@@ -1,10 +1,11 @@
 import * as z from 'zod/mini';
+import { DRIVER_CONTRACT_VERSION } from '../driver/contract.ts';
 import { InvalidArgumentError } from '../errors.ts';
 
 /** Schema of a {@link JobHandle}. */
 export const JobHandleSchema = z.lazy(() =>
   z.object({
-    contract: z.literal(1),
+    contract: z.literal(DRIVER_CONTRACT_VERSION),
     provider: z.string().check(z.minLength(1)),
     id: z.string().check(z.minLength(1)),
     parts: z.optional(z.array(z.string())),
@@ -27,7 +28,7 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
  */
 export type JobHandle = {
   /** The driver contract version that wrote it. */
-  contract: 1;
+  contract: typeof DRIVER_CONTRACT_VERSION;
   /** The driver the job belongs to. */
   provider: string;
   /** The job's id at the provider (for a job of several provider jobs, the driver's composed id). */

@@ -8,5 +8,6 @@ export const elevenlabsApi = {
   mswOrigin: 'https://api.elevenlabs.emulator.test',
   handle: (baseUrl, credentials) => ({ baseUrl, apiKey: credentials.elevenlabsApiKey }),
   createApp: createElevenLabsApp,
+  records: [],
   resume: resumeElevenLabs,
 } as const satisfies EmulatedApi<'elevenlabs'>;

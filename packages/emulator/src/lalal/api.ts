@@ -8,5 +8,6 @@ export const lalalApi = {
   mswOrigin: 'https://www.lalal.emulator.test',
   handle: (baseUrl, credentials) => ({ baseUrl, licenseKey: credentials.lalalLicenseKey }),
   createApp: createLalalApp,
+  records: ['lalalSources', 'lalalTasks'],
   resume: resumeLalal,
 } as const satisfies EmulatedApi<'lalal'>;

@@ -5,6 +5,7 @@ import { createLegacyApp, resumeLegacy } from './routes.ts';
 export const legacyApi = {
   name: 'legacy',
   basePath: '/audioshake/legacy',
+  records: ['legacyAssets', 'legacyJobs'],
   mswOrigin: 'https://legacy.audioshake.emulator.test',
   handle: (baseUrl, credentials) => ({ baseUrl, token: credentials.legacyToken }),
   createApp: createLegacyApp,

@@ -8,5 +8,6 @@ export const replicateApi = {
   mswOrigin: 'https://api.replicate.emulator.test',
   handle: (baseUrl, credentials) => ({ baseUrl, apiToken: credentials.replicateApiToken }),
   createApp: createReplicateApp,
+  records: ['replicateFiles', 'replicatePredictions'],
   resume: resumeReplicate,
 } as const satisfies EmulatedApi<'replicate'>;

@@ -5,6 +5,7 @@ import { createSourcereApp, resumeSourcere } from './routes.ts';
 export const sourcereApi = {
   name: 'sourcere',
   basePath: '/sourcere',
+  records: ['sourcereUploads', 'separations'],
   mswOrigin: 'https://sourcere.emulator.test',
   handle: (baseUrl, credentials) => ({
     baseUrl,

@@ -173,3 +173,8 @@ export interface ReplicatePredictionRecord {
   dataRemoved: boolean;
   predictTime?: number;
 }
+
+/** The state's records by id (`tasks`, `legacyJobs`, …): what an emulated API declares it keeps. */
+export type StateRecordKey = {
+  [Key in keyof EmulatorState]-?: EmulatorState[Key] extends Record<string, object> ? Key : never;
+}[keyof EmulatorState];

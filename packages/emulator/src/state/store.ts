@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cuid } from '../ids.ts';
-import type { EmulatorState } from './records.ts';
+import type { EmulatorState, StateRecordKey } from './records.ts';
 
 /**
  * A record of things by id, with no prototype: an id a client sends (`__proto__`, `constructor`) finds nothing
@@ -13,26 +13,22 @@ export function dictionary<Value>(entries: Record<string, Value> = {}): Record<s
   return Object.assign(Object.create(null) as Record<string, Value>, entries);
 }
 
-/** The state as read from `state.json` (or new), every record by id a {@link dictionary}. */
-function stateOf(saved: Partial<EmulatorState> = {}): EmulatorState {
-  const separations = dictionary(saved.separations);
-  for (const separation of Object.values(separations)) separation.derived = dictionary(separation.derived);
-  return {
+/**
+ * The state as read from `state.json` (or new), each record by id the emulated APIs declare a
+ * {@link dictionary}.
+ */
+function stateOf(records: readonly StateRecordKey[], saved: Partial<EmulatorState> = {}): EmulatorState {
+  const state = {
     ...saved,
     version: 1,
     secret: saved.secret ?? randomBytes(32).toString('hex'),
     clientId: saved.clientId ?? cuid(),
-    sourcereUploads: dictionary(saved.sourcereUploads),
-    separations,
-    legacyAssets: dictionary(saved.legacyAssets),
-    legacyJobs: dictionary(saved.legacyJobs),
-    tasksAssets: dictionary(saved.tasksAssets),
-    tasks: dictionary(saved.tasks),
-    replicateFiles: dictionary(saved.replicateFiles),
-    replicatePredictions: dictionary(saved.replicatePredictions),
-    lalalSources: dictionary(saved.lalalSources),
-    lalalTasks: dictionary(saved.lalalTasks),
-  };
+  } as EmulatorState;
+  for (const key of records) (state as unknown as Record<string, unknown>)[key] = dictionary<object>(saved[key]);
+  // A separation's derived outputs are a record by id too.
+  for (const separation of Object.values(state.separations ?? {}))
+    separation.derived = dictionary(separation.derived);
+  return state;
 }
 
 /**
@@ -48,11 +44,13 @@ export class Store {
 
   readonly dataDir: string;
 
-  constructor(dataDir: string) {
+  /** `records`: the records by id the emulated APIs keep (each API's `records`). */
+  constructor(dataDir: string, records: readonly StateRecordKey[]) {
     this.dataDir = dataDir;
     mkdirSync(dataDir, { recursive: true });
     this.#path = join(dataDir, 'state.json');
     this.state = stateOf(
+      records,
       existsSync(this.#path) ? (JSON.parse(readFileSync(this.#path, 'utf8')) as EmulatorState) : undefined,
     );
     if (!existsSync(this.#path)) this.changed();

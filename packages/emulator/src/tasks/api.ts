@@ -5,6 +5,7 @@ import { createTasksApp, resumeTasks } from './routes.ts';
 export const tasksApi = {
   name: 'tasks',
   basePath: '/audioshake/tasks',
+  records: ['tasksAssets', 'tasks'],
   mswOrigin: 'https://tasks.audioshake.emulator.test',
   handle: (baseUrl, credentials) => ({ baseUrl, apiKey: credentials.tasksApiKey }),
   createApp: createTasksApp,

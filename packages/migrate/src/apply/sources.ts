@@ -1,4 +1,4 @@
-import { audioshakeLegacy } from '@stemkit/audioshake';
+import { legacyHandle } from '@stemkit/audioshake';
 import { InvalidArgumentError, type StemkitDriver } from '@stemkit/core';
 import type { SourceReference } from '@stemkit/core/driver';
 import type { PlannedSource } from '../plan/schema.ts';
@@ -25,10 +25,7 @@ export async function resolveSource(
       `source asset ${source.legacyAssetId} lives on the legacy API: pass legacy credentials, or give its URL in the plan's sources`,
     );
   }
-  const { job } = await legacy.status(
-    { contract: 1, provider: audioshakeLegacy.provider, id: source.legacyJobId, parts: [source.legacyJobId] },
-    { signal },
-  );
+  const { job } = await legacy.status(legacyHandle(source.legacyJobId), { signal });
   const url = job.source?.url;
   if (!url) {
     throw new InvalidArgumentError(

@@ -1,11 +1,11 @@
-import { audioshakeTasks } from '@stemkit/audioshake';
 import { AuthenticationError, type StemkitDriver } from '@stemkit/core';
+import { emulatorSettings, findProvider, PROVIDERS } from '@stemkit/providers';
 import { Command, CommanderError } from 'commander';
 import { createOutbound } from '../gateway/outbound.ts';
 import { postgresGatewayStore } from '../gateway/postgres-store.ts';
 import { startGateway } from '../gateway/server.ts';
 import { fileGatewayStore, type GatewayStore } from '../gateway/store.ts';
-import { settingsFromEnvironment, tasksFromEnvironment } from './drivers.ts';
+import { settingsFromEnvironment } from './drivers.ts';
 import {
   type CommandIo,
   HELP_HINT,
@@ -23,8 +23,21 @@ function portNumber(text: string): number {
   return port;
 }
 
+// The backends are the providers table's entries that can stand behind the legacy API, and the emulator.
+const BACKENDS = PROVIDERS.filter((entry) => entry.gatewayBackend);
+// The emulator backend serves over the migration's target, the Tasks API, as an embedded emulator.
+const EMULATED_BACKEND = 'audioshake-tasks';
+const BACKEND_NAMES = [...BACKENDS.map((entry) => entry.name), 'emulator'];
+const BACKEND_LINES = [
+  ...BACKENDS.map(
+    (entry) =>
+      `  ${entry.name.padEnd(11)} the ${entry.displayName} (its driver's variables, as stemkit --help lists them)`,
+  ),
+  `  ${'emulator'.padEnd(11)} the ${findProvider(EMULATED_BACKEND)?.displayName} of an embedded offline emulator (--speed divides its simulated durations)`,
+].join('\n');
+
 /** The `stemkit gateway` help text. */
-export const GATEWAY_HELP = `Usage: stemkit gateway --backend audioshake|sourcere|emulator [--port 8080] [--host 127.0.0.1]
+export const GATEWAY_HELP = `Usage: stemkit gateway --backend ${BACKEND_NAMES.join('|')} [--port 8080] [--host 127.0.0.1]
                        [--public-url URL] [--state gateway-state.json | --store postgres://…] [--speed 1]
                        [--allow-private-network] [--allow-host HOST-OR-CIDR]...
 
@@ -32,9 +45,7 @@ Serve AudioShake's legacy job/asset API (POST /upload, /upload/link, /upload/aud
 POST /usage, per-job callbacks) over another backend, so legacy clients keep working unchanged.
 
 Backends:
-  audioshake  the Tasks API (AUDIOSHAKE_API_KEY, optional AUDIOSHAKE_BASE_URL)
-  sourcere    the Sourcere Separation API (SOURCERE_USERNAME, SOURCERE_PASSWORD, optional SOURCERE_BASE_URL)
-  emulator    the Tasks API of an embedded offline emulator (--speed divides its simulated durations)
+${BACKEND_LINES}
 
 --host and --port say where to listen (default 127.0.0.1 and a free port; --port 0 too, printed in "url").
 --public-url is the address clients reach the gateway at, used in download links (required with --host 0.0.0.0
@@ -56,24 +67,24 @@ interface Backend {
 
 async function openBackend(name: string, env: CommandIo['env'], speed: number): Promise<Backend> {
   const none = async () => undefined;
-  if (name === 'audioshake') {
-    return { driver: tasksFromEnvironment(env), close: none };
-  }
-  if (name === 'sourcere') {
-    // Loaded on demand: only this backend needs the Sourcere driver.
-    const { sourcere } = await import('@stemkit/sourcere');
-    const settings = settingsFromEnvironment(sourcere.settings, env, 'the sourcere backend needs it');
-    return { driver: sourcere(settings), close: none };
-  }
   if (name === 'emulator') {
-    const { startEmulator } = await import('@stemkit/emulator');
+    const entry = findProvider(EMULATED_BACKEND);
+    if (entry === undefined) throw new UsageError(`no provider ${EMULATED_BACKEND} to emulate`);
+    const [factory, { startEmulator }] = await Promise.all([entry.load(), import('@stemkit/emulator')]);
     const emulator = await startEmulator({ processing: { speed } });
-    return {
-      driver: audioshakeTasks({ apiKey: emulator.tasks.apiKey, baseUrl: emulator.tasks.baseUrl }),
-      close: () => emulator.close(),
-    };
+    const handle = (emulator as unknown as Record<string, Record<string, string>>)[entry.emulatorApi] ?? {};
+    return { driver: factory(emulatorSettings(factory, handle)), close: () => emulator.close() };
   }
-  throw new UsageError(`--backend must be audioshake, sourcere or emulator, not \`${name}\``);
+  const entry = BACKENDS.find((each) => each.name === name);
+  if (entry === undefined) {
+    throw new UsageError(
+      `--backend must be ${BACKEND_NAMES.slice(0, -1).join(', ')} or emulator, not \`${name}\``,
+    );
+  }
+  // Loaded on demand: only the chosen backend's driver package is imported.
+  const factory = await entry.load();
+  const settings = settingsFromEnvironment(factory.settings, env, `the ${name} backend needs it`);
+  return { driver: factory(settings), close: none };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { audioshakeLegacy, type LegacyJob, legacyJobsOf } from '@stemkit/audioshake';
+import { type LegacyJob, legacyHandle, legacyJobsOf } from '@stemkit/audioshake';
 import type { StemkitDriver } from '@stemkit/core';
 import { runPool } from '../shared/pool.ts';
 
@@ -26,10 +26,7 @@ export async function fetchLegacyJobs(
 ): Promise<LegacyJob[]> {
   const jobs: LegacyJob[] = new Array(ids.length);
   await runPool(ids, options.concurrency ?? 8, async (id, index) => {
-    const { job } = await legacy.status(
-      { contract: 1, provider: audioshakeLegacy.provider, id, parts: [id] },
-      { signal: options.signal },
-    );
+    const { job } = await legacy.status(legacyHandle(id), { signal: options.signal });
     const [raw] = legacyJobsOf(job);
     if (!raw) throw new Error(`The legacy API returned no job for ${id}`);
     jobs[index] = raw;

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { probeAudio } from '@stemkit/audio';
-import { audioshakeLegacy, expandLegacyFormat, type LegacyJob, legacyJobMetadata } from '@stemkit/audioshake';
+import { expandLegacyFormat, type LegacyJob, legacyHandle, legacyJobMetadata } from '@stemkit/audioshake';
 import {
   type Asset,
   AUDIO_FORMATS,
@@ -13,6 +13,7 @@ import {
   type StemkitDriver,
   StemkitError,
 } from '@stemkit/core';
+import { DRIVER_CONTRACT_VERSION } from '@stemkit/core/driver';
 import type { MigrationMapping } from '../apply/mapping.ts';
 import { runPool } from '../shared/pool.ts';
 
@@ -124,7 +125,7 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRep
   const signal = options.signal;
 
   const readTask = async (taskId: string): Promise<Job> => {
-    const handle = { contract: 1 as const, provider: options.tasks.provider, id: taskId };
+    const handle = { contract: DRIVER_CONTRACT_VERSION, provider: options.tasks.provider, id: taskId };
     const job = await tasksClient.get(handle, { signal });
     const waitMs = options.waitMs ?? 0;
     if (isTerminal(job.status) || waitMs <= 0) return job;
@@ -215,10 +216,7 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRep
     }
     let legacyNeutral: Job;
     try {
-      legacyNeutral = await legacyClient.get(
-        { contract: 1, provider: audioshakeLegacy.provider, id: legacyJob.id, parts: [legacyJob.id] },
-        { signal },
-      );
+      legacyNeutral = await legacyClient.get(legacyHandle(legacyJob.id), { signal });
     } catch (error) {
       if (!NotFoundError.isInstance(error)) throw error;
       notes.push('the legacy job no longer exists: outputs not compared');

@@ -11,7 +11,7 @@ import {
   type RunningGateway,
   type StartGatewayOptions,
   startGateway,
-} from '../../src/index.ts';
+} from '../../src/gateway/index.ts';
 import { startFastEmulator } from '../support/emulator.ts';
 import { sampleSong, startReceiver } from '../support/http.ts';
 import { spawnMigrate } from '../support/subprocess.ts';

@@ -3,7 +3,7 @@ import type { StemkitDriver } from '@stemkit/core';
 import type { RunningEmulator } from '@stemkit/emulator';
 import { sourcere } from '@stemkit/sourcere';
 import { type ConformanceHarness, createFaultyFetch, sampleWav } from '@stemkit/testing';
-import { type RunningGateway, startGateway } from '../../src/index.ts';
+import { type RunningGateway, startGateway } from '../../src/gateway/index.ts';
 import { startFastEmulator } from '../support/emulator.ts';
 
 /** The backends the gateway is tested over. */

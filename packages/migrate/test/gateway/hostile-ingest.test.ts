@@ -2,7 +2,7 @@ import { createServer, request as httpRequest, type Server, type ServerResponse 
 import type { AddressInfo } from 'node:net';
 import type { RunningEmulator } from '@stemkit/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningGateway, startGateway } from '../../src/index.ts';
+import { type RunningGateway, startGateway } from '../../src/gateway/index.ts';
 import { startFastEmulator } from '../support/emulator.ts';
 import { sampleSong } from '../support/http.ts';
 import { type Backend, backendDriver, GATEWAY_TOKEN } from './harness.ts';

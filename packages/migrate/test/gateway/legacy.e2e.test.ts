@@ -2,7 +2,7 @@ import { decodeWav } from '@stemkit/audio';
 import { type AudioShakeLegacyDriver, audioshakeLegacy, legacyJobToNeutral } from '@stemkit/audioshake';
 import { JobFailedError, type Stemkit } from '@stemkit/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway } from '../../src/index.ts';
+import { startGateway } from '../../src/gateway/index.ts';
 import {
   clientFor,
   downloadAll,

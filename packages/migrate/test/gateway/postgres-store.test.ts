@@ -2,7 +2,7 @@ import { audioshakeLegacy } from '@stemkit/audioshake';
 import type { RunningEmulator } from '@stemkit/emulator';
 import { type RunningPostgres, startPostgres } from '@stemkit/testing/postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresGatewayStore, type RunningGateway, startGateway } from '../../src/index.ts';
+import { postgresGatewayStore, type RunningGateway, startGateway } from '../../src/gateway/index.ts';
 import { startFastEmulator } from '../support/emulator.ts';
 import { clientFor, downloadBytes, sampleSong, sha256, startReceiver } from '../support/http.ts';
 import { backendDriver, GATEWAY_TOKEN } from './harness.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { decodeWav } from '@stemkit/audio';
 import { audioshakeLegacy } from '@stemkit/audioshake';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileGatewayStore, startGateway } from '../../src/index.ts';
+import { fileGatewayStore, startGateway } from '../../src/gateway/index.ts';
 import { startFastEmulator } from '../support/emulator.ts';
 import { clientFor, downloadBytes, sampleSong } from '../support/http.ts';
 import { backendDriver, GATEWAY_TOKEN } from './harness.ts';

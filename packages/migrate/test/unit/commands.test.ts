@@ -77,9 +77,7 @@ describe('stemkit gateway: flags read as commander reads them', () => {
     expect(backend.stderr).toMatch(/^error: --backend must be/);
     const missing = await run(runGatewayCommand, ['--backend', 'audioshake'], env);
     expect(missing.code).toBe(MIGRATE_EXIT_CODE.authentication);
-    expect(missing.stderr).toBe(
-      'error: AUDIOSHAKE_API_KEY is not set: the Tasks API is needed for this step\n',
-    );
+    expect(missing.stderr).toBe('error: AUDIOSHAKE_API_KEY is not set: the audioshake backend needs it\n');
   });
 });
 

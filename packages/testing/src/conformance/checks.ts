@@ -4,6 +4,7 @@ import {
   type AudioFormat,
   AuthenticationError,
   ConnectionError,
+  DRIVER_CONTRACT_VERSION,
   deriveJobStatus,
   handleToToken,
   InvalidArgumentError,
@@ -51,7 +52,10 @@ const capabilitiesCheck: ConformanceCheck = {
   name: 'declares contract 1, its provider and capabilities that cover the conformance request',
   async run({ harness }) {
     const { driver, request } = harness;
-    check(driver.contract === 1, `contract is ${String(driver.contract)}, expected 1`);
+    check(
+      driver.contract === DRIVER_CONTRACT_VERSION,
+      `contract is ${String(driver.contract)}, expected ${DRIVER_CONTRACT_VERSION}`,
+    );
     check(
       typeof driver.provider === 'string' && driver.provider.length > 0,
       'provider must be a non-empty name',

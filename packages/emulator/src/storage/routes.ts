@@ -58,6 +58,9 @@ export function createStorageApp(context: EmulatorContext): Hono {
     // The store reads a stream of its own, so that stopping at the limit leaves the request's body to be
     // thrown away (the client then reads the 413) rather than destroyed with the connection.
     const counted = new PassThrough();
+    // An abort while the store makes its folder errors `counted` before its pipeline listens: never uncaught
+    // (the store finds it destroyed and fails the write).
+    counted.on('error', () => undefined);
     body.on('error', (error) => counted.destroy(error));
     body.pipe(counted);
     try {

@@ -5,7 +5,14 @@
  *
  * @packageDocumentation
  */
-export { AUDIO_EXTENSIONS, ManifestError, readBatchInput } from './input.ts';
+export {
+  AUDIO_EXTENSIONS,
+  BatchInput,
+  type IntakeProgress,
+  ManifestError,
+  type ReadBatchInputOptions,
+  readBatchInput,
+} from './input.ts';
 export type { BatchItem } from './items.ts';
 export type { TrackOutput, TrackState } from './ledger.ts';
 export { BatchQueue, type BatchQueueOptions, openBatchQueue, type RateLimitOptions } from './queue.ts';

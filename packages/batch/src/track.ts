@@ -293,7 +293,11 @@ async function removeParts(folder: string): Promise<void> {
 function isPermanent(error: unknown): boolean {
   if (!StemkitError.isInstance(error)) {
     const code = (error as { code?: unknown } | undefined)?.code;
-    return typeof code === 'string' && ['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR'].includes(code);
+    // ENAMETOOLONG: a path segment past the file system's limit stays too long however often it is retried.
+    return (
+      typeof code === 'string' &&
+      ['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'ENAMETOOLONG'].includes(code)
+    );
   }
   if (['invalid-argument', 'unsupported', 'upload', 'job-failed', 'not-found'].includes(error.code))
     return true;

@@ -22,6 +22,7 @@ export {
   type BatchCounts,
   type BatchEvent,
   type BatchOptions,
+  batchResults,
   defaultBatchId,
   runBatch,
   runWorker,

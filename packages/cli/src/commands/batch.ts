@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import type { BatchCounts, BatchEvent, BatchItem, BatchQueue, TrackResult } from '@stemkit/batch';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type {
+  BatchCounts,
+  BatchEvent,
+  BatchItem,
+  BatchQueue,
+  IntakeProgress,
+  TrackResult,
+} from '@stemkit/batch';
 import { isAbortError } from '@stemkit/core';
 import type { NodeStemkit } from '@stemkit/core/node';
 import { Command } from 'commander';
@@ -110,6 +117,10 @@ The ledger lives in <out>/.stemkit-batch (or in the --queue database): run the s
       }
       const started = Date.now();
       const batch = await import('@stemkit/batch');
+      const out = resolve(flags.out);
+      // Output first: intake reports its progress (a million rows take a while to check).
+      const reporter = startOutput(context, flags);
+      const intake = intakeProgress(context, reporter);
       let items: BatchItem[] | AsyncIterable<BatchItem>;
       if (flags.watch) {
         if (!(await stat(input).catch(() => undefined))?.isDirectory()) {
@@ -117,25 +128,25 @@ The ledger lives in <out>/.stemkit-batch (or in the --queue database): run the s
         }
         items = batch.watchFolder(input, { signal: context.signal });
       } else {
-        items = await batch.readBatchInput(input).catch((error: unknown) => {
-          if (!batch.ManifestError.isInstance(error) && !isInputError(error)) throw error;
-          const issues = (error as { issues?: Array<{ field: string; message: string }> }).issues ?? [];
-          const lines = issues.map((issue) => `  ${issue.field}: ${issue.message}`);
-          throw new UsageError(
-            lines.length > 1 || batch.ManifestError.isInstance(error)
-              ? `${input} is not a valid batch input, nothing was queued:\n${lines.join('\n')}`
-              : (error as Error).message,
-          );
-        });
+        items = await batch
+          .readBatchInput(input, { onProgress: intake.progress, reserved: reservedReport(out, flags.report) })
+          .catch((error: unknown) => {
+            if (!batch.ManifestError.isInstance(error) && !isInputError(error)) throw error;
+            const issues = (error as { issues?: Array<{ field: string; message: string }> }).issues ?? [];
+            const lines = issues.map((issue) => `  ${issue.field}: ${issue.message}`);
+            throw new UsageError(
+              lines.length > 1 || batch.ManifestError.isInstance(error)
+                ? `${input} is not a valid batch input, nothing was queued:\n${lines.join('\n')}`
+                : (error as Error).message,
+            );
+          });
       }
-      const reporter = startOutput(context, flags);
       const target = resolveProvider(flags, context.environment);
       if (flags.queue !== undefined && target.kind === 'embedded') {
         throw new UsageError(
           '--queue needs a provider every worker can reach: set its credentials (see --help)',
         );
       }
-      const out = resolve(flags.out);
       const queue = await openQueue(batch, flags, join(out, '.stemkit-batch'), reporter);
       try {
         const stemkit = await connectLimited(context, reporter, target, queue, flags);
@@ -147,7 +158,9 @@ The ledger lives in <out>/.stemkit-batch (or in the --queue database): run the s
         );
         try {
           const progress = batchProgress(context, reporter);
-          const results = new Map<string, TrackResult>();
+          // Counted, not held: the report is written from the ledger, streaming.
+          const tally = { done: 0, failed: 0 };
+          const failures: TrackResult[] = [];
           try {
             for await (const result of batch.runBatch(stemkit.stemkit, items, {
               out,
@@ -157,41 +170,46 @@ The ledger lives in <out>/.stemkit-batch (or in the --queue database): run the s
               formats,
               signal: context.signal,
               onEvent: progress.event,
+              onIntake: intake.progress,
               ...(receiver ? { callbacks: receiver.callbacks } : {}),
               ...(flags.batch === undefined ? {} : { id: flags.batch }),
             })) {
-              results.set(result.key, result);
+              tally[result.status] += 1;
+              if (result.status === 'failed' && failures.length < MAX_FAILURES_SHOWN) failures.push(result);
             }
           } catch (error) {
             // Watching ends with Ctrl-C: the report covers what was done by then.
             if (!(flags.watch && isAbortError(error))) throw error;
           }
           progress.finish();
+          intake.finish();
           // The bars stop before the summary, which goes to stdout below them.
           reporter.close();
           const report = await batch.writeBatchReport(
-            [...results.values()],
+            batch.batchResults(queue, { out, ...(flags.batch === undefined ? {} : { id: flags.batch }) }),
             flags.report ?? join(out, 'batch-report'),
           );
-          const failed = [...results.values()].filter((result) => result.status === 'failed');
           const summary = {
-            ok: failed.length === 0,
-            tracks: results.size,
-            done: results.size - failed.length,
-            failed: failed.length,
+            ok: tally.failed === 0,
+            tracks: tally.done + tally.failed,
+            done: tally.done,
+            failed: tally.failed,
             seconds: Math.round((Date.now() - started) / 100) / 10,
             report,
           };
           if (context.mode === 'json')
             context.stdout.write(`${JSON.stringify({ event: 'summary', ...summary })}\n`);
           else {
-            for (const each of failed) context.stderr.write(`failed: ${each.name}: ${each.error}\n`);
+            for (const each of failures) context.stderr.write(`failed: ${each.name}: ${each.error}\n`);
+            if (tally.failed > failures.length) {
+              context.stderr.write(`… and ${tally.failed - failures.length} more failed: see the report\n`);
+            }
             context.stdout.write(
               `${summary.tracks} tracks: ${summary.done} done, ${summary.failed} failed in ${formatDuration(summary.seconds)}\n` +
                 `report: ${report.csv}\n        ${report.jsonl}\n`,
             );
           }
-          if (failed.length > 0) context.exitCode = ExitCode.jobFailed;
+          if (tally.failed > 0) context.exitCode = ExitCode.jobFailed;
         } finally {
           await receiver?.close();
           await stemkit.close();
@@ -261,6 +279,50 @@ export function workerCommand(context: CliContext): Command {
       await queue.close();
     }
   });
+}
+
+/** Failed tracks listed on stderr at the end; the report lists them all. */
+const MAX_FAILURES_SHOWN = 100;
+
+/** The report's files, relative to `out` when they are inside it: no track may take their names. */
+function reservedReport(out: string, report: string | undefined): string[] {
+  if (report === undefined) return [];
+  const inside = relative(out, resolve(report)).split(sep).join('/');
+  if (inside === '' || inside.startsWith('../') || inside === '..' || isAbsolute(inside)) return [];
+  return [`${inside}.jsonl`, `${inside}.csv`];
+}
+
+/**
+ * Intake as one progress line ("checked 640,000 rows", then "queued 40,000 of 100,000") on a terminal, and
+ * as `{"event": "intake", "phase", "rows", "total"}` lines with `--json`.
+ */
+function intakeProgress(context: CliContext, reporter: Reporter) {
+  let task: ProgressTask | undefined;
+  let last: IntakeProgress | undefined;
+  let shownAt = 0;
+  const detail = (progress: IntakeProgress) =>
+    progress.phase === 'checking'
+      ? `checked ${progress.rows.toLocaleString('en-US')} rows`
+      : `queued ${progress.rows.toLocaleString('en-US')}${progress.total === undefined ? '' : ` of ${progress.total.toLocaleString('en-US')}`}`;
+  return {
+    progress(progress: IntakeProgress) {
+      last = progress;
+      if (context.mode === 'json') {
+        context.stdout.write(`${JSON.stringify({ event: 'intake', ...progress })}\n`);
+        return;
+      }
+      const every = context.mode === 'interactive' ? 100 : 5_000;
+      if (Date.now() - shownAt < every) return;
+      shownAt = Date.now();
+      task ??= reporter.task('intake', 1, 'fraction');
+      const fraction = progress.total ? progress.rows / progress.total : 0;
+      task.update(progress.phase === 'checking' ? 0 : fraction, detail(progress));
+    },
+    finish() {
+      if (context.mode === 'json' || !last || !task) return;
+      task.finish(detail(last));
+    },
+  };
 }
 
 function parseCount(flag: string, text: string, minimum: number): number {

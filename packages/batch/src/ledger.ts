@@ -73,7 +73,8 @@ const SCHEMA = 'stemkit_batch';
 /** Rows read per statement when a batch is read whole. */
 const PAGE = 1_000;
 
-const SETUP = `
+/** The ledger's tables, indexes and triggers, created or brought up to date (idempotent, one setup at a time). */
+export const LEDGER_SETUP = `
 BEGIN;
 -- One setup at a time (workers starting together on a fresh database); PGlite has one connection anyway.
 SELECT pg_advisory_xact_lock(hashtext('${SCHEMA}.setup'));
@@ -200,7 +201,7 @@ export class Ledger {
   async setup(): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.#db.executeSql(SETUP);
+        await this.#db.executeSql(LEDGER_SETUP);
         return;
       } catch (error) {
         // 23505 / 42P07: another process created the same object a moment before.

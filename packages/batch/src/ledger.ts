@@ -66,7 +66,7 @@ export interface NewTrack {
   readonly formats?: readonly string[];
 }
 
-/** Tracks per state, kept by the database as tracks move (statement triggers), so counting costs no scan. */
+/** Tracks per state, kept by the database as tracks move (triggers), so counting costs no scan. */
 export type StateCounts = Partial<Record<TrackState, number>>;
 
 const SCHEMA = 'stemkit_batch';
@@ -126,14 +126,14 @@ BEGIN
     ON CONFLICT (batch, state) DO UPDATE SET tracks = c.tracks + excluded.tracks;
     RETURN NULL;
   END $count$;
-  -- Rows locked in one order (batch, state), so two writers cannot deadlock on them.
+  -- A row trigger that fires only when a track's state changes (PostgreSQL tests the WHEN clause without
+  -- calling the function): most ledger writes (outputs, errors, handles) cost nothing more. The two count rows
+  -- are locked in one order (by state), so two writers cannot deadlock on them.
   CREATE OR REPLACE FUNCTION ${SCHEMA}.count_moved() RETURNS trigger LANGUAGE plpgsql AS $count$
   BEGIN
     INSERT INTO ${SCHEMA}.counts AS c (batch, state, tracks)
-      SELECT batch, state, sum(change) FROM (
-        SELECT batch, state, 1 AS change FROM after_move
-        UNION ALL SELECT batch, state, -1 FROM before_move) AS moves
-      GROUP BY batch, state HAVING sum(change) <> 0 ORDER BY batch, state
+      SELECT NEW.batch, moved.state, moved.change
+      FROM (VALUES (OLD.state, -1), (NEW.state, 1)) AS moved(state, change) ORDER BY moved.state
     ON CONFLICT (batch, state) DO UPDATE SET tracks = c.tracks + excluded.tracks;
     RETURN NULL;
   END $count$;
@@ -141,9 +141,8 @@ BEGIN
   CREATE TRIGGER tracks_counted_insert AFTER INSERT ON ${SCHEMA}.tracks
     REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION ${SCHEMA}.count_inserted();
   DROP TRIGGER IF EXISTS tracks_counted_update ON ${SCHEMA}.tracks;
-  CREATE TRIGGER tracks_counted_update AFTER UPDATE ON ${SCHEMA}.tracks
-    REFERENCING OLD TABLE AS before_move NEW TABLE AS after_move
-    FOR EACH STATEMENT EXECUTE FUNCTION ${SCHEMA}.count_moved();
+  CREATE TRIGGER tracks_counted_update AFTER UPDATE OF state ON ${SCHEMA}.tracks
+    FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state) EXECUTE FUNCTION ${SCHEMA}.count_moved();
   DELETE FROM ${SCHEMA}.counts;
   INSERT INTO ${SCHEMA}.counts (batch, state, tracks)
     SELECT batch, state, count(*) FROM ${SCHEMA}.tracks GROUP BY batch, state;

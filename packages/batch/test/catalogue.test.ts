@@ -6,7 +6,14 @@ import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type BatchItem, ManifestError, openBatchQueue, readBatchInput, runBatch } from '../src/index.ts';
+import {
+  type BatchItem,
+  defaultBatchId,
+  ManifestError,
+  openBatchQueue,
+  readBatchInput,
+  runBatch,
+} from '../src/index.ts';
 import { instantClient } from './support/instant-client.ts';
 
 // A catalogue of a million tracks (issue #31): counts, never timings (the times are printed for the record).
@@ -127,6 +134,8 @@ describe('a catalogue of a million tracks', () => {
         ledger: { rows: 100_000, keys: 100_000 },
         jobs: { jobs: 100_000, keys: 100_000 },
       });
+      // The counts the ledger keeps by trigger agree: every track queued, none worked.
+      expect(await queue.ledger.counts(defaultBatchId(out))).toEqual({ queued: 100_000 });
     } finally {
       await queue.close();
     }

@@ -120,6 +120,7 @@ export class BatchInput implements AsyncIterable<BatchItem> {
     return this.#fingerprint;
   }
 
+  /** Reads the rows again, one at a time, as they are queued; throws if the input changed since it was checked. */
   async *[Symbol.asyncIterator](): AsyncIterator<BatchItem> {
     if (this.#kind !== 'folder' && (await fingerprintOf(this.path)) !== this.#fingerprint) {
       throw new InvalidArgumentError(

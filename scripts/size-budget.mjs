@@ -12,6 +12,9 @@ const bundles = {
   '@stemkit/core + @stemkit/sourcere': `export { createStemkit } from '@stemkit/core'; export { sourcere } from '@stemkit/sourcere';`,
   '@stemkit/core + audioshakeTasks': `export { createStemkit } from '@stemkit/core'; export { audioshakeTasks } from '@stemkit/audioshake';`,
   '@stemkit/core + audioshakeLegacy': `export { createStemkit } from '@stemkit/core'; export { audioshakeLegacy } from '@stemkit/audioshake';`,
+  '@stemkit/core + @stemkit/replicate': `export { createStemkit } from '@stemkit/core'; export { replicate } from '@stemkit/replicate';`,
+  '@stemkit/core + @stemkit/lalal': `export { createStemkit } from '@stemkit/core'; export { lalal } from '@stemkit/lalal';`,
+  '@stemkit/core + @stemkit/elevenlabs': `export { createStemkit } from '@stemkit/core'; export { elevenlabs } from '@stemkit/elevenlabs';`,
 };
 
 const budgets = JSON.parse(readFileSync(budgetsFile, 'utf8'));

@@ -11,9 +11,10 @@ const turbo = spawn(
 );
 let output = '';
 for (const stream of [turbo.stdout, turbo.stderr]) stream.on('data', (chunk) => (output += chunk));
-// A cached build takes a second or two; past that, packages are being built (about 20 s the first time).
+// A cached build takes a second or two; past that, packages are being built (about a minute the first time on
+// two busy cores, measured on a fresh clone).
 const notice = setTimeout(
-  () => process.stderr.write('stemkit: building the packages first (about 20 s on a first run)…\n'),
+  () => process.stderr.write('stemkit: building the packages first (once; cached after)…\n'),
   2_500,
 );
 // Ctrl-C during the build stops the build; the CLI handles its own once it runs.

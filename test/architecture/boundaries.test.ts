@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const PACKAGES = readdirSync(join(root, 'packages'));
-const DRIVER_PACKAGES = ['sourcere', 'audioshake'];
+const DRIVER_PACKAGES = ['sourcere', 'audioshake', 'replicate'];
 
 /** One import (static, dynamic or re-export) of one file, with the file relative to the repository root. */
 interface Import {

@@ -200,18 +200,29 @@ export async function batch(): Promise<{ body: string; headline: string[] }> {
     const perWorkers: string[][] = [];
     for (const workers of WORKERS) {
       const database = await postgres.createDatabase(`workers_${workers}`);
+      const items = writeTracks(join(scratch, `workers-${workers}`), 120);
       const children = Array.from({ length: workers }, () =>
         spawn(
           process.execPath,
-          [bin, 'worker', '--queue', database, '--concurrency', '8', '--rate-limit', '1000'],
+          [
+            bin,
+            'worker',
+            '--queue',
+            database,
+            '--concurrency',
+            '8',
+            '--rate-limit',
+            '1000',
+            '--sources',
+            join(scratch, `workers-${workers}`),
+          ],
           {
             env: environment,
             stdio: 'ignore',
           },
         ),
       );
-      const count = 120;
-      const items = writeTracks(join(scratch, `workers-${workers}`), count);
+      const count = items.length;
       const queue = await openBatchQueue({ url: database });
       const started = performance.now();
       await drain(

@@ -117,7 +117,7 @@ export function renderCapabilityMatrix(): string {
     '- **list jobs** and **usage statistics**: `list()` and `usage()` answer where the row says yes, and throw',
     '  `UnsupportedCapabilityError` before any request elsewhere;',
     '- **callbacks**: a `callbackUrl` per job where the row says per job; the Tasks API calls one webhook per',
-    '  account, so `separate({ callbackUrl })` is refused there before any upload.',
+    '  account, so `separate({ callbackUrl })` starts the job there without it, with a warning (`option-ignored`).',
     '',
     "What a driver keeps in `handle.data` and each object's `raw` payload are its own; the provider fields are",
     'read typed through the accessors in [Concepts](../concepts.md#provider-fields).',

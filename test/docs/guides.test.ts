@@ -15,6 +15,7 @@ const EXPECTED_GUIDES = [
   'writing-a-driver.md',
   'cli.md',
   'batch.md',
+  'security.md',
 ];
 
 describe('guides', () => {
@@ -54,6 +55,35 @@ describe('guides', () => {
       .filter((target) => !/^[a-z]+:/.test(target));
     for (const target of targets)
       expect(existsSync(new URL(target, new URL(guide, DOCS))), target).toBe(true);
+  });
+
+  // The packages are not on npm yet: a guide that says `npm install @stemkit/core` sends a reader to a name that
+  // does not install (or, one day, to someone else's package). Installing from tarballs is `file:` specs.
+  it.each(guides())('%s: installs no @stemkit package from the npm registry', (guide) => {
+    const text = readFileSync(new URL(guide, DOCS), 'utf8');
+    const commands = [...text.matchAll(/^```(?:sh|bash|shell)\n(?<code>[\s\S]*?)^```$/gm)].flatMap((match) =>
+      (match.groups?.code ?? '').split('\n'),
+    );
+    const fromRegistry = commands.filter((line) =>
+      /\b(npm|pnpm|yarn) (install|add|i)\b[^\n#]*\s@stemkit\//.test(line),
+    );
+    expect(fromRegistry).toEqual([]);
+  });
+
+  it("quickstart: the bundle figure is the README's Bundle size table's", () => {
+    const readme = readFileSync(new URL('../README.md', DOCS), 'utf8');
+    const table = readme.slice(readme.indexOf('## Bundle size'), readme.indexOf('## Benchmarks'));
+    const gzipped = [...table.matchAll(/^\| [^|]*`[^|]*\|[^|]+\| (?<size>[\d.]+) kB \|/gm)].map((match) =>
+      Number(match.groups?.size),
+    );
+    const [core = 0, ...withDriver] = gzipped;
+    expect(withDriver.length).toBeGreaterThan(0);
+    const quickstart = readFileSync(new URL('quickstart.md', DOCS), 'utf8');
+    const low = Math.floor(Math.min(...withDriver));
+    const high = Math.floor(Math.max(...withDriver));
+    expect(quickstart.replace(/\s+/g, ' ')).toContain(
+      `Core plus one driver weighs ${low === high ? low : `${low}–${high}`} kB minified and gzipped, core alone ${Math.round(core)} kB`,
+    );
   });
 
   it('embed every sample file somewhere', () => {

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -9,6 +10,17 @@ describe('workspace toolchain', () => {
     const version = execFileSync('pnpm', ['exec', 'node', '--version'], { encoding: 'utf8' }).trim();
     expect(version).toMatch(/^v24\./);
     expect(process.versions.node).toMatch(/^24\./);
+  });
+
+  it('checks engine ranges against the Node the scripts run on, and shows no update notice on install', () => {
+    // `nodeVersion` silences ~40 "Unsupported engine" warnings on a machine whose PATH node is older: honest
+    // only while it is the Node 24 the `node` devDependency installs.
+    const settings = readFileSync(new URL('pnpm-workspace.yaml', `file://${root}`), 'utf8');
+    const scriptsNode = execFileSync('pnpm', ['exec', 'node', '--version'], { encoding: 'utf8' }).trim();
+    expect(settings).toMatch(
+      new RegExp(`^nodeVersion: ${scriptsNode.slice(1).replaceAll('.', '\\.')}$`, 'm'),
+    );
+    expect(settings).toMatch(/^updateNotifier: false$/m);
   });
 
   it('resolves workspace packages to their built output outside vitest', () => {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -19,6 +19,8 @@ interface PublicPackage {
   name: string;
   directory: string;
   bin: Record<string, string>;
+  /** The package's entries (`@stemkit/core`, `@stemkit/core/driver`…), from its `exports`. */
+  entries: string[];
   tarball: string;
 }
 
@@ -35,14 +37,27 @@ async function publicPackages(): Promise<Omit<PublicPackage, 'tarball'>[]> {
       name: string;
       private?: boolean;
       bin?: Record<string, string>;
+      exports?: Record<string, unknown>;
     };
-    if (!manifest.private) found.push({ name: manifest.name, directory, bin: manifest.bin ?? {} });
+    const entries = Object.keys(manifest.exports ?? {})
+      .filter((subpath) => subpath !== './package.json')
+      .map((subpath) => (subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`));
+    if (!manifest.private) found.push({ name: manifest.name, directory, bin: manifest.bin ?? {}, entries });
   }
   return found;
 }
 
 // Known before the tests are collected, so that attw gets one test per package.
 const unpacked = await publicPackages();
+
+// The type check compiles with the workspace's TypeScript and Node types, installed in the scratch project as
+// a user installs them.
+const workspaceManifest = JSON.parse(
+  await readFile(new URL('../../package.json', import.meta.url), 'utf8'),
+) as { devDependencies: Record<string, string> };
+const typeTools = Object.fromEntries(
+  ['typescript', '@types/node'].map((name) => [name, workspaceManifest.devDependencies[name] ?? 'missing']),
+);
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'stemkit-packed-'));
@@ -67,6 +82,7 @@ beforeAll(async () => {
       private: true,
       version: '1.0.0',
       dependencies: local,
+      devDependencies: typeTools,
       overrides: local,
     }),
   );
@@ -214,4 +230,56 @@ describe('are the types wrong (attw) on the packed tarballs', () => {
       expect(report).not.toHaveProperty('failed');
     },
   );
+});
+
+describe('the packed types compile in a strict project that checks every .d.ts', () => {
+  // Against the tarballs' `.d.ts` (no `@stemkit/source` condition here), with TypeScript's default
+  // `skipLibCheck: false`: the README sample, the driver guide's Tinystems driver, a file of checks that stop
+  // compiling when a type turns into `any`, and a type-only import of every public entry.
+  const examples = new URL('../docs/examples/', import.meta.url);
+  const checks = new URL('./types/', import.meta.url);
+
+  it('compiles the README sample, the Tinystems driver and the negative checks with no error', {
+    timeout: 120_000,
+  }, async () => {
+    const folder = join(project, 'types');
+    await mkdir(folder, { recursive: true });
+    await copyFile(new URL('readme.ts', examples), join(folder, 'readme.ts'));
+    await copyFile(new URL('tinystems.ts', examples), join(folder, 'tinystems.ts'));
+    await copyFile(new URL('negative-checks.ts', checks), join(folder, 'negative-checks.ts'));
+    // Not @stemkit/batch: the `.d.ts` of pg-boss 12.38.0, which its types reference, do not compile with
+    // `skipLibCheck: false` (TS2724, ResolvedConstructorOptions), and nothing here can mend them.
+    const entries = packages.filter((each) => each.name !== '@stemkit/batch').flatMap((each) => each.entries);
+    await writeFile(
+      join(folder, 'entries.ts'),
+      entries.map((entry, index) => `export type * as entry${index} from '${entry}';\n`).join(''),
+    );
+    await writeFile(join(folder, 'package.json'), JSON.stringify({ type: 'module', private: true }));
+    await writeFile(
+      join(folder, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          skipLibCheck: false,
+          noEmit: true,
+          target: 'ES2023',
+          lib: ['ES2023', 'DOM'],
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          types: ['node'],
+        },
+        include: ['*.ts'],
+      }),
+    );
+    const tsc = join(project, 'node_modules', 'typescript', 'bin', 'tsc');
+    const result = await run(process.execPath, [tsc, '-p', folder, '--pretty', 'false'], {
+      cwd: folder,
+      env: environment,
+      timeout: 110_000,
+    }).catch((error: { stdout?: string; stderr?: string }) => ({
+      failed: `${error.stdout ?? ''}${error.stderr ?? ''}` || String(error),
+    }));
+    expect(result).not.toHaveProperty('failed');
+    expect(entries).toEqual(expect.arrayContaining(['@stemkit/core/driver', '@stemkit/audioshake']));
+  });
 });

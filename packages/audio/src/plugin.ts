@@ -1,4 +1,5 @@
 import { decodeAudio, encodeAudio } from './codec/index.ts';
+import { isWav, readWavLayout, type WavBitDepth } from './codec/wav.ts';
 import { mix } from './edit/mix.ts';
 import { AUDIO_FORMATS, type AudioFormat } from './types.ts';
 import { zip } from './zip.ts';
@@ -82,7 +83,9 @@ export function localAudio(): LocalAudioPlugin {
         })),
       );
       const format = input.format as AudioFormat;
-      return { data: await encodeAudio(mix(tracks), format), format, name: input.name };
+      // At the stems' bit depth (the deepest of them), as a provider's own mix is: never 16-bit from 24-bit stems.
+      const bitDepth = Math.max(...input.tracks.map((track) => bitDepthOf(track.data))) as WavBitDepth;
+      return { data: await encodeAudio(mix(tracks), format, { bitDepth }), format, name: input.name };
     },
     async zip(input) {
       return { data: await zip(input.files), name: input.name };
@@ -90,7 +93,23 @@ export function localAudio(): LocalAudioPlugin {
     async convert(input) {
       const audio = await decodeAudio(input.data, { format: input.format as AudioFormat });
       const to = input.to as AudioFormat;
-      return { data: await encodeAudio(audio, to), format: to };
+      return { data: await encodeAudio(audio, to, { bitDepth: bitDepthOf(input.data) }), format: to };
     },
   };
+}
+
+/**
+ * The bit depth to write audio decoded from `data` at: a WAV's own (24-bit stays 24-bit, float 32-bit), 16 for
+ * 8- and 16-bit WAV and for other formats, whose depth the header does not carry.
+ */
+function bitDepthOf(data: Uint8Array): WavBitDepth {
+  if (!isWav(data)) return 16;
+  try {
+    const { encoding, bitsPerSample } = readWavLayout(data);
+    if (encoding === 'float' || bitsPerSample === 32) return 32;
+    return bitsPerSample === 24 ? 24 : 16;
+  } catch {
+    // Decoding reports a broken header in its own words.
+    return 16;
+  }
 }

@@ -2,6 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { decodeAudio, encodeAudio, localAudio, type PcmAudio } from '../src/index.ts';
 
 const sampleRate = 8000;
+
+/** The bits per sample a WAV file's `fmt ` chunk declares. */
+function wavBitsPerSample(bytes: Uint8Array): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let offset = 12; offset + 8 <= bytes.length; offset += 8 + view.getUint32(offset + 4, true)) {
+    if (String.fromCharCode(...bytes.subarray(offset, offset + 4)) === 'fmt ')
+      return view.getUint16(offset + 22, true);
+  }
+  throw new Error('no fmt chunk');
+}
 const constant = (value: number): PcmAudio => ({
   sampleRate,
   channels: [new Float32Array(sampleRate).fill(value), new Float32Array(sampleRate).fill(value)],
@@ -29,6 +39,36 @@ describe('the local mix/zip plugin', () => {
     expect(left).toBeGreaterThan(0);
     expect(right).toBeGreaterThan(0);
     expect(left! / right!).toBeCloseTo(2, 1);
+  });
+
+  it.each([16, 24, 32] as const)(
+    'mixes %i-bit WAV stems into a WAV of the same bit depth',
+    async (bitDepth) => {
+      const data = await encodeAudio(constant(0.25), 'wav', { bitDepth });
+      const mixed = await localAudio().mix?.({
+        tracks: [
+          { stem: 'vocals', volume: 1, pan: 0, data, format: 'wav' },
+          { stem: 'drums', volume: 1, pan: 0, data, format: 'wav' },
+        ],
+        format: 'wav',
+        name: 'mix',
+      });
+      expect(wavBitsPerSample(mixed!.data)).toBe(bitDepth);
+    },
+  );
+
+  it('mixes stems of different depths at the deepest of them', async () => {
+    const sixteen = await encodeAudio(constant(0.25), 'wav', { bitDepth: 16 });
+    const twentyFour = await encodeAudio(constant(0.25), 'wav', { bitDepth: 24 });
+    const mixed = await localAudio().mix?.({
+      tracks: [
+        { stem: 'vocals', volume: 1, pan: 0, data: sixteen, format: 'wav' },
+        { stem: 'drums', volume: 1, pan: 0, data: twentyFour, format: 'wav' },
+      ],
+      format: 'wav',
+      name: 'mix',
+    });
+    expect(wavBitsPerSample(mixed!.data)).toBe(24);
   });
 
   it('converts a file to another format, the one the client asks when the provider has none', async () => {

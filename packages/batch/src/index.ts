@@ -5,6 +5,8 @@
  *
  * @packageDocumentation
  */
+export { type ExistingOutputs, ExistingOutputsError } from './existing.ts';
+export type { SkippedEntry } from './folder.ts';
 export {
   AUDIO_EXTENSIONS,
   BatchInput,

@@ -1,14 +1,14 @@
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { dirname, extname, relative, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { InvalidArgumentError } from '@stemkit/core';
 import { parse } from 'csv-parse';
+import { folderItems, type SkippedEntry } from './folder.ts';
 import { type BatchItem, defaultName } from './items.ts';
 import { confirmClash, escaped, NameIndex, nameProblem, storable } from './names.ts';
 
-/** File extensions a folder batch takes as audio; other files (notes, artwork, `.DS_Store`) are left alone. */
-export const AUDIO_EXTENSIONS = ['.wav', '.mp3', '.flac', '.m4a', '.aif', '.aiff', '.ogg', '.opus', '.mp4'];
+export { AUDIO_EXTENSIONS, folderItems } from './folder.ts';
 
 /**
  * A manifest (or a folder) that cannot be read as a whole: nothing of it was queued. `issues` names every bad
@@ -56,6 +56,8 @@ export interface ReadBatchInputOptions {
   readonly reserved?: readonly string[];
   /** Told how many rows were checked, every few thousand rows and once at the end. */
   readonly onProgress?: (progress: IntakeProgress) => void;
+  /** Told of each entry of a folder that is not taken as a track (a symbolic link, a non-audio file…), once. */
+  readonly onSkip?: (entry: SkippedEntry) => void;
 }
 
 const FIELDS = ['source', 'stems', 'formats', 'name'] as const;
@@ -186,7 +188,7 @@ export async function readBatchInput(path: string, options: ReadBatchInputOption
   const index = new NameIndex();
   const clashes: Array<ReturnType<NameIndex['add']>[number] & { where: string }> = [];
   let count = 0;
-  for await (const row of rows(absolute, kind, reserved)) {
+  for await (const row of rows(absolute, kind, reserved, options.onSkip)) {
     for (const issue of row.issues ?? []) note(row.line, issue);
     if (row.name !== undefined) {
       for (const clash of index.add(row.name, row.line)) {
@@ -249,47 +251,31 @@ async function fingerprintOf(path: string): Promise<string> {
 }
 
 /** Every row of the input, streaming. */
-function rows(path: string, kind: Kind, reserved: readonly string[]): AsyncGenerator<Row> {
-  if (kind === 'folder') return folderRows(path, reserved);
+function rows(
+  path: string,
+  kind: Kind,
+  reserved: readonly string[],
+  onSkip?: (entry: SkippedEntry) => void,
+): AsyncGenerator<Row> {
+  if (kind === 'folder') return folderRows(path, reserved, onSkip);
   // Paths in a manifest are relative to the manifest's folder, wherever the command runs.
   const base = dirname(path);
   return kind === 'jsonl' ? jsonRows(path, base, reserved) : csvRows(path, base, reserved);
 }
 
-async function* folderRows(folder: string, reserved: readonly string[]): AsyncGenerator<Row> {
+async function* folderRows(
+  folder: string,
+  reserved: readonly string[],
+  onSkip?: (entry: SkippedEntry) => void,
+): AsyncGenerator<Row> {
   let line = 0;
-  for (const item of await folderItems(folder)) {
+  for (const item of await folderItems(folder, onSkip)) {
     line += 1;
     const where = relative(folder, item.source);
     const problem = nameProblem(item.name, reserved);
     if (problem !== undefined) yield { line, where, issues: [{ field: where, message: problem }] };
     else yield { line, where, item, name: item.name };
   }
-}
-
-/** Every audio file under `folder`, in a stable order. */
-export async function folderItems(folder: string): Promise<Array<BatchItem & { name: string }>> {
-  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile() && AUDIO_EXTENSIONS.includes(extname(entry.name).toLowerCase()))
-    .map((entry) => join(entry.parentPath, entry.name))
-    .filter(
-      (file) =>
-        !relative(folder, file)
-          .split(sep)
-          .some((part) => part.startsWith('.')),
-    )
-    .sort()
-    .map((file) => {
-      const path = relative(folder, file);
-      return {
-        source: file,
-        name: path
-          .slice(0, path.length - extname(path).length)
-          .split(sep)
-          .join('/'),
-      };
-    });
 }
 
 /** A physical line of a file: its number, its text, and whether its bytes were UTF-8 (else `issue` says what). */

@@ -33,6 +33,10 @@ export interface TrackRequest {
   readonly stems: readonly StemName[];
   /** The output formats, lower-case without a dot. */
   readonly formats: readonly OutputFormat[];
+  /** Also each stem's residual (`<stem>_residual.<format>`). */
+  readonly residual?: boolean;
+  /** The provider's model variant, e.g. `high_quality`. */
+  readonly variant?: string;
 }
 
 /** The name a source gets when the item gives none: its file name without the extension. */

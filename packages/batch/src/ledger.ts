@@ -64,6 +64,10 @@ export interface NewTrack {
   readonly source: string;
   readonly stems?: readonly string[];
   readonly formats?: readonly string[];
+  /** Also each stem's residual (only when asked). */
+  readonly residual?: boolean;
+  /** The provider's model variant (only when asked). */
+  readonly variant?: string;
 }
 
 /** Tracks per state, kept by the database as tracks move (triggers), so counting costs no scan. */
@@ -169,6 +173,8 @@ function toRow(row: Record<string, unknown>): TrackRow {
     name: String(row.key),
     stems: (stored.stems ?? json(row.batch_stems) ?? []) as TrackRequest['stems'],
     formats: (stored.formats ?? json(row.batch_formats) ?? ['wav']) as TrackRequest['formats'],
+    ...(stored.residual ? { residual: true } : {}),
+    ...(stored.variant === undefined ? {} : { variant: stored.variant }),
   };
   return {
     batch: String(row.batch),
@@ -275,6 +281,25 @@ export class Ledger {
       [batch],
     );
     return Object.fromEntries(rows.map((row) => [String(row.state), Number(row.tracks)]));
+  }
+
+  /** Which of `keys` the ledger already has for the batch. */
+  async known(batch: string, keys: readonly string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const { rows } = await this.#db.executeSql(
+      `SELECT key FROM ${SCHEMA}.tracks WHERE batch = $1 AND key IN (SELECT jsonb_array_elements_text($2::jsonb))`,
+      [batch, JSON.stringify(keys)],
+    );
+    return new Set(rows.map((row) => String(row.key)));
+  }
+
+  /** Ends a queued track as done with files found in place, without a provider job (an adopted output). */
+  async adopt(batch: string, key: string, outputs: readonly TrackOutput[]): Promise<void> {
+    await this.#db.executeSql(
+      `UPDATE ${SCHEMA}.tracks SET state = 'done', outputs = $3::jsonb, error = NULL, ${TOUCH}
+       WHERE batch = $1 AND key = $2 AND state = 'queued' AND handle IS NULL`,
+      [batch, key, JSON.stringify(outputs)],
+    );
   }
 
   async track(batch: string, key: string): Promise<TrackRow | undefined> {

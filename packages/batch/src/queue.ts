@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
-import { InvalidArgumentError, type Logger, redact } from '@stemkit/core';
+import { ConnectionError, InvalidArgumentError, type Logger, redact } from '@stemkit/core';
 import pg from 'pg';
 import { fromPglite, PgBoss } from 'pg-boss';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterQueue } from 'rate-limiter-flexible';
@@ -67,7 +67,11 @@ const POLL_SECONDS = 0.5;
  * @example
  * ```ts
  * const queue = await openBatchQueue({ url: process.env.STEMKIT_QUEUE });
- * try { … } finally { await queue.close(); }
+ * try {
+ *   // enqueue tracks, run workers
+ * } finally {
+ *   await queue.close();
+ * }
  * ```
  */
 export class BatchQueue {
@@ -236,7 +240,9 @@ export async function openBatchQueue(options: BatchQueueOptions): Promise<BatchQ
     }
     const boss = new PgBoss({ ...base, connectionString: options.url, max: 8 });
     listen(boss);
-    await boss.start();
+    await boss.start().catch((error: unknown) => {
+      throw unreachable(options.url as string, error);
+    });
     const pool = new pg.Pool({ connectionString: options.url, max: 2 });
     pool.on('error', (error: Error) => logger?.warn(`queue: ${redact(error.message)}`));
     const ledger = new Ledger(boss.getDb());
@@ -255,12 +261,26 @@ export async function openBatchQueue(options: BatchQueueOptions): Promise<BatchQ
   if (options.directory === undefined) throw new InvalidArgumentError('queue', 'give a url or a directory');
   const release = await lockDirectory(options.directory);
   try {
-    const pglite = await openPglite(join(options.directory, 'pgdata'));
+    const directory = options.directory;
+    const damaged = (error: unknown) => {
+      throw new InvalidArgumentError(
+        'queue',
+        `the batch ledger in ${directory} is damaged and cannot be opened: to start over, move that folder away (or delete it) and run the batch again — the finished outputs beside it stay, and --adopt-existing (existingOutputs: 'adopt') takes them as done`,
+        { cause: error },
+      );
+    };
+    const pglite = await openPglite(join(directory, 'pgdata')).catch(damaged);
     const boss = new PgBoss({ ...base, db: fromPglite(pglite), backend: 'pglite' });
     listen(boss);
-    await boss.start();
     const ledger = new Ledger(boss.getDb());
-    await ledger.setup();
+    await boss
+      .start()
+      .then(() => ledger.setup())
+      .catch(async (error: unknown) => {
+        await boss.stop({ graceful: false }).catch(() => {});
+        await pglite.close().catch(() => {});
+        damaged(error);
+      });
     return new BatchQueue({
       kind: 'embedded',
       boss,
@@ -278,6 +298,22 @@ export async function openBatchQueue(options: BatchQueueOptions): Promise<BatchQ
     await release();
     throw error;
   }
+}
+
+/** A queue whose server cannot be reached, named as PostgreSQL, its address without any password. */
+function unreachable(url: string, error: unknown): ConnectionError {
+  let where = 'the --queue URL';
+  try {
+    const parsed = new URL(url);
+    where = `${parsed.hostname}${parsed.port ? `:${parsed.port}` : ''}${parsed.pathname}`;
+  } catch {
+    // Not a URL pg can parse either: the generic name will do.
+  }
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return new ConnectionError(
+    `cannot open the PostgreSQL queue at ${where}${typeof code === 'string' ? ` (${code})` : ''}: is PostgreSQL running there, and are the URL's host, port, user and database right?`,
+    { cause: error },
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { opendir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   InvalidArgumentError,
@@ -9,8 +10,9 @@ import {
 } from '@stemkit/core';
 import type { NodeStemkit } from '@stemkit/core/node';
 import type { JobWithMetadata } from 'pg-boss';
+import { type ExistingOutputs, ExistingOutputsError, existingOutputs } from './existing.ts';
 import { BatchInput, type IntakeProgress } from './input.ts';
-import { type BatchItem, resolveItem } from './items.ts';
+import { type BatchItem, resolveItem, type TrackRequest } from './items.ts';
 import {
   type BatchRow,
   type NewTrack,
@@ -21,6 +23,7 @@ import {
   trackJobId,
 } from './ledger.ts';
 import { type BatchQueue, openBatchQueue } from './queue.ts';
+import type { SourceRule } from './sources.ts';
 import { processTrack } from './track.ts';
 
 /**
@@ -134,8 +137,21 @@ export interface BatchOptions {
   readonly id?: string;
   /** Stems of items that name none (default: `['vocals', 'instrumental']`). */
   readonly stems?: readonly StemName[];
-  /** Formats of items that name none (default `['wav']`). */
+  /**
+   * Formats of items that name none (default `['wav']`). One the provider does not deliver is asked as wav and
+   * converted on this machine at download, by the client's convert plugin (`localAudio()` from `@stemkit/audio`).
+   */
   readonly formats?: readonly OutputFormat[];
+  /** Also each stem's residual, the input minus the stem, written as `<stem>_residual.<format>`. */
+  readonly residual?: boolean;
+  /** The provider's model variant for every track, e.g. `high_quality` (needs the `variants` capability). */
+  readonly variant?: string;
+  /**
+   * What to do with tracks the ledger does not know whose output files are already in `out` (the ledger folder
+   * was deleted): `refuse` (default) throws {@link ExistingOutputsError} before any provider job, `adopt` takes
+   * a track with every file as done without a job, `redo` separates them again (a billed job each).
+   */
+  readonly existingOutputs?: ExistingOutputs;
   /** Tracks this process works on at once (default 4); 0 only queues and follows, for workers elsewhere. */
   readonly concurrency?: number;
   /** Polling of each track's `wait`, over the client's defaults. */
@@ -155,6 +171,13 @@ export interface BatchOptions {
   readonly onIntake?: (progress: IntakeProgress) => void;
   /** Gets the queue's warnings. */
   readonly logger?: Logger;
+  /**
+   * The folder local sources must be in (symbolic links resolved); files elsewhere fail their track before any
+   * upload. Default: on the embedded queue, any regular file; on a shared (PostgreSQL) queue, whose workers here
+   * also run batches others queued, no local file at all. Pseudo-filesystems (`/proc`, `/sys`, `/dev`) are
+   * refused whatever this says.
+   */
+  readonly sources?: string;
 }
 
 /** How often the ledger is read for changes, in ms. */
@@ -199,6 +222,7 @@ export async function* runBatch(
     throw new InvalidArgumentError('out', 'must be a folder path');
   }
   const out = resolve(options.out);
+  const sources = sourceRule(options.sources, (options.queue?.kind ?? 'embedded') === 'embedded');
   const queue =
     options.queue ??
     (await openBatchQueue({ directory: join(out, '.stemkit-batch'), ...withLogger(options.logger) }));
@@ -221,7 +245,22 @@ export async function* runBatch(
         `batch "${id}" runs on ${batch.provider}, not ${stemkit.provider}`,
       );
     }
-    const feeding = feed(queue, name, batch, items, defaults, signal, options.onIntake);
+    const existing = options.existingOutputs ?? 'refuse';
+    if (!['refuse', 'adopt', 'redo'].includes(existing)) {
+      throw new InvalidArgumentError('existingOutputs', "must be 'refuse', 'adopt' or 'redo'");
+    }
+    // Outputs the ledger cannot know of are looked for only where they can be: a batch the ledger holds no
+    // track of (its ledger was deleted, or its id changed) whose output folder already holds something.
+    const checkExisting =
+      existing !== 'redo' && isEmpty(await queue.ledger.counts(batch.id)) && (await holdsEntries(out));
+    const extra = {
+      ...(options.residual ? { residual: true } : {}),
+      ...(options.variant === undefined ? {} : { variant: options.variant }),
+    };
+    const feeding = feed(queue, name, batch, items, { ...defaults, ...extra }, signal, options.onIntake, {
+      check: checkExisting,
+      existing,
+    });
     feeding.done.catch((error: unknown) => {
       fatal ??= error;
       stop.abort(error);
@@ -229,6 +268,7 @@ export async function* runBatch(
     if (concurrency > 0) {
       worker.id = await work(queue, name, stemkit, concurrency, {
         ...options,
+        sources,
         signal,
         onFatal: (error) => {
           fatal ??= error;
@@ -271,6 +311,12 @@ export interface WorkerOptions {
   readonly signal?: AbortSignal;
   /** Told of every track this worker ends. */
   readonly onResult?: (result: TrackResult) => void;
+  /**
+   * The folder local sources must be in (symbolic links resolved). A worker runs manifests written by someone
+   * else, so without it no local file is read: tracks with a local source fail before any upload, URL sources
+   * run. Pseudo-filesystems (`/proc`, `/sys`, `/dev`) are refused whatever this says.
+   */
+  readonly sources?: string;
 }
 
 /**
@@ -281,6 +327,8 @@ export interface WorkerOptions {
  *
  * @example
  * ```ts
+ * import { createStemkit } from '@stemkit/core/node'; // the Node client: a worker writes files
+ *
  * const queue = await openBatchQueue({ url: process.env.STEMKIT_QUEUE });
  * const fetch = queue.rateLimitedFetch({ requestsPerSecond: 50, key: 'audioshake:main' });
  * const stemkit = createStemkit({ driver: audioshakeTasks({ apiKey, fetch }) });
@@ -294,12 +342,14 @@ export async function runWorker(stemkit: NodeStemkit, options: WorkerOptions): P
     throw new InvalidArgumentError('concurrency', 'must be a whole number, 1 or more');
   }
   const { queue } = options;
+  const sources = sourceRule(options.sources, false);
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   let fatal: unknown;
   const name = await queue.queueFor(stemkit.provider);
   const id = await work(queue, name, stemkit, concurrency, {
     ...options,
+    sources,
     signal,
     onFatal: (error) => {
       fatal ??= error;
@@ -319,6 +369,33 @@ export function defaultBatchId(out: string): string {
   const absolute = resolve(out);
   const base = absolute.split(/[\\/]/).filter(Boolean).at(-1) ?? 'batch';
   return `${base.replace(/[^\w.-]/g, '_').slice(0, 40)}-${createHash('sha256').update(absolute).digest('hex').slice(0, 8)}`;
+}
+
+/** The rule for local sources: under `root` when given, else anywhere (one machine) or nowhere (a shared queue). */
+function sourceRule(root: string | undefined, localFiles: boolean): SourceRule {
+  if (root !== undefined && (typeof root !== 'string' || root === '')) {
+    throw new InvalidArgumentError('sources', 'must be a folder path');
+  }
+  return root === undefined ? { localFiles } : { root: resolve(root) };
+}
+
+/** Whether a batch's ledger holds no track at all. */
+function isEmpty(counts: StateCounts): boolean {
+  return Object.values(counts).every((tracks) => !tracks);
+}
+
+/** Whether `out` holds anything besides the ledger's own folder (reads no more of it than its first entries). */
+async function holdsEntries(out: string): Promise<boolean> {
+  const folder = await opendir(out).catch(() => undefined);
+  if (!folder) return false;
+  try {
+    for await (const entry of folder) {
+      if (entry.name !== '.stemkit-batch') return true;
+    }
+    return false;
+  } finally {
+    await folder.close().catch(() => {});
+  }
 }
 
 function withLogger(logger: Logger | undefined) {
@@ -402,9 +479,15 @@ function feed(
   name: string,
   batch: BatchRow,
   items: Iterable<BatchItem> | AsyncIterable<BatchItem>,
-  defaults: { stems: readonly StemName[]; formats: readonly OutputFormat[] },
+  defaults: {
+    stems: readonly StemName[];
+    formats: readonly OutputFormat[];
+    residual?: boolean;
+    variant?: string;
+  },
   signal: AbortSignal,
   onIntake: ((progress: IntakeProgress) => void) | undefined,
+  outputs: { readonly check: boolean; readonly existing: ExistingOutputs },
 ): { done: Promise<void>; finished: () => boolean } {
   let finished = false;
   const done = (async () => {
@@ -427,31 +510,111 @@ function feed(
       finished = true;
       return;
     }
+    const { residual, variant } = defaults;
+    const requestOf = (item: BatchItem, field: string): TrackRequest => ({
+      ...resolveItem(item, defaults, field),
+      ...(residual ? { residual } : {}),
+      ...(variant === undefined ? {} : { variant }),
+    });
     // Code may hand over the same name twice; a checked input holds none (its names were indexed).
     const seen = input || !Array.isArray(items) ? undefined : new Set<string>();
     const live = !input && !Array.isArray(items);
-    let chunk: NewTrack[] = [];
+    /** Tracks of `tracks` new to the ledger whose files are already in `out`, each with its files if complete. */
+    const withOutputs = async (tracks: readonly TrackRequest[]) => {
+      const found: Array<{ key: string; outputs: TrackOutput[] | undefined }> = [];
+      if (!outputs.check || tracks.length === 0) return found;
+      const known = await queue.ledger.known(
+        batch.id,
+        tracks.map((track) => track.name),
+      );
+      for (const track of tracks) {
+        if (known.has(track.name)) continue;
+        const files = await existingOutputs(batch.out, track);
+        if (files.found > 0) found.push({ key: track.name, outputs: files.outputs });
+      }
+      return found;
+    };
+    // A refusal counts the tracks and names the first ten, whatever the input's size.
+    const tally = { count: 0, complete: 0, names: [] as string[] };
+    const note = (found: ReadonlyArray<{ key: string; outputs: TrackOutput[] | undefined }>) => {
+      for (const track of found) {
+        tally.count += 1;
+        if (track.outputs) tally.complete += 1;
+        if (tally.names.length < 10) tally.names.push(track.key);
+      }
+    };
+    const refuse = () => {
+      if (tally.count > 0) throw new ExistingOutputsError(batch.out, tally);
+    };
+    // An input that can be read twice (a list, a checked manifest or folder) is checked whole before anything
+    // is queued, so a refusal leaves nothing half-started; a live one (a watched folder) a statement at a time.
+    const prechecked = outputs.check && outputs.existing === 'refuse' && !live;
+    if (prechecked) {
+      const once = new Set<string>();
+      let pending: TrackRequest[] = [];
+      let position = 0;
+      for await (const item of items) {
+        signal.throwIfAborted();
+        const request = requestOf(item, `items.${position++}`);
+        if (seen) {
+          if (once.has(request.name)) continue;
+          once.add(request.name);
+        }
+        pending.push(request);
+        if (pending.length >= CHUNK) {
+          note(await withOutputs(pending));
+          pending = [];
+        }
+      }
+      note(await withOutputs(pending));
+      refuse();
+    }
+    let chunk: TrackRequest[] = [];
     let index = 0;
     let queued = 0;
     const flush = async () => {
       if (chunk.length === 0) return;
-      const added = await queue.ledger.addTracks(batch.id, chunk);
-      await enqueue(queue, name, batch.id, added, false);
+      const found = prechecked ? [] : await withOutputs(chunk);
+      if (outputs.existing === 'refuse') {
+        note(found);
+        refuse();
+      }
+      const added = await queue.ledger.addTracks(
+        batch.id,
+        chunk.map(
+          (request): NewTrack => ({
+            key: request.name,
+            source: request.source,
+            ...(sameList(request.stems, batch.stems) ? {} : { stems: request.stems }),
+            ...(sameList(request.formats, batch.formats) ? {} : { formats: request.formats }),
+            ...(request.residual ? { residual: true } : {}),
+            ...(request.variant === undefined ? {} : { variant: request.variant }),
+          }),
+        ),
+      );
+      const adopted = new Set<string>();
+      for (const track of found) {
+        if (!track.outputs) continue;
+        await queue.ledger.adopt(batch.id, track.key, track.outputs);
+        adopted.add(track.key);
+      }
+      await enqueue(
+        queue,
+        name,
+        batch.id,
+        adopted.size === 0 ? added : added.filter((key) => !adopted.has(key)),
+        false,
+      );
       queued += chunk.length;
       chunk = [];
       onIntake?.({ phase: 'queueing', rows: queued, ...(input ? { total: input.count } : {}) });
     };
     for await (const item of items) {
       signal.throwIfAborted();
-      const request = resolveItem(item, defaults, `items.${index++}`);
+      const request = requestOf(item, `items.${index++}`);
       if (seen?.has(request.name)) continue;
       seen?.add(request.name);
-      chunk.push({
-        key: request.name,
-        source: request.source,
-        ...(sameList(request.stems, batch.stems) ? {} : { stems: request.stems }),
-        ...(sameList(request.formats, batch.formats) ? {} : { formats: request.formats }),
-      });
+      chunk.push(request);
       // A watched folder's files go as they land; a list goes in statements, the first one small.
       if (live || chunk.length >= (queued === 0 ? FIRST_CHUNK : CHUNK)) await flush();
     }
@@ -478,6 +641,7 @@ async function work(
     readonly wait?: WaitOptions;
     readonly callbacks?: BatchCallbacks;
     readonly settleMs?: number;
+    readonly sources: SourceRule;
     readonly signal: AbortSignal;
     readonly onFatal: (error: unknown) => void;
     readonly onResult?: (result: TrackResult) => void;
@@ -507,6 +671,7 @@ async function work(
             ledger: queue.ledger,
             batch,
             settleMs: options.settleMs ?? 5_000,
+            sources: options.sources,
             ...waiting,
             onFatal: options.onFatal,
           },

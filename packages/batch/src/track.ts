@@ -1,11 +1,12 @@
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type Asset,
   isAbortError,
   type Job,
   type JobHandle,
-  ProviderError,
+  outputBaseName,
   RateLimitError,
   redact,
   StemkitError,
@@ -15,6 +16,7 @@ import type { NodeStemkit } from '@stemkit/core/node';
 import type { BatchRow, Ledger, TrackOutput, TrackRow } from './ledger.ts';
 import { trackMarker } from './ledger.ts';
 import { whileStarting } from './sending.ts';
+import { checkSource, type SourceRule } from './sources.ts';
 
 /** What processing one track needs. */
 export interface TrackContext {
@@ -29,6 +31,8 @@ export interface TrackContext {
   readonly callbackUrl: string | undefined;
   /** Told of a failure that every track would meet (credentials refused): the run stops. */
   readonly onFatal: (error: unknown) => void;
+  /** Which local files this process may read for a track: checked before anything is uploaded. */
+  readonly sources: SourceRule;
 }
 
 /** The pg-boss attempt running the track: `retryCount` fences the ledger writes, `signal` ends on a lost claim. */
@@ -101,7 +105,10 @@ async function start(context: TrackContext, row: TrackRow, attempt: TrackAttempt
   const { signal } = attempt;
   const marker = trackMarker(batch.id, row.key);
   const canList = stemkit.capabilities.list;
-  if (row.state === 'creating') {
+  // A provider that takes an idempotency key needs no search: the start is sent again with the track's key, and
+  // the provider answers with the job an interrupted attempt made (or refuses the key), never a second one.
+  const idempotent = stemkit.capabilities.idempotentStart;
+  if (row.state === 'creating' && !idempotent) {
     const found = canList
       ? await patiently(() => findStarted(context, row, marker, signal), signal)
       : undefined;
@@ -119,13 +126,12 @@ async function start(context: TrackContext, row: TrackRow, attempt: TrackAttempt
   const isUrl = /^https?:\/\//i.test(request.source);
   // Uploading creates no job, so it happens before the intent: the window in which a crash leaves the outcome
   // of a start unknown is the start request alone.
+  // A manifest is someone else's word: the file it names is checked before a byte of it leaves this machine.
+  const readable = await checkSource(request.source, context.sources);
   const source =
     isUrl && stemkit.capabilities.urlInput
-      ? new URL(request.source)
-      : await patiently(
-          () => stemkit.upload(isUrl ? new URL(request.source) : request.source, { signal }),
-          signal,
-        );
+      ? new URL(readable)
+      : await patiently(() => stemkit.upload(isUrl ? new URL(readable) : readable, { signal }), signal);
   let intended = false;
   let superseded = false;
   const intend = async () => {
@@ -150,9 +156,12 @@ async function start(context: TrackContext, row: TrackRow, attempt: TrackAttempt
             stemkit.separate({
               source,
               stems: request.stems,
-              formats: request.formats,
-              // Where the provider cannot be searched, the marker still names the track of any job it holds.
-              metadata: marker,
+              formats: deliveredFormats(request.formats, stemkit.capabilities.formats),
+              ...(request.residual ? { residual: true } : {}),
+              ...(request.variant === undefined ? {} : { variant: request.variant }),
+              // Where the provider cannot be searched, the marker still names the track of any job it holds;
+              // where it takes a key, the marker is the key (stable per batch and track, from the ledger).
+              ...(idempotent ? { idempotencyKey: marker } : { metadata: marker }),
               ...(context.callbackUrl === undefined ? {} : { callbackUrl: context.callbackUrl }),
             }),
         ),
@@ -187,23 +196,14 @@ async function patiently<Value>(step: () => Promise<Value>, signal: AbortSignal)
       if (!RateLimitError.isInstance(error) || refusals >= PATIENCE) throw error;
       const delay = error.retryAfterMs ?? 500 * 2 ** Math.min(refusals, 5);
       // Spread, so the tracks refused together do not come back together.
-      await sleep(delay * (0.5 + Math.random()), signal);
+      await sleep(delay * (0.5 + Math.random()), undefined, { signal });
     }
   }
 }
 
-/** Whether a failed start certainly created no job: refused by the client, or answered 4xx by the provider. */
-function createdNothing(error: unknown): boolean {
-  if (isAbortError(error)) return true;
-  if (!StemkitError.isInstance(error)) return false;
-  if (error.code === 'invalid-argument' || error.code === 'unsupported') return true;
-  return (
-    ProviderError.isInstance(error) &&
-    error.status !== undefined &&
-    error.status >= 400 &&
-    error.status < 500 &&
-    error.status !== 408
-  );
+/** Whether a failed start certainly created no job: aborted before sending, or so the error says. */
+export function createdNothing(error: unknown): boolean {
+  return isAbortError(error) || (StemkitError.isInstance(error) && error.createdNothing);
 }
 
 /** The job an interrupted attempt started, if the provider has it: looked up once its request has had time to land. */
@@ -215,7 +215,7 @@ async function findStarted(
 ): Promise<Job | undefined> {
   const intentAt = row.intentAt?.getTime() ?? Date.now();
   const settle = intentAt + context.settleMs - Date.now();
-  if (settle > 0) await sleep(settle, signal);
+  if (settle > 0) await sleep(settle, undefined, { signal });
   // Newest first: stop after a page's worth of jobs older than the intent (with a margin for clock skew).
   const floor = intentAt - 10 * 60_000;
   let older = 0;
@@ -234,21 +234,44 @@ function waitForJob(context: TrackContext, job: Job | JobHandle, signal: AbortSi
   return context.stemkit.wait(job, { ...context.wait, signal });
 }
 
-/** The files a track writes: every requested format of every succeeded stem (and residual). */
-export function plannedOutputs(job: Job, formats: readonly string[]): Array<{ asset: Asset; file: string }> {
-  const planned: Array<{ asset: Asset; file: string }> = [];
+/**
+ * The formats to ask the provider for: each wanted one it delivers, and wav for the others, which are converted
+ * on this machine at download (by the client's convert plugin, as `stemkit download --format` does).
+ */
+export function deliveredFormats(wanted: readonly string[], delivers: readonly string[]): string[] {
+  return [...new Set(wanted.map((format) => fromFormat(format, delivers)))];
+}
+
+function fromFormat(format: string, delivers: readonly string[]): string {
+  return delivers.includes(format) ? format : 'wav';
+}
+
+/**
+ * The files a track writes: every wanted format of every succeeded stem (and residual), each named by core's
+ * `outputBaseName` (`vocals.wav`, `vocals_residual.wav`) like `stemkit separate`'s, and converted from what the
+ * provider delivered when that is another format.
+ */
+export function plannedOutputs(
+  job: Job,
+  formats: readonly string[],
+  delivers: readonly string[] = formats,
+): Array<{ asset: Asset; file: string; convertTo?: string }> {
+  const planned: Array<{ asset: Asset; file: string; convertTo?: string }> = [];
   const taken = new Set<string>();
   for (const target of job.targets) {
     if (target.status !== 'succeeded') continue;
     for (const asset of target.outputs) {
-      const format = (asset.format ?? asset.name.split('.').at(-1) ?? '').replace(/^\./, '').toLowerCase();
-      if (!formats.includes(format) || (asset.role !== 'stem' && asset.role !== 'residual')) continue;
+      const from = (asset.format ?? asset.name.split('.').at(-1) ?? '').replace(/^\./, '').toLowerCase();
+      if (asset.role !== 'stem' && asset.role !== 'residual') continue;
       const stem = asset.stem ?? target.stem;
-      const base = `${stem}${asset.role === 'residual' ? '-residual' : ''}`;
-      let file = `${base}.${format}`;
-      for (let index = 2; taken.has(file); index++) file = `${base}-${index}.${format}`;
-      taken.add(file);
-      planned.push({ asset: { ...asset, stem }, file });
+      const base = outputBaseName({ ...asset, stem });
+      for (const format of formats) {
+        if (fromFormat(format, delivers) !== from) continue;
+        let file = `${base}.${format}`;
+        for (let index = 2; taken.has(file); index++) file = `${base}-${index}.${format}`;
+        taken.add(file);
+        planned.push({ asset: { ...asset, stem }, file, ...(format === from ? {} : { convertTo: format }) });
+      }
     }
   }
   return planned;
@@ -265,12 +288,17 @@ async function downloadOutputs(
   const done = new Map(row.outputs.map((output) => [output.path, output]));
   // What a killed download left: temporary files beside the outputs, never taken for outputs.
   await removeParts(folder);
-  for (const { asset, file } of plannedOutputs(job, row.request.formats)) {
+  const planned = plannedOutputs(job, row.request.formats, stemkit.capabilities.formats);
+  for (const { asset, file, convertTo } of planned) {
     const path = `${row.request.name}/${file}`;
     const recorded = done.get(path);
     const absolute = join(batch.out, path);
     if (recorded && (await stat(absolute).catch(() => undefined))?.size === recorded.sizeBytes) continue;
-    const written = await stemkit.downloadToFile(asset, absolute, { signal, job: job.handle });
+    const written = await stemkit.downloadToFile(asset, absolute, {
+      signal,
+      job: job.handle,
+      ...(convertTo === undefined ? {} : { format: convertTo }),
+    });
     const output: TrackOutput = {
       stem: asset.stem ?? '',
       format: file.split('.').at(-1) ?? '',
@@ -290,7 +318,7 @@ async function removeParts(folder: string): Promise<void> {
 }
 
 /** Failures a retry cannot mend: bad input, a provider's refusal or verdict, a file that cannot be read. */
-function isPermanent(error: unknown): boolean {
+export function isPermanent(error: unknown): boolean {
   if (!StemkitError.isInstance(error)) {
     const code = (error as { code?: unknown } | undefined)?.code;
     // ENAMETOOLONG: a path segment past the file system's limit stays too long however often it is retried.
@@ -299,12 +327,8 @@ function isPermanent(error: unknown): boolean {
       ['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'ENAMETOOLONG'].includes(code)
     );
   }
-  if (['invalid-argument', 'unsupported', 'upload', 'job-failed', 'not-found'].includes(error.code))
-    return true;
-  if (ProviderError.isInstance(error) && error.status !== undefined) {
-    return error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
-  }
-  return false;
+  // The error knows whether trying again may mend it (a lost answer, a 429, a 5xx, a wait cut short).
+  return !error.retryable;
 }
 
 /** A failure as the report shows it: its kind and message, secrets masked. */
@@ -313,19 +337,4 @@ export function reasonOf(error: unknown): string {
   const code = (error as { code?: unknown } | undefined)?.code;
   const message = error instanceof Error ? error.message : String(error);
   return redact(typeof code === 'string' ? `${code}: ${message}` : message);
-}
-
-function sleep(milliseconds: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, milliseconds);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 }

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
-import { folderItems } from './input.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { folderItems, type SkippedEntry } from './folder.ts';
 import type { BatchItem } from './items.ts';
 
 /**
@@ -15,6 +16,8 @@ export interface WatchOptions {
   readonly signal: AbortSignal;
   /** How often the folder is scanned, in ms (default 2 000). */
   readonly intervalMs?: number;
+  /** Told of each entry not taken as a track (a symbolic link, a non-audio file…), once per path. */
+  readonly onSkip?: (entry: SkippedEntry) => void;
 }
 
 /**
@@ -31,10 +34,16 @@ export interface WatchOptions {
  */
 export async function* watchFolder(folder: string, options: WatchOptions): AsyncGenerator<BatchItem> {
   const given = new Set<string>();
+  const skipped = new Set<string>();
+  const onSkip = (entry: SkippedEntry) => {
+    if (skipped.has(entry.path)) return;
+    skipped.add(entry.path);
+    options.onSkip?.(entry);
+  };
   let sizes = new Map<string, number>();
   for (let first = true; !options.signal.aborted; first = false) {
     const next = new Map<string, number>();
-    for (const item of await folderItems(folder)) {
+    for (const item of await folderItems(folder, onSkip)) {
       if (given.has(item.source)) continue;
       const size = (await stat(item.source).catch(() => undefined))?.size;
       if (size === undefined) continue;
@@ -45,16 +54,11 @@ export async function* watchFolder(folder: string, options: WatchOptions): Async
       }
     }
     sizes = next;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, options.intervalMs ?? 2_000);
-      options.signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
-    });
+    // An abort ends the watch quietly: the loop sees the signal and returns.
+    await sleep(options.intervalMs ?? 2_000, undefined, { signal: options.signal }).catch(
+      (error: unknown) => {
+        if (!options.signal.aborted) throw error;
+      },
+    );
   }
 }

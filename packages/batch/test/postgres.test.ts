@@ -53,7 +53,7 @@ describe('a batch on PostgreSQL', () => {
     const [enqueuer, ...workers] = queues as [BatchQueue, ...BatchQueue[]];
     const stop = new AbortController();
     const running = workers.map((queue) =>
-      runWorker(client(queue), { queue, concurrency: 2, wait: fast, signal: stop.signal }),
+      runWorker(client(queue), { queue, concurrency: 2, wait: fast, signal: stop.signal, sources: input }),
     );
     const results: TrackResult[] = [];
     for await (const result of runBatch(client(enqueuer), items, {

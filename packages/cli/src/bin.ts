@@ -11,6 +11,15 @@ const interrupt = () => {
 process.on('SIGINT', interrupt);
 process.on('SIGTERM', interrupt);
 
+// Output into a closed pipe (`stemkit --help | head -1`): stop quietly, as Unix tools do, instead of an
+// unhandled EPIPE stack trace. Node ignores SIGPIPE, so the stream reports it as an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(ExitCode.outputClosed);
+    throw error;
+  });
+}
+
 process.exitCode = await main({
   argv: process.argv.slice(2),
   stdout: process.stdout,

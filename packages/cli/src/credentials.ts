@@ -172,7 +172,9 @@ function chooseProvider(
   if (asked !== undefined) {
     const choice = providerChoice(asked);
     if (choice !== undefined) return { choice, named: true };
-    throw new UsageError(`--provider must be one of ${PROVIDER_CHOICES.join(', ')} (got "${asked}")`);
+    // Name where the bad value came from: the flag, or the variable when no flag was given.
+    const source = flags.provider === undefined ? 'STEMKIT_PROVIDER' : '--provider';
+    throw new UsageError(`${source} must be one of ${PROVIDER_CHOICES.join(', ')} (got "${asked}")`);
   }
   // --api alone asks for the emulator.
   if (flags.api !== undefined) return { choice: 'emulator', named: true };

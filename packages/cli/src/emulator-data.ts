@@ -34,12 +34,6 @@ export interface DataDirClaim {
  * Takes the data folder for this process with a lock beside it (proper-lockfile). Two emulators on one folder
  * would overwrite each other's state, so a second `stemkit` running at the same time gets none (and a temporary
  * folder). A lock left by a process that died is taken over once stale: its holder refreshes it every second.
- *
- * @example
- * ```ts
- * const claim = await claimDataDir(embeddedDataDir(process.env));
- * try { … } finally { await claim.release(); }
- * ```
  */
 export async function claimDataDir(dataDir: string): Promise<DataDirClaim> {
   await makeFolder(dataDir);
@@ -86,11 +80,6 @@ export async function folderSize(folder: string): Promise<number> {
 
 /**
  * Empties a data folder this process holds: its jobs and files go, so their handles no longer resolve.
- *
- * @example
- * ```ts
- * await emptyDataDir(claim.dataDir);
- * ```
  */
 export async function emptyDataDir(folder: string): Promise<void> {
   await rm(folder, { recursive: true, force: true });

@@ -24,6 +24,8 @@ export const ExitCode = {
   timeout: 5,
   /** Ctrl-C: waiting stopped; the job goes on at the provider. */
   interrupted: 130,
+  /** stdout or stderr was closed before the output ended (`| head`): stopped there, like a tool killed by SIGPIPE. */
+  outputClosed: 141,
 } as const;
 
 /** One of {@link ExitCode}'s values. */
@@ -37,7 +39,8 @@ export const EXIT_CODE_HELP = `Exit codes:
   3    authentication: credentials missing or refused
   4    job failed (or some of its stems did)
   5    timeout: --timeout passed; resume with the printed handle
-  130  interrupted (Ctrl-C); resume with the printed handle`;
+  130  interrupted (Ctrl-C); resume with the printed handle
+  141  output closed early (a pipe such as | head): stopped there, quietly`;
 
 /**
  * The exit code an error stands for.

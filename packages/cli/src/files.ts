@@ -5,7 +5,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { probeAudio, wavInfo } from '@stemkit/audio';
-import type { Asset, DownloadResult, Job } from '@stemkit/core';
+import { type Asset, type DownloadResult, type Job, outputBaseName } from '@stemkit/core';
 import type { CliContext } from './context.ts';
 import { makeFolder } from './folders.ts';
 import type { Session } from './session.ts';
@@ -91,11 +91,6 @@ export interface DownloadItem {
 /**
  * Downloads outputs into a folder as `<file name>.<format>`, each with its own progress bar, and reports what
  * was written. `fileName` picks the name.
- *
- * @example
- * ```ts
- * await downloadAll(session, context, outputs.map((asset) => ({ asset })), { job, out: 'stems', fileName: outputFileName });
- * ```
  */
 export async function downloadAll(
   session: Session,
@@ -108,7 +103,7 @@ export async function downloadAll(
     readonly fileName: (asset: Asset) => string;
   },
 ): Promise<WrittenFile[]> {
-  await makeFolder(options.out);
+  await makeFolder(options.out, '--out');
   return Promise.all(
     items.map(async ({ asset, convertTo }) => {
       const format = convertTo ?? asset.format ?? (extname(asset.name).slice(1) || 'bin');
@@ -140,14 +135,9 @@ export async function downloadAll(
 }
 
 /**
- * The file name (without extension) of an output: its stem, `<stem>_residual` for a residual, else its name.
- *
- * @example
- * ```ts
- * outputFileName({ stem: 'vocals', role: 'residual', … }); // 'vocals_residual'
- * ```
+ * The file name (without extension) of an output: its stem, `<stem>_residual` for a residual, else its name —
+ * core's `outputBaseName`, which `@stemkit/batch` names its files by too.
  */
 export function outputFileName(asset: Asset): string {
-  if (asset.stem === undefined) return asset.name.replace(/\.[^.]+$/, '');
-  return asset.role === 'residual' ? `${asset.stem}_residual` : asset.stem;
+  return outputBaseName(asset);
 }

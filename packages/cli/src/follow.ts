@@ -32,11 +32,6 @@ export function progressOf(job: Job): number {
 /**
  * Waits for a job, drawing its processing stage as it goes. The context remembers the job, so an interrupt or
  * a timeout can print how to resume.
- *
- * @example
- * ```ts
- * const done = await follow(session, context, job, { timeoutMs: 600_000 });
- * ```
  */
 export async function follow(
   session: Session,
@@ -75,6 +70,20 @@ export function jobOutputs(job: Job, stems?: readonly string[]): Asset[] {
 }
 
 /**
+ * The source of a job as `--json` prints it: its name and format, and the duration, channels and sample rate the
+ * provider measured, when it gives them.
+ */
+export function sourceSummary(source: Asset | undefined) {
+  if (source === undefined) return undefined;
+  const { name, format, sizeBytes, durationSeconds, channels, sampleRate } = source;
+  return Object.fromEntries(
+    Object.entries({ name, format, sizeBytes, durationSeconds, channels, sampleRate }).filter(
+      ([, value]) => value !== undefined,
+    ),
+  );
+}
+
+/**
  * A job as `--json` prints it: everything a script needs, and the token to resume with.
  *
  * @example
@@ -91,6 +100,8 @@ export function jobSummary(job: Job) {
     stage: job.progress?.stage,
     targets: job.targets.map((target) => ({
       stem: target.stem,
+      ...(target.options?.variant === undefined ? {} : { variant: target.options.variant }),
+      ...(target.options?.residual === undefined ? {} : { residual: target.options.residual }),
       status: target.status,
       formats: target.formats,
       error: target.error?.message,

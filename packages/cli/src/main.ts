@@ -2,6 +2,7 @@ import { handleToToken, readHandle, redact, StemkitError } from '@stemkit/core';
 import { CommanderError } from 'commander';
 import type { CliContext, CliIo } from './context.ts';
 import { ExitCode, exitCodeOf } from './exit-codes.ts';
+import { printable } from './output/printable.ts';
 import { buildProgram, isHelpOrVersion } from './program.ts';
 
 /**
@@ -23,15 +24,28 @@ export async function main(io: CliIo): Promise<number> {
     exitCode: ExitCode.success,
   };
   try {
-    await buildProgram(context).parseAsync([...io.argv], { from: 'user' });
+    await buildProgram(context).parseAsync(helpOfHelp(io.argv), { from: 'user' });
     return context.exitCode;
   } catch (error) {
     context.reporter?.close();
     if (isHelpOrVersion(error)) return ExitCode.success;
-    // `stemkit` alone: commander printed the help on stderr, as for any usage error.
-    if (error instanceof CommanderError && error.code === 'commander.help') return ExitCode.usage;
+    // `stemkit` alone: commander printed the help on stderr, as for any usage error (its exit code 1). The
+    // help that was asked for (`stemkit help`, `stemkit help --help`) comes with exit code 0.
+    if (error instanceof CommanderError && error.code === 'commander.help') {
+      return error.exitCode === 0 ? ExitCode.success : ExitCode.usage;
+    }
     return reportFailure(context, error);
   }
+}
+
+/**
+ * `stemkit help --help` (help about `help`): commander takes it for a usage error; it is the program's help,
+ * asked for, so it is shown as `stemkit --help` is, on stdout with exit code 0.
+ */
+function helpOfHelp(argv: readonly string[]): string[] {
+  const [first, ...rest] = argv;
+  const onlyHelpFlags = rest.length > 0 && rest.every((each) => each === '--help' || each === '-h');
+  return first === 'help' && onlyHelpFlags ? ['--help'] : [...argv];
 }
 
 /** The token to resume with: the handle a timeout carries, else the job the command was following. */
@@ -70,7 +84,8 @@ function reportFailure(context: CliContext, error: unknown): number {
     return exitCode;
   }
   // Commander has already printed its own parse errors, with the help hint.
-  if (!(error instanceof CommanderError)) context.stderr.write(`error: ${message}\n`);
+  // A file name in the message reaches the terminal as text, never as an escape sequence.
+  if (!(error instanceof CommanderError)) context.stderr.write(`error: ${printable(message)}\n`);
   if (exitCode === ExitCode.failure && error instanceof Error && !StemkitError.isInstance(error)) {
     context.reporter?.debug(redact(error.stack ?? ''));
   }

@@ -11,6 +11,7 @@ import { separateCommand } from './commands/separate.ts';
 import { statusCommand } from './commands/status.ts';
 import { usageCommand } from './commands/usage.ts';
 import { waitCommand } from './commands/wait.ts';
+import { webhookCommand } from './commands/webhook.ts';
 import { zipCommand } from './commands/zip.ts';
 import type { CliContext } from './context.ts';
 import { CREDENTIAL_HELP } from './credentials.ts';
@@ -34,11 +35,6 @@ declare const STEMKIT_VERSION: string | undefined;
 /**
  * Builds the `stemkit` command tree. Commander's own exits (help, version, parse errors) are turned into
  * thrown `CommanderError`s so the caller owns the exit code.
- *
- * @example
- * ```ts
- * await buildProgram(context).parseAsync(['separate', 'song.wav'], { from: 'user' });
- * ```
  */
 export function buildProgram(context: CliContext): Command {
   const program = new Command('stemkit')
@@ -56,15 +52,16 @@ export function buildProgram(context: CliContext): Command {
     zipCommand(context),
     listCommand(context),
     usageCommand(context),
+    webhookCommand(context),
     batchCommand(context),
     workerCommand(context),
     providersCommand(context),
     emulatorCommand(context),
+    demoTrackCommand(context),
   ];
   for (const command of commands) program.addCommand(command);
   const passedThrough = migrateCommands(context);
   for (const command of passedThrough) program.addCommand(command);
-  program.addCommand(demoTrackCommand(context), { hidden: true });
   for (const command of [program, ...program.commands]) {
     command
       .exitOverride()

@@ -9,6 +9,8 @@ import { formatBytes } from './output/units.ts';
 /** A client ready to use, and what to close when the command is done. */
 export interface Connection {
   readonly stemkit: NodeStemkit;
+  /** The driver behind `stemkit`: for what only some drivers offer (the Tasks API's account webhook). */
+  readonly driver: StemkitDriver;
   /**
    * Set when the requests go to the embedded emulator in this process; `kept` says whether its jobs outlive the
    * run (its data folder was free) or go with it (another `stemkit` held the folder).
@@ -63,12 +65,6 @@ export function embeddedSpeed(environment: Readonly<Record<string, string | unde
  * Connects a client to where the command's requests go: a configured provider, or the embedded emulator started
  * in this process on a free loopback port (said in one line). The client gets the local mix/zip fallback, so
  * `mix` and `zip` work whatever the provider.
- *
- * @example
- * ```ts
- * const connection = await connect({ kind: 'embedded', driver: 'sourcere', reason: 'demo' }, { reporter, environment: process.env });
- * try { await connection.stemkit.separate({ source: 'song.wav' }); } finally { await connection.close(); }
- * ```
  */
 export async function connect(target: ProviderTarget, options: ConnectOptions): Promise<Connection> {
   const { createStemkit } = await import('@stemkit/core/node');
@@ -76,7 +72,7 @@ export async function connect(target: ProviderTarget, options: ConnectOptions): 
   const client = (driver: StemkitDriver) => createStemkit({ driver, plugins: [localAudio()], logger });
   if (target.kind === 'remote') {
     const driver = createDriver(target.provider, options.fetch);
-    return { stemkit: client(driver), close: async () => {} };
+    return { stemkit: client(driver), driver, close: async () => {} };
   }
   const { startEmulator } = await import('@stemkit/emulator');
   const claim = await claimDataDir(embeddedDataDir(options.environment));
@@ -117,8 +113,10 @@ export async function connect(target: ProviderTarget, options: ConnectOptions): 
     options.reporter.debug(`emulator data: ${claim.dataDir}`);
   }
   try {
+    const driver = createDriver(provider, options.fetch);
     return {
-      stemkit: client(createDriver(provider, options.fetch)),
+      stemkit: client(driver),
+      driver,
       emulator: { kept: claim.dataDir !== undefined },
       close,
     };

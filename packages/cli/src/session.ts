@@ -17,11 +17,6 @@ export interface Session extends Connection {
 
 /**
  * Adds the provider, credential and output flags to a command.
- *
- * @example
- * ```ts
- * withSessionFlags(new Command('status').argument('<handle>'));
- * ```
  */
 export function withSessionFlags(command: Command): Command {
   return command
@@ -38,11 +33,6 @@ export function withSessionFlags(command: Command): Command {
 
 /**
  * Sets up output for a command, without connecting: for commands that need no provider.
- *
- * @example
- * ```ts
- * const reporter = startOutput(context, flags);
- * ```
  */
 export function startOutput(context: CliContext, flags: SessionFlags): Reporter {
   context.mode = outputMode(flags, context.stderr);
@@ -57,12 +47,6 @@ export function startOutput(context: CliContext, flags: SessionFlags): Reporter 
 /**
  * Sets up output and connects to the provider the flags, the environment and (for a handle) its provider
  * choose; the caller closes the session.
- *
- * @example
- * ```ts
- * const session = await openSession(context, flags);
- * try { … } finally { await session.close(); }
- * ```
  */
 export async function openSession(
   context: CliContext,

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,9 +27,10 @@ beforeAll(() => {
   writeTracks(join(work, 'in'), TRACKS);
 });
 
-afterAll(() => {
-  rmSync(work, { recursive: true, force: true });
-});
+// Thousands of outputs and six ledgers: on a loaded machine removing them took over the default 60 s.
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+}, 300_000);
 
 /**
  * Runs the batch to its end on a fresh emulator, stopped `kills` times on the way by `signal`; returns the jobs

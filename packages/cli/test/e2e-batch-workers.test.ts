@@ -61,7 +61,18 @@ describe('stemkit batch --queue and stemkit worker on PostgreSQL', () => {
       );
       const worker = () =>
         startJsonCli(
-          ['worker', '--queue', queue, '--concurrency', '8', '--rate-limit', '500', '--json'],
+          [
+            'worker',
+            '--queue',
+            queue,
+            '--concurrency',
+            '8',
+            '--rate-limit',
+            '500',
+            '--sources',
+            join(work, 'in'),
+            '--json',
+          ],
           environment,
         );
       console.info(`workers: the one-machine run took ${seconds()} s`);

@@ -101,6 +101,21 @@ describe('stemkit when things go wrong', () => {
     for (const run of [good, refused]) expect(run.stdout + run.stderr).not.toContain(CANARY);
   });
 
+  it("keeps the legacy API's 401 hint readable: its `Authorization: Bearer <token>` example is not redacted", async () => {
+    const refused = await runCli(
+      ['separate', track, '--provider', 'audioshake-legacy', '--token', `${CANARY}-bad`],
+      {
+        environment: { AUDIOSHAKE_LEGACY_BASE_URL: emulator.legacy.baseUrl },
+      },
+    );
+    expect(refused.code).toBe(ExitCode.authentication);
+    expect(refused.stderr).toMatch(
+      /^error: audioshake-legacy refused the credentials \(401\) to .+: Missing or invalid token: send Authorization: Bearer <token>$/m,
+    );
+    expect(refused.stderr).not.toContain('[redacted] <token>');
+    expect(refused.stderr).not.toContain(CANARY);
+  });
+
   it('exits 5 past --timeout and prints the handle to resume with', async () => {
     const run = await runCli(['separate', track, '--timeout', '0.5', '--out', join(folder, 'late')], {
       environment: providerEnvironment(slow, 'sourcere'),

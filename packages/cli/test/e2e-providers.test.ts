@@ -18,6 +18,17 @@ interface FileEntry {
   durationSeconds?: number;
 }
 
+/** The bits per sample a WAV file's `fmt ` chunk declares. */
+function wavBitsPerSample(bytes: Uint8Array): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let offset = 12; offset + 8 <= bytes.length; offset += 8 + view.getUint32(offset + 4, true)) {
+    if (String.fromCharCode(...bytes.subarray(offset, offset + 4)) === 'fmt ') {
+      return view.getUint16(offset + 22, true);
+    }
+  }
+  throw new Error('no fmt chunk');
+}
+
 let emulator: RunningEmulator;
 let folder: string;
 let track: string;
@@ -57,6 +68,11 @@ describe.each(PROVIDERS)('stemkit against the %s emulator', (provider) => {
     expect(run.code, run.stderr + run.stdout).toBe(ExitCode.success);
     const result = JSON.parse(run.stdout);
     expect(result).toMatchObject({ ok: true, emulator: false, job: { status: 'succeeded' } });
+    // The source as the provider measured it, where it does (Sourcere reads the upload's metadata).
+    expect(result.source).toMatchObject({ name: 'track.wav', format: 'wav' });
+    if (provider === 'sourcere') {
+      expect(result.source).toMatchObject({ durationSeconds: 3, channels: 2, sampleRate: 44_100 });
+    }
     const files = result.files as FileEntry[];
     expect(files.map((file) => [file.stem, file.format, file.path])).toEqual([
       ['vocals', 'wav', join(out, 'vocals.wav')],
@@ -107,6 +123,10 @@ describe.each(PROVIDERS)('stemkit against the %s emulator', (provider) => {
     const info = await probeAudio(await readFile(join(out, 'mix.wav')));
     expect(info).toMatchObject({ format: 'wav', channels: 2 });
     expect(info.durationSeconds).toBeCloseTo(3, 1);
+    // At the stems' bit depth, whoever mixes (Sourcere at the provider, the AudioShake APIs on this machine).
+    const stemBits = wavBitsPerSample(await readFile(join(folder, provider, 'vocals.wav')));
+    expect(stemBits).toBe(24);
+    expect(wavBitsPerSample(await readFile(join(out, 'mix.wav')))).toBe(stemBits);
   });
 
   it('zips the stems into one archive', async () => {
@@ -122,6 +142,32 @@ describe.each(PROVIDERS)('stemkit against the %s emulator', (provider) => {
     const names = archive.toString('latin1');
     expect(names).toContain('vocals');
     expect(names).toContain('drums');
+  });
+
+  it('refuses `download --stems` of a stem the job does not have (or a typo) with exit 2, naming the ones it has', async () => {
+    const out = join(folder, provider, 'missing-stem');
+    const run = await runCli(['download', token, '--stems', 'vocals,bass', '--out', out], {
+      environment: environment(),
+    });
+    expect(run.code, run.stderr + run.stdout).toBe(ExitCode.usage);
+    expect(run.stderr).toMatch(/\nerror: --stems: job \S+ has no "bass" stem \(it has vocals, drums\)\n$/);
+    await expect(stat(out)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('refuses `zip` and `mix` of a stem the job never asked for, the same way on every driver', async () => {
+    const zip = await runCli(['zip', token, '--stems', 'bass', '--out', join(folder, provider, 'zip-bass')], {
+      environment: environment(),
+    });
+    expect(zip.code, zip.stderr).toBe(ExitCode.usage);
+    expect(zip.stderr).toContain('has no finished "bass" stem (it has vocals, drums)');
+    const mix = await runCli(
+      ['mix', token, '--track', 'other', '--out', join(folder, provider, 'mix-other')],
+      {
+        environment: environment(),
+      },
+    );
+    expect(mix.code, mix.stderr).toBe(ExitCode.usage);
+    expect(mix.stderr).toContain('has no finished "other" stem (it has vocals, drums)');
   });
 });
 

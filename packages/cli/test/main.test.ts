@@ -1,9 +1,12 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { MIGRATE_EXIT_CODE } from '@stemkit/migrate';
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../src/errors.ts';
 import { ExitCode } from '../src/exit-codes.ts';
+import { makeFolder } from '../src/folders.ts';
 import { main } from '../src/main.ts';
 
 /** Runs the CLI in-process with captured output; no test here reaches a provider. */
@@ -32,10 +35,97 @@ describe('stemkit in-process', () => {
       'SOURCERE_PASSWORD',
       'AUDIOSHAKE_API_KEY',
       '130  interrupted',
+      '141  output closed early',
     ]) {
       expect(stdout).toContain(expected);
     }
-    expect(stdout).not.toContain('demo-track');
+  });
+
+  it('lists demo-track in --help, the command that writes the track the README separates', async () => {
+    const { stdout } = await run(['--help']);
+    expect(stdout).toMatch(/^ {2}demo-track \[options\] \[file\]\s+write the synthesised demo track/m);
+  });
+
+  it('exits 0 on `stemkit help --help` and `stemkit help separate`: help that was asked for', async () => {
+    const helpOfHelp = await run(['help', '--help']);
+    expect(helpOfHelp.code).toBe(ExitCode.success);
+    expect(helpOfHelp.stdout).toContain('Usage: stemkit [options] [command]');
+    expect(helpOfHelp.stderr).toBe('');
+    const separate = await run(['help', 'separate']);
+    expect(separate.code).toBe(ExitCode.success);
+    expect(separate.stdout).toContain('Usage: stemkit separate');
+  });
+
+  it('names STEMKIT_PROVIDER, not --provider, when the variable holds a bad value', async () => {
+    const variable = await run(['list'], { STEMKIT_PROVIDER: 'bogus' });
+    expect(variable.code).toBe(ExitCode.usage);
+    expect(variable.stderr).toBe(
+      'error: STEMKIT_PROVIDER must be one of emulator, sourcere, audioshake-legacy, audioshake (got "bogus")\n',
+    );
+    const flag = await run(['list', '--provider', 'bogus'], { STEMKIT_PROVIDER: 'sourcere' });
+    expect(flag.stderr).toMatch(/^error: --provider must be one of/);
+  });
+
+  it('refuses an --out that is a file before sending anything, with a clear error rather than EEXIST', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'stemkit-cli-main-'));
+    const file = join(folder, 'song.wav');
+    await writeFile(file, 'not a folder');
+    const environment = { STEMKIT_EMULATOR_DATA_DIR: join(folder, 'emulator') };
+    const separate = await run(
+      ['separate', 'demo/demo.wav', '--provider', 'emulator', '--out', file],
+      environment,
+    );
+    expect(separate.code).toBe(ExitCode.usage);
+    expect(separate.stderr).toBe(`error: --out "${file}" is a file, not a folder\n`);
+    const token = 'sk1.eyJjb250cmFjdCI6MSwicHJvdmlkZXIiOiJzb3VyY2VyZSIsImlkIjoiYWJjIn0';
+    const below = await run(['download', token, '--out', join(file, 'stems')], environment);
+    expect(below.code).toBe(ExitCode.usage);
+    expect(below.stderr).toBe(`error: --out "${join(file, 'stems')}" goes through a file, not a folder\n`);
+  });
+
+  it('makes --out a clear usage error, not a raw EEXIST, when a file is in the way of the folder', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'stemkit-cli-main-'));
+    const file = join(folder, 'taken');
+    await writeFile(file, '');
+    await expect(makeFolder(file, '--out')).rejects.toThrow(`--out "${file}" is a file, not a folder`);
+    await expect(makeFolder(join(file, 'x'), '--out')).rejects.toSatisfy(UsageError.isInstance);
+  });
+
+  it('uses one exit-code table in `migrate` and `gateway` too: missing credentials exit 3 everywhere', async () => {
+    for (const [name, code] of Object.entries(MIGRATE_EXIT_CODE)) {
+      expect(ExitCode[name as keyof typeof ExitCode], name).toBe(code);
+    }
+    const folder = await mkdtemp(join(tmpdir(), 'stemkit-cli-main-'));
+    const ids = join(folder, 'ids.txt');
+    await writeFile(ids, 'job-1\n');
+    const migrate = await run(['migrate', 'export', '--ids', ids, '--out', join(folder, 'jobs.jsonl')]);
+    expect(migrate.code).toBe(ExitCode.authentication);
+    expect(migrate.stderr).toMatch(/^error: AUDIOSHAKE_TOKEN is not set/);
+    const gateway = await run(['gateway', '--backend', 'audioshake'], {
+      STEMKIT_GATEWAY_TOKEN: 'gateway-token',
+    });
+    expect(gateway.code).toBe(ExitCode.authentication);
+    expect(gateway.stderr).toMatch(/^error: AUDIOSHAKE_API_KEY is not set/);
+    const separate = await run(['separate', 'demo/demo.wav', '--provider', 'audioshake']);
+    expect(separate.code).toBe(ExitCode.authentication);
+  });
+
+  it('prints the own usage of `stemkit migrate plan|apply|verify|convert --help`', async () => {
+    for (const name of ['plan', 'apply', 'verify', 'convert']) {
+      const help = await run(['migrate', name, '--help']);
+      expect(help.code, name).toBe(ExitCode.success);
+      expect(help.stdout).toMatch(new RegExp(`^Usage: stemkit migrate ${name} --`));
+    }
+  });
+
+  it('answers an unknown `stemkit gateway` flag as commander answers the others', async () => {
+    const result = await run(['gateway', '--backend', 'emulator', '--prot', '8080'], {
+      STEMKIT_GATEWAY_TOKEN: 'gateway-token',
+    });
+    expect(result.code).toBe(ExitCode.usage);
+    expect(result.stderr).toBe(
+      "error: unknown option '--prot'\n(Did you mean --port?)\n(add --help for usage)\n",
+    );
   });
 
   it("documents each command's flags in its own --help", async () => {
@@ -134,14 +224,11 @@ describe('stemkit in-process', () => {
     expect(result.stderr).toContain('--api picks the API of the emulator');
   });
 
-  it('refuses what the provider cannot do before uploading: a callback URL on Tasks, a transcript on Sourcere, text formats for stems', async () => {
+  it('refuses what the provider cannot do before uploading: a transcript on Sourcere, text formats for stems', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'stemkit-cli-main-'));
     const environment = { STEMKIT_EMULATOR_DATA_DIR: join(dataDir, 'emulator') };
     const cases: Array<[string[], RegExp]> = [
-      [
-        ['--api', 'audioshake', '--stems', 'vocals', '--callback-url', 'https://app.test/hook'],
-        /one webhook per account/,
-      ],
+      // Not a callback URL on Tasks: the driver ignores it with a warning (one webhook per account).
       [['--stems', 'alignment', '--transcript', 'package.json', '--format', 'json'], /alignment/],
       [['--stems', 'transcription', '--format', 'json'], /transcription/],
       [['--api', 'audioshake', '--stems', 'vocals', '--format', 'json'], /--format json is for text models/],
@@ -202,7 +289,7 @@ describe('stemkit in-process', () => {
     expect(help.stdout).toContain('Usage: stemkit migrate <command>');
     const unknown = await run(['migrate', 'teleport', '--now']);
     expect(unknown.code).toBe(ExitCode.usage);
-    expect(unknown.stderr).toContain('unknown migrate command `teleport`');
+    expect(unknown.stderr).toContain("error: unknown command 'teleport'");
     const gateway = await run(['gateway', '--help']);
     expect(gateway.code).toBe(ExitCode.success);
     expect(gateway.stdout).toContain('Usage: stemkit gateway');

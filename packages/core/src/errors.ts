@@ -1,6 +1,6 @@
 import type { JobHandle } from './model/handle.ts';
 import type { Job } from './model/job.ts';
-import { redact } from './secrets.ts';
+import { credentialHeaderNames, redact } from './secrets.ts';
 
 const MARKER = Symbol.for('stemkit.error');
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -61,6 +61,35 @@ export class StemkitError extends Error {
     return false;
   }
 
+  /**
+   * Whether sending the same request again, later, may succeed: the failure was the transport's or a passing
+   * state of the provider's (no answer, 408, 429, 5xx), not a verdict on the request. The one answer to
+   * "retry?": the transport, `wait`, batch and migration all ask it.
+   *
+   * @example
+   * ```ts
+   * if (StemkitError.isInstance(error) && error.retryable) console.log('a later try may succeed');
+   * ```
+   */
+  get retryable(): boolean {
+    return false;
+  }
+
+  /**
+   * Whether the failed call certainly created nothing at the provider: it was refused before anything was sent,
+   * or the provider answered with a refusal (a 4xx other than 408, 429 included: a rate limit is answered before
+   * anything is done). `false` means a job may exist (no answer, a timeout, a 5xx), so a create must not simply
+   * be sent again.
+   *
+   * @example
+   * ```ts
+   * if (StemkitError.isInstance(error) && !error.createdNothing) console.log('look for the job it may have made');
+   * ```
+   */
+  get createdNothing(): boolean {
+    return false;
+  }
+
   /** The safe fields, for logs and `JSON.stringify`. */
   toJSON(): Record<string, unknown> {
     const fields: Record<string, unknown> = { name: this.name, code: this.code, message: this.message };
@@ -76,6 +105,18 @@ export class StemkitError extends Error {
   }
 }
 
+/** Fields of an error the provider answered. */
+export interface ProviderErrorOptions extends StemkitErrorOptions {
+  /** The HTTP status. */
+  readonly status?: number;
+  /** The provider's own error code, when its body gave one. */
+  readonly providerCode?: string;
+  /** The provider's id of the request (its `x-request-id` or own header), for its support. */
+  readonly requestId?: string;
+  /** The response headers; credential headers (`set-cookie`…) are dropped and every value is scrubbed. */
+  readonly headers?: Headers | Readonly<Record<string, string>>;
+}
+
 /** An HTTP error answered by the provider. */
 export class ProviderError extends StemkitError {
   override readonly code: string = 'provider';
@@ -83,14 +124,38 @@ export class ProviderError extends StemkitError {
   readonly status: number | undefined;
   /** The provider's own error code, when its body gave one. */
   readonly providerCode: string | undefined;
+  /** The provider's id of the request (from `x-request-id`, or the header the driver names), when it sent one. */
+  readonly requestId: string | undefined;
+  /**
+   * The response headers, when there was a response (names in lower case). Never a credential: `set-cookie`,
+   * `authorization` and every header a driver authenticates with are left out, and the values are scrubbed.
+   * Kept out of `toJSON()`, so logs stay short.
+   */
+  readonly headers: Readonly<Record<string, string>> | undefined;
 
-  constructor(
-    message: string,
-    options: StemkitErrorOptions & { status?: number; providerCode?: string } = {},
-  ) {
+  constructor(message: string, options: ProviderErrorOptions = {}) {
     super(message, options);
     this.status = options.status;
     this.providerCode = options.providerCode;
+    this.requestId = options.requestId === undefined ? undefined : redact(options.requestId);
+    this.headers = options.headers === undefined ? undefined : safeHeaders(options.headers);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    const { headers: _headers, ...rest } = super.toJSON();
+    return rest;
+  }
+
+  /** A 408, 429 or 5xx: the provider may answer otherwise later. */
+  override get retryable(): boolean {
+    const status = this.status ?? 0;
+    return status === 408 || status === 429 || status >= 500;
+  }
+
+  /** A 4xx other than 408: the provider refused before doing anything. */
+  override get createdNothing(): boolean {
+    const status = this.status ?? 0;
+    return status >= 400 && status < 500 && status !== 408;
   }
 }
 
@@ -105,10 +170,7 @@ export class RateLimitError extends ProviderError {
   /** How long the provider asked us to wait, in ms (from `Retry-After`); `undefined` when it gave no hint. */
   readonly retryAfterMs: number | undefined;
 
-  constructor(
-    message: string,
-    options: StemkitErrorOptions & { status?: number; retryAfterMs?: number } = {},
-  ) {
+  constructor(message: string, options: ProviderErrorOptions & { retryAfterMs?: number } = {}) {
     super(message, { ...options, status: options.status ?? 429 });
     this.retryAfterMs = options.retryAfterMs;
   }
@@ -122,6 +184,11 @@ export class NotFoundError extends ProviderError {
 /** The request never got an answer: DNS, connection reset, per-attempt timeout. */
 export class ConnectionError extends StemkitError {
   override readonly code = 'connection';
+
+  /** Always: the request may get through next time (though a lost answer may hide a created job). */
+  override get retryable(): boolean {
+    return true;
+  }
 }
 
 /** The provider answered with something we cannot read, even leniently. */
@@ -153,6 +220,11 @@ export class InvalidArgumentError extends StemkitError {
     this.field = field;
     this.issues = options.issues ?? [{ field, message }];
   }
+
+  /** Always: refused before anything was sent. */
+  override get createdNothing(): boolean {
+    return true;
+  }
 }
 
 /** The driver cannot do what was asked; nothing was sent. */
@@ -164,6 +236,11 @@ export class UnsupportedCapabilityError extends StemkitError {
   constructor(capability: string, message: string, options: StemkitErrorOptions = {}) {
     super(message, options);
     this.capability = capability;
+  }
+
+  /** Always: refused before anything was sent. */
+  override get createdNothing(): boolean {
+    return true;
   }
 }
 
@@ -204,11 +281,24 @@ export class WaitTimeoutError extends StemkitError {
     super(`Gave up waiting for job ${handle.id} after ${timeoutMs} ms; resume with its handle`, options);
     this.handle = handle;
   }
+
+  /** Always: the job may still finish, so waiting again may see it done. */
+  override get retryable(): boolean {
+    return true;
+  }
 }
 
 /** Sending the source failed (storage refused it, the stream broke, the provider could not decode it). */
 export class UploadError extends StemkitError {
   override readonly code = 'upload';
+}
+
+/**
+ * A file did not fit in the client's bounded local store even with every other file forgotten (a local mix, zip
+ * or conversion, or an output a provider answered with as bytes). Raise the store's bound.
+ */
+export class LocalStoreFullError extends StemkitError {
+  override readonly code = 'local-store-full';
 }
 
 /** Fetching an output failed, even after refreshing its link. */
@@ -221,6 +311,23 @@ export class DownloadError extends StemkitError {
     super(message, options);
     this.status = options.status;
   }
+
+  /** Always: a later attempt asks the driver for fresh links, which a refused or stale one does not preclude. */
+  override get retryable(): boolean {
+    return true;
+  }
+}
+
+/** Response headers safe to keep on an error: no credential header, every value scrubbed. */
+function safeHeaders(headers: Headers | Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  const secret = new Set(credentialHeaderNames());
+  const safe: Record<string, string> = {};
+  const entries = headers instanceof Headers ? headers.entries() : Object.entries(headers);
+  for (const [name, value] of entries) {
+    const lower = name.toLowerCase();
+    if (!secret.has(lower)) safe[lower] = redact(value);
+  }
+  return Object.freeze(safe);
 }
 
 /**
@@ -228,7 +335,7 @@ export class DownloadError extends StemkitError {
  *
  * @example
  * ```ts
- * if (isAbortError(error)) return;
+ * if (isAbortError(error)) console.log('canceled');
  * ```
  */
 export function isAbortError(error: unknown): boolean {

@@ -6,7 +6,7 @@
  */
 
 export * from './client/index.ts';
-export type { CapabilityMatrix, DriverCapabilities } from './driver/capabilities.ts';
+export type { BatchedStatus, CapabilityMatrix, DriverCapabilities } from './driver/capabilities.ts';
 export type { CallbackHint, StemkitDriver } from './driver/contract.ts';
 export * from './errors.ts';
 export { type Logger, silentLogger } from './logger.ts';

@@ -24,7 +24,57 @@ const SENSITIVE_PARAMETER =
   /([?&](?:[\w-]*signature[\w-]*|[\w-]*credential[\w-]*|sig|token|access_token|api[_-]?key|key|x-amz-security-token)=)[^&#\s"'<>]*/gi;
 const BEARER = /\b(Bearer)\s+[\w.~+/=-]+/gi;
 const JWT = /\beyJ[\w-]{6,}\.[\w-]{6,}\.[\w-]+/g;
-const HEADER_SECRET = /((?:authorization|x-api-key|x-access-token|cookie)["']?\s*[:=]\s*["']?)[^"',\s}]+/gi;
+
+/**
+ * HTTP's own credential headers. The rest (`x-api-key`, `X-License-Key`, `xi-api-key`…) are learnt from what each
+ * driver's `authenticate` returns, so no list of provider header names is kept anywhere.
+ */
+const STANDARD_CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie'];
+const credentialHeaders = new Set(STANDARD_CREDENTIAL_HEADERS);
+let headerSecret = headerSecretPattern();
+
+function headerSecretPattern(): RegExp {
+  const names = [...credentialHeaders].map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  // Credential-shaped names nobody registered (an `x-api-key` in a provider's error text) are masked too.
+  names.push(String.raw`[\w-]*(?:api[-_]?key|access[-_]?token|auth[-_]?token|secret|license[-_]?key)`);
+  // The value, after an auth scheme when there is one: the scheme stays readable, and a placeholder such as
+  // `<token>` in a hint or a value already masked is left as it is (never `Authorization: [redacted] <token>`).
+  return new RegExp(
+    `((?:${names.join('|')})["']?\\s*[:=]\\s*["']?(?:(?:Bearer|Basic|Token|Digest)\\s+)?)(?!(?:Bearer|Basic|Token|Digest)\\s|<[\\w -]+>|\\[redacted\\])[^"',\\s}]+`,
+    'gi',
+  );
+}
+
+/**
+ * Registers the name of a header that carries a credential: the HTTP toolkit calls it for every header a driver's
+ * `authenticate` returns. Such headers are then never sent to a host other than the API's (storage links,
+ * downloads), and their values are masked wherever stemkit writes text.
+ *
+ * @example
+ * ```ts
+ * registerCredentialHeader('X-License-Key');
+ * ```
+ */
+export function registerCredentialHeader(name: string): void {
+  const lower = name.toLowerCase();
+  if (credentialHeaders.has(lower) || !/^[!#$%&'*+.^\w`|~-]+$/.test(lower)) return;
+  credentialHeaders.add(lower);
+  headerSecret = headerSecretPattern();
+}
+
+/**
+ * The names (lower case) of every header known to carry a credential: HTTP's own (`authorization`, `cookie`…) and
+ * each one a driver's `authenticate` has returned in this process.
+ *
+ * @example
+ * ```ts
+ * const headers = new Headers(response.headers);
+ * for (const name of credentialHeaderNames()) headers.delete(name);
+ * ```
+ */
+export function credentialHeaderNames(): readonly string[] {
+  return [...credentialHeaders];
+}
 
 /**
  * Returns `text` with every registered secret and every credential-shaped fragment masked.
@@ -41,7 +91,7 @@ export function redact(text: string): string {
     .replace(SENSITIVE_PARAMETER, `$1${MASK}`)
     .replace(BEARER, `$1 ${MASK}`)
     .replace(JWT, MASK)
-    .replace(HEADER_SECRET, `$1${MASK}`);
+    .replace(headerSecret, `$1${MASK}`);
 }
 
 /**

@@ -7,7 +7,7 @@ import { InvalidArgumentError } from './errors.ts';
  *
  * @example
  * ```ts
- * const volume = parseArgument(z.number().check(z.gte(0), z.lte(1)), input, 'tracks.0.volume');
+ * const name = parseArgument(z.string().check(z.minLength(1)), process.argv[2], 'name'); // an error naming `name`
  * ```
  */
 export function parseArgument<Schema extends z.ZodMiniType>(

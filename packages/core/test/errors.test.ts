@@ -3,8 +3,12 @@ import { describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
   ConnectionError,
+  DownloadError,
+  InvalidArgumentError,
+  InvalidResponseError,
   isAbortError,
   JobFailedError,
+  NotFoundError,
   ProviderError,
   RateLimitError,
   redact,
@@ -12,8 +16,45 @@ import {
   registerSecret,
   StemkitError,
   toStemkitError,
+  UnsupportedCapabilityError,
+  UploadError,
   WaitTimeoutError,
 } from '../src/driver/index.ts';
+
+describe('errors know their own retry semantics', () => {
+  const handle = { contract: 1 as const, provider: 'acme', id: 'job_1' };
+  it.each([
+    // [error, retryable, createdNothing]
+    ['a 429 on a create (answered before anything is done)', new RateLimitError('slow down'), true, true],
+    ['a 503', new ProviderError('busy', { status: 503 }), true, false],
+    ['a 500', new ProviderError('oops', { status: 500 }), true, false],
+    ['a 408', new ProviderError('timeout', { status: 408 }), true, false],
+    ['a 422', new ProviderError('bad', { status: 422 }), false, true],
+    ['a 409', new ProviderError('conflict', { status: 409 }), false, true],
+    ['a 302 not followed', new ProviderError('redirected', { status: 302 }), false, false],
+    ['a 401', new AuthenticationError('no', { status: 401 }), false, true],
+    ['a 404', new NotFoundError('gone', { status: 404 }), false, true],
+    ['no answer', new ConnectionError('lost'), true, false],
+    ['an unreadable answer', new InvalidResponseError('garbled'), false, false],
+    ['a bad argument', new InvalidArgumentError('stems', 'empty'), false, true],
+    ['a missing capability', new UnsupportedCapabilityError('mix', 'no mix'), false, true],
+    ['a failed job', new JobFailedError(handle, { message: 'bad audio' }), false, false],
+    ['a wait cut short', new WaitTimeoutError(handle, 1_000), true, false],
+    ['a broken upload', new UploadError('broken'), false, false],
+    ['a download with no answer', new DownloadError('lost'), true, false],
+    ['a download refused after a refresh', new DownloadError('refused', { status: 403 }), true, false],
+    ['a download met with a 503', new DownloadError('busy', { status: 503 }), true, false],
+  ] as const)('%s', (_what, error, retryable, createdNothing) => {
+    expect(error.retryable).toBe(retryable);
+    expect(error.createdNothing).toBe(createdNothing);
+  });
+
+  it('are getters, so they stay out of toJSON and the own fields', () => {
+    const error = new RateLimitError('slow down', { provider: 'acme' });
+    expect(JSON.parse(JSON.stringify(error))).not.toHaveProperty('retryable');
+    expect(Object.keys(error)).not.toContain('createdNothing');
+  });
+});
 
 describe('errors', () => {
   it('recognise their kind through isInstance, subclasses included', () => {
@@ -69,7 +110,16 @@ describe('errors', () => {
     expect(redact('GET https://s.test/a.wav?X-Amz-Signature=abc123&X-Amz-Credential=AKIA/x&part=1')).toBe(
       'GET https://s.test/a.wav?X-Amz-Signature=[redacted]&X-Amz-Credential=[redacted]&part=1',
     );
-    expect(redact('Authorization: Bearer abcdef123456')).not.toContain('abcdef123456');
+    expect(redact('Authorization: Bearer abcdef123456')).toBe('Authorization: Bearer [redacted]');
+    expect(redact('authorization: Basic dXNlcjpwYXNz')).toBe('authorization: Basic [redacted]');
+    expect(redact('{"x-api-key":"key-123456"}')).toBe('{"x-api-key":"[redacted]"}');
+    expect(redact('Authorization: abcdef123456')).toBe('Authorization: [redacted]');
+  });
+
+  it("keep a hint's own example readable: `send Authorization: Bearer <token>` is no secret", () => {
+    const hint = 'Missing or invalid token: send Authorization: Bearer <token>';
+    expect(redact(hint)).toBe(hint);
+    expect(redact('x-api-key: <your key>')).toBe('x-api-key: <your key>');
     expect(redact('token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl here')).toBe(
       'token [redacted] here',
     );

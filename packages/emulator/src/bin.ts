@@ -5,7 +5,7 @@ import { startEmulator } from './server.ts';
 
 const usage = `Usage: stemkit-emulator [options]
 
-Serves the Sourcere, AudioShake legacy and AudioShake Tasks APIs on 127.0.0.1 and prints one line of JSON
+Serves the Sourcere, AudioShake legacy, AudioShake Tasks and LALAL.AI APIs on 127.0.0.1 and prints one line of JSON
 naming their base URLs and credentials. Stops on SIGINT or SIGTERM.
 
   --port <n>                  API port (default: a free one)
@@ -14,11 +14,15 @@ naming their base URLs and credentials. Stops on SIGINT or SIGTERM.
   --username <s> --password <s>   Sourcere credentials
   --legacy-token <s>          legacy API Bearer token
   --tasks-api-key <s>         Tasks API x-api-key
+  --lalal-license-key <s>     LALAL.AI X-License-Key
+  --lalal-checks-per-minute <n>   LALAL.AI /check/ calls a minute before 429 (default 30)
+  --elevenlabs-api-key <s>    ElevenLabs xi-api-key
   --speed <factor>            simulated time factor (default 1; larger is faster)
   --concurrency <n>           audio computations at once (default 2)
   --tasks-rate-limit <n>      Tasks API requests per second (default 60)
   --tasks-webhook-url <url>   Tasks account webhook
-  --max-upload-bytes <n>      largest multipart upload before 413 (default 2147483648, 2 GiB)
+  --max-upload-bytes <n>      largest upload, signed PUT or fetched link before 413 (default 2147483648, 2 GiB)
+  --link-timeout-ms <n>       longest a link fetch may take in all (default 300000, five minutes)
   --seed <n>                  seed of the emulator's randomness
   --cors                      send CORS headers, so a web page on any origin can call the APIs and storage
 Faults (probabilities 0–1, applied to every API unless --faults says otherwise):
@@ -69,11 +73,15 @@ async function main(): Promise<void> {
     'password',
     'legacy-token',
     'tasks-api-key',
+    'lalal-license-key',
+    'lalal-checks-per-minute',
+    'elevenlabs-api-key',
     'speed',
     'concurrency',
     'tasks-rate-limit',
     'tasks-webhook-url',
     'max-upload-bytes',
+    'link-timeout-ms',
     'seed',
     'faults',
     'rate-limit',
@@ -108,6 +116,8 @@ async function main(): Promise<void> {
       password: text('password'),
       legacyToken: text('legacy-token'),
       tasksApiKey: text('tasks-api-key'),
+      lalalLicenseKey: text('lalal-license-key'),
+      elevenlabsApiKey: text('elevenlabs-api-key'),
     },
     processing: {
       speed: number(text('speed'), 'speed'),
@@ -115,7 +125,9 @@ async function main(): Promise<void> {
     },
     tasksRateLimit: number(text('tasks-rate-limit'), 'tasks-rate-limit'),
     tasksWebhookUrl: text('tasks-webhook-url'),
+    lalalChecksPerMinute: number(text('lalal-checks-per-minute'), 'lalal-checks-per-minute'),
     maxUploadBytes: number(text('max-upload-bytes'), 'max-upload-bytes'),
+    linkTimeoutMs: number(text('link-timeout-ms'), 'link-timeout-ms'),
     seed: number(text('seed'), 'seed'),
     cors: flags.cors === true,
     faults: faultsFrom(flags),
@@ -125,6 +137,7 @@ async function main(): Promise<void> {
       sourcere: emulator.sourcere,
       legacy: emulator.legacy,
       tasks: emulator.tasks,
+      lalal: emulator.lalal,
       storageUrl: emulator.storageUrl,
     })}\n`,
   );

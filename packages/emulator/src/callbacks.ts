@@ -32,7 +32,15 @@ export class CallbackSender {
     this.#clock = clock;
   }
 
-  async send(url: string, body: unknown): Promise<CallbackDelivery> {
+  /**
+   * `sign`, when given, adds headers to each attempt from the exact body sent (Replicate's Standard Webhooks
+   * signature, stamped per attempt).
+   */
+  async send(
+    url: string,
+    body: unknown,
+    sign?: (rawBody: string) => Record<string, string>,
+  ): Promise<CallbackDelivery> {
     const delivery: CallbackDelivery = { url, outcome: 'refused', attempts: 0, body };
     this.deliveries.push(delivery);
     if (this.deliveries.length > keptDeliveries) this.deliveries.shift();
@@ -43,7 +51,7 @@ export class CallbackSender {
       try {
         const response = await requestLoopback(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...sign?.(JSON.stringify(body)) },
           body: JSON.stringify(body),
           signal: AbortSignal.any([this.#clock.signal, AbortSignal.timeout(10_000)]),
         });

@@ -2,29 +2,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
+import { byApi, type EmulatedApiName, emulatedApis } from './apis.ts';
 import { CallbackSender } from './callbacks.ts';
 import type { EmulatorContext } from './context.ts';
 import { FaultController, seededRandom } from './faults.ts';
-import { createLegacyApp, resumeLegacy } from './legacy/routes.ts';
 import { logFailure } from './log.ts';
 import { type EmulatorOptions, resolveOptions } from './options.ts';
 import { ModelBatcher } from './processing/batch.ts';
 import { Clock } from './processing/clock.ts';
 import { ComputePool } from './processing/pool.ts';
-import { createSourcereApp, resumeSourcere } from './sourcere/routes.ts';
 import { Store } from './state/store.ts';
 import { ObjectStore } from './storage/objects.ts';
 import { createStorageApp } from './storage/routes.ts';
 import { UrlSigner } from './storage/signing.ts';
-import { createTasksApp, resumeTasks } from './tasks/routes.ts';
 
-/** The four hono apps, one per origin or base path. */
-export interface EmulatorApps {
-  sourcere: Hono;
-  legacy: Hono;
-  tasks: Hono;
-  storage: Hono;
-}
+/** The hono apps, one per emulated API and one for the storage host, each on its own origin or base path. */
+export type EmulatorApps = Record<EmulatedApiName | 'storage', Hono>;
 
 /** One emulator, transport-free: both the Node server and the msw handlers wrap it. */
 export interface EmulatorCore {
@@ -36,7 +29,7 @@ export interface EmulatorCore {
   close(): Promise<void>;
 }
 
-/** Builds one emulator: state, signing, faults, compute pool, the four apps, and resumes interrupted work. */
+/** Builds one emulator: state, signing, faults, compute pool, the apps, and resumes interrupted work. */
 export function createEmulatorCore(options: EmulatorOptions, storageUrl: string): EmulatorCore {
   const resolved = resolveOptions(options);
   const temporary = options.dataDir === undefined;
@@ -73,14 +66,10 @@ export function createEmulatorCore(options: EmulatorOptions, storageUrl: string)
   };
 
   const apps: EmulatorApps = {
-    sourcere: createSourcereApp(context),
-    legacy: createLegacyApp(context),
-    tasks: createTasksApp(context),
+    ...byApi((api) => api.createApp(context)),
     storage: createStorageApp(context),
   };
-  resumeSourcere(context);
-  resumeLegacy(context);
-  resumeTasks(context);
+  for (const api of emulatedApis) api.resume(context);
 
   return {
     context,

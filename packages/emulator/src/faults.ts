@@ -1,7 +1,8 @@
+import type { EmulatedApiHandles } from './apis.ts';
 import { HttpError } from './http/errors.ts';
 
-/** The emulated APIs, as fault rules name them. */
-export type ApiName = 'sourcere' | 'legacy' | 'tasks' | 'storage';
+/** The emulated APIs, as fault rules name them, and the signed-URL storage host. */
+export type ApiName = keyof EmulatedApiHandles | 'storage';
 
 /** Which requests a fault rule applies to; every given field must match. */
 export interface FaultMatcher {

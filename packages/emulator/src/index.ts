@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+export type { EmulatedApiHandles } from './apis.ts';
 export type { CallbackDelivery } from './callbacks.ts';
 export {
   type ApiName,
@@ -28,5 +29,5 @@ export {
   type EmulatorOptions,
   type ProcessingOptions,
 } from './options.ts';
-export type { MusicWindow, TimedWord, TranscriptDocument, TranscriptSegment } from './processing/text.ts';
+export type { MusicWindow, TimedWord, TranscriptDocument, TranscriptLine } from './processing/text.ts';
 export { basePaths, type RunningEmulator, type StartEmulatorOptions, startEmulator } from './server.ts';

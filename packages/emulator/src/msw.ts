@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { HttpResponse, http, type RequestHandler } from 'msw';
+import { apiHandles, byApi, type EmulatedApiHandles, emulatedApis } from './apis.ts';
 import type { CallbackDelivery } from './callbacks.ts';
 import { createEmulatorCore } from './core.ts';
 import { type FaultController, resetHeader } from './faults.ts';
@@ -10,15 +11,14 @@ import type { EmulatorOptions } from './options.ts';
  *
  * @example
  * ```ts
+ * const handlers = createEmulatorHandlers();
  * await fetch(`${emulatorBaseUrls.tasks}/tasks?take=1`, { headers: { 'x-api-key': handlers.tasks.apiKey } });
  * ```
  */
-export const emulatorBaseUrls = {
-  sourcere: 'https://sourcere.emulator.test',
-  legacy: 'https://legacy.audioshake.emulator.test',
-  tasks: 'https://tasks.audioshake.emulator.test',
+export const emulatorBaseUrls: Readonly<Record<keyof EmulatedApiHandles | 'storage', string>> = {
+  ...byApi((api) => api.mswOrigin),
   storage: 'https://storage.emulator.test',
-} as const;
+};
 
 /** Options of {@link createEmulatorHandlers}. */
 export interface EmulatorHandlersOptions extends EmulatorOptions {
@@ -27,16 +27,14 @@ export interface EmulatorHandlersOptions extends EmulatorOptions {
 }
 
 /** msw handlers of one emulator, with the same handles as a running server. */
-export type EmulatorHandlers = RequestHandler[] & {
-  sourcere: { baseUrl: string; username: string; password: string };
-  legacy: { baseUrl: string; token: string };
-  tasks: { baseUrl: string; apiKey: string };
-  storageUrl: string;
-  faults: FaultController;
-  callbacks: readonly CallbackDelivery[];
-  /** Stops background processing and removes the temporary data folder. */
-  close(): Promise<void>;
-};
+export type EmulatorHandlers = RequestHandler[] &
+  EmulatedApiHandles & {
+    storageUrl: string;
+    faults: FaultController;
+    callbacks: readonly CallbackDelivery[];
+    /** Stops background processing and removes the temporary data folder. */
+    close(): Promise<void>;
+  };
 
 function handlerFor(baseUrl: string, app: Hono): RequestHandler {
   const base = new URL(baseUrl.replace(/\/+$/, ''));
@@ -86,15 +84,11 @@ export function createEmulatorHandlers(options: EmulatorHandlersOptions = {}): E
   const { apps, context } = core;
   const handlers: RequestHandler[] = [
     handlerFor(baseUrls.storage, apps.storage),
-    handlerFor(baseUrls.sourcere, apps.sourcere),
-    handlerFor(baseUrls.legacy, apps.legacy),
-    handlerFor(baseUrls.tasks, apps.tasks),
+    ...emulatedApis.map((api) => handlerFor(baseUrls[api.name], apps[api.name])),
   ];
   const { credentials } = context.options;
   return Object.assign(handlers, {
-    sourcere: { baseUrl: baseUrls.sourcere, username: credentials.username, password: credentials.password },
-    legacy: { baseUrl: baseUrls.legacy, token: credentials.legacyToken },
-    tasks: { baseUrl: baseUrls.tasks, apiKey: credentials.tasksApiKey },
+    ...apiHandles((api) => baseUrls[api.name], credentials),
     storageUrl,
     faults: context.faults,
     callbacks: context.callbacks.deliveries,

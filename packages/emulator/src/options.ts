@@ -10,6 +10,12 @@ export interface EmulatorCredentials {
   legacyToken?: string;
   /** Tasks API `x-api-key` (default `emulator-tasks-key`). */
   tasksApiKey?: string;
+  /** Replicate API token, sent as `Authorization: Bearer` or `Token` (default `r8_emulator-replicate-token`). */
+  replicateApiToken?: string;
+  /** LALAL.AI `X-License-Key` (default `emulator-lalal-key`). */
+  lalalLicenseKey?: string;
+  /** ElevenLabs `xi-api-key` (default `emulator-elevenlabs-key`). */
+  elevenlabsApiKey?: string;
 }
 
 /** How simulated processing time runs. */
@@ -37,11 +43,29 @@ export interface EmulatorOptions {
   tasksRateLimit?: number;
   /** Tasks API targets per task (default 10). */
   tasksMaxTargets?: number;
+  /** LALAL.AI `/check/` calls a minute per licence key before 429 (default 30, as documented). */
+  lalalChecksPerMinute?: number;
+  /** LALAL.AI processing minutes the licence starts with (default 600), spent per stem × duration. */
+  lalalMinutes?: number;
   /**
-   * Largest file accepted by the multipart uploads (legacy `POST /upload`, Tasks `POST /assets`), in bytes;
-   * a larger one is answered 413 without being stored. Default 2 GiB (2,147,483,648), the documented maximum.
+   * How long Replicate keeps a finished prediction's output files before removing them (`data_removed`), in
+   * real milliseconds (default one hour, as documented).
+   */
+  replicateDataRetentionMs?: number;
+  /**
+   * Largest file taken in by any ingest path, in bytes: the multipart uploads (legacy `POST /upload`, Tasks
+   * `POST /assets`), the signed storage PUT (Sourcere uploads) and the links the emulator fetches (legacy
+   * `POST /upload/link`, a Tasks `url` or `transcriptUrl`). Past it the upload is answered 413 and a link fetch
+   * fails (413 for `/upload/link`, a failed target for Tasks), nothing kept. Default 2 GiB (2,147,483,648),
+   * the documented maximum.
    */
   maxUploadBytes?: number;
+  /**
+   * Longest a link fetch may take in all, headers to last byte, in milliseconds (default 300,000: five
+   * minutes). A link that answers but drips its body slower fails once this has passed, whatever its pace; a
+   * host silent for 30 s fails sooner.
+   */
+  linkTimeoutMs?: number;
   /** The Tasks account webhook, also settable with `POST /webhooks`. */
   tasksWebhookUrl?: string;
   /** Seed of the emulator's own randomness (trial section starts). */
@@ -60,7 +84,11 @@ export interface ResolvedOptions {
   concurrency: number;
   tasksRateLimit: number;
   tasksMaxTargets: number;
+  replicateDataRetentionMs: number;
+  lalalChecksPerMinute: number;
+  lalalMinutes: number;
   maxUploadBytes: number;
+  linkTimeoutMs: number;
   seed: number;
   cors: boolean;
 }
@@ -79,10 +107,15 @@ export const defaultCredentials: Required<EmulatorCredentials> = {
   password: 'emulator-password',
   legacyToken: 'emulator-legacy-token',
   tasksApiKey: 'emulator-tasks-key',
+  replicateApiToken: 'r8_emulator-replicate-token',
+  lalalLicenseKey: 'emulator-lalal-key',
+  elevenlabsApiKey: 'emulator-elevenlabs-key',
 };
 
 /** The documented maximum upload size of both AudioShake APIs: 2 GiB. */
 const defaultMaxUploadBytes = 2 * 1024 ** 3;
+/** Five minutes: 2 GiB over loopback takes seconds, a link that needs longer is holding a request hostage. */
+const defaultLinkTimeoutMs = 300_000;
 
 export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
   const speed = options.processing?.speed ?? 1;
@@ -91,13 +124,21 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
   if (!Number.isSafeInteger(maxUploadBytes) || maxUploadBytes < 0) {
     throw new RangeError('maxUploadBytes must be a non-negative whole number of bytes');
   }
+  const linkTimeoutMs = options.linkTimeoutMs ?? defaultLinkTimeoutMs;
+  if (!Number.isSafeInteger(linkTimeoutMs) || linkTimeoutMs <= 0) {
+    throw new RangeError('linkTimeoutMs must be a positive whole number of milliseconds');
+  }
   return {
     credentials: { ...defaultCredentials, ...stripUndefined(options.credentials ?? {}) },
     speed,
     concurrency: Math.max(1, options.processing?.concurrency ?? 2),
     tasksRateLimit: options.tasksRateLimit ?? 60,
     tasksMaxTargets: options.tasksMaxTargets ?? 10,
+    replicateDataRetentionMs: options.replicateDataRetentionMs ?? 3_600_000,
+    lalalChecksPerMinute: options.lalalChecksPerMinute ?? 30,
+    lalalMinutes: options.lalalMinutes ?? 600,
     maxUploadBytes,
+    linkTimeoutMs,
     seed: options.seed ?? Date.now(),
     cors: options.cors ?? false,
   };

@@ -1,3 +1,4 @@
+import { apiHandles, byApi, type EmulatedApiHandles, emulatedApis } from './apis.ts';
 import type { CallbackDelivery } from './callbacks.ts';
 import { createEmulatorCore } from './core.ts';
 import type { FaultController } from './faults.ts';
@@ -13,11 +14,7 @@ import type { EmulatorOptions } from './options.ts';
  * emulator.legacy.baseUrl.endsWith(basePaths.legacy); // true: http://127.0.0.1:<port>/audioshake/legacy
  * ```
  */
-export const basePaths = {
-  sourcere: '/sourcere',
-  legacy: '/audioshake/legacy',
-  tasks: '/audioshake/tasks',
-} as const;
+export const basePaths: Readonly<Record<keyof EmulatedApiHandles, string>> = byApi((api) => api.basePath);
 
 /** Options of {@link startEmulator}. */
 export interface StartEmulatorOptions extends EmulatorOptions {
@@ -32,14 +29,11 @@ export interface StartEmulatorOptions extends EmulatorOptions {
   onResponse?: ResponseObserver;
 }
 
-/** A running emulator: where each API is, the credentials it accepts, and its fault control. */
-export interface RunningEmulator {
-  /** The signed-URL Separation API: base URL and `POST /auth/` credentials. */
-  sourcere: { baseUrl: string; username: string; password: string };
-  /** The legacy job/asset API: base URL and Bearer token. */
-  legacy: { baseUrl: string; token: string };
-  /** The Tasks API: base URL and `x-api-key`. */
-  tasks: { baseUrl: string; apiKey: string };
+/**
+ * A running emulator: where each API is and the credentials it accepts (`sourcere: { baseUrl, username,
+ * password }`, `legacy: { baseUrl, token }`, `tasks: { baseUrl, apiKey }`), and its fault control.
+ */
+export interface RunningEmulator extends EmulatedApiHandles {
   /** Origin of the signed-URL storage host (a second port). */
   storageUrl: string;
   /** Run-time fault control. */
@@ -73,11 +67,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const { apps, context } = core;
   const storage = await listen(options.storagePort ?? 0, (path) => ({ handle: apps.storage.fetch, path }));
   core.setStorageUrl(storage.url);
-  const mounts = [
-    [basePaths.legacy, apps.legacy],
-    [basePaths.tasks, apps.tasks],
-    [basePaths.sourcere, apps.sourcere],
-  ] as const;
+  const mounts = emulatedApis.map((each) => [each.basePath, apps[each.name]] as const);
   let api: Awaited<ReturnType<typeof listen>>;
   try {
     api = await listen(
@@ -99,13 +89,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   }
   const { credentials } = context.options;
   return {
-    sourcere: {
-      baseUrl: `${api.url}${basePaths.sourcere}`,
-      username: credentials.username,
-      password: credentials.password,
-    },
-    legacy: { baseUrl: `${api.url}${basePaths.legacy}`, token: credentials.legacyToken },
-    tasks: { baseUrl: `${api.url}${basePaths.tasks}`, apiKey: credentials.tasksApiKey },
+    ...apiHandles((each) => `${api.url}${each.basePath}`, credentials),
     storageUrl: storage.url,
     faults: context.faults,
     callbacks: context.callbacks.deliveries,

@@ -37,6 +37,8 @@ test('prints one line of JSON with the base URLs and credentials, serves, and st
       'cli-token',
       '--tasks-api-key',
       'cli-key',
+      '--lalal-license-key',
+      'cli-lalal',
       '--speed',
       '100',
       '--rate-limit',
@@ -50,6 +52,7 @@ test('prints one line of JSON with the base URLs and credentials, serves, and st
       },
       legacy: { baseUrl: expect.stringMatching(/\/audioshake\/legacy$/), token: 'cli-token' },
       tasks: { baseUrl: expect.stringMatching(/\/audioshake\/tasks$/), apiKey: 'cli-key' },
+      lalal: { baseUrl: expect.stringMatching(/\/lalal\/api\/v1$/), licenseKey: 'cli-lalal' },
       storageUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
     });
     const auth = await fetch(`${printed.sourcere.baseUrl}/auth/`, {
@@ -60,6 +63,11 @@ test('prints one line of JSON with the base URLs and credentials, serves, and st
     expect(auth.status).toBe(200);
     const tasks = await fetch(`${printed.tasks.baseUrl}/tasks`, { headers: { 'x-api-key': 'cli-key' } });
     expect(tasks.status).toBe(200);
+    const minutes = await fetch(`${printed.lalal.baseUrl}/limits/minutes_left/`, {
+      method: 'POST',
+      headers: { 'x-license-key': 'cli-lalal' },
+    });
+    expect(minutes.status).toBe(200);
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);

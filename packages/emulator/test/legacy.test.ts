@@ -152,23 +152,25 @@ describe('legacy job/asset API', () => {
     });
     expect(aligned.otherAssets).toHaveLength(1);
     const document = await (await fetch(aligned.outputAssets[0].link)).json();
-    expect(document.text).toBe('one two three\nfour five six\nseven eight\nnine ten');
-    expect(document.language).toBe('en');
-    expect(document.segments).toHaveLength(4);
-    document.segments.forEach((segment: { start: number; end: number; words: unknown[] }, index: number) => {
-      expect(segment.start).toBeCloseTo(index, 1);
-      expect(segment.end).toBeCloseTo(index + 0.6, 1);
+    // AudioShake's published shape: {text, lines: [{start, end, text, words: [{start, end, text}]}], metadata}.
+    expect(Object.keys(document)).toEqual(['text', 'lines', 'metadata']);
+    expect(document.text).toBe('one two three\nfour five six\nseven eight\nnine ten\n');
+    expect(document.metadata).toEqual({ language: 'en' });
+    expect(document.lines).toHaveLength(4);
+    document.lines.forEach((line: { start: number; end: number; words: unknown[] }, index: number) => {
+      expect(line.start).toBeCloseTo(index, 1);
+      expect(line.end).toBeCloseTo(index + 0.6, 1);
     });
-    expect(document.segments.map((segment: { text: string }) => segment.text)).toEqual([
-      'one two three',
-      'four five six',
-      'seven eight',
-      'nine ten',
+    expect(document.lines.map((line: { text: string }) => line.text)).toEqual([
+      'one two three\n',
+      'four five six\n',
+      'seven eight\n',
+      'nine ten\n',
     ]);
-    const words = document.segments.flatMap((segment: { words: { word: string }[] }) =>
-      segment.words.map((word) => word.word),
+    const words = document.lines.flatMap((line: { words: { text: string }[] }) =>
+      line.words.map((word) => word.text),
     );
-    expect(words.join(' ')).toBe('one two three four five six seven eight nine ten');
+    expect(words.join('')).toBe('one two three\nfour five six\nseven eight\nnine ten\n');
 
     const transcribed = await finished(
       (await createJob({ metadata: { name: 'transcription', format: 'all' }, assetId: audio.id })).id,
@@ -179,7 +181,7 @@ describe('legacy job/asset API', () => {
       'transcription.srt',
     ]);
     const placeholder = await (await fetch(transcribed.outputAssets[0].link)).json();
-    expect(placeholder.segments).toHaveLength(4);
+    expect(placeholder.lines).toHaveLength(4);
     expect(placeholder.text.length).toBeGreaterThan(0);
     const srt = await (await fetch(transcribed.outputAssets[2].link)).text();
     expect(srt).toMatch(/^1\n00:00:00,000 --> 00:00:00,6\d\d\n/);

@@ -140,13 +140,13 @@ describe('Tasks API', () => {
     expect(created.assetId).toBeUndefined();
     const task = await finishedTask(created.id);
     const document = await (await fetch(task.targets[0].output[0].link)).json();
-    expect(document.segments.map((segment: { text: string }) => segment.text)).toEqual([
-      'hello world',
-      'bye now',
-      'end',
+    expect(document.lines.map((line: { text: string }) => line.text)).toEqual([
+      'hello world\n',
+      'bye now\n',
+      'end\n',
     ]);
     const fromUrl = await (await fetch(task.targets[1].output[0].link)).text();
-    expect(fromUrl).toBe('hello world\nbye now\nend');
+    expect(fromUrl).toBe('hello world\nbye now\nend\n');
 
     const page = await (await fetch(`${base}/tasks?skip=0&take=1`, { headers: key })).json();
     expect(page).toHaveLength(1);

@@ -13,7 +13,7 @@ export { type ApplyEvent, type ApplyOptions, type ApplyResult, applyPlan } from 
 export { buildMapping, type MigrationMapping } from './apply/mapping.ts';
 export { findTasksByKey } from './apply/reconcile.ts';
 export { GATEWAY_HELP, runGatewayCommand } from './commands/gateway.ts';
-export type { CommandIo } from './commands/io.ts';
+export { type CommandIo, MIGRATE_EXIT_CODE } from './commands/io.ts';
 export { MIGRATE_HELP, runMigrateCommand } from './commands/main.ts';
 export {
   type ConvertedJob,
@@ -40,6 +40,7 @@ export {
   type GatewayAsset,
   type GatewayJob,
   type GatewayStore,
+  type LegacyStatus,
   memoryGatewayStore,
 } from './gateway/store.ts';
 export {

@@ -264,6 +264,43 @@ describe('plan, apply and verify on the emulator', () => {
     expect(result).toMatchObject({ complete: true, created: 2, reconciled: 0, duplicates: [] });
   });
 
+  it('takes a 429 on create for what it is, nothing created: no lookup, tried again in the next round', async () => {
+    const local = planMigration(
+      parseLegacyExport(exportText)
+        .jobs.map((each) => each.job)
+        .slice(8, 9),
+      { maxTargets: 1 },
+    );
+    emulator.faults.set({
+      rateLimit: [{ api: 'tasks', method: 'POST', path: '/tasks', count: 1, retryAfterSeconds: 0 }],
+    });
+    const journalPath = join(directory, 'rate-limited.jsonl');
+    const events: string[] = [];
+    const result = await applyPlan({
+      plan: local,
+      // No transport retry, so the 429 reaches the apply run itself.
+      tasks: audioshakeTasks({
+        apiKey: emulator.tasks.apiKey,
+        baseUrl: emulator.tasks.baseUrl,
+        retryLimit: 0,
+      }),
+      legacy: legacyDriverOf(emulator),
+      journalPath,
+      concurrency: 1,
+      settleMs: 100,
+      onProgress: (event) => events.push(event.type),
+    });
+    emulator.faults.clear();
+    expect(result).toMatchObject({ complete: true, created: 1, reconciled: 0, unknown: [], rejected: [] });
+    // Settled as refused (never left pending for a lookup by key), then created.
+    expect(events).toEqual(['rejected', 'created']);
+    const journal = (await readFile(journalPath, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).type);
+    expect(journal).toEqual(['begin', 'intent', 'rejected', 'intent', 'created']);
+  });
+
   it('records a create the provider refuses as rejected: nothing is created, the mapping says what is missing', async () => {
     const jobs = parseLegacyExport(exportText).jobs.map((each) => each.job);
     const assetId = jobs[0]?.sourceAsset?.id as string;

@@ -55,7 +55,7 @@ export const SOURCERE_CAPABILITIES: DriverCapabilities = {
  * @example
  * ```ts
  * const driver: SourcereDriver = sourcere();
- * const asset = await driver.upload({ body, name: 'song.wav' });
+ * const asset = await driver.upload({ body: file.stream(), name: 'song.wav' });
  * ```
  */
 export interface SourcereDriver extends StemkitDriver {
@@ -72,7 +72,7 @@ export interface SourcereDriver extends StemkitDriver {
  *
  * @example
  * ```ts
- * import { createStemkit } from '@stemkit/core/driver';
+ * import { createStemkit } from '@stemkit/core';
  * import { sourcere } from '@stemkit/sourcere';
  *
  * const stemkit = createStemkit({ driver: sourcere({ username: 'me@example.com', password }) });

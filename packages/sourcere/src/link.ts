@@ -60,7 +60,7 @@ export async function link(
     signal: options.signal,
   });
   if (response.status === 202) return { ready: false, retryAfterMs: response.retryAfterMs };
-  const signed = context.parse(DownloadResponse, response.data, what, response.status);
+  const signed = context.parse(DownloadResponse, response.data, `the request to ${what}`, response.status);
   return {
     ready: true,
     url: signed.signedUrl,

@@ -8,29 +8,29 @@ import {
   type StemName,
 } from '@stemkit/core/driver';
 import type { SourcereApi } from './api.ts';
-import { ALGORITHM_STEMS, algorithmOf, fileBaseOf } from './catalog.ts';
+import { fileBaseOf } from './catalog.ts';
 import { HandleData } from './handle.ts';
 import { outputId } from './to-neutral.ts';
 import { MixResponse } from './wire.ts';
 
 /**
- * The Sourcere file base names of stems the separation produced. Every stem of its algorithm counts, asked for
- * or not (Sourcere separates them all); a handle without stems (from a callback) cannot tell, so it lets the
- * API judge.
+ * The Sourcere file base names of stems the job asked for: the rule core's client applies to a job, on the
+ * stems the handle records (Sourcere separates every stem of its algorithm, but a stem not asked for is not the
+ * job's). A handle without stems (from a callback) cannot tell, so it lets the API judge.
  */
 export function producedFiles(
   { context }: SourcereApi,
   handle: JobHandle,
   stems: readonly StemName[],
-  field: string,
+  fieldOf: (index: number) => string,
 ): string[] {
   const { data } = context.readHandle(handle, HandleData);
-  const produced = data.stems ? ALGORITHM_STEMS[algorithmOf(data.stems)] : undefined;
+  const asked = data.stems;
   return stems.map((stem, index) => {
-    if (produced && !produced.includes(stem)) {
+    if (asked && !asked.includes(stem)) {
       throw new InvalidArgumentError(
-        `${field}.${index}`,
-        `"${stem}" is not an output of this separation (${produced.join(', ')})`,
+        fieldOf(index),
+        `job ${handle.id} has no finished "${stem}" stem (it has ${asked.join(', ')})`,
       );
     }
     return fileBaseOf(stem);
@@ -51,7 +51,7 @@ export async function mix(
     api,
     handle,
     request.tracks.map((track) => track.stem),
-    'tracks',
+    (index) => `tracks.${index}.stem`,
   );
   const format = request.format ?? 'wav';
   const { data } = await api.http.call({

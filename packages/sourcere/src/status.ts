@@ -18,6 +18,7 @@ export async function status(
     schema: ProgressResponse,
     what: 'read the separation progress',
     signal: options.signal,
+    retry: options.retry,
   });
   const job = toJob(handle, data, response.data, { now: context.now(), stallTimeoutMs });
   return { job, retryAfterMs: response.retryAfterMs };

@@ -1,10 +1,12 @@
 import {
   type Asset,
   type DriverCallOptions,
+  extensionOf,
   type InspectResult,
   mimeTypeOf,
   UploadError,
   type UploadRequest,
+  uploadToSignedUrl,
 } from '@stemkit/core/driver';
 import type { SourcereApi } from './api.ts';
 import { CreateResponse, MetadataResponse, utcTimestamp } from './wire.ts';
@@ -19,31 +21,31 @@ export async function upload(
   request: UploadRequest,
   options: DriverCallOptions = {},
 ): Promise<Asset> {
-  const { data: slot } = await http.call({
-    method: 'POST',
-    path: endpoints.create,
-    json: {},
-    schema: CreateResponse,
-    idempotent: false,
-    what: 'create an upload slot',
-    signal: options.signal,
-  });
-  const response = await http.transfer(slot.signedUrl, {
-    method: slot.method ?? 'PUT',
-    body: request.body,
-    headers: { 'content-type': 'text/plain' },
-    signal: options.signal,
-    what: 'upload the source',
-  });
-  await response.body?.cancel();
-  if (!response.ok) {
-    throw new UploadError(
-      `sourcere storage refused the upload of ${request.name} (${response.status})` +
-        (response.status === 403 ? ': the signed upload URL expired or was altered' : ''),
-      { provider: context.provider },
-    );
-  }
-  const format = /\.([a-z0-9]+)$/i.exec(request.name)?.[1]?.toLowerCase();
+  const { signal } = options;
+  const slot = await uploadToSignedUrl(
+    http,
+    request,
+    async () => {
+      const { data } = await http.call({
+        method: 'POST',
+        path: endpoints.create,
+        json: {},
+        schema: CreateResponse,
+        idempotent: false,
+        what: 'create an upload slot',
+        signal,
+      });
+      // The documented upload is `Content-Type: text/plain`, whatever the file.
+      return {
+        ...data,
+        url: data.signedUrl,
+        method: data.method ?? undefined,
+        headers: { 'content-type': 'text/plain' },
+      };
+    },
+    { signal },
+  );
+  const format = extensionOf(request.name);
   return {
     id: slot.uploadId,
     name: request.name,
@@ -75,7 +77,7 @@ export async function inspect(
     signal: options.signal,
   });
   if (response.status === 202) return { ready: false, retryAfterMs: response.retryAfterMs };
-  const metadata = context.parse(MetadataResponse, response.data, what, response.status);
+  const metadata = context.parse(MetadataResponse, response.data, `the request to ${what}`, response.status);
   if (metadata.success === false) {
     throw new UploadError(
       `sourcere could not read ${asset.name}: ${metadata.message || 'the file is not decodable audio'}`,

@@ -17,7 +17,7 @@ export async function zip(
   request: ZipRequest,
   options: DriverCallOptions = {},
 ): Promise<Asset> {
-  const tracks = producedFiles(api, handle, request.stems, 'stems');
+  const tracks = producedFiles(api, handle, request.stems, (index) => `stems.${index}`);
   const { data } = await api.http.call({
     method: 'POST',
     path: api.endpoints.zip,

@@ -1,5 +1,6 @@
 import { isWatching, observeBody } from './conformance/byte-watch.ts';
-import { CREDENTIAL_HEADERS, recordLeak } from './conformance/leaks.ts';
+import { credentialHeadersIn, recordLeak } from './conformance/leaks.ts';
+import { redirectSwitches } from './conformance/redirects.ts';
 import { recordRequest } from './conformance/request-log.ts';
 
 /**
@@ -39,8 +40,9 @@ const SIGNED_URL = /[?&][\w-]*(signature|sig|token|expires|x-amz-|x-goog-)[\w-]*
  *
  * @example
  * ```ts
- * const faulty = createFaultyFetch(emulator.fetch, { isApiRequest: (url) => url.pathname.startsWith('/api/') });
- * const driver = sourcere({ username, password, baseUrl: emulator.url, fetch: faulty.fetch });
+ * const { baseUrl } = emulator.sourcere;
+ * const faulty = createFaultyFetch(globalThis.fetch, { isApiRequest: (url) => url.href.startsWith(baseUrl) });
+ * const driver = sourcere({ username, password, baseUrl, fetch: faulty.fetch });
  * faulty.failNextRequests(503, 5);
  * ```
  */
@@ -50,6 +52,7 @@ export function createFaultyFetch(
 ): FaultyFetch {
   let failure: { status: InjectedStatus; remaining: number } | undefined;
   let expireNext = false;
+  let redirectTo: string | undefined;
   const apiOrigins = new Set<string>();
 
   const faulty = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
@@ -61,9 +64,17 @@ export function createFaultyFetch(
     else if (!apiOrigins.has(url.origin) && SIGNED_URL.test(url.search)) {
       // A signed URL on another host (storage): the provider credential must never travel there.
       const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
-      for (const name of CREDENTIAL_HEADERS) if (headers.has(name)) recordLeak(url, name);
+      for (const name of credentialHeadersIn(headers)) recordLeak(url, name);
     }
     if (api) {
+      // The conformance redirect check: this request goes to a loopback server that redirects it to another
+      // origin. Sent through the real fetch, so whatever the request's redirect mode does is what fetch does.
+      // A GET, or a POST for APIs whose every call is one (LALAL.AI's `/check/`): the 307 keeps its body.
+      if (redirectTo !== undefined && (method === 'GET' || method === 'POST')) {
+        const origin = redirectTo;
+        redirectTo = undefined;
+        return sendToRedirector(origin, url, input, init);
+      }
       if (failure && failure.remaining > 0) {
         failure.remaining--;
         discardBody(input, init);
@@ -80,6 +91,10 @@ export function createFaultyFetch(
     return watched(baseFetch, input, init);
   };
 
+  // Found by the conformance suite through the driver's `fetch`: only this harness's requests are redirected.
+  redirectSwitches.set(faulty, (origin) => {
+    redirectTo = origin;
+  });
   return {
     fetch: faulty as typeof globalThis.fetch,
     failNextRequests(status, count) {
@@ -89,6 +104,25 @@ export function createFaultyFetch(
       expireNext = true;
     },
   };
+}
+
+function sendToRedirector(
+  origin: string,
+  url: URL,
+  input: RequestInfo | URL,
+  init: RequestInit | undefined,
+): Promise<Response> {
+  const original = new Request(input, init);
+  return globalThis.fetch(
+    new Request(new URL(`${url.pathname}${url.search}`, origin), {
+      method: original.method,
+      headers: original.headers,
+      body: original.body,
+      redirect: original.redirect,
+      signal: original.signal,
+      duplex: 'half',
+    } as RequestInit),
+  );
 }
 
 function injected(status: InjectedStatus): Response {

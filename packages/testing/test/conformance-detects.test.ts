@@ -7,6 +7,7 @@ import {
   type StartRequest,
   type StemkitDriver,
   UnsupportedCapabilityError,
+  verifyStandardWebhook,
 } from '@stemkit/core/driver';
 import { describe, expect, it } from 'vitest';
 import {
@@ -16,6 +17,7 @@ import {
   createConformanceContext,
   createMockHarness,
   MOCK_API_KEY,
+  MOCK_API_URL,
   MOCK_STORAGE_URL,
 } from '../src/index.ts';
 
@@ -50,6 +52,50 @@ describe('the conformance checks', () => {
   it('all pass on the mock driver as it is', async () => {
     const context = createConformanceContext(createMockHarness(), fast);
     for (const each of conformanceChecks) await each.run(context);
+  });
+
+  it('catch a driver that declares signed callbacks but skips verification (planted)', async () => {
+    const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    const honest = await runCheck('verifies signed callbacks', identity, { webhookSecret: secret });
+    expect(honest).toBeUndefined();
+    const error = await runCheck(
+      'verifies signed callbacks',
+      (driver) => ({
+        ...driver,
+        // The planted defect: reads the body and never checks the signature or the timestamp.
+        parseCallback: (request) => ({
+          handle: {
+            contract: 1,
+            provider: driver.provider,
+            id: (request.body as { job: { id: string } }).job.id,
+          },
+        }),
+      }),
+      { webhookSecret: secret },
+    );
+    expect(error).toBeInstanceOf(ConformanceFailure);
+    expect(String(error)).toMatch(/tampered callback was accepted/);
+  });
+
+  it('catch a signed-callback driver that accepts a replay outside the window (planted)', async () => {
+    const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    const error = await runCheck(
+      'verifies signed callbacks',
+      (driver) => ({
+        ...driver,
+        async parseCallback(request) {
+          // The planted defect: checks the signature with an unbounded window.
+          await verifyStandardWebhook(
+            { headers: request.headers, rawBody: request.rawBody ?? '' },
+            { secret, toleranceSeconds: Number.POSITIVE_INFINITY },
+          );
+          const body = request.body as { job: { id: string } };
+          return { handle: { contract: 1, provider: driver.provider, id: body.job.id } };
+        },
+      }),
+      { webhookSecret: secret },
+    );
+    expect(String(error)).toMatch(/replayed .* callback was accepted/);
   });
 
   it('catch a driver that maps "running" to "succeeded"', async () => {
@@ -110,6 +156,38 @@ describe('the conformance checks', () => {
       },
     }));
     expect(String(error)).toMatch(/mix returned an asset with role "source"/);
+  });
+
+  it('pass a driver whose verifyCredentials asks the provider', async () => {
+    const error = await runCheck('verifyCredentials', (driver) => ({
+      ...driver,
+      // One small authenticated call: the first page of the account's jobs.
+      verifyCredentials: async (options) => {
+        await driver.list?.({ pageSize: 1 }, options);
+      },
+    }));
+    expect(error).toBeUndefined();
+  });
+
+  it('catch a verifyCredentials that takes bad credentials for good ones', async () => {
+    const error = await runCheck('verifyCredentials', (driver) => ({
+      ...driver,
+      verifyCredentials: async () => undefined,
+    }));
+    expect(error).toBeInstanceOf(ConformanceFailure);
+    expect(String(error)).toMatch(/verifyCredentials\(\) with bad credentials/);
+  });
+
+  it('catch a verifyCredentials that refuses with something else than AuthenticationError', async () => {
+    const error = await runCheck('verifyCredentials', (driver) => ({
+      ...driver,
+      verifyCredentials: async (options) => {
+        await driver.list?.({ pageSize: 1 }, options).catch(() => {
+          throw new Error('no');
+        });
+      },
+    }));
+    expect(String(error)).toMatch(/verifyCredentials\(\) refused with/);
   });
 
   it('catch errors left unmapped', async () => {
@@ -377,5 +455,111 @@ describe('the credential guard check', () => {
     expect(String(error)).toMatch(
       /authorization sent to https:\/\/storage\.mock\.stemkit\.test\/files\/probe/,
     );
+  });
+});
+
+describe('the redirect check', () => {
+  it('catches a driver whose API calls follow a redirect to another origin with an X-License-Key', async () => {
+    const error = await runCheck('never follows an API redirect', (driver) => ({
+      ...driver,
+      async status(handle, options) {
+        // Its own fetch with fetch's default `redirect: 'follow'`: fetch drops only `Authorization` off-origin.
+        const response = await driver.fetch!(`${MOCK_API_URL}jobs/${encodeURIComponent(handle.id)}`, {
+          headers: { 'X-License-Key': MOCK_API_KEY },
+        });
+        await response.body?.cancel();
+        return driver.status(handle, options);
+      },
+    }));
+    expect(error).toBeInstanceOf(ConformanceFailure);
+    expect(String(error)).toMatch(
+      /followed a redirect to another origin: x-license-key sent to \/v1\/jobs\//,
+    );
+  });
+
+  it('passes the same driver once its credential goes through the HTTP toolkit', async () => {
+    const error = await runCheck('never follows an API redirect', identity);
+    expect(error).toBeUndefined();
+  });
+
+  it('fails a harness whose driver bypasses the faulty fetch, since it could not see a leak', async () => {
+    const error = await runCheck('never follows an API redirect', (driver) => ({
+      ...driver,
+      status: async () => {
+        throw new ProviderError('no request sent');
+      },
+    }));
+    expect(String(error)).toMatch(/sent no request through the harness's fetch/);
+  });
+
+  describe('idempotent starts (issue #29)', () => {
+    const declaring = (driver: StemkitDriver): StemkitDriver => ({
+      ...driver,
+      capabilities: { ...driver.capabilities, idempotentStart: true },
+    });
+    /** Repeats a start once after a 503, as the transport does for a call carrying a key. */
+    const repeating =
+      (start: StemkitDriver['start']): StemkitDriver['start'] =>
+      async (request, options) =>
+        start(request, options).catch((error: unknown) => {
+          if (ProviderError.isInstance(error) && error.status === 503) return start(request, options);
+          throw error;
+        });
+
+    it('catch a driver declaring idempotentStart whose start is not repeated after a lost answer', async () => {
+      const error = await runCheck('idempotent starts', declaring);
+      expect(String(error)).toMatch(/not repeated after a 503/);
+    });
+
+    it('catch a driver declaring idempotentStart that ignores the key (a second job)', async () => {
+      const error = await runCheck('idempotent starts', (driver) => ({
+        ...declaring(driver),
+        start: repeating(driver.start),
+      }));
+      expect(String(error)).toMatch(/made a second job/);
+    });
+
+    it('pass a driver whose provider answers a repeated key with the first job', async () => {
+      const error = await runCheck('idempotent starts', (driver) => {
+        const byKey = new Map<string, ReturnType<StemkitDriver['start']>>();
+        const start = repeating(driver.start);
+        return {
+          ...declaring(driver),
+          start(request: StartRequest, options) {
+            const key = request.idempotencyKey;
+            if (key === undefined) return start(request, options);
+            if (!byKey.has(key)) byKey.set(key, start(request, options));
+            return byKey.get(key) as ReturnType<StemkitDriver['start']>;
+          },
+        };
+      });
+      expect(error).toBeUndefined();
+    });
+  });
+
+  describe('batched status (issue #29)', () => {
+    const batched = (driver: StemkitDriver, statusMany: StemkitDriver['statusMany']): StemkitDriver => ({
+      ...driver,
+      capabilities: { ...driver.capabilities, batchedStatus: { maxJobs: 200, requestsPerMinute: 30 } },
+      statusMany,
+    });
+
+    it('catch a statusMany that sends one request per job', async () => {
+      const error = await runCheck('batched status', (driver) =>
+        batched(driver, (handles, options) =>
+          Promise.all(handles.map((handle) => driver.status(handle, options))),
+        ),
+      );
+      expect(String(error)).toMatch(/statusMany of 3 jobs sent 3 requests, expected 1/);
+    });
+
+    it('catch a statusMany without the batchedStatus declaration', async () => {
+      const error = await runCheck('batched status', (driver) => ({
+        ...driver,
+        statusMany: (handles: readonly JobHandle[]) =>
+          Promise.all(handles.map((handle) => driver.status(handle))),
+      }));
+      expect(String(error)).toMatch(/go together/);
+    });
   });
 });

@@ -1,19 +1,22 @@
 // A complete driver for Tinystems, a small stem-separation API: upload a file, start a split, read it until it
 // is done, download each stem from a signed link. Everything around it (settings from options or the
-// environment, retries, error classes, secrets, waiting, streaming) comes from @stemkit/core/driver.
+// environment, retries, error classes, secrets, waiting, streaming) comes from @stemkit/core/driver, and so do
+// the kits it is built on: an upload preset, a status table, the outputs kit and its default `link`.
 import {
   type Asset,
   type DriverCapabilities,
   type DriverOptions,
   defineDriver,
   deriveJobStatus,
+  inferOutputRole,
   type Job,
   type JobHandle,
-  mimeTypeOf,
-  NotFoundError,
+  linkFromStatus,
+  outputMimeType,
   type StartRequest,
-  type TargetStatus,
+  statusTable,
   UnsupportedCapabilityError,
+  uploadRaw,
   z,
 } from '@stemkit/core/driver';
 
@@ -57,6 +60,7 @@ const capabilities: DriverCapabilities = {
   urlInput: false,
   variants: false,
   languages: false,
+  links: true,
 };
 
 function validate(request: Omit<StartRequest, 'source'>): void {
@@ -69,16 +73,17 @@ function validate(request: Omit<StartRequest, 'source'>): void {
   }
 }
 
-// to-neutral.ts — one split is one job; every stem is a target sharing the split's status.
-const STATUSES: Readonly<Record<string, TargetStatus>> = {
-  pending: 'queued',
-  processing: 'running',
-  done: 'succeeded',
-  error: 'failed',
-};
+// to-neutral.ts — one split is one job; every stem is a target sharing the split's status. The status table
+// names every documented word; an undocumented one counts as running, so waiting goes on rather than stop on a
+// guess (leave `unknown` out to make it an InvalidResponseError instead).
+const splitStatus = statusTable({
+  provider: 'tinystems',
+  table: { pending: 'queued', processing: 'running', done: 'succeeded', error: 'failed' },
+  unknown: 'running',
+});
 
 function toJob(split: SplitPayload, handle: JobHandle, provider: string): Job {
-  const status = STATUSES[split.status] ?? 'running';
+  const status = splitStatus(split.status);
   const targets = split.stems.map((stem) => {
     const result = split.results?.find((each) => each.stem === stem);
     const outputs: Asset[] = result
@@ -86,10 +91,10 @@ function toJob(split: SplitPayload, handle: JobHandle, provider: string): Job {
           {
             id: `${split.id}/${stem}`,
             name: `${stem}.wav`,
-            role: 'stem',
+            role: inferOutputRole(`${stem}.wav`, 'wav'),
             stem,
             format: 'wav',
-            mimeType: mimeTypeOf('wav'),
+            mimeType: outputMimeType('wav'),
             url: result.url,
             expiresAt: result.expires_at ?? undefined,
             provider,
@@ -120,30 +125,25 @@ export const tinystems = /* @__PURE__ */ defineDriver({
   create(context, _options: TinystemsOptions) {
     const { apiKey, baseUrl } = context.settings;
     const http = context.http({ baseUrl, authenticate: () => ({ authorization: `Bearer ${apiKey}` }) });
-    const readSplit = async (handle: JobHandle, signal?: AbortSignal) => {
+    const status = async (handle: JobHandle, { signal }: { signal?: AbortSignal } = {}) => {
       const { id } = context.readHandle(handle);
       const path = `splits/${encodeURIComponent(id)}`;
-      return (await http.call({ method: 'GET', path, schema: SplitPayload, signal, what: 'read the split' }))
-        .data;
+      const { data } = await http.call({
+        method: 'GET',
+        path,
+        schema: SplitPayload,
+        signal,
+        what: 'read the split',
+      });
+      return { job: toJob(data, handle, context.provider) };
     };
 
     return {
       capabilities,
       validate,
       async upload(request, { signal } = {}) {
-        const { data } = await http.call({
-          method: 'POST',
-          path: 'files',
-          body: request.body,
-          headers: {
-            'content-type': 'application/octet-stream',
-            'x-file-name': encodeURIComponent(request.name),
-          },
-          schema: FilePayload,
-          idempotent: false,
-          signal,
-          what: 'upload the file',
-        });
+        // The raw body, named by Content-Disposition: one of the kit's four upload presets.
+        const data = await uploadRaw(http, request, { path: 'files', schema: FilePayload, signal });
         return { id: data.id, name: request.name, role: 'source', provider: context.provider, raw: data };
       },
       async start(request, { signal } = {}) {
@@ -160,17 +160,10 @@ export const tinystems = /* @__PURE__ */ defineDriver({
         const handle = context.handle(data.id);
         return { handle, job: toJob(data, handle, context.provider) };
       },
-      async status(handle, { signal } = {}) {
-        return { job: toJob(await readSplit(handle, signal), handle, context.provider) };
-      },
-      async link(handle, { asset }, { signal } = {}) {
-        // Links expire: the split itself is where a fresh one comes from.
-        const split = await readSplit(handle, signal);
-        const result = split.results?.find((each) => `${split.id}/${each.stem}` === asset.id);
-        if (!result)
-          throw new NotFoundError(`No output ${asset.name} in split ${split.id}`, { provider: 'tinystems' });
-        return { ready: true, url: result.url, expiresAt: result.expires_at ?? undefined };
-      },
+      status,
+      // Links expire: the split itself is where a fresh one comes from, so `link` reads it again and finds the
+      // output there. Tinystems converts nothing: another format is unsupported, with this remedy.
+      link: linkFromStatus(status, () => 'Tinystems makes wav only'),
     };
   },
 });

@@ -43,7 +43,7 @@ function detectFormat(data: Uint8Array, format: AudioFormat | undefined): AudioF
  * @example
  * ```ts
  * const audio = await decodeAudio(new Uint8Array(await readFile('song.mp3')));
- * console.log(audio.sampleRate, audio.channels.length, audio.channels[0].length);
+ * console.log(audio.sampleRate, audio.channels.length, audio.channels[0]?.length);
  * ```
  */
 export async function decodeAudio(

@@ -143,7 +143,7 @@ export function stemRequest(stems: 'two' | 'four' | readonly string[]): {
  * @example
  * ```ts
  * const { vocals } = await separateToWav(audio, ['vocals'], { bitDepth: 24 });
- * await writeFile('vocals.wav', vocals);
+ * if (vocals) await writeFile('vocals.wav', vocals);
  * ```
  */
 export async function separateToWav(

@@ -55,8 +55,9 @@ interface Target {
  * ```ts
  * const separator = new StemSeparator({ sampleRate: 44_100, channelCount: 2 }, [stemRecipe('vocals')], {
  *   remainder: true, // a second output: input − vocals
- *   sink: (blocks, length) => writeBlocks(blocks, length),
+ *   sink: (blocks, length) => console.log(`${blocks.length} outputs, ${length} frames`),
  * });
+ * const { chunks } = await streamAudioFile('song.wav');
  * for await (const chunk of chunks) separator.write(chunk.channels);
  * separator.end();
  * ```

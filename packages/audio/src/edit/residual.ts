@@ -8,7 +8,7 @@ import type { PcmAudio } from '../types.ts';
  * @example
  * ```ts
  * const { vocals } = await separate(audio, ['vocals']);
- * const backing = residual(audio, vocals);
+ * const backing = vocals && residual(audio, vocals);
  * ```
  */
 export function residual(mixture: PcmAudio, stem: PcmAudio): PcmAudio {

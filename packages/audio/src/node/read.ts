@@ -56,7 +56,7 @@ export interface AudioFileStream {
  * @example
  * ```ts
  * const { info, chunks } = await streamAudioFile('long-set.flac');
- * for await (const chunk of chunks) console.log(chunk.channels[0].length);
+ * for await (const chunk of chunks) console.log(chunk.channels[0]?.length);
  * ```
  */
 export async function streamAudioFile(

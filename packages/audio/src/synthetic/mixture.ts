@@ -104,7 +104,7 @@ function envelope(time: number, length: number, attack: number, release: number)
  * ```ts
  * const { mixture, sources } = synthesizeMixture({ seed: 1, seconds: 8 });
  * const { vocals } = await separateSet(mixture, 'two');
- * console.log(signalToDistortionRatio(sources.vocals, vocals));
+ * if (vocals) console.log(signalToDistortionRatio(sources.vocals, vocals));
  * ```
  */
 export function synthesizeMixture(options: SyntheticOptions): SyntheticMixture {

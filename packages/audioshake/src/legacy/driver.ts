@@ -8,6 +8,7 @@ import {
   type Usage,
 } from '@stemkit/core/driver';
 import { AUDIOSHAKE_FORMATS } from '../shared/catalog.ts';
+import { verifyWith } from '../shared/credentials.ts';
 import { connect } from './api.ts';
 import { parseCallback } from './callbacks.ts';
 import { link } from './link.ts';
@@ -51,6 +52,8 @@ export const LEGACY_CAPABILITIES: DriverCapabilities = {
  * ```
  */
 export interface AudioShakeLegacyDriver extends StemkitDriver {
+  /** `GET /job/` (the token ping): an `AuthenticationError` for a refused token, before any upload. */
+  verifyCredentials(options?: DriverCallOptions): Promise<void>;
   /** `POST /usage`: jobs (one per target) and minutes of the last three months. */
   usage(options?: DriverCallOptions): Promise<Usage>;
   parseCallback(request: CallbackRequest): CallbackHint;
@@ -80,6 +83,8 @@ export const audioshakeLegacy = /* @__PURE__ */ defineDriver({
     const api = connect(context);
     return {
       capabilities: LEGACY_CAPABILITIES,
+      // `GET /job/` without an id: the token ping AudioShake's own samples use.
+      verifyCredentials: (callOptions) => verifyWith(api.http, { path: 'job/' }, callOptions),
       upload: (request, callOptions) => upload(api, request, callOptions),
       start: (request, callOptions) => start(api, request, callOptions),
       status: (handle, callOptions) => status(api, handle, callOptions),

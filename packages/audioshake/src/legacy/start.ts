@@ -1,12 +1,13 @@
 import {
+  createFanOut,
   type DriverCallOptions,
-  type Failure,
+  type FanOutPlan,
+  fanOutHandle,
   InvalidArgumentError,
-  isAbortError,
+  partialCreationWarning,
   type SourceReference,
   type StartRequest,
   type StartResult,
-  StemkitError,
   summarizeSource,
   type TargetRequest,
   type Warning,
@@ -15,16 +16,12 @@ import { isTextFormat, LEGACY_ALL_TEXT_FORMATS, modelOfStem } from '../shared/ca
 import type { LegacyApi } from './api.ts';
 import type { HandleData } from './handle.ts';
 import { LEGACY_PROVIDER } from './options.ts';
-import { type LegacyTargetParts, toJob } from './to-neutral.ts';
+import { toJob } from './to-neutral.ts';
 import { uploadLink } from './upload.ts';
 import { type LegacyJob, LegacyJobEnvelopeSchema, type LegacyJobRequest } from './wire.ts';
 
 /** One neutral target as legacy job requests: one job per audio format, one job for all its text formats. */
-interface TargetPlan {
-  readonly stem: string;
-  readonly formats: readonly string[];
-  readonly requests: readonly LegacyJobRequest[];
-}
+type TargetPlan = FanOutPlan<LegacyJobRequest>;
 
 /**
  * Starts a neutral job as legacy jobs, one per target and audio format (a target's text formats share one job,
@@ -51,26 +48,20 @@ export async function start(
         : undefined,
     );
   }
-  const plans = plan(request, assetId, transcriptIds);
-  const created = await create(api, plans, signal);
+  // `POST /job` is not idempotent: the transport repeats it only on 429, and the kit creates one at a time.
+  const created = await createFanOut(
+    plan(request, assetId, transcriptIds),
+    (body) => createJob(api, body, signal),
+    (job) => job.id,
+  );
+  const { parts, targets } = fanOutHandle(created.targets, (job) => job.id);
   const data: HandleData = {
     ...('asset' in request.source ? { source: summarizeSource(request.source) } : {}),
-    targets: created.targets.map(({ stem, formats, jobs, failure }) => ({
-      stem: stem as string,
-      formats: [...(formats ?? [])],
-      jobs: jobs.map((job) => job.id),
-      ...(failure ? { failure } : {}),
-    })),
+    targets,
   };
-  const parts = data.targets?.flatMap((target) => target.jobs) ?? [];
   const handle = api.context.handle(parts[0] as string, { parts, data });
-  if (created.failure) {
-    const planned = plans.reduce((sum, each) => sum + each.requests.length, 0);
-    warnings.push({
-      code: 'partial-creation',
-      message: `${parts.length} of ${planned} legacy jobs were created; the others failed: ${created.failure.message}`,
-    });
-  }
+  const partial = partialCreationWarning(created, 'legacy jobs');
+  if (partial) warnings.push(partial);
   const job = toJob(created.targets, handle, data.source);
   return { handle, job: { ...job, warnings }, warnings };
 }
@@ -82,6 +73,8 @@ async function assetIdOf(
   signal?: AbortSignal,
 ): Promise<string> {
   if ('url' in source) return (await uploadLink(api, source.url, signal)).id;
+  // Only drivers that declare `uploads: 'inline'` are handed the stream; this one uploads first.
+  if ('upload' in source) throw new InvalidArgumentError(field, 'is an inline upload; upload it first');
   if (source.asset.provider !== LEGACY_PROVIDER) {
     throw new InvalidArgumentError(
       field,
@@ -127,52 +120,20 @@ function legacyFormatsOf(target: TargetRequest): string[] {
   return [...audio, text.length === 1 ? (text[0] as string) : LEGACY_ALL_TEXT_FORMATS];
 }
 
-/**
- * Creates the jobs of a plan one by one (`POST /job` is not idempotent, so the transport repeats it only on
- * 429). If a creation fails after others succeeded, creation stops: the created jobs keep running and stay in
- * the handle, every job not created fails its target with the error. If the very first fails, it is thrown.
- */
-async function create(
+/** `POST /job`: one legacy job. */
+async function createJob(
   { http }: LegacyApi,
-  plans: readonly TargetPlan[],
-  signal?: AbortSignal,
-): Promise<{ targets: LegacyTargetParts[]; failure?: Failure }> {
-  let failure: Failure | undefined;
-  const targets: LegacyTargetParts[] = [];
-  for (const plan of plans) {
-    const jobs: LegacyJob[] = [];
-    for (const body of plan.requests) {
-      if (failure) break;
-      try {
-        const { data } = await http.call({
-          method: 'POST',
-          path: 'job',
-          json: body,
-          schema: LegacyJobEnvelopeSchema,
-          idempotent: false,
-          signal,
-          what: `create ${body.metadata?.name} job`,
-        });
-        jobs.push(data.job);
-      } catch (error) {
-        const createdAny = jobs.length > 0 || targets.some((target) => target.jobs.length > 0);
-        if (isAbortError(error) || !createdAny) throw error;
-        failure = failureOf(error);
-      }
-    }
-    const targetFailure = jobs.length < plan.requests.length ? failure : undefined;
-    targets.push({
-      id: jobs[0]?.id ?? `not-created-${targets.length}`,
-      stem: plan.stem,
-      formats: plan.formats,
-      jobs,
-      ...(targetFailure ? { failure: targetFailure } : {}),
-    });
-  }
-  return { targets, ...(failure ? { failure } : {}) };
-}
-
-function failureOf(error: unknown): Failure {
-  if (StemkitError.isInstance(error)) return { code: error.code, message: error.message };
-  return { message: error instanceof Error ? error.message : String(error) };
+  body: LegacyJobRequest,
+  signal: AbortSignal | undefined,
+): Promise<LegacyJob> {
+  const { data } = await http.call({
+    method: 'POST',
+    path: 'job',
+    json: body,
+    schema: LegacyJobEnvelopeSchema,
+    idempotent: false,
+    signal,
+    what: `create ${body.metadata?.name} job`,
+  });
+  return data.job;
 }

@@ -1,4 +1,4 @@
-import type { DriverCallOptions, JobHandle, StatusResult } from '@stemkit/core/driver';
+import { type DriverCallOptions, type JobHandle, readFanOut, type StatusResult } from '@stemkit/core/driver';
 import type { LegacyApi } from './api.ts';
 import { HandleData } from './handle.ts';
 import { toJob } from './to-neutral.ts';
@@ -15,24 +15,16 @@ export async function status(
   options: DriverCallOptions = {},
 ): Promise<StatusResult> {
   const { parts, data } = context.readHandle(handle, HandleData);
-  const planned = data.targets ?? parts.map((id) => ({ jobs: [id] }));
-  const targets = await Promise.all(
-    planned.map(async (target, index) => ({
-      ...target,
-      id: target.jobs[0] ?? `not-created-${index}`,
-      jobs: await Promise.all(
-        target.jobs.map(async (id) => {
-          const { data: envelope } = await http.call({
-            method: 'GET',
-            path: `job/${encodeURIComponent(id)}`,
-            schema: LegacyJobEnvelopeSchema,
-            signal: options.signal,
-            what: `get job ${id}`,
-          });
-          return envelope.job;
-        }),
-      ),
-    })),
-  );
+  const targets = await readFanOut(data.targets, parts, async (id) => {
+    const { data: envelope } = await http.call({
+      method: 'GET',
+      path: `job/${encodeURIComponent(id)}`,
+      schema: LegacyJobEnvelopeSchema,
+      signal: options.signal,
+      retry: options.retry,
+      what: `get job ${id}`,
+    });
+    return envelope.job;
+  });
   return { job: toJob(targets, handle, data.source) };
 }

@@ -1,22 +1,28 @@
 import {
   type Asset,
   type AssetRole,
+  combineTargetStatuses,
   DRIVER_CONTRACT_VERSION,
   deriveJobStatus,
   expiryOfSignedUrl,
+  extensionOf,
   type Failure,
+  type FanOutTarget,
   formatOfMimeType,
   InvalidArgumentError,
   type Job,
   type JobHandle,
+  outputMimeType,
   type ProgressEvent,
   parsePayload,
   type SourceSummary,
+  statusTable,
   type Target,
   type TargetStatus,
+  withoutUndefined,
 } from '@stemkit/core/driver';
 import { expandLegacyFormat, stemOfModel } from '../shared/catalog.ts';
-import { extensionOf, outputAsset, outputMimeType, withoutUndefined } from '../shared/outputs.ts';
+import { outputAsset } from '../shared/outputs.ts';
 import { LEGACY_PROVIDER } from './options.ts';
 import {
   type LegacyAsset,
@@ -38,23 +44,20 @@ import {
  * music-detection example) is queued; anything else unknown counts as still running, so waiting goes on rather
  * than stopping on a guess.
  */
-export function legacyStatusToNeutral(status: string | null | undefined): TargetStatus {
-  switch (status?.toLowerCase()) {
-    case undefined:
-    case 'created':
-      return 'queued';
-    case 'completed':
-      return 'succeeded';
-    case 'failed':
-    case 'error':
-      return 'failed';
-    case 'canceled':
-    case 'cancelled':
-      return 'canceled';
-    default:
-      return 'running';
-  }
-}
+export const legacyStatusToNeutral: (status: string | null | undefined) => TargetStatus =
+  /* @__PURE__ */ statusTable({
+    provider: LEGACY_PROVIDER,
+    table: {
+      created: 'queued',
+      completed: 'succeeded',
+      failed: 'failed',
+      error: 'failed',
+      canceled: 'canceled',
+      cancelled: 'canceled',
+    },
+    missing: 'queued',
+    unknown: 'running',
+  });
 
 /** A legacy Asset as a neutral one: `fileType` → `mimeType`, `link` → `url`; outputs get a role and stem. */
 export function assetOf(asset: LegacyAsset, role: AssetRole, model?: string): Asset {
@@ -85,18 +88,11 @@ function failureOf(job: LegacyJob): Failure | undefined {
   return withoutUndefined({ code, message });
 }
 
-/** One neutral target and the legacy jobs behind it, in creation order. */
-export interface LegacyTargetParts {
-  /** The target's id: its first job's id, or `not-created-<index>` when none could be created. */
-  readonly id: string;
-  /** The neutral stem asked for; when absent, derived from the first job's model. */
-  readonly stem?: string;
-  /** The formats asked for; when absent, read from the jobs' `metadata.format` (`all` expanded). */
-  readonly formats?: readonly string[];
-  readonly jobs: readonly LegacyJob[];
-  /** Set when some of the target's jobs could not be created. */
-  readonly failure?: Failure;
-}
+/**
+ * One neutral target and the legacy jobs behind it, in creation order: without `stem`, it is derived from the
+ * first job's model; without `formats`, they are read from the jobs' `metadata.format` (`all` expanded).
+ */
+export type LegacyTargetParts = FanOutTarget<LegacyJob>;
 
 /**
  * Assembles a neutral target from its legacy jobs: succeeded when all completed, failed when any failed (or
@@ -114,7 +110,7 @@ function targetOf(parts: LegacyTargetParts): Target {
     id: parts.id,
     stem: parts.stem ?? (model ? stemOfModel(model) : 'unknown'),
     formats: formats.filter(Boolean),
-    status: failure ? 'failed' : combineStatuses(jobs.map((job) => legacyStatusToNeutral(job.status))),
+    status: failure ? 'failed' : combineTargetStatuses(jobs.map((job) => legacyStatusToNeutral(job.status))),
     outputs: jobs.flatMap((job) =>
       legacyJobOutputs(job).map((asset) => assetOf(asset, 'stem', legacyJobModel(job) ?? model)),
     ),
@@ -128,13 +124,6 @@ function targetOf(parts: LegacyTargetParts): Target {
       : undefined,
     raw: jobs.length === 1 ? jobs[0] : jobs,
   });
-}
-
-function combineStatuses(statuses: readonly TargetStatus[]): TargetStatus {
-  if (statuses.every((status) => status === 'succeeded')) return 'succeeded';
-  if (statuses.includes('canceled')) return 'canceled';
-  if (statuses.every((status) => status === 'queued')) return 'queued';
-  return 'running';
 }
 
 /**
@@ -206,7 +195,7 @@ function latest(values: ReadonlyArray<string | null | undefined>): string | unde
  * @example
  * ```ts
  * const job = legacyJobToNeutral(await response.json());
- * job.targets[0].outputs[0].name; // 'instrumental.wav'
+ * job.targets[0]?.outputs[0]?.name; // 'instrumental.wav'
  * ```
  */
 export function legacyJobToNeutral(payload: unknown): Job {

@@ -1,6 +1,10 @@
-import type { Asset, DriverCallOptions, UploadRequest } from '@stemkit/core/driver';
-import { fileNameOfUrl } from '../shared/outputs.ts';
-import { uploadFile } from '../shared/upload.ts';
+import {
+  type Asset,
+  type DriverCallOptions,
+  type UploadRequest,
+  uploadFromUrl,
+  uploadMultipart,
+} from '@stemkit/core/driver';
 import type { LegacyApi } from './api.ts';
 import { assetOf } from './to-neutral.ts';
 import { LegacyAssetSchema } from './wire.ts';
@@ -11,19 +15,21 @@ export async function upload(
   request: UploadRequest,
   options: DriverCallOptions = {},
 ): Promise<Asset> {
-  return assetOf(await uploadFile(http, 'upload', request, LegacyAssetSchema, options.signal), 'source');
+  const asset = await uploadMultipart(http, request, {
+    path: 'upload',
+    schema: LegacyAssetSchema,
+    signal: options.signal,
+  });
+  return assetOf(asset, 'source');
 }
 
 /** `POST /upload/link`: AudioShake fetches a public URL itself (sources and transcripts given by URL). */
 export async function uploadLink({ http }: LegacyApi, link: string, signal?: AbortSignal): Promise<Asset> {
-  const { data } = await http.call({
-    method: 'POST',
+  const asset = await uploadFromUrl(http, link, {
     path: 'upload/link',
-    json: { link, name: fileNameOfUrl(link) },
     schema: LegacyAssetSchema,
-    idempotent: false,
+    urlField: 'link',
     signal,
-    what: 'upload link',
   });
-  return assetOf(data, 'source');
+  return assetOf(asset, 'source');
 }

@@ -14,7 +14,7 @@ export async function usage({ http }: LegacyApi, options: DriverCallOptions = {}
     schema: LegacyUsageSchema,
     idempotent: true,
     signal: options.signal,
-    what: 'usage',
+    what: 'read the usage',
   });
   const months = (data.usage ?? []).map((row) => ({
     month: row.month,
@@ -40,5 +40,5 @@ export function legacyUsageOf(usage: Usage): LegacyUsage {
   if (usage.provider !== LEGACY_PROVIDER) {
     throw new InvalidArgumentError('usage', `is usage of ${usage.provider}, not ${LEGACY_PROVIDER}`);
   }
-  return parsePayload(LegacyUsageSchema, usage.raw, { provider: LEGACY_PROVIDER, what: 'usage' });
+  return parsePayload(LegacyUsageSchema, usage.raw, { provider: LEGACY_PROVIDER, what: 'the usage' });
 }

@@ -190,6 +190,7 @@ export function unwrapJob(payload: unknown): unknown {
  *
  * @example
  * ```ts
+ * const job = LegacyJobSchema.parse(await response.json());
  * legacyJobMetadata(job)?.name; // 'instrumental'
  * ```
  */
@@ -208,6 +209,7 @@ export function legacyJobMetadata(job: LegacyJob): LegacyJobMetadata | undefined
  *
  * @example
  * ```ts
+ * const job = LegacyJobSchema.parse(await response.json());
  * legacyJobModel(job); // 'instrumental'
  * ```
  */
@@ -222,6 +224,7 @@ export function legacyJobModel(job: LegacyJob): string | undefined {
  *
  * @example
  * ```ts
+ * const job = LegacyJobSchema.parse(await response.json());
  * legacyJobOutputs(job).map((asset) => asset.name); // ['instrumental.wav']
  * ```
  */

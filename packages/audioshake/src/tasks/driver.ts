@@ -9,6 +9,7 @@ import {
   type Usage,
 } from '@stemkit/core/driver';
 import { AUDIOSHAKE_FORMATS } from '../shared/catalog.ts';
+import { verifyWith } from '../shared/credentials.ts';
 import { connect } from './api.ts';
 import { parseCallback } from './callbacks.ts';
 import { link } from './link.ts';
@@ -18,6 +19,7 @@ import { start } from './start.ts';
 import { status } from './status.ts';
 import { upload } from './upload.ts';
 import { usage } from './usage.ts';
+import { registerWebhook } from './webhook.ts';
 
 /**
  * What the Tasks API can do: any model, every AudioShake format, 10 targets per task (the `maxTargets` option
@@ -56,6 +58,8 @@ export const TASKS_CAPABILITIES: DriverCapabilities = {
  * ```
  */
 export interface AudioShakeTasksDriver extends StemkitDriver {
+  /** `GET /tasks?take=1`: an `AuthenticationError` for a refused API key, before any upload. */
+  verifyCredentials(options?: DriverCallOptions): Promise<void>;
   /** `GET /tasks/statistics?name=usage`: targets and minutes per month. */
   usage(options?: DriverCallOptions): Promise<Usage>;
   list(
@@ -63,6 +67,12 @@ export interface AudioShakeTasksDriver extends StemkitDriver {
     options?: DriverCallOptions,
   ): Promise<JobPage>;
   parseCallback(request: CallbackRequest): CallbackHint;
+  /**
+   * `POST /webhooks`: registers the account's one webhook URL, where the API posts a task each time one of its
+   * targets completes or fails (read it with `parseCallback`). Registering again replaces it. An `url` that is
+   * not http(s) is an `InvalidArgumentError` naming `url`.
+   */
+  registerWebhook(url: string, options?: DriverCallOptions): Promise<{ readonly url: string }>;
 }
 
 /**
@@ -92,6 +102,9 @@ export const audioshakeTasks = /* @__PURE__ */ defineDriver({
         ...TASKS_CAPABILITIES,
         maxTargets: options.maxTargets ?? TASKS_CAPABILITIES.maxTargets,
       },
+      // The smallest page of `GET /tasks`: how AudioShake's own demos validate a key.
+      verifyCredentials: (callOptions) =>
+        verifyWith(api.http, { path: 'tasks', searchParams: { skip: 0, take: 1 } }, callOptions),
       upload: (request, callOptions) => upload(api, request, callOptions),
       start: (request, callOptions) => start(api, request, callOptions),
       status: (handle, callOptions) => status(api, handle, callOptions),
@@ -99,6 +112,7 @@ export const audioshakeTasks = /* @__PURE__ */ defineDriver({
       list: (request, callOptions) => list(api, request, callOptions),
       parseCallback: (request) => parseCallback(api, request),
       usage: (callOptions) => usage(api, callOptions),
+      registerWebhook: (url, callOptions) => registerWebhook(api, url, callOptions),
     };
   },
 });

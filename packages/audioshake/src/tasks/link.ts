@@ -1,5 +1,10 @@
-import type { DriverCallOptions, JobHandle, LinkRequest, LinkResult } from '@stemkit/core/driver';
-import { outputLink } from '../shared/outputs.ts';
+import {
+  type DriverCallOptions,
+  type JobHandle,
+  type LinkRequest,
+  type LinkResult,
+  outputLink,
+} from '@stemkit/core/driver';
 import type { TasksApi } from './api.ts';
 import { status } from './status.ts';
 

@@ -17,7 +17,7 @@ import { type TasksTargetRequest, type TasksTaskRequest, TasksTaskSchema } from 
 /**
  * Creates one task (`POST /tasks`): a `{ url }` source goes straight into the task, an uploaded asset as
  * `assetId`; `providerOptions` are merged into the body (e.g. `{ writeDestination: 's3://…' }`). `priority`,
- * which the Tasks API lacks, comes back as a warning. Not idempotent: the transport repeats it only on 429,
+ * which the Tasks API lacks, and a per-job `callbackUrl` (it calls one webhook per account) come back as warnings. Not idempotent: the transport repeats it only on 429,
  * answered before any work.
  */
 export async function start(
@@ -28,6 +28,14 @@ export async function start(
   const warnings: Warning[] = [];
   if (request.priority !== undefined) {
     warnings.push({ code: 'option-ignored', field: 'priority', message: 'the Tasks API has no priority' });
+  }
+  if (request.callbackUrl !== undefined) {
+    warnings.push({
+      code: 'option-ignored',
+      field: 'callbackUrl',
+      message:
+        'the Tasks API calls one webhook per account (set in its dashboard), not a callback URL per job',
+    });
   }
   const body: TasksTaskRequest = {
     ...request.providerOptions,
@@ -52,6 +60,8 @@ export async function start(
 
 function sourceField(source: SourceReference, field: string): { url: string } | { assetId: string } {
   if ('url' in source) return { url: source.url };
+  // Only drivers that declare `uploads: 'inline'` are handed the stream; this one uploads first.
+  if ('upload' in source) throw new InvalidArgumentError(field, 'is an inline upload; upload it first');
   if (source.asset.provider !== TASKS_PROVIDER) {
     throw new InvalidArgumentError(
       field,

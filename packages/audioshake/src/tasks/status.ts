@@ -16,6 +16,7 @@ export async function status(
     path: `tasks/${encodeURIComponent(id)}`,
     schema: TasksTaskSchema,
     signal: options.signal,
+    retry: options.retry,
     what: `get task ${id}`,
   });
   return { job: toJob(task, context.now(), data.source) };

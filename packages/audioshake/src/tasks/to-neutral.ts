@@ -3,22 +3,21 @@ import {
   DRIVER_CONTRACT_VERSION,
   deriveJobStatus,
   expiryOfSignedUrl,
+  extensionOf,
+  fileNameOfUrl,
   InvalidArgumentError,
   type Job,
+  outputMimeType,
   parsePayload,
   type SourceSummary,
   sourceFromSummary,
+  statusTable,
   type Target,
   type TargetStatus,
+  withoutUndefined,
 } from '@stemkit/core/driver';
 import { stemOfModel } from '../shared/catalog.ts';
-import {
-  extensionOf,
-  fileNameOfUrl,
-  outputAsset,
-  outputMimeType,
-  withoutUndefined,
-} from '../shared/outputs.ts';
+import { outputAsset } from '../shared/outputs.ts';
 import { TASKS_PROVIDER } from './options.ts';
 import {
   type TasksAsset,
@@ -42,24 +41,21 @@ const ASSET_LIFETIME_MS = 72 * 60 * 60 * 1000;
  * and `failed` are both failures; targets start in `processing`, so there is no queued state on the wire (an
  * unknown `created`/`queued` still maps).
  */
-export function tasksStatusToNeutral(status: string | null | undefined): TargetStatus {
-  switch (status?.toLowerCase()) {
-    case 'completed':
-      return 'succeeded';
-    case 'error':
-    case 'failed':
-      return 'failed';
-    case 'created':
-    case 'queued':
-    case 'pending':
-      return 'queued';
-    case 'canceled':
-    case 'cancelled':
-      return 'canceled';
-    default:
-      return 'running';
-  }
-}
+export const tasksStatusToNeutral: (status: string | null | undefined) => TargetStatus =
+  /* @__PURE__ */ statusTable({
+    provider: TASKS_PROVIDER,
+    table: {
+      completed: 'succeeded',
+      error: 'failed',
+      failed: 'failed',
+      created: 'queued',
+      queued: 'queued',
+      pending: 'queued',
+      canceled: 'canceled',
+      cancelled: 'canceled',
+    },
+    unknown: 'running',
+  });
 
 /** A Tasks asset as a neutral one; it expires 72 h after upload (`createdAt`, else `uploadedAt`). */
 export function assetOf(asset: TasksAsset, uploadedAt: number): Asset {

@@ -1,5 +1,9 @@
-import type { Asset, DriverCallOptions, UploadRequest } from '@stemkit/core/driver';
-import { uploadFile } from '../shared/upload.ts';
+import {
+  type Asset,
+  type DriverCallOptions,
+  type UploadRequest,
+  uploadMultipart,
+} from '@stemkit/core/driver';
 import type { TasksApi } from './api.ts';
 import { assetOf } from './to-neutral.ts';
 import { TasksAssetSchema } from './wire.ts';
@@ -10,6 +14,10 @@ export async function upload(
   request: UploadRequest,
   options: DriverCallOptions = {},
 ): Promise<Asset> {
-  const asset = await uploadFile(http, 'assets', request, TasksAssetSchema, options.signal);
+  const asset = await uploadMultipart(http, request, {
+    path: 'assets',
+    schema: TasksAssetSchema,
+    signal: options.signal,
+  });
   return assetOf(asset, context.now());
 }

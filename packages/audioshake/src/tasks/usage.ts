@@ -30,7 +30,7 @@ export async function usage({ http }: TasksApi, options: DriverCallOptions = {})
     searchParams: { name: 'usage' },
     schema: TasksUsageSchema,
     signal: options.signal,
-    what: 'usage statistics',
+    what: 'read the usage statistics',
   });
   const months = data.map((row): TasksUsageMonth => {
     const totalMinutes = Number(row.totalMinutes ?? 0);

@@ -109,6 +109,9 @@ export const TasksUsageSchema = /* @__PURE__ */ z.lazy(() =>
   ),
 );
 
+/** `POST /webhooks`: the account webhook as the API now holds it. */
+export const TasksWebhookSchema = /* @__PURE__ */ z.lazy(() => z.looseObject({ url: z.string() }));
+
 /**
  * One target of a `POST /tasks` body.
  *

@@ -106,7 +106,10 @@ describe('legacy driver end-to-end over loopback', () => {
 
   it('aligns a supplied transcript, sent as another source asset', async () => {
     const lyrics = 'shake it up\nshake it down\n';
-    const transcript = await stemkit.upload(new TextEncoder().encode(lyrics), { name: 'lyrics.txt' });
+    const transcript = await stemkit.upload(new TextEncoder().encode(lyrics), {
+      name: 'lyrics.txt',
+      transcript: true,
+    });
     const source = await stemkit.upload(song, { name: 'song.wav' });
     const started = await driver.start({
       source: { asset: source },

@@ -66,6 +66,20 @@ describe('Tasks driver end-to-end over loopback', () => {
     });
   });
 
+  it('ignores a per-job callbackUrl with a warning, as docs/migration.md says, and the job runs', async () => {
+    const started = await stemkit.separate({
+      source: song,
+      stems: ['vocals'],
+      callbackUrl: 'https://app.test/stemkit/callbacks',
+    });
+    expect(started.warnings).toEqual([
+      expect.objectContaining({ code: 'option-ignored', field: 'callbackUrl' }),
+    ]);
+    const job = await stemkit.wait(started);
+    expect(job.status).toBe('succeeded');
+    expect(JSON.stringify(taskOf(job))).not.toContain('app.test');
+  });
+
   it('separates three stems in one task, every file checksummed', async () => {
     const started = await stemkit.separate({
       source: song,

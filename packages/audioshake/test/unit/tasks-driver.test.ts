@@ -146,7 +146,7 @@ describe('audioshakeTasks start', () => {
     });
   });
 
-  it('warns that priority is ignored; the client refuses a per-job callbackUrl (webhooks are per account)', async () => {
+  it('warns that priority and a per-job callbackUrl are ignored (webhooks are per account), sending neither', async () => {
     const bodies = recordTaskCreation();
     const { warnings } = await driver().start({
       source: { asset: tasksAsset },
@@ -154,14 +154,21 @@ describe('audioshakeTasks start', () => {
       priority: 'high',
     });
     expect(warnings?.map((warning) => warning.field)).toEqual(['priority']);
-    await expect(
-      createStemkit({ driver: driver() }).separate({
-        source: { url: 'https://example.com/song.mp3' },
-        stems: ['vocals'],
-        callbackUrl: 'https://app.test/hook',
+    // As docs/migration.md says: an app moving from the legacy API keeps its callbackUrl and gets a warning.
+    const job = await createStemkit({ driver: driver() }).separate({
+      source: { url: 'https://example.com/song.mp3' },
+      stems: ['vocals'],
+      callbackUrl: 'https://app.test/hook',
+    });
+    expect(job.warnings).toEqual([
+      expect.objectContaining({
+        code: 'option-ignored',
+        field: 'callbackUrl',
+        message: expect.stringMatching(/per account/),
       }),
-    ).rejects.toMatchObject({ code: 'unsupported', capability: 'callbacks' });
-    expect(bodies).toHaveLength(1);
+    ]);
+    expect(bodies).toHaveLength(2);
+    expect(JSON.stringify(bodies[1])).not.toContain('app.test');
   });
 
   it('refuses (through the client) more targets than a task takes, and assets of another provider', async () => {

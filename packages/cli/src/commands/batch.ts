@@ -7,6 +7,7 @@ import type {
   BatchItem,
   BatchQueue,
   IntakeProgress,
+  SkippedEntry,
   TrackResult,
 } from '@stemkit/batch';
 import { isAbortError } from '@stemkit/core';
@@ -17,6 +18,7 @@ import type { CliContext } from '../context.ts';
 import { type DriverName, type ProviderTarget, resolveProvider } from '../credentials.ts';
 import { UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
+import { printable, printableName } from '../output/printable.ts';
 import type { ProgressTask, Reporter } from '../output/reporter.ts';
 import { formatDuration } from '../output/units.ts';
 import { connect } from '../providers.ts';
@@ -27,6 +29,7 @@ interface QueueFlags extends SessionFlags, CallbackFlags {
   readonly queue?: string;
   readonly concurrency: string;
   readonly rateLimit?: string;
+  readonly sources?: string;
 }
 
 interface BatchFlags extends QueueFlags {
@@ -36,6 +39,10 @@ interface BatchFlags extends QueueFlags {
   readonly watch?: boolean;
   readonly batch?: string;
   readonly report?: string;
+  readonly residual?: boolean;
+  readonly variant?: string;
+  readonly adoptExisting?: boolean;
+  readonly redoExisting?: boolean;
 }
 
 /**
@@ -67,6 +74,10 @@ function withQueueFlags(command: Command, concurrency: string): Command {
       .option(
         '--callback-url <url>',
         'the address jobs call back, for providers that take one per job (default: the --listen address)',
+      )
+      .option(
+        '--sources <dir>',
+        'read local source files only inside this folder (symbolic links resolved); a worker on a queue reads none without it',
       ),
   );
 }
@@ -90,12 +101,26 @@ export function batchCommand(context: CliContext): Command {
         '-s, --stems <list>',
         `stems of tracks whose manifest line names none (default: ${DEFAULT_STEMS.join(',')})`,
       )
-      .option('-f, --format <list>', 'formats, comma-separated: wav, mp3, flac, m4a', 'wav')
+      .option(
+        '-f, --format <list>',
+        'formats, comma-separated: wav, mp3, flac, m4a, aiff (one the provider lacks is converted from its wav here)',
+        'wav',
+      )
+      .option('--residual', "also write each stem's residual (the track minus the stem) as <stem>_residual")
+      .option('--variant <name>', "the provider's model variant for every track, e.g. high_quality")
       .option('-o, --out <dir>', 'output folder: <out>/<track>/<stem>.<format>', 'stems')
       .option('--watch', 'keep running and separate audio files as they land in the folder')
       .option('--queue <url>', 'a postgres:// URL: queue there, for `stemkit worker` on any machine')
       .option('--batch <id>', 'the batch id in the ledger (default: derived from --out)')
-      .option('--report <path>', 'report path without extension (default: <out>/batch-report)'),
+      .option('--report <path>', 'report path without extension (default: <out>/batch-report)')
+      .option(
+        '--adopt-existing',
+        'take tracks whose every output file is already in --out (a deleted ledger) as done, without a provider job',
+      )
+      .option(
+        '--redo-existing',
+        'separate tracks whose output files are already in --out (a deleted ledger) again: a billed job each',
+      ),
     '4',
   )
     .addHelpText(
@@ -118,18 +143,29 @@ The ledger lives in <out>/.stemkit-batch (or in the --queue database): run the s
       const started = Date.now();
       const batch = await import('@stemkit/batch');
       const out = resolve(flags.out);
+      if (flags.adoptExisting && flags.redoExisting) {
+        throw new UsageError('--adopt-existing and --redo-existing exclude each other: pick one');
+      }
+      const sources = await sourcesFolder(flags.sources);
       // Output first: intake reports its progress (a million rows take a while to check).
       const reporter = startOutput(context, flags);
       const intake = intakeProgress(context, reporter);
+      // Entries of the folder left out: each link or special file named once (once the input is read), all of
+      // them counted in the summary.
+      const skipped = skippedEntries();
       let items: BatchItem[] | AsyncIterable<BatchItem>;
       if (flags.watch) {
         if (!(await stat(input).catch(() => undefined))?.isDirectory()) {
           throw new UsageError('--watch needs a folder to watch');
         }
-        items = batch.watchFolder(input, { signal: context.signal });
+        items = batch.watchFolder(input, { signal: context.signal, onSkip: skipped.add });
       } else {
         items = await batch
-          .readBatchInput(input, { onProgress: intake.progress, reserved: reservedReport(out, flags.report) })
+          .readBatchInput(input, {
+            onProgress: intake.progress,
+            onSkip: skipped.add,
+            reserved: reservedReport(out, flags.report),
+          })
           .catch((error: unknown) => {
             if (!batch.ManifestError.isInstance(error) && !isInputError(error)) throw error;
             const issues = (error as { issues?: Array<{ field: string; message: string }> }).issues ?? [];
@@ -141,12 +177,30 @@ The ledger lives in <out>/.stemkit-batch (or in the --queue database): run the s
             );
           });
       }
+      if (
+        flags.queue !== undefined &&
+        concurrency > 0 &&
+        sources === undefined &&
+        !flags.watch &&
+        (await hasLocalSource(items))
+      ) {
+        // Its workers take tracks of every batch on the queue, written by anyone: local files need a root.
+        throw new UsageError(
+          '--queue with --concurrency 1 or more reads local files only inside --sources: pass --sources <folder holding the sources> (or --concurrency 0 to only queue)',
+        );
+      }
+      skipped.tell(reporter);
       const target = resolveProvider(flags, context.environment);
       if (flags.queue !== undefined && target.kind === 'embedded') {
         throw new UsageError(
           '--queue needs a provider every worker can reach: set its credentials (see --help)',
         );
       }
+      // Counted, not held: the report is written from the ledger, streaming.
+      const tally = { done: 0, failed: 0, adopted: 0 };
+      const failures: TrackResult[] = [];
+      let interrupted = false;
+      let report: { jsonl: string; csv: string } | undefined;
       const queue = await openQueue(batch, flags, join(out, '.stemkit-batch'), reporter);
       try {
         const stemkit = await connectLimited(context, reporter, target, queue, flags);
@@ -157,10 +211,7 @@ The ledger lives in <out>/.stemkit-batch (or in the --queue database): run the s
           },
         );
         try {
-          const progress = batchProgress(context, reporter);
-          // Counted, not held: the report is written from the ledger, streaming.
-          const tally = { done: 0, failed: 0 };
-          const failures: TrackResult[] = [];
+          const progress = batchProgress(context, reporter, { watching: flags.watch === true });
           try {
             for await (const result of batch.runBatch(stemkit.stemkit, items, {
               out,
@@ -168,48 +219,35 @@ The ledger lives in <out>/.stemkit-batch (or in the --queue database): run the s
               concurrency,
               stems: stems ?? defaultStems(stemkit.stemkit.capabilities.stems),
               formats,
+              ...(flags.residual ? { residual: true } : {}),
+              ...(flags.variant === undefined ? {} : { variant: flags.variant }),
+              existingOutputs: flags.adoptExisting ? 'adopt' : flags.redoExisting ? 'redo' : 'refuse',
               signal: context.signal,
               onEvent: progress.event,
               onIntake: intake.progress,
+              ...(sources === undefined ? {} : { sources }),
               ...(receiver ? { callbacks: receiver.callbacks } : {}),
               ...(flags.batch === undefined ? {} : { id: flags.batch }),
             })) {
               tally[result.status] += 1;
+              if (result.status === 'done' && result.jobId === null && result.outputs.length > 0)
+                tally.adopted += 1;
               if (result.status === 'failed' && failures.length < MAX_FAILURES_SHOWN) failures.push(result);
             }
           } catch (error) {
-            // Watching ends with Ctrl-C: the report covers what was done by then.
+            if (batch.ExistingOutputsError.isInstance(error)) throw existingOutputsUsage(error, out);
+            // Watching ends with Ctrl-C: the report covers what was done by then, and the exit code says so.
             if (!(flags.watch && isAbortError(error))) throw error;
+            interrupted = true;
           }
           progress.finish();
           intake.finish();
           // The bars stop before the summary, which goes to stdout below them.
           reporter.close();
-          const report = await batch.writeBatchReport(
+          report = await batch.writeBatchReport(
             batch.batchResults(queue, { out, ...(flags.batch === undefined ? {} : { id: flags.batch }) }),
             flags.report ?? join(out, 'batch-report'),
           );
-          const summary = {
-            ok: tally.failed === 0,
-            tracks: tally.done + tally.failed,
-            done: tally.done,
-            failed: tally.failed,
-            seconds: Math.round((Date.now() - started) / 100) / 10,
-            report,
-          };
-          if (context.mode === 'json')
-            context.stdout.write(`${JSON.stringify({ event: 'summary', ...summary })}\n`);
-          else {
-            for (const each of failures) context.stderr.write(`failed: ${each.name}: ${each.error}\n`);
-            if (tally.failed > failures.length) {
-              context.stderr.write(`… and ${tally.failed - failures.length} more failed: see the report\n`);
-            }
-            context.stdout.write(
-              `${summary.tracks} tracks: ${summary.done} done, ${summary.failed} failed in ${formatDuration(summary.seconds)}\n` +
-                `report: ${report.csv}\n        ${report.jsonl}\n`,
-            );
-          }
-          if (tally.failed > 0) context.exitCode = ExitCode.jobFailed;
         } finally {
           await receiver?.close();
           await stemkit.close();
@@ -218,7 +256,104 @@ The ledger lives in <out>/.stemkit-batch (or in the --queue database): run the s
         reporter.close();
         await queue.close();
       }
+      // Printed once everything is closed: a failure while closing is the run's one result instead of a second.
+      const { adopted } = tally;
+      const summary = {
+        ok: tally.failed === 0 && !interrupted,
+        ...(interrupted ? { interrupted: true } : {}),
+        tracks: tally.done + tally.failed,
+        done: tally.done,
+        failed: tally.failed,
+        ...(adopted > 0 ? { adopted } : {}),
+        skipped: skipped.summary(),
+        seconds: Math.round((Date.now() - started) / 100) / 10,
+        report,
+      };
+      if (context.mode === 'json')
+        context.stdout.write(`${JSON.stringify({ event: 'summary', ...summary })}\n`);
+      else {
+        for (const each of failures) {
+          context.stderr.write(`${printable(`failed: ${printableName(each.name)}: ${each.error}`)}\n`);
+        }
+        if (tally.failed > failures.length) {
+          context.stderr.write(`… and ${tally.failed - failures.length} more failed: see the report\n`);
+        }
+        const extra = [
+          adopted > 0 ? `${adopted} adopted from files in place` : '',
+          summary.skipped.count > 0 ? `${summary.skipped.count} folder entries skipped` : '',
+        ].filter(Boolean);
+        context.stdout.write(
+          `${summary.tracks} tracks: ${summary.done} done, ${summary.failed} failed${extra.length ? ` (${extra.join(', ')})` : ''} in ${formatDuration(summary.seconds)}${interrupted ? ', interrupted' : ''}\n` +
+            `report: ${printable(report?.csv ?? '')}\n        ${printable(report?.jsonl ?? '')}\n`,
+        );
+      }
+      if (tally.failed > 0) context.exitCode = ExitCode.jobFailed;
+      // Ctrl-C ends a watch as documented: 130, after the report.
+      if (interrupted) context.exitCode = ExitCode.interrupted;
     });
+}
+
+/** What the folder scan left out, told once a reporter exists, and counted. */
+function skippedEntries() {
+  const entries: SkippedEntry[] = [];
+  let reporter: Reporter | undefined;
+  const tell = (entry: SkippedEntry) => {
+    if (entry.named) {
+      reporter?.note(
+        `skipped ${printableName(entry.path)}: a ${entry.reason === 'symbolic link' ? 'symbolic link (links are not followed)' : 'special file (not a regular file)'}`,
+      );
+    }
+  };
+  return {
+    add: (entry: SkippedEntry) => {
+      entries.push(entry);
+      tell(entry);
+    },
+    tell(to: Reporter) {
+      reporter = to;
+      for (const entry of entries) tell(entry);
+      const counts = countBy(entries);
+      if (entries.length > 0) {
+        to.note(
+          `skipped ${entries.length} folder entr${entries.length === 1 ? 'y' : 'ies'}: ${Object.entries(
+            counts,
+          )
+            .map(([reason, count]) => `${count} ${reason}`)
+            .join(', ')}`,
+        );
+      }
+    },
+    summary: () => ({
+      count: entries.length,
+      byReason: countBy(entries),
+      named: entries.filter((entry) => entry.named).map(({ path, reason }) => ({ path, reason })),
+    }),
+  };
+}
+
+function countBy(entries: readonly SkippedEntry[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const entry of entries) counts[entry.reason] = (counts[entry.reason] ?? 0) + 1;
+  return counts;
+}
+
+/** Whether any item reads a local file (stops at the first: a manifest of URLs is read through once). */
+async function hasLocalSource(items: Iterable<BatchItem> | AsyncIterable<BatchItem>): Promise<boolean> {
+  for await (const item of items) {
+    if (!/^https?:\/\//i.test(item.source)) return true;
+  }
+  return false;
+}
+
+/** The library's refusal of outputs already in place, in the CLI's terms: what to pass. */
+function existingOutputsUsage(
+  error: { count: number; complete: number; tracks: readonly string[] },
+  out: string,
+): UsageError {
+  const names = error.tracks.map((name) => `"${printableName(name)}"`).join(', ');
+  return new UsageError(
+    `${out} already holds output files of ${error.count} track${error.count === 1 ? '' : 's'} its ledger does not know (${names}${error.count > error.tracks.length ? ', …' : ''}): was ${join(out, '.stemkit-batch')} deleted? Nothing was started. Pass --adopt-existing to take the ${error.complete} with every file as done (the others are separated again), or --redo-existing to separate them all again (a new, billed provider job each).`,
+  );
 }
 
 /**
@@ -241,6 +376,7 @@ export function workerCommand(context: CliContext): Command {
   ).action(async (flags: QueueFlags) => {
     const concurrency = parseCount('--concurrency', flags.concurrency, 1);
     checkCallbackFlags(flags);
+    const sources = await sourcesFolder(flags.sources);
     const batch = await import('@stemkit/batch');
     const reporter = startOutput(context, flags);
     const target = resolveProvider(flags, context.environment);
@@ -257,16 +393,22 @@ export function workerCommand(context: CliContext): Command {
         throw error;
       });
       try {
-        reporter.note(`worker: ${stemkit.stemkit.provider}, ${concurrency} at once; Ctrl-C stops it`);
+        reporter.note(
+          `worker: ${stemkit.stemkit.provider}, ${concurrency} at once, ${sources === undefined ? 'URL sources only (no --sources)' : `local sources under ${sources}`}; Ctrl-C stops it`,
+        );
         await batch.runWorker(stemkit.stemkit, {
           queue,
           concurrency,
+          ...(sources === undefined ? {} : { sources }),
           signal: context.signal,
           ...(receiver ? { callbacks: receiver.callbacks } : {}),
           onResult: (result) => {
             if (context.mode === 'json')
               context.stdout.write(`${JSON.stringify({ event: 'track', ...result })}\n`);
-            else reporter.note(`${result.status}: ${result.name}${result.error ? ` (${result.error})` : ''}`);
+            else
+              reporter.note(
+                `${result.status}: ${printableName(result.name)}${result.error ? ` (${result.error})` : ''}`,
+              );
           },
         });
         reporter.note('worker stopped');
@@ -331,6 +473,15 @@ function parseCount(flag: string, text: string, minimum: number): number {
     throw new UsageError(`${flag} must be a whole number from ${minimum} to 1000 (got "${text}")`);
   }
   return value;
+}
+
+/** `--sources`: an existing folder, absolute. */
+async function sourcesFolder(flag: string | undefined): Promise<string | undefined> {
+  if (flag === undefined) return undefined;
+  if (!(await stat(flag).catch(() => undefined))?.isDirectory()) {
+    throw new UsageError(`--sources must name an existing folder (got "${flag}")`);
+  }
+  return resolve(flag);
 }
 
 function isInputError(error: unknown): boolean {
@@ -399,20 +550,37 @@ function fractionOf(counts: BatchCounts): number {
 
 /**
  * The whole batch as one progress line: a bar on a terminal (done/failed/running/queued, throughput, ETA),
- * a line every few seconds in a log, one JSON line per event with `--json`.
+ * a line every few seconds in a log, one JSON line per event with `--json`. The throughput counts only tracks
+ * this run finished (a resumed batch's earlier ones came out at once); a watch, whose total keeps growing, shows
+ * no ETA.
  */
-function batchProgress(context: CliContext, reporter: Reporter) {
+function batchProgress(context: CliContext, reporter: Reporter, options: { readonly watching: boolean }) {
   const started = Date.now();
   let task: ProgressTask | undefined;
   let last: BatchCounts | undefined;
   let shownAt = 0;
+  // Tracks the ledger's first read found finished: an earlier run's.
+  const firstSeen = new Set<string>();
+  let earlier = 0;
+  let firstRead = true;
   const detail = (counts: BatchCounts) => {
     const finished = counts.done + counts.failed;
+    const now = finished - earlier;
     const minutes = (Date.now() - started) / 60_000;
-    const perMinute = minutes > 0 ? finished / minutes : 0;
-    const remaining = counts.total - finished;
-    const eta = perMinute > 0 ? formatDuration((remaining / perMinute) * 60) : '…';
-    return `${counts.done} done · ${counts.failed} failed · ${counts.running} running · ${counts.queued} queued · ${perMinute.toFixed(1)}/min · ETA ${eta}`;
+    const perMinute = minutes > 0 && now > 0 ? now / minutes : undefined;
+    const parts = [
+      `${counts.done} done${earlier > 0 ? ` (${earlier} by an earlier run)` : ''}`,
+      `${counts.failed} failed`,
+      `${counts.running} running`,
+      `${counts.queued} queued`,
+    ];
+    if (perMinute !== undefined) parts.push(`${perMinute.toFixed(1)}/min`);
+    if (!options.watching && finished < counts.total) {
+      parts.push(
+        `ETA ${perMinute === undefined ? '…' : formatDuration(((counts.total - finished) / perMinute) * 60)}`,
+      );
+    }
+    return parts.join(' · ');
   };
   const show = (force: boolean) => {
     if (!last) return;
@@ -425,6 +593,16 @@ function batchProgress(context: CliContext, reporter: Reporter) {
   return {
     event(event: BatchEvent) {
       last = event.counts;
+      if (firstRead && firstSeen.size === 0) {
+        // The first read's moves all arrive before the next timer: after it, every move is this run's.
+        setTimeout(() => {
+          firstRead = false;
+        }, 0);
+      }
+      if (!firstSeen.has(event.key)) {
+        firstSeen.add(event.key);
+        if (firstRead && (event.state === 'done' || event.state === 'failed')) earlier += 1;
+      }
       if (context.mode === 'json') {
         context.stdout.write(
           `${JSON.stringify({ event: 'track', key: event.key, state: event.state, jobId: event.jobId, error: event.error, counts: event.counts, fraction: fractionOf(event.counts) })}\n`,

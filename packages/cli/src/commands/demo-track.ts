@@ -25,7 +25,7 @@ export async function demoTrack(seconds: number = DEMO_TRACK.seconds): Promise<U
 }
 
 /**
- * `stemkit demo-track [file]` (hidden): writes the demo track the README separates.
+ * `stemkit demo-track [file]`: writes the demo track the README separates, to try stemkit without audio of one's own.
  *
  * @example
  * ```sh
@@ -34,7 +34,7 @@ export async function demoTrack(seconds: number = DEMO_TRACK.seconds): Promise<U
  */
 export function demoTrackCommand(context: CliContext): Command {
   return new Command('demo-track')
-    .description('write the synthesised demo track (WAV)')
+    .description('write the synthesised demo track (WAV) to try stemkit with: no audio of your own needed')
     .argument('[file]', 'where to write it', 'demo.wav')
     .option('--seconds <seconds>', 'length', String(DEMO_TRACK.seconds))
     .action(async (file: string, flags: { readonly seconds: string }) => {

@@ -1,8 +1,10 @@
-import type { Asset } from '@stemkit/core';
+import type { Asset, Job } from '@stemkit/core';
 import { Command } from 'commander';
 import { parseFormat, parseSeconds, parseStems, TEXT_FORMATS } from '../arguments.ts';
 import type { CliContext } from '../context.ts';
+import { UsageError } from '../errors.ts';
 import { downloadAll, outputFileName } from '../files.ts';
+import { requireFolderPath } from '../folders.ts';
 import { follow, jobOutputs, jobSummary, parseHandle } from '../follow.ts';
 import { filesTable, printResult } from '../output/result.ts';
 import { openSession, type SessionFlags, withSessionFlags } from '../session.ts';
@@ -40,9 +42,11 @@ export function downloadCommand(context: CliContext): Command {
     const stems = flags.stems === undefined ? undefined : parseStems(flags.stems);
     const format = flags.format === undefined ? undefined : parseFormat(flags.format);
     const timeoutMs = flags.timeout === undefined ? undefined : parseSeconds('--timeout', flags.timeout);
+    await requireFolderPath(flags.out, '--out');
     const session = await openSession(context, flags, handle.provider);
     try {
       const job = await follow(session, context, handle, timeoutMs === undefined ? {} : { timeoutMs });
+      if (stems !== undefined) requireJobStems(job, stems);
       const outputs = jobOutputs(job, stems);
       // With --format, one file per audio output: one already in that format, else one converted (by the
       // provider, or on this machine by the local audio plugin). Text outputs come as they are.
@@ -78,6 +82,18 @@ export function downloadCommand(context: CliContext): Command {
       await session.close();
     }
   });
+}
+
+/**
+ * `--stems` names only stems the job asked for: a typo or a stem it never had is a usage error naming the ones
+ * it has, not an exit 0 that wrote nothing. (A stem that failed at the provider is exit 4, as for the job.)
+ */
+function requireJobStems(job: Job, stems: readonly string[]): void {
+  const has = job.targets.map((target) => target.stem);
+  const unknown = stems.filter((stem) => !has.includes(stem));
+  if (unknown.length === 0) return;
+  const names = unknown.map((stem) => `"${stem}"`).join(', ');
+  throw new UsageError(`--stems: job ${job.id} has no ${names} stem (it has ${has.join(', ')})`);
 }
 
 function isText(asset: Asset): boolean {

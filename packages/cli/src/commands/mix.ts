@@ -3,6 +3,7 @@ import { type MixTrack, parseFileName, parseFormat, parseTrack } from '../argume
 import type { CliContext } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { downloadAll } from '../files.ts';
+import { requireFolderPath } from '../folders.ts';
 import { follow, parseHandle } from '../follow.ts';
 import { filesTable, printResult } from '../output/result.ts';
 import { openSession, type SessionFlags, withSessionFlags } from '../session.ts';
@@ -43,6 +44,7 @@ export function mixCommand(context: CliContext): Command {
     if (flags.track.length === 0)
       throw new UsageError('mix needs at least one --track, e.g. --track vocals:1:0');
     const name = parseFileName(flags.name);
+    await requireFolderPath(flags.out, '--out');
     const session = await openSession(context, flags, handle.provider);
     try {
       const job = await follow(session, context, handle);

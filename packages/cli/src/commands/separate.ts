@@ -18,7 +18,8 @@ import {
 import type { CliContext } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { type DownloadItem, downloadAll, outputFileName } from '../files.ts';
-import { follow, jobOutputs, jobSummary } from '../follow.ts';
+import { requireFolderPath } from '../folders.ts';
+import { follow, jobOutputs, jobSummary, sourceSummary } from '../follow.ts';
 import type { ProgressTask } from '../output/reporter.ts';
 import { filesTable, printResult } from '../output/result.ts';
 import { formatBytes } from '../output/units.ts';
@@ -32,6 +33,8 @@ interface SeparateFlags extends SessionFlags {
   readonly language?: string;
   readonly callbackUrl?: string;
   readonly metadata?: string;
+  readonly residual?: boolean;
+  readonly variant?: string;
   readonly out: string;
   readonly timeout?: string;
 }
@@ -115,6 +118,11 @@ export function separateCommand(context: CliContext): Command {
         'where the provider calls back when the job changes (per-job callbacks)',
       )
       .option('--metadata <text>', 'free text the provider stores with the job and echoes back')
+      .option(
+        '--residual',
+        "also write each stem's residual, the track minus the stem, as <stem>_residual.<format>",
+      )
+      .option('--variant <name>', "the provider's model variant for every stem, e.g. high_quality")
       .option('-o, --out <dir>', 'folder to write the outputs to', 'stems')
       .option('--timeout <seconds>', 'give up waiting after this long (exit code 5)'),
   ).action(async (sourceText: string, flags: SeparateFlags) => {
@@ -122,11 +130,15 @@ export function separateCommand(context: CliContext): Command {
     const requestedStems = flags.stems === undefined ? undefined : parseStems(flags.stems);
     const trial = flags.trial === undefined ? undefined : parseTrial(flags.trial);
     const timeoutMs = flags.timeout === undefined ? undefined : parseSeconds('--timeout', flags.timeout);
+    if (flags.variant !== undefined && !/^[\w.-]{1,64}$/.test(flags.variant)) {
+      throw new UsageError(`--variant must be a variant name such as high_quality (got "${flags.variant}")`);
+    }
     const source = await parseSource(sourceText);
     const transcript = flags.transcript === undefined ? undefined : await parseSource(flags.transcript);
     if (transcript && requestedStems && !requestedStems.includes('alignment')) {
       throw new UsageError('--transcript is what the alignment model aligns: add alignment to --stems');
     }
+    await requireFolderPath(flags.out, '--out');
     const session = await openSession(context, flags);
     try {
       const stems = requestedStems ?? defaultStems(session.stemkit.capabilities.stems);
@@ -145,6 +157,9 @@ export function separateCommand(context: CliContext): Command {
         targets: plan.map((target) => ({
           stem: target.stem,
           formats: target.formats,
+          // A residual is audio minus a stem: text models (transcription, alignment…) have none.
+          ...(flags.residual && !TEXT_MODELS.includes(target.stem) ? { residual: true } : {}),
+          ...(flags.variant === undefined ? {} : { variant: flags.variant }),
           ...(target.stem === 'alignment' && transcript ? { transcript: inputOf(transcript) } : {}),
         })),
         ...(trial === undefined ? {} : { trial }),
@@ -178,6 +193,8 @@ export function separateCommand(context: CliContext): Command {
           provider: job.provider,
           emulator: session.emulator !== undefined,
           job: jobSummary(job),
+          // What the provider measured of the track (duration, channels, sample rate), where it says.
+          ...(sourceOf(job, started) === undefined ? {} : { source: sourceOf(job, started) }),
           files,
         },
         failedTargets: job.targets.filter((target) => target.status !== 'succeeded'),
@@ -198,6 +215,14 @@ function wantedFiles(job: Job, plan: readonly PlannedTarget[]): DownloadItem[] {
       .filter((file) => file.from === asset.format)
       .map((file) => (file.format === file.from ? { asset } : { asset, convertTo: file.format }));
   });
+}
+
+/** The source's metadata: from the finished job, else from the started one (a driver may say it only once). */
+function sourceOf(job: Job, started: Job) {
+  const summary = sourceSummary(job.source) ?? {};
+  const earlier = sourceSummary(started.source) ?? {};
+  const merged = { ...earlier, ...summary };
+  return Object.keys(merged).length === 0 ? undefined : merged;
 }
 
 function inputOf(source: SourceArgument): string | URL {

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { parseFileName, parseFormat, parseStems } from '../arguments.ts';
 import type { CliContext } from '../context.ts';
 import { downloadAll } from '../files.ts';
+import { requireFolderPath } from '../folders.ts';
 import { follow, parseHandle } from '../follow.ts';
 import { filesTable, printResult } from '../output/result.ts';
 import { openSession, type SessionFlags, withSessionFlags } from '../session.ts';
@@ -36,6 +37,7 @@ export function zipCommand(context: CliContext): Command {
     const format = parseFormat(flags.format);
     const requested = flags.stems === undefined ? undefined : parseStems(flags.stems);
     const name = parseFileName(flags.name);
+    await requireFolderPath(flags.out, '--out');
     const session = await openSession(context, flags, handle.provider);
     try {
       const job = await follow(session, context, handle);

@@ -1,4 +1,5 @@
 import { redact } from '@stemkit/core';
+import { printable } from './printable.ts';
 import { createProgressBars } from './progress-bars.ts';
 
 /** One thing under way (an upload, the processing, one download), shown as a bar or as log lines. */
@@ -58,16 +59,10 @@ const silentTask: ProgressTask = { update() {}, finish() {} };
 
 /**
  * Creates the reporter for a mode. Every line passes through core's `redact`, so a credential cannot reach the
- * screen even in a debug line.
- *
- * @example
- * ```ts
- * const reporter = createReporter({ mode: outputMode(flags, process.stderr), verbose: false, stream: process.stderr });
- * const upload = reporter.task('upload', size, 'bytes', 'song.wav');
- * ```
+ * screen even in a debug line, and through `printable`, so a file name's escape sequences reach it as text.
  */
 export function createReporter(options: ReporterOptions): Reporter {
-  const write = (line: string) => options.stream.write(`${redact(line)}\n`);
+  const write = (line: string) => options.stream.write(`${printable(redact(line))}\n`);
   if (options.mode === 'json') {
     return {
       note() {},
@@ -78,11 +73,22 @@ export function createReporter(options: ReporterOptions): Reporter {
   }
   if (options.mode === 'interactive') {
     const bars = createProgressBars(options.stream);
-    const above = (line: string) => (bars.active() ? bars.log(redact(line)) : write(line));
+    const above = (line: string) => (bars.active() ? bars.log(printable(redact(line))) : write(line));
     return {
       note: above,
       debug: (line) => options.verbose && above(`debug: ${line}`),
-      task: (label, total, unit, detail) => bars.task(label, total, unit, detail),
+      task: (label, total, unit, detail) => {
+        const task = bars.task(
+          printable(label),
+          total,
+          unit,
+          detail === undefined ? undefined : printable(detail),
+        );
+        return {
+          update: (value, next) => task.update(value, next === undefined ? undefined : printable(next)),
+          finish: (closing) => task.finish(printable(closing)),
+        };
+      },
       close: () => bars.stop(),
     };
   }

@@ -16,11 +16,6 @@ export interface CommandResult {
 /**
  * Prints a command's result on stdout: the text for people, or with `--json` one JSON document, an object
  * whose `ok` is false when some stems failed. Failed stems are also named on stderr and set exit code 4.
- *
- * @example
- * ```ts
- * printResult(context, { text: filesTable(files), json: { files } });
- * ```
  */
 export function printResult(context: CliContext, result: CommandResult): void {
   context.reporter?.close();

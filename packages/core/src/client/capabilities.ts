@@ -57,12 +57,10 @@ export function checkStartRequest(
     if (target.language !== undefined) requireCapability(context, 'language', declared.languages);
   }
   if (request.trial !== undefined) requireCapability(context, 'trial', declared.trial);
+  // A driver that calls one webhook per account gets the URL and ignores it with a warning, as a migrating app
+  // expects (its job is the same without a per-job callback); a driver that never calls back refuses it.
   if (request.callbackUrl !== undefined) {
-    const detail =
-      declared.callbacks === 'account'
-        ? 'calls one webhook per account (set in its dashboard), not a callback URL per job'
-        : 'does not call back';
-    requireCapability(context, 'callbacks', declared.callbacks === 'per-job', detail);
+    requireCapability(context, 'callbacks', declared.callbacks !== false, 'does not call back');
   }
 }
 

@@ -4,17 +4,20 @@ import type { Logger } from '../logger.ts';
 import type { Asset } from '../model/asset.ts';
 import type { JobHandle } from '../model/handle.ts';
 import type { Job } from '../model/job.ts';
+import type { CredentialCheck } from './credentials.ts';
+import type { LocalStore } from './local-store.ts';
+import type { StatusBatcher } from './status-batch.ts';
 import type { StemkitPlugin, WaitOptions } from './types.ts';
 import type { Waiters } from './waiters.ts';
 
-/** Opens a file path as an upload; only `@stemkit/core/node` provides it. */
-export type PathOpener = (path: string, name?: string) => Promise<UploadRequest>;
-
-/** A file `mix` or `zip` produced locally, served from memory by `download`. */
-export interface LocalFile {
-  readonly asset: Asset;
-  readonly data: Uint8Array;
-}
+/**
+ * Opens a file path as an upload, with a way to read the file's first bytes for the sniff without touching the
+ * stream; only `@stemkit/core/node` provides it.
+ */
+export type PathOpener = (
+  path: string,
+  name?: string,
+) => Promise<UploadRequest & { readonly head?: (bytes: number) => Promise<Uint8Array> }>;
 
 /** What every client operation shares. */
 export interface ClientContext {
@@ -27,9 +30,14 @@ export interface ClientContext {
   readonly openPath: PathOpener | undefined;
   /** Which job each output seen belongs to, so `download` can refresh its link. */
   readonly owners: OutputOwners;
-  readonly localFiles: Map<string, LocalFile>;
+  /** The one bounded store of files on this machine: local mixes, zips, and outputs that came as bytes. */
+  readonly localStore: LocalStore;
   /** The waits in progress, which callbacks wake. */
   readonly waiters: Waiters;
+  /** The driver's credential check, done once before the first upload. */
+  readonly credentials: CredentialCheck;
+  /** The poll coalescer, for a driver declaring `batchedStatus`: `wait` reads statuses through it. */
+  readonly statusBatcher: StatusBatcher | undefined;
 }
 
 const REMEMBERED_OUTPUTS = 10_000;

@@ -5,15 +5,19 @@ import { InvalidArgumentError } from '../errors.ts';
 import { redactingLogger, silentLogger } from '../logger.ts';
 import { parseArgument } from '../validation.ts';
 import { parseCallback } from './callbacks.ts';
+import { requireCapability } from './capabilities.ts';
 import { type ClientContext, OutputOwners, type PathOpener } from './context.ts';
+import { CredentialCheck } from './credentials.ts';
 import { mix, zip } from './derived.ts';
 import { download } from './download.ts';
 import { toHandle } from './handles.ts';
-import { cancel, get, list, usage } from './jobs.ts';
+import { cancel, deleteSource, get, list, usage } from './jobs.ts';
+import { type LocalStore, memoryStore } from './local-store.ts';
 import { neutralJobs } from './neutral.ts';
 import { UploadOptionsSchema, WaitOptionsSchema } from './schemas.ts';
 import { separate } from './separate.ts';
-import { resolveSource } from './source.ts';
+import { requireAudio, resolveSource } from './source.ts';
+import { StatusBatcher } from './status-batch.ts';
 import type { Stemkit, StemkitOptions } from './types.ts';
 import { uploadSource } from './upload.ts';
 import { wait } from './wait.ts';
@@ -48,12 +52,15 @@ const StemkitOptionsSchema = z.lazy(() =>
     ),
     logger: z.optional(z.object({ debug: z.unknown(), info: z.unknown(), warn: z.unknown() })),
     wait: z.optional(WaitOptionsSchema),
+    localStore: z.optional(z.object({ put: method(), open: method(), has: method() })),
   }),
 );
 
 /** What only `@stemkit/core/node` adds to a client. */
 export interface ClientEnvironment {
   readonly openPath?: PathOpener;
+  /** The local store's default (a temporary folder on Node; in memory otherwise). */
+  readonly localStore?: () => LocalStore;
 }
 
 /**
@@ -88,8 +95,13 @@ export function createClient(options: StemkitOptions, environment: ClientEnviron
     fetch: fetchFunction,
     openPath: environment.openPath,
     owners: new OutputOwners(),
-    localFiles: new Map(),
+    localStore: options.localStore ?? environment.localStore?.() ?? memoryStore(),
     waiters: new Waiters(),
+    credentials: new CredentialCheck(driver),
+    statusBatcher:
+      driver.statusMany && options.driver.capabilities.batchedStatus
+        ? new StatusBatcher(driver, options.driver.capabilities.batchedStatus)
+        : undefined,
   };
 
   return {
@@ -97,8 +109,22 @@ export function createClient(options: StemkitOptions, environment: ClientEnviron
     capabilities: context.capabilities,
     async upload(source, input = {}) {
       const uploadOptions = parseArgument(UploadOptionsSchema, input, '');
+      // The audio of an inline driver travels only inside `separate`: refused before the source is read.
+      requireCapability(
+        context,
+        'upload',
+        context.capabilities.uploads !== 'inline',
+        'takes the audio inline in `separate`; it has no separate upload',
+      );
       const resolved = await resolveSource(context, source, uploadOptions.name);
-      return uploadSource(context, resolved, uploadOptions);
+      // A transcript is text: neither sniffed nor inspected as audio.
+      if (uploadOptions.transcript)
+        return uploadSource(context, resolved, { ...uploadOptions, inspect: false });
+      return uploadSource(
+        context,
+        await requireAudio(context, resolved, uploadOptions.signal),
+        uploadOptions,
+      );
     },
     separate: (input) => separate(context, input),
     get: (reference, input) => get(context, reference, input),
@@ -109,6 +135,7 @@ export function createClient(options: StemkitOptions, environment: ClientEnviron
     list: (input) => list(context, input),
     usage: (input) => usage(context, input),
     cancel: (reference, input) => cancel(context, reference, input),
+    deleteSource: (asset, input) => deleteSource(context, asset, input),
     callbacks: {
       parse: (request) => parseCallback(context, request),
       wake: async (reference) => context.waiters.wake(toHandle(context, reference)),

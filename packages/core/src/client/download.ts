@@ -3,6 +3,7 @@ import { DownloadError, InvalidArgumentError, isAbortError, UnsupportedCapabilit
 import { type Asset, AssetSchema } from '../model/asset.ts';
 import type { JobHandle } from '../model/handle.ts';
 import { mimeTypeOf } from '../model/names.ts';
+import { credentialHeaderNames } from '../secrets.ts';
 import { parseArgument } from '../validation.ts';
 import { unsupportedFormat } from './capabilities.ts';
 import type { ClientContext } from './context.ts';
@@ -17,7 +18,6 @@ import type { DownloadOptions, DownloadResult, StemkitPlugin } from './types.ts'
 const STALE_LINK_STATUSES = new Set([401, 403, 404, 410]);
 /** How many `ready: false` answers to wait out before giving up on a link. */
 const LINK_ATTEMPTS = 30;
-const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'x-access-token', 'cookie'];
 
 type ReadyLink = Extract<LinkResult, { ready: true }>;
 
@@ -33,8 +33,8 @@ export async function download(
   const asset = parseArgument(AssetSchema, input, 'asset');
   const parsed = parseArgument(DownloadOptionsSchema, options, '');
   const { signal } = parsed;
-  const local = context.localFiles.get(asset.id);
-  if (local) return { asset: local.asset, body: bytesStream(local.data), size: local.data.byteLength };
+  const local = await context.localStore.open(asset.id);
+  if (local) return { asset: local.asset, body: local.body, size: local.size };
   // An output's own format is no conversion.
   const format = parsed.format === asset.format ? undefined : parsed.format;
   const provider = context.driver.provider;
@@ -210,7 +210,7 @@ async function get(
   signal: AbortSignal | undefined,
 ): Promise<Response> {
   const headers = new Headers(link.headers);
-  for (const name of CREDENTIAL_HEADERS) headers.delete(name);
+  for (const name of credentialHeaderNames()) headers.delete(name);
   try {
     return await context.fetch(link.url, { method: link.method ?? 'GET', headers, signal });
   } catch (error) {

@@ -1,4 +1,5 @@
 export { createStemkit } from './create.ts';
+export { type LocalFile, type LocalStore, type MemoryStoreOptions, memoryStore } from './local-store.ts';
 export { backoffDelay } from './poll.ts';
 export {
   type CallbackReceiver,

@@ -1,22 +1,24 @@
+import { InvalidArgumentError } from '../errors.ts';
+import type { Asset } from '../model/asset.ts';
 import type { Job } from '../model/job.ts';
 import type { Usage } from '../model/usage.ts';
 import { parseArgument } from '../validation.ts';
 import { requireCapability } from './capabilities.ts';
 import type { ClientContext } from './context.ts';
 import { toHandle } from './handles.ts';
-import { CallOptionsSchema, ListOptionsSchema } from './schemas.ts';
+import { CallOptionsSchema, GetOptionsSchema, ListOptionsSchema } from './schemas.ts';
 import { throwIfAborted } from './sleep.ts';
-import type { CallOptions, JobReference, ListOptions } from './types.ts';
+import type { CallOptions, GetOptions, JobReference, ListOptions } from './types.ts';
 
 /** The job as it is now: one status request. */
 export async function get(
   context: ClientContext,
   reference: JobReference,
-  input: CallOptions = {},
+  input: GetOptions = {},
 ): Promise<Job> {
   const handle = toHandle(context, reference);
-  const { signal } = parseArgument(CallOptionsSchema, input, '');
-  const { job } = await context.driver.status(handle, { signal });
+  const { signal, retry } = parseArgument(GetOptionsSchema, input, '');
+  const { job } = await context.driver.status(handle, retry === undefined ? { signal } : { signal, retry });
   context.owners.remember(job);
   return job;
 }
@@ -61,4 +63,22 @@ export async function usage(context: ClientContext, input: CallOptions = {}): Pr
   const { driver } = context;
   requireCapability(context, 'usage', driver.usage !== undefined);
   return driver.usage!({ signal });
+}
+
+/**
+ * Deletes an uploaded source with every result made from it: one request; an unsupported capability when the
+ * driver cannot delete. Outputs already downloaded stay where they are.
+ */
+export async function deleteSource(
+  context: ClientContext,
+  asset: Asset,
+  input: CallOptions = {},
+): Promise<void> {
+  const { signal } = parseArgument(CallOptionsSchema, input, '');
+  const { driver } = context;
+  requireCapability(context, 'deleteSource', driver.deleteSource !== undefined);
+  if (typeof asset !== 'object' || asset === null || asset.provider !== driver.provider) {
+    throw new InvalidArgumentError('asset', `must be an asset of ${driver.provider}`);
+  }
+  await driver.deleteSource!(asset, { signal });
 }

@@ -18,6 +18,14 @@ export function neutralJobs(driver: StemkitDriver): StemkitDriver {
       const result = await driver.status(...args);
       return { ...result, job: withFraction(result.job) };
     },
+    ...(driver.statusMany
+      ? {
+          statusMany: async (...args: Parameters<NonNullable<StemkitDriver['statusMany']>>) => {
+            const results = await driver.statusMany!(...args);
+            return results.map((result) => ({ ...result, job: withFraction(result.job) }));
+          },
+        }
+      : {}),
     ...(driver.list
       ? {
           list: async (...args: Parameters<NonNullable<StemkitDriver['list']>>) => {

@@ -1,5 +1,5 @@
 import type { CallbackHint } from '../driver/contract.ts';
-import { UnsupportedCapabilityError } from '../errors.ts';
+import { ConnectionError, ProviderError, RateLimitError, UnsupportedCapabilityError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { JobHandle } from '../model/handle.ts';
 import type { Job } from '../model/job.ts';
@@ -45,14 +45,24 @@ const REMEMBERED_JOBS = 10_000;
  * account webhook — as a `(request: Request) => Promise<Response>` that Hono, Next.js route handlers, Bun and
  * Deno serve as it is (`@stemkit/core/node`'s `toNodeListener` adapts it to `node:http` and Express).
  *
+ * The body goes to the driver exactly as received (with its headers), so a driver that verifies signatures
+ * (`capabilities.signedCallbacks`) refuses a forged, tampered or replayed callback before anything else: 400.
+ *
  * A callback is only a hint, and its body is never believed: the receiver reads which job it names, then wakes
  * every `stemkit.wait` on that job in this client, whose next poll — the provider's own answer — is the
  * confirmation. So a forged callback (a job that does not exist, or a status it does not have) costs at most a
  * poll and changes nothing, and a wait on a job with callbacks needs about one status request. Repeats and
  * replays are deduplicated: callbacks about a job last seen finished cost nothing, and `onJob` hears of each
  * confirmed change once. A callback that only claims the job is still running costs nothing either, unless
- * `onJob` wants to hear of it (a forged one cannot hide a real completion: that has its own callback). Answers: 204 for a callback accepted (a duplicate too), 400 for a body that is not
- * this provider's callback, 405 for a method other than POST, 413 for a body too large; never an error's text.
+ * `onJob` wants to hear of it (a forged one cannot hide a real completion: that has its own callback).
+ *
+ * The receiver's own confirmations (for `onJob`, when no wait polls the job) are one request each, never
+ * repeated by the transport: a provider answering 429 or 5xx, or not at all, gets a 503 with `Retry-After`,
+ * and its sending the callback again is the retry. So a callback costs at most one provider request, a burst
+ * of forged ones included. Answers: 204 for a callback accepted (a duplicate too, or one naming a job the
+ * provider does not have), 400 for a body that is not this provider's callback, 405 for a method other than
+ * POST, 413 for a body too large, 500 when `onJob` failed, 503 when the provider could not confirm it now;
+ * never an error's text.
  *
  * @example
  * ```ts
@@ -86,18 +96,23 @@ export function createCallbackReceiver(
       .catch(() => undefined)
       .then(() => {
         queued.delete(key);
-        const current = stemkit.get(handle).catch((error: unknown) => {
+        // One request, never repeated by the transport: the provider sending the callback again is the retry,
+        // so that a callback costs at most one request whatever the provider answers (429s included).
+        const current = stemkit.get(handle, { retry: false }).catch((error: unknown) => {
           options.logger?.warn('callback: the job it names could not be fetched', {
             provider: stemkit.provider,
             job: key,
             error: String(error),
           });
+          if (isTransient(error)) throw new ProviderBusy(error);
           return undefined;
         });
         running.set(key, current);
-        void current.finally(() => {
-          if (running.get(key) === current) running.delete(key);
-        });
+        void current
+          .finally(() => {
+            if (running.get(key) === current) running.delete(key);
+          })
+          .catch(() => undefined);
         return current;
       });
     queued.set(key, next);
@@ -130,15 +145,22 @@ export function createCallbackReceiver(
     if (request.method !== 'POST') return answer(405, 'callbacks are POSTed', { allow: 'POST' });
     let hint: CallbackHint;
     try {
-      const body = await readJson(request, maxBodyBytes);
+      const body = await readBody(request, maxBodyBytes);
       if (body === tooLarge) return answer(413, `a callback body is at most ${maxBodyBytes} bytes`);
+      // The raw text goes on, never a re-serialised object: a signature covers these exact bytes.
       hint = await stemkit.callbacks.parse({ headers: request.headers, body });
     } catch {
-      return answer(400, `not a ${stemkit.provider} callback`);
+      return answer(400, `not a callback from ${stemkit.provider}`);
     }
     try {
       await confirm(hint.handle, hint.claimedStatus);
-    } catch {
+    } catch (error) {
+      if (error instanceof ProviderBusy) {
+        const seconds = Math.max(1, Math.ceil((error.retryAfterMs ?? 1_000) / 1_000));
+        return answer(503, 'the provider could not confirm the callback now', {
+          'retry-after': String(seconds),
+        });
+      }
       // `onJob` failed: the provider sends the callback again.
       return answer(500, 'the callback could not be handled');
     }
@@ -146,10 +168,26 @@ export function createCallbackReceiver(
   };
 }
 
+/** The confirmation met a provider that could not answer now: the callback is to be sent again. */
+class ProviderBusy extends Error {
+  readonly retryAfterMs: number | undefined;
+
+  constructor(cause: unknown) {
+    super('the provider could not answer now');
+    this.retryAfterMs = RateLimitError.isInstance(cause) ? cause.retryAfterMs : undefined;
+  }
+}
+
+/** A failure that may be gone when asked again later: rate limited, the provider failing, no answer at all. */
+function isTransient(error: unknown): boolean {
+  if (RateLimitError.isInstance(error) || ConnectionError.isInstance(error)) return true;
+  return ProviderError.isInstance(error) && (error.status ?? 0) >= 500;
+}
+
 const tooLarge = Symbol('too large');
 
-/** The body as JSON, read to `limit` bytes at most. */
-async function readJson(request: Request, limit: number): Promise<unknown> {
+/** The body as raw bytes, read to `limit` bytes at most. */
+async function readBody(request: Request, limit: number): Promise<Uint8Array | typeof tooLarge> {
   if (Number(request.headers.get('content-length')) > limit) {
     await request.body?.cancel().catch(() => undefined);
     return tooLarge;
@@ -173,7 +211,7 @@ async function readJson(request: Request, limit: number): Promise<unknown> {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return JSON.parse(new TextDecoder().decode(bytes));
+  return bytes;
 }
 
 /** What a change of a job changes: its status, each target's status and outputs, its progress. */

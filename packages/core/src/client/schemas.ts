@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { OutputFormatSchema, StemNameSchema } from '../model/names.ts';
+import { AUDIO_FORMATS, OutputFormatSchema, StemNameSchema } from '../model/names.ts';
 
 // Strict schemas for what callers pass. Every mismatch becomes an InvalidArgumentError naming the field. Each is
 // built on its first use (`z.lazy`), and so are its parts (functions, not constants): building them at import
@@ -26,6 +26,7 @@ export const UploadOptionsSchema = z.lazy(() =>
     name: name(),
     signal: signal(),
     onProgress: callback<[number]>(),
+    transcript: z.optional(z.boolean()),
   }),
 );
 
@@ -78,6 +79,7 @@ export const SeparateOptionsSchema = z.lazy(() =>
     metadata: z.optional(z.string().check(z.maxLength(10_000))),
     priority: z.optional(z.string().check(z.minLength(1))),
     providerOptions: z.optional(z.record(z.string(), z.unknown())),
+    idempotencyKey: z.optional(z.string().check(z.minLength(1), z.maxLength(255))),
     name: name(),
     signal: signal(),
     onUploadProgress: callback<[number]>(),
@@ -86,6 +88,9 @@ export const SeparateOptionsSchema = z.lazy(() =>
 
 /** Options of `get` and `cancel`. */
 export const CallOptionsSchema = z.lazy(() => z.object({ signal: signal() }));
+
+/** Options of `get`. */
+export const GetOptionsSchema = z.lazy(() => z.object({ signal: signal(), retry: z.optional(z.boolean()) }));
 
 /** Options of `download`. */
 export const DownloadOptionsSchema = z.lazy(() =>
@@ -96,7 +101,8 @@ export const DownloadOptionsSchema = z.lazy(() =>
   }),
 );
 
-const AudioFormatSchema = z.lazy(() => z.enum(['wav', 'mp3', 'm4a', 'flac', 'aiff', 'mp4']));
+// The neutral list itself, so a format added there is taken here too.
+const AudioFormatSchema = z.lazy(() => z.enum(AUDIO_FORMATS));
 
 /** Options of `mix`. */
 export const MixOptionsSchema = z.lazy(() =>

@@ -7,9 +7,9 @@ import { checkStartRequest, requireCapability } from './capabilities.ts';
 import type { ClientContext } from './context.ts';
 import { withFraction } from './neutral.ts';
 import { SeparateOptionsSchema } from './schemas.ts';
-import { type ResolvedSource, resolveSource } from './source.ts';
+import { type ResolvedSource, requireAudio, resolveSource } from './source.ts';
 import type { SeparateOptions } from './types.ts';
-import { uploadSource } from './upload.ts';
+import { openUpload, uploadSource } from './upload.ts';
 
 /**
  * Validates the request, checks it against the driver's capabilities and its `validate` (nothing is sent when it
@@ -25,8 +25,12 @@ export async function separate(context: ClientContext, input: SeparateOptions): 
     metadata: options.metadata,
     priority: options.priority,
     providerOptions: options.providerOptions,
+    idempotencyKey: options.idempotencyKey,
   };
   checkStartRequest(context, request);
+  if (options.idempotencyKey !== undefined) {
+    requireCapability(context, 'idempotentStart', context.capabilities.idempotentStart);
+  }
   // A transcript is only for aligning: a driver without alignment takes none, on any target.
   if (options.targets?.some((target) => target.transcript !== undefined)) {
     requireCapability(context, 'alignment', context.capabilities.alignment);
@@ -34,7 +38,12 @@ export async function separate(context: ClientContext, input: SeparateOptions): 
   // The provider's own rules, before any byte is uploaded.
   context.driver.validate?.(request);
   // Resolve every input before sending anything, so a bad transcript fails as early as a bad source.
-  const resolved = await resolveSource(context, input.source, options.name);
+  // Bad audio costs no upload and fails the same way on every driver (a transcript is text: not sniffed).
+  const resolved = await requireAudio(
+    context,
+    await resolveSource(context, input.source, options.name),
+    options.signal,
+  );
   const transcripts = await resolveTranscripts(context, input);
   const source = await reference(context, resolved, {
     signal: options.signal,
@@ -55,7 +64,7 @@ export async function separate(context: ClientContext, input: SeparateOptions): 
   const start: StartRequest = { ...request, targets: withTranscripts, source };
   const { driver, logger } = context;
   logger.debug('start', { provider: driver.provider, targets: targets.map((target) => target.stem) });
-  const result = await driver.start(start, { signal: options.signal });
+  const result = await driver.start(start, { signal: options.signal, localStore: context.localStore });
   const job = result.job ?? withFraction(placeholderJob(context, start, result.handle));
   const warnings = uniqueWarnings([...job.warnings, ...(result.warnings ?? [])]);
   for (const warning of warnings)
@@ -72,6 +81,11 @@ async function reference(
   options: Parameters<typeof uploadSource>[2],
 ): Promise<SourceReference> {
   if (resolved.kind === 'url' && context.capabilities.urlInput) return { url: resolved.url };
+  // One request carries the audio in and starts the work: the stream goes to `start`, no upload step.
+  if (context.capabilities.uploads === 'inline' && resolved.kind !== 'asset') {
+    const { request, body } = await openUpload(context, resolved, options);
+    return { upload: { ...request, body } };
+  }
   return { asset: await uploadSource(context, resolved, options) };
 }
 

@@ -6,6 +6,7 @@ import type { JobHandle } from '../model/handle.ts';
 import type { Job } from '../model/job.ts';
 import type { AudioFormat, OutputFormat, StemName } from '../model/names.ts';
 import type { Usage } from '../model/usage.ts';
+import type { LocalStore } from './local-store.ts';
 
 /**
  * Audio to separate: a `Blob` (or `File`), bytes, a Web stream, a remote `http(s)` URL, a named stream, an asset
@@ -13,6 +14,7 @@ import type { Usage } from '../model/usage.ts';
  *
  * @example
  * ```ts
+ * const response = await fetch('https://cdn.example.com/song.mp3');
  * const source: SourceInput = { body: response.body!, name: 'song.mp3', size: 4_200_000 };
  * ```
  */
@@ -127,6 +129,11 @@ export interface StemkitOptions {
   readonly logger?: Logger;
   /** Defaults for every `wait`. */
   readonly wait?: WaitOptions;
+  /**
+   * Where files that exist on this machine only are kept (local mixes and zips, outputs a provider answered
+   * with as bytes): default a temporary folder under `@stemkit/core/node`, else `memoryStore()` (256 MiB).
+   */
+  readonly localStore?: LocalStore;
 }
 
 /**
@@ -134,7 +141,7 @@ export interface StemkitOptions {
  *
  * @example
  * ```ts
- * const asset = await stemkit.upload(stream, { name: 'song.mp3', onProgress: (sent) => bar.update(sent) });
+ * const asset = await stemkit.upload(file, { name: 'song.mp3', onProgress: (sent) => console.log(`${sent} bytes sent`) });
  * ```
  */
 export interface UploadOptions {
@@ -144,6 +151,12 @@ export interface UploadOptions {
   readonly signal?: AbortSignal;
   /** Called as bytes leave, with the running total. */
   readonly onProgress?: (sentBytes: number) => void;
+  /**
+   * The source is a transcript (text or JSON) to align, not audio: it is not sniffed as audio before the upload,
+   * nor inspected after it. Without it, a source that is not audio, or holds none, is refused before any byte
+   * is sent.
+   */
+  readonly transcript?: boolean;
 }
 
 /**
@@ -204,6 +217,12 @@ export interface SeparateOptions {
   readonly priority?: string;
   /** Provider-specific fields, passed through untouched. */
   readonly providerOptions?: Readonly<Record<string, unknown>>;
+  /**
+   * A key (1–255 characters) naming this job, so that starting it again with the same key makes no second job:
+   * for drivers declaring `idempotentStart`, refused before any request on the others. Reuse it only for the
+   * same request (a retried or resumed one).
+   */
+  readonly idempotencyKey?: string;
   /** File name for an upload, when the source does not carry one. */
   readonly name?: string;
   /** Aborts the uploads and the start request; a job already started keeps running (see `cancel`). */
@@ -226,6 +245,23 @@ export interface CallOptions {
 }
 
 /**
+ * Options of `get`.
+ *
+ * @example
+ * ```ts
+ * // One request, even behind a 429: the caller decides whether to ask again.
+ * await stemkit.get(handle, { retry: false });
+ * ```
+ */
+export interface GetOptions extends CallOptions {
+  /**
+   * `false`: the status is read with one request per provider job, never repeated by the transport (a 429 or a
+   * 5xx is thrown at once). Default: retried like every idempotent request.
+   */
+  readonly retry?: boolean;
+}
+
+/**
  * Options of one `wait`, over the client's defaults.
  *
  * @example
@@ -245,7 +281,7 @@ export interface WaitCallOptions extends WaitOptions {
  *
  * @example
  * ```ts
- * const { body } = await stemkit.download(asset, { format: 'mp3', job: savedHandleJson });
+ * const { body } = await stemkit.download(asset, { format: 'mp3', job: handleToToken(job.handle) });
  * ```
  */
 export interface DownloadOptions {
@@ -270,7 +306,7 @@ export interface DownloadOptions {
  * @example
  * ```ts
  * const { body, size } = await stemkit.download(asset);
- * await body.pipeTo(writable);
+ * console.log(size, (await new Response(body).arrayBuffer()).byteLength);
  * ```
  */
 export interface DownloadResult {
@@ -339,11 +375,14 @@ export interface ListOptions {
 }
 
 /**
- * An incoming callback, as a Web `Request` or its headers and parsed body.
+ * An incoming callback, as a Web `Request` or its headers and body. Give the body raw — a string or bytes, as
+ * `express.raw({ type: 'application/json' })` leaves it — so that a driver verifying signatures can check what was signed; a
+ * parsed object is accepted only by drivers that do not (`capabilities.signedCallbacks` false).
  *
  * @example
  * ```ts
- * const hint = await stemkit.callbacks.parse({ headers: new Headers(req.headers), body: req.body });
+ * // Express: app.post('/hooks', express.raw({ type: 'application/json' }), …) and pass req.body (a Buffer) as body
+ * const hint = await stemkit.callbacks.parse({ headers: new Headers({ 'content-type': 'application/json' }), body: '{}' });
  * ```
  */
 export type CallbackInput = Request | { readonly headers: Headers; readonly body: unknown };
@@ -371,7 +410,7 @@ export interface Stemkit {
   /** Starts a job (uploading first when needed); does not wait for it. */
   separate(options: SeparateOptions): Promise<Job>;
   /** The job as it is now (one provider request). */
-  get(job: JobReference, options?: CallOptions): Promise<Job>;
+  get(job: JobReference, options?: GetOptions): Promise<Job>;
   /**
    * Polls until the job is terminal: resolves with `succeeded`, `partial` (inspect the failed targets) or
    * `canceled`; throws `JobFailedError` when it failed and `WaitTimeoutError` (with the handle) past the deadline.
@@ -392,6 +431,19 @@ export interface Stemkit {
   usage(options?: CallOptions): Promise<Usage>;
   /** Asks the provider to stop the job. */
   cancel(job: JobReference, options?: CallOptions): Promise<void>;
+  /**
+   * Deletes an uploaded source (a job's `source`, or what `upload` returned) with every result the provider
+   * made from it; running jobs on it are stopped. On drivers with `deleteSource` (`capabilities.deleteSource`),
+   * `UnsupportedCapabilityError` on the others, before any request.
+   *
+   * @example
+   * ```ts
+   * const job = await stemkit.wait(await stemkit.separate({ source: 'song.mp3', stems: ['vocals'] }));
+   * // …download the outputs, then free the provider's storage:
+   * if (job.source) await stemkit.deleteSource(job.source);
+   * ```
+   */
+  deleteSource(asset: Asset, options?: CallOptions): Promise<void>;
   /**
    * Reads provider callbacks and wakes the waits they concern; `parse` rejects with
    * `UnsupportedCapabilityError` if the driver has none. `createCallbackReceiver` does both for a server.

@@ -31,8 +31,42 @@ export async function uploadSource(
   options: UploadSourceOptions = {},
 ): Promise<Asset> {
   if (source.kind === 'asset') return source.asset;
+  const { request, body, sent } = await openUpload(context, source, options);
+  const { driver } = context;
+  let asset: Asset;
+  try {
+    asset = await driver.upload({ ...request, body }, { signal: options.signal });
+    // The client counts the bytes, so drivers need not: a stream of unknown length is always counted.
+    if (asset.sizeBytes === undefined) asset = { ...asset, sizeBytes: request.size ?? sent() };
+  } catch (error) {
+    if (isAbortError(error) || StemkitError.isInstance(error)) throw error;
+    throw new UploadError(`Uploading ${request.name} to ${driver.provider} failed`, {
+      provider: driver.provider,
+      cause: error,
+    });
+  }
+  return options.inspect === false ? asset : inspect(context, asset, options.signal);
+}
+
+/**
+ * Opens a resolved source (not an asset) as the stream the driver sends: sizes over the driver's limit fail
+ * before any byte, the credential is checked first, a remote URL is fetched without any credential, and the
+ * bytes are counted where needed. `separate` hands the result to an inline driver's `start`.
+ */
+export async function openUpload(
+  context: ClientContext,
+  source: Exclude<ResolvedSource, { kind: 'asset' }>,
+  options: Pick<UploadSourceOptions, 'signal' | 'onProgress'> = {},
+): Promise<{ request: UploadRequest; body: ReadableStream<Uint8Array>; sent: () => number }> {
   checkSize(context, source.kind === 'upload' ? source.request.size : undefined);
   throwIfAborted(options.signal);
+  try {
+    // A refused key fails here, in one small request, rather than after the whole file was sent.
+    await context.credentials.verify(options.signal);
+  } catch (error) {
+    if (source.kind === 'upload') await source.request.body.cancel().catch(() => undefined);
+    throw error;
+  }
   const request = source.kind === 'url' ? await fetchRemote(context, source, options.signal) : source.request;
   try {
     checkSize(context, request.size);
@@ -51,19 +85,7 @@ export async function uploadSource(
   // Counting costs a stream hop per chunk: only for progress, or a stream of unknown length (its size, the limit).
   const body =
     request.size !== undefined && !options.onProgress ? request.body : meter(context, request, counted);
-  let asset: Asset;
-  try {
-    asset = await driver.upload({ ...request, body }, { signal: options.signal });
-    // The client counts the bytes, so drivers need not: a stream of unknown length is always counted.
-    if (asset.sizeBytes === undefined) asset = { ...asset, sizeBytes: request.size ?? sent };
-  } catch (error) {
-    if (isAbortError(error) || StemkitError.isInstance(error)) throw error;
-    throw new UploadError(`Uploading ${request.name} to ${driver.provider} failed`, {
-      provider: driver.provider,
-      cause: error,
-    });
-  }
-  return options.inspect === false ? asset : inspect(context, asset, options.signal);
+  return { request, body, sent: () => sent };
 }
 
 /**

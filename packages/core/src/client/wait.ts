@@ -1,12 +1,10 @@
 import { match } from 'ts-pattern';
 import {
-  AuthenticationError,
-  ConnectionError,
   isAbortError,
   JobFailedError,
   NotFoundError,
-  ProviderError,
   RateLimitError,
+  StemkitError,
   WaitTimeoutError,
 } from '../errors.ts';
 import type { JobHandle } from '../model/handle.ts';
@@ -22,11 +20,9 @@ import { Alarm } from './waiters.ts';
 /** A 404 right after a start can be the provider's eventual consistency: tolerated this many times. */
 const NOT_FOUND_TOLERANCE = 3;
 
-/** Whether a failed poll is worth repeating: the job is unaffected by a lost or refused status request. */
+/** Whether a failed poll is worth repeating (the error says): the job is unaffected by a lost status request. */
 function isTransient(error: unknown): boolean {
-  if (ConnectionError.isInstance(error) || RateLimitError.isInstance(error)) return true;
-  if (AuthenticationError.isInstance(error) || NotFoundError.isInstance(error)) return false;
-  return ProviderError.isInstance(error) && (error.status === 408 || (error.status ?? 0) >= 500);
+  return StemkitError.isInstance(error) && error.retryable;
 }
 
 /** Polls `driver.status` until the job is terminal; see `Stemkit.wait`. Never restarts the job. */
@@ -59,7 +55,10 @@ export async function wait(
       async (): Promise<PollOutcome<Job>> => {
         const answer = alarm.polling();
         try {
-          const result = await driver.status(handle, { signal });
+          // Through the coalescer when the driver checks many jobs per call: one request for every waiting job.
+          const result = context.statusBatcher
+            ? await context.statusBatcher.status(handle, signal)
+            : await driver.status(handle, { signal });
           answer(result.job);
           last = result.job;
           failures = 0;
@@ -76,7 +75,10 @@ export async function wait(
           if (isAbortError(error)) throw error;
           const tolerated =
             (isTransient(error) && failures < maxFailures) ||
-            (NotFoundError.isInstance(error) && notFound < NOT_FOUND_TOLERANCE);
+            // A provider that keeps no jobs will not find one later either: never wait out its NotFoundError.
+            (NotFoundError.isInstance(error) &&
+              context.capabilities.jobs !== 'ephemeral' &&
+              notFound < NOT_FOUND_TOLERANCE);
           if (!tolerated) throw error;
           if (NotFoundError.isInstance(error)) notFound++;
           else failures++;

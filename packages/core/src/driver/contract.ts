@@ -1,3 +1,4 @@
+import type { LocalStore } from '../client/local-store.ts';
 import type { Asset } from '../model/asset.ts';
 import type { JobHandle } from '../model/handle.ts';
 import type { Job, Warning } from '../model/job.ts';
@@ -13,6 +14,16 @@ export const DRIVER_CONTRACT_VERSION = 1 as const;
 export interface DriverCallOptions {
   /** Aborts the operation; drivers pass it to every request they make. */
   readonly signal?: AbortSignal;
+  /**
+   * `false`: each request is sent once, with no transport retry (drivers pass it to `HttpClient.call` as
+   * `retry`). The callback receiver's confirmations use it, so that a forged callback costs one request.
+   */
+  readonly retry?: boolean;
+  /**
+   * The client's bounded local store, where a driver whose provider answers with bytes (not links) keeps its
+   * outputs; `download`, local mixes and zips read them from it. The client passes it to `start`.
+   */
+  readonly localStore?: LocalStore;
 }
 
 /** A source to upload, always as a stream: the client turns paths, Blobs and bytes into one. */
@@ -27,8 +38,14 @@ export interface UploadRequest {
   readonly contentType?: string;
 }
 
-/** Where a job's audio comes from: an uploaded asset, or a remote URL the provider fetches itself. */
-export type SourceReference = { readonly asset: Asset } | { readonly url: string };
+/**
+ * Where a job's audio comes from: an uploaded asset, a remote URL the provider fetches itself, or — for a driver
+ * that declares `uploads: 'inline'` — the upload stream itself, which `start` sends in its one request.
+ */
+export type SourceReference =
+  | { readonly asset: Asset }
+  | { readonly url: string }
+  | { readonly upload: UploadRequest };
 
 /** One stem or model to produce. */
 export interface TargetRequest {
@@ -54,7 +71,10 @@ export interface StartRequest {
   readonly targets: readonly TargetRequest[];
   /** Separate only a section of the track, in seconds. */
   readonly trial?: { readonly start?: number; readonly seconds?: number };
-  /** Where the provider calls back; set only when the driver declares `callbacks: 'per-job'`. */
+  /**
+   * Where the provider calls back; set only when the driver declares `callbacks: 'per-job'` or `'account'` (a
+   * driver whose provider calls one webhook per account ignores it and reports a {@link Warning}).
+   */
   readonly callbackUrl?: string;
   /** Free text the provider stores and echoes back. */
   readonly metadata?: string;
@@ -62,6 +82,13 @@ export interface StartRequest {
   readonly priority?: string;
   /** Provider-specific fields, passed through untouched. */
   readonly providerOptions?: Readonly<Record<string, unknown>>;
+  /**
+   * A key naming this start, set only when the driver declares `idempotentStart`: a second start with the same
+   * key makes no second job (the provider answers with the first, or refuses). The driver sends it where its API
+   * takes one (LALAL.AI: each split's `idempotency_key`) and may then let the transport repeat the start (see
+   * `ApiRequest.idempotencyKey`). Stable for the same logical job: batch derives it from its ledger.
+   */
+  readonly idempotencyKey?: string;
 }
 
 /** What `start` returns: the handle to follow the job with, and the job if the provider already described it. */
@@ -135,12 +162,18 @@ export interface JobPage {
   readonly nextCursor?: string;
 }
 
-/** An incoming callback: its headers and parsed JSON body. */
+/** An incoming callback: its headers, its parsed JSON body and, when the entry point had it, its raw body. */
 export interface CallbackRequest {
   /** The callback request's headers, as received. */
   readonly headers: Headers;
-  /** The body, parsed from JSON when it came as a `Request` (an empty body is `''`). */
+  /** The body, parsed from JSON when it came raw (a `Request`, a string or bytes; an empty body is `''`). */
   readonly body: unknown;
+  /**
+   * The body exactly as received, as text: present whenever the callback came as a `Request` or a raw string
+   * or bytes, absent when the caller handed an already parsed object. A driver that verifies signatures
+   * (`capabilities.signedCallbacks`) refuses a callback without it: a re-serialised body is not what was signed.
+   */
+  readonly rawBody?: string;
 }
 
 /** What a callback says: which job to re-fetch. It is a hint, never a result. */
@@ -176,6 +209,19 @@ export interface StemkitDriver {
   /** The fetch the driver uses, so the client moves signed-URL bytes through the same transport. */
   readonly fetch?: typeof globalThis.fetch;
 
+  /**
+   * Checks the credential with one cheap authenticated request, so that a refused key fails before a large
+   * upload, not after the whole file was sent: resolves when the provider accepts it (or cannot tell), throws
+   * `AuthenticationError` when it refuses it. The client calls it before its first upload, once per client
+   * (concurrent uploads share the one call, and its outcome is kept). Left out by drivers whose upload learns of
+   * a refused credential before sending the file (a signed-URL upload asks for its URL first).
+   *
+   * @example
+   * ```ts
+   * await driver.verifyCredentials?.(); // AuthenticationError for a wrong key, before any upload
+   * ```
+   */
+  verifyCredentials?(options?: DriverCallOptions): Promise<void>;
   /** Uploads a source; resolves once the bytes are stored (see `inspect` for metadata computed afterwards). */
   upload(request: UploadRequest, options?: DriverCallOptions): Promise<Asset>;
   /**
@@ -205,6 +251,18 @@ export interface StemkitDriver {
   start(request: StartRequest, options?: DriverCallOptions): Promise<StartResult>;
   /** Fetches the job's current state once. */
   status(handle: JobHandle, options?: DriverCallOptions): Promise<StatusResult>;
+  /**
+   * Fetches the current state of several jobs in one provider request (LALAL.AI's `/check/` takes up to 200
+   * task ids), answering in the order of `handles`. Declared by `capabilities.batchedStatus`, which bounds the
+   * count per call and the requests per minute: `wait` then coalesces every job it waits on into such calls,
+   * within that budget. An error for the whole call rejects it; one job's trouble is that job's status.
+   *
+   * @example
+   * ```ts
+   * const [first, second] = await driver.statusMany!([handleA, handleB]);
+   * ```
+   */
+  statusMany?(handles: readonly JobHandle[], options?: DriverCallOptions): Promise<readonly StatusResult[]>;
   /** Fetches a fresh download link for one output of the job. */
   link(handle: JobHandle, request: LinkRequest, options?: DriverCallOptions): Promise<LinkResult>;
 
@@ -231,8 +289,14 @@ export interface StemkitDriver {
   /** Asks the provider to stop the job. Left out by drivers whose provider cannot cancel. */
   cancel?(handle: JobHandle, options?: DriverCallOptions): Promise<void>;
   /**
-   * Reads an incoming callback and says which job it is about; throws `InvalidArgumentError` when the body is
-   * not the provider's callback. Synchronous: it sends nothing. Left out by drivers without callbacks.
+   * Deletes an uploaded source together with every result made from it (jobs on it still running are stopped
+   * by the provider). Left out by drivers whose provider cannot delete; the client's `deleteSource` then throws.
    */
-  parseCallback?(request: CallbackRequest): CallbackHint;
+  deleteSource?(asset: Asset, options?: DriverCallOptions): Promise<void>;
+  /**
+   * Reads an incoming callback and says which job it is about; throws `InvalidArgumentError` when the body is
+   * not the provider's callback, or is not signed as the provider signs it (`capabilities.signedCallbacks`).
+   * It sends nothing; it may be async (signature checks use Web Crypto). Left out by drivers without callbacks.
+   */
+  parseCallback?(request: CallbackRequest): CallbackHint | Promise<CallbackHint>;
 }

@@ -57,7 +57,8 @@ export interface DriverContext<DriverSettings> {
    *
    * @example
    * ```ts
-   * const http = context.http({ baseUrl: context.settings.baseUrl, authenticate: () => ({ 'x-api-key': key }) });
+   * const { baseUrl, apiKey } = context.settings;
+   * const http = context.http({ baseUrl, authenticate: () => ({ 'x-api-key': apiKey }) });
    * ```
    */
   http(options: DriverHttpOptions): HttpClient;
@@ -67,7 +68,7 @@ export interface DriverContext<DriverSettings> {
    *
    * @example
    * ```ts
-   * return { handle: context.handle(task.id), job };
+   * const handle = context.handle('task-1', { data: { model: 'vocals' } });
    * ```
    */
   handle(id: string, extras?: { readonly parts?: readonly string[]; readonly data?: object }): JobHandle;
@@ -77,6 +78,7 @@ export interface DriverContext<DriverSettings> {
    *
    * @example
    * ```ts
+   * const HandleData = z.object({ model: z.string() });
    * const { id, data } = context.readHandle(handle, HandleData);
    * ```
    */
@@ -89,7 +91,8 @@ export interface DriverContext<DriverSettings> {
    *
    * @example
    * ```ts
-   * const body = context.parse(CallbackBody, request.body, 'a callback body');
+   * const CallbackBody = z.looseObject({ id: z.string() });
+   * const body = context.parse(CallbackBody, JSON.parse('{"id":"task-1"}'), 'a callback body');
    * ```
    */
   parse<Schema extends z.ZodMiniType>(
@@ -132,20 +135,8 @@ export interface DriverDefinition<
  * missing credential fails at creation, naming its variable), the injectable clock and fetch, handles with the
  * provider check, and payload parsing. The driver's own code is then mostly mapping.
  *
- * @example
- * ```ts
- * export const acme = defineDriver({
- *   provider: 'acme',
- *   settings: {
- *     apiKey: { env: 'ACME_API_KEY', required: true, secret: true },
- *     baseUrl: { env: 'ACME_BASE_URL', default: 'https://api.acme.test' },
- *   },
- *   create(context, options: AcmeOptions) {
- *     const http = context.http({ baseUrl: context.settings.baseUrl, authenticate: () => ({ 'x-api-key': context.settings.apiKey }) });
- *     return { capabilities, upload: …, start: …, status: …, link: … };
- *   },
- * });
- * ```
+ * A complete driver, Tinystems, is in docs/writing-a-driver.md: the docs tests compile it against the built
+ * packages and run it against a fake API.
  */
 export function defineDriver<
   const Declaration extends SettingsDeclaration,

@@ -6,6 +6,15 @@
  * @packageDocumentation
  */
 
+export type { LocalFile, LocalStore } from '../client/local-store.ts';
+export {
+  type AudioSniff,
+  type PeekedStream,
+  peekStream,
+  SNIFF_BYTES,
+  type SniffedFormat,
+  sniffAudio,
+} from '../client/sniff.ts';
 export * from '../errors.ts';
 export * from '../http/client.ts';
 export * from '../http/errors.ts';
@@ -24,8 +33,13 @@ export * from '../validation.ts';
 export * from './capabilities.ts';
 export * from './contract.ts';
 export * from './define.ts';
+export * from './kits/fan-out.ts';
+export * from './kits/outputs.ts';
+export * from './kits/status-table.ts';
+export * from './kits/upload.ts';
 export * from './links.ts';
 export * from './payload.ts';
 export * as z from './schema.ts';
 export * from './settings.ts';
 export * from './source.ts';
+export * from './webhooks.ts';

@@ -19,7 +19,8 @@ export interface PayloadSource {
  *
  * @example
  * ```ts
- * const task = parsePayload(TaskSchema, body, { provider: 'acme', what: 'the task', status: 200 });
+ * const TaskSchema = z.looseObject({ id: z.string(), status: z.nullish(z.string()) });
+ * const task = parsePayload(TaskSchema, JSON.parse('{"id":"task-1"}'), { provider: 'acme', what: 'the task', status: 200 });
  * ```
  */
 export function parsePayload<Schema extends z.ZodMiniType>(

@@ -13,7 +13,20 @@
  * @module
  */
 
-export type { infer, input, output, ZodMiniType } from 'zod/mini';
+import type * as zod from 'zod/mini';
+
+// The types are aliases declared here, not re-exported from zod/mini: the `.d.ts` bundler turns a re-exported
+// type inside this `export * as z` namespace into a `declare const`, so `z.infer<…>` was a value in `dist`. The
+// aliases have names of their own, exported as zod's: the bundler refers to them by bare name, and a bare
+// `infer` outside a conditional type is a syntax error.
+
+/** The type a schema parses to: `z.infer<typeof Schema>` and `z.output<typeof Schema>`, as in zod/mini. */
+type SchemaOutput<Schema> = zod.output<Schema>;
+/** The type a schema accepts before parsing: `z.input<typeof Schema>`, as in zod/mini. */
+type SchemaInput<Schema> = zod.input<Schema>;
+/** Any zod/mini schema, or one whose output is `Output` and input `Input`: `z.ZodMiniType`, as in zod/mini. */
+type Schema<Output = unknown, Input = unknown> = zod.ZodMiniType<Output, Input>;
+
 export {
   array,
   boolean,
@@ -22,11 +35,14 @@ export {
   looseObject,
   maxLength,
   minLength,
+  nullable,
   nullish,
   number,
   object,
   optional,
+  record,
   string,
   union,
   unknown,
 } from 'zod/mini';
+export type { Schema as ZodMiniType, SchemaInput as input, SchemaOutput as infer, SchemaOutput as output };

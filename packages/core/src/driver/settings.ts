@@ -67,7 +67,7 @@ export function processEnvironment(): Environment {
  *
  * @example
  * ```ts
- * const found = inspectSettings(sourcere.settings, { username: flags.username });
+ * const found = inspectSettings(sourcere.settings, { username: process.argv[2] });
  * if (found.missing.length > 0) console.error(`set ${found.missing.map((each) => each.env).join(', ')}`);
  * ```
  */

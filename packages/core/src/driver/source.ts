@@ -2,11 +2,7 @@ import * as z from 'zod/mini';
 import type { Asset } from '../model/asset.ts';
 import type { SourceReference } from './contract.ts';
 
-/**
- * What a handle keeps of a job's source, for providers whose job payload does not describe it (Sourcere's
- * progress, a Tasks task: an id at most): its name, format and what the provider computed after the upload.
- * Small and JSON, so it travels in `handle.data`.
- */
+/** Schema of a {@link SourceSummary}. */
 export const SourceSummarySchema = /* @__PURE__ */ z.lazy(() =>
   z.object({
     id: z.string(),
@@ -19,8 +15,29 @@ export const SourceSummarySchema = /* @__PURE__ */ z.lazy(() =>
     sampleRate: z.optional(z.number()),
   }),
 );
-/** See {@link SourceSummarySchema}. */
-export type SourceSummary = z.infer<typeof SourceSummarySchema>;
+/**
+ * What a handle keeps of a job's source, for providers whose job payload does not describe it (Sourcere's
+ * progress, a Tasks task: an id at most): its name, format and what the provider computed after the upload.
+ * Small and JSON, so it travels in `handle.data`.
+ */
+export type SourceSummary = {
+  /** The source asset's id at the provider (for a remote source, its URL without query). */
+  id: string;
+  /** The file name (for a remote source, the last part of its path). */
+  name: string;
+  /** The file format, lower-case without a dot, when known. */
+  format?: string;
+  /** The MIME type, when known. */
+  mimeType?: string;
+  /** A remote source's URL, without its query (so no signature is kept). */
+  url?: string;
+  /** The audio's duration in seconds, when the provider computed it. */
+  durationSeconds?: number;
+  /** The audio's channel count, when the provider computed it. */
+  channels?: number;
+  /** The audio's sample rate in hertz, when the provider computed it. */
+  sampleRate?: number;
+};
 
 // Not its size: a job listed from the provider cannot know it, and the job's shape must not depend on how it
 // was read.
@@ -38,7 +55,7 @@ const SUMMARY_FIELDS = [
  *
  * @example
  * ```ts
- * const handle = { contract: 1, provider: 'acme', id, data: { source: summarizeSource(request.source) } };
+ * const handle = context.handle('task-1', { data: { source: summarizeSource({ asset }) } });
  * ```
  */
 export function summarizeSource(source: SourceReference): SourceSummary {
@@ -47,6 +64,8 @@ export function summarizeSource(source: SourceReference): SourceSummary {
     const name = decodeURIComponent(url.pathname.split('/').filter(Boolean).at(-1) ?? url.hostname);
     return { id: `${url.origin}${url.pathname}`, name, url: `${url.origin}${url.pathname}` };
   }
+  // An inline upload has no id at the provider: it is named by its file name.
+  if ('upload' in source) return { id: `inline:${source.upload.name}`, name: source.upload.name };
   const { asset } = source;
   const summary: SourceSummary = { id: asset.id, name: asset.name };
   for (const field of SUMMARY_FIELDS) {
@@ -60,6 +79,7 @@ export function summarizeSource(source: SourceReference): SourceSummary {
  *
  * @example
  * ```ts
+ * const { data } = context.readHandle(handle, z.object({ source: z.optional(SourceSummarySchema) }));
  * const source = data.source ? sourceFromSummary(data.source, 'acme') : undefined;
  * ```
  */

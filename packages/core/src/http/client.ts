@@ -3,7 +3,7 @@ import type * as z from 'zod/mini';
 import { parsePayload } from '../driver/payload.ts';
 import { InvalidResponseError, ProviderError, StemkitError } from '../errors.ts';
 import { type Logger, silentLogger } from '../logger.ts';
-import { redactUrl } from '../secrets.ts';
+import { credentialHeaderNames, redactUrl, registerCredentialHeader } from '../secrets.ts';
 import { sendableBody, streamsRequestBodies } from './body.ts';
 import { type ErrorBodyReader, toStemkitError } from './errors.ts';
 import { parseRetryAfter } from './retry-after.ts';
@@ -31,6 +31,8 @@ export interface HttpClientOptions {
   readonly retryLimit?: number;
   /** Reads the provider's message out of an error body. */
   readonly readErrorBody?: ErrorBodyReader;
+  /** The response header carrying the provider's request id, kept on every `ProviderError` (default `x-request-id`). */
+  readonly requestIdHeader?: string;
   /** Headers for every `call`, over the default `accept: application/json`; `transfer` never sends them. */
   readonly headers?: Readonly<Record<string, string>>;
   /** Gets a debug line (method and scrubbed URL) for each request and transfer. Default: silent. */
@@ -40,6 +42,11 @@ export interface HttpClientOptions {
    * collected into a Blob first, since they cannot stream uploads over HTTP/1.1.
    */
   readonly streamUploads?: boolean;
+}
+
+/** What a call does, for its error messages: its `what`, or the method and path it sends. */
+function whatOf(request: { readonly what?: string; readonly method: string; readonly path: string }): string {
+  return request.what ?? `send ${request.method} ${request.path}`;
 }
 
 /** One call to the API host. */
@@ -69,15 +76,33 @@ export interface ApiRequest<Schema extends z.ZodMiniType = z.ZodMiniType> {
    * on 429, which the server answers before doing anything.
    */
   readonly idempotent?: boolean;
-  /** Names the call in error messages (`create upload`). */
+  /**
+   * The idempotency key this creating call carries (the driver has put it where its API reads it: a header, a
+   * body field): the provider makes nothing twice for it, so the call is retried like an idempotent one.
+   */
+  readonly idempotencyKey?: string;
+  /**
+   * What the call does, as a verb phrase, for error messages: `create task` gives "acme refused the credentials
+   * (401) to create task" (default: `send GET jobs/1`).
+   */
   readonly what?: string;
   /** Aborts the call, its retries and its `authenticate`; the abort error passes through unmapped. */
   readonly signal?: AbortSignal;
+  /**
+   * `false`: one attempt, never repeated by the transport, whatever the answer (429 included). For a request
+   * whose repeats someone else owns: a callback's confirmation is retried by the provider sending it again.
+   */
+  readonly retry?: boolean;
   /**
    * Per-attempt timeout override; `false` for none (and no total timeout either), the default for a
    * `ReadableStream` body, which the caller's signal rules instead.
    */
   readonly timeoutMs?: number | false;
+  /**
+   * `'stream'`: a 2xx body is handed back unread as `data` (a `ReadableStream`), for answers that are bytes (a
+   * ZIP of stems) and may be larger than memory; errors are mapped as for any call. Default `'json'`.
+   */
+  readonly responseType?: 'json' | 'stream';
 }
 
 /** A parsed API response. */
@@ -105,7 +130,7 @@ export interface TransferInit {
   readonly headers?: Readonly<Record<string, string>>;
   /** The only bound on a transfer, which has no timeout; the abort error passes through unmapped. */
   readonly signal?: AbortSignal;
-  /** Names the transfer in error messages. */
+  /** What the transfer does, as a verb phrase, for error messages (default `transfer the file`). */
   readonly what?: string;
 }
 
@@ -117,6 +142,10 @@ export interface HttpClient {
   readonly provider: string;
   /** The fetch the client sends with: the injected one, or the global one. */
   readonly fetch: typeof globalThis.fetch;
+  /** A call whose 2xx body comes back unread, as a stream (`responseType: 'stream'`); errors mapped as usual. */
+  call(
+    request: ApiRequest & { readonly responseType: 'stream' },
+  ): Promise<ApiResponse<ReadableStream<Uint8Array>>>;
   /** A JSON call to the API host: auth, transport retries, timeouts, error mapping, lenient parsing. */
   call<Schema extends z.ZodMiniType = z.ZodMiniType<unknown>>(
     request: ApiRequest<Schema>,
@@ -129,8 +158,6 @@ export interface HttpClient {
   transfer(url: string, init?: TransferInit): Promise<Response>;
 }
 
-const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'x-access-token', 'cookie'];
-
 /**
  * Creates the HTTP toolkit drivers share: a ky 2 instance with the auth hook, the transport retry policy
  * (idempotent calls on 408/429/5xx with jitter and `Retry-After`), per-attempt and total timeouts, error mapping
@@ -138,6 +165,7 @@ const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'x-access-token', 'coo
  *
  * @example
  * ```ts
+ * const JobPayload = z.looseObject({ id: z.string() });
  * const http = createHttpClient({
  *   provider: 'acme', baseUrl: 'https://api.acme.test/',
  *   authenticate: () => ({ authorization: `Bearer ${token}` }),
@@ -150,6 +178,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const apiOrigin = `${baseUrl.origin}/`;
   const fetchFunction = options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
   const sendOnce = withoutReplay(fetchFunction);
+  const sendToApi = followingSameOrigin(sendOnce, apiOrigin);
   const logger = options.logger ?? silentLogger;
   const provider = options.provider;
   const streamUploads = options.streamUploads ?? streamsRequestBodies();
@@ -168,7 +197,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const createInstances = (ky: KyInstance) => {
     const api = ky.create({
       baseUrl,
-      fetch: sendOnce,
+      fetch: sendToApi,
       timeout: options.timeoutMs ?? 30_000,
       totalTimeout: options.totalTimeoutMs ?? 120_000,
       headers: { accept: 'application/json', ...options.headers },
@@ -178,7 +207,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             // The guard: credentials only ever go to the API's own origin. `request.url` is serialised, so a
             // prefix test is exact (and a URL with userinfo fails it, the safe way) without parsing it again.
             if (!request.url.startsWith(apiOrigin)) {
-              for (const name of CREDENTIAL_HEADERS) request.headers.delete(name);
+              for (const name of credentialHeaderNames()) request.headers.delete(name);
               return;
             }
             let credentials: Record<string, string> | undefined;
@@ -188,7 +217,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
               if (typeof error === 'object' && error !== null) refusedLogins.add(error);
               throw error;
             }
-            for (const [name, value] of Object.entries(credentials ?? {})) request.headers.set(name, value);
+            for (const [name, value] of Object.entries(credentials ?? {})) {
+              // Whatever `authenticate` returns is a credential header: the guards and the scrubbing learn it here.
+              registerCredentialHeader(name);
+              request.headers.set(name, value);
+            }
             if (logger !== silentLogger)
               logger.debug(`${request.method} ${redactUrl(request.url)}`, { provider });
           },
@@ -208,13 +241,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const retryLimit = options.retryLimit ?? 3;
     return {
       idempotent: api.extend({ retry: { ...retry, limit: retryLimit, retryOnTimeout: true } }),
-      // A creating call is repeated only on 429, which the server answers before doing anything.
+      // A creating call is repeated only when the error says it is worth it and certainly made nothing (a 429,
+      // answered before anything is done); `undefined` leaves the timing to ky, which reads `Retry-After`.
       creating: api.extend({
         retry: {
           ...retry,
           limit: retryLimit,
           retryOnTimeout: false,
-          shouldRetry: ({ error }) => (error as { response?: Response }).response?.status === 429,
+          shouldRetry: ({ error }) => {
+            const mapped = toStemkitError(error, { provider });
+            return StemkitError.isInstance(mapped) && mapped.retryable && mapped.createdNothing
+              ? undefined
+              : false;
+          },
         },
       }),
       // A stream can be sent once only: such calls are never repeated by the transport.
@@ -223,12 +262,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   };
 
   async function attempt<Schema extends z.ZodMiniType>(request: ApiRequest<Schema>) {
-    const idempotent = request.idempotent ?? request.method === 'GET';
+    const idempotent =
+      request.idempotent ?? (request.method === 'GET' || request.idempotencyKey !== undefined);
     const replayable = !(request.body instanceof ReadableStream);
     // A streamed body (an upload) may take as long as it takes: no timeout unless the driver sets one.
     const timeoutMs = request.timeoutMs ?? (replayable ? undefined : false);
     const path = request.path.replace(/^\//, '');
-    const instance = (await kyInstances())[replayable ? (idempotent ? 'idempotent' : 'creating') : 'once'];
+    const once = !replayable || request.retry === false;
+    const instance = (await kyInstances())[once ? 'once' : idempotent ? 'idempotent' : 'creating'];
     // Only the options this call sets: ky merges every key given (even an undefined one) into its defaults.
     const init: Options = { method: request.method };
     if (request.searchParams) init.searchParams = request.searchParams;
@@ -236,7 +277,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     if (request.body !== undefined) init.body = await sendableBody(request.body, streamUploads);
     if (request.headers) init.headers = request.headers;
     if (request.signal) init.signal = request.signal;
-    if (!replayable) init.redirect = 'error';
+    // A stream cannot be replayed on a redirect; any other call follows same-origin redirects only (see below).
+    init.redirect = replayable ? 'manual' : 'error';
     // A streaming body (`false`) has no timeout at all, the caller's signal rules.
     if (timeoutMs !== undefined) init.timeout = timeoutMs;
     if (timeoutMs === false) init.totalTimeout = false;
@@ -246,12 +288,17 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   async function call<Schema extends z.ZodMiniType>(
     request: ApiRequest<Schema>,
   ): Promise<ApiResponse<z.output<Schema>>> {
-    const what = request.what ?? `${request.method} ${request.path}`;
+    const what = whatOf(request);
     let response: Response;
     try {
       response = await attempt(request);
     } catch (error) {
-      const mapped = toStemkitError(error, { provider, what, readBody: options.readErrorBody });
+      const mapped = toStemkitError(error, {
+        provider,
+        what,
+        readBody: options.readErrorBody,
+        requestIdHeader: options.requestIdHeader,
+      });
       const retried = await retryAfterReauthentication(mapped, request);
       if (!retried) throw mapped;
       response = retried;
@@ -269,8 +316,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     } catch (second) {
       throw toStemkitError(second, {
         provider,
-        what: request.what ?? request.path,
+        what: whatOf(request),
         readBody: options.readErrorBody,
+        requestIdHeader: options.requestIdHeader,
       });
     }
   }
@@ -280,13 +328,17 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     request: ApiRequest<Schema>,
     what: string,
   ): Promise<ApiResponse<z.output<Schema>>> {
+    if (request.responseType === 'stream') {
+      const body = response.body ?? new Blob([]).stream();
+      return { status: response.status, data: body as z.output<Schema>, headers: response.headers };
+    }
     const text = await response.text();
     let body: unknown = text;
     if (text.length > 0 && (response.headers.get('content-type') ?? '').includes('json')) {
       try {
         body = JSON.parse(text);
       } catch {
-        throw new InvalidResponseError(`${provider} sent malformed JSON for ${what}`, {
+        throw new InvalidResponseError(`${provider} sent malformed JSON when asked to ${what}`, {
           provider,
           status: response.status,
         });
@@ -301,14 +353,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         retryAfterMs,
       };
     }
-    const data = parsePayload(request.schema, body, { provider, what, status: response.status });
+    const data = parsePayload(request.schema, body, {
+      provider,
+      what: `the request to ${what}`,
+      status: response.status,
+    });
     return { status: response.status, data, headers: response.headers, retryAfterMs };
   }
 
   async function transfer(url: string, init: TransferInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
-    for (const name of CREDENTIAL_HEADERS) headers.delete(name);
-    const what = init.what ?? 'transfer';
+    for (const name of credentialHeaderNames()) headers.delete(name);
+    const what = init.what ?? 'transfer the file';
     if (logger !== silentLogger) logger.debug(`${init.method ?? 'GET'} ${redactUrl(url)}`, { provider });
     try {
       const body = await sendableBody(init.body ?? null, streamUploads);
@@ -326,7 +382,58 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
   }
 
-  return { baseUrl, provider, fetch: fetchFunction, call, transfer };
+  return { baseUrl, provider, fetch: fetchFunction, call: call as HttpClient['call'], transfer };
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 20;
+/** Headers that describe a body, dropped when a redirect turns the request into a bodiless GET (as fetch does). */
+const BODY_HEADERS = [
+  'content-type',
+  'content-length',
+  'content-encoding',
+  'content-language',
+  'content-location',
+];
+
+/**
+ * API calls are sent with `redirect: 'manual'` and their redirects followed here, on the API's origin only: fetch
+ * itself drops nothing but `Authorization` on a redirect to another origin, so an `x-api-key` (or any header
+ * `authenticate` returns) would follow it. A redirect elsewhere is handed back as it came, unfollowed; ky throws
+ * it as an HTTP error, a `ProviderError`. (Browsers hide a manual redirect's target, so there every redirected
+ * API call is refused that way.)
+ */
+function followingSameOrigin(
+  fetchFunction: typeof globalThis.fetch,
+  apiOrigin: string,
+): typeof globalThis.fetch {
+  return async (input, init) => {
+    if (!(input instanceof Request) || input.redirect !== 'manual') return fetchFunction(input, init);
+    let request = input;
+    for (let hop = 0; ; hop++) {
+      // A body can be sent once: keep a copy for a 307/308, which repeats it (small: streams never come here).
+      const copy = request.body === null ? undefined : request.clone();
+      const response = await fetchFunction(request, init);
+      const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get('location') : null;
+      if (location === null) return response;
+      const target = new URL(location, request.url);
+      if (!target.href.startsWith(apiOrigin) || hop >= MAX_REDIRECTS) return response;
+      await response.body?.cancel();
+      const asGet =
+        response.status === 303 ||
+        (request.method === 'POST' && (response.status === 301 || response.status === 302));
+      const headers = new Headers(request.headers);
+      if (asGet) for (const name of BODY_HEADERS) headers.delete(name);
+      request = new Request(target, {
+        method: asGet ? 'GET' : request.method,
+        headers,
+        body: asGet ? null : (copy?.body ?? null),
+        signal: request.signal,
+        redirect: 'manual',
+        duplex: 'half',
+      } as RequestInit);
+    }
+  };
 }
 
 /**

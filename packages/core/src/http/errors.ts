@@ -37,45 +37,60 @@ export const readErrorBody: ErrorBodyReader = (body) => {
  *
  * @example
  * ```ts
- * try { await api.get('jobs/1') } catch (error) { throw toStemkitError(error, { provider: 'acme' }) }
+ * try {
+ *   await fetch('https://api.acme.test/jobs/1');
+ * } catch (error) {
+ *   throw toStemkitError(error, { provider: 'acme' });
+ * }
  * ```
  */
 export function toStemkitError(
   error: unknown,
-  context: { provider: string; what?: string; readBody?: ErrorBodyReader },
+  context: { provider: string; what?: string; readBody?: ErrorBodyReader; requestIdHeader?: string },
 ): unknown {
   // The caller's own signal (AbortSignal.timeout() included) is theirs to handle: pass it through.
   if (isAbortError(error) && !isTransportTimeout(error)) return error;
   if (StemkitError.isInstance(error)) return error;
   const { provider } = context;
-  const what = context.what ?? 'request';
+  // `what` is what the call does, as a verb phrase ("list tasks", "read the separation progress"): every message
+  // below is built to read with one.
+  const what = context.what ?? 'send the request';
   if (isHTTPError(error)) {
     const status = error.response.status;
     const body = (context.readBody ?? readErrorBody)(error.data);
     const detail = body?.message ? `: ${body.message}` : '';
-    const options = { provider, status, providerCode: body?.code };
+    const headers = error.response.headers;
+    const requestId = headers.get(context.requestIdHeader ?? 'x-request-id') ?? undefined;
+    const options = { provider, status, providerCode: body?.code, requestId, headers };
     if (status === 401 || status === 403) {
       return new AuthenticationError(
-        `${provider} refused the credentials (${status}) for ${what}${detail}`,
+        `${provider} refused the credentials (${status}) to ${what}${detail}`,
+        options,
+      );
+    }
+    if (status === 0 || (status >= 300 && status < 400)) {
+      // Only a redirect off the API's origin reaches here (the client follows the others itself).
+      return new ProviderError(
+        `${provider} redirected ${what} away from its API (${status || 'redirect'}); stemkit does not follow it, so the credential stays with the API`,
         options,
       );
     }
     if (status === 404)
-      return new NotFoundError(`${provider} found nothing for ${what} (404)${detail}`, options);
+      return new NotFoundError(`${provider} could not ${what}: not found (404)${detail}`, options);
     if (status === 429) {
-      const retryAfterMs = parseRetryAfter(error.response.headers.get('retry-after'));
-      return new RateLimitError(`${provider} rate-limited ${what} (429)${detail}`, {
+      const retryAfterMs = parseRetryAfter(headers.get('retry-after'));
+      return new RateLimitError(`${provider} rate-limited the request to ${what} (429)${detail}`, {
         ...options,
         retryAfterMs,
       });
     }
-    return new ProviderError(`${provider} answered ${status} to ${what}${detail}`, options);
+    return new ProviderError(`${provider} answered ${status} when asked to ${what}${detail}`, options);
   }
   if (isTransportTimeout(error)) {
-    return new ConnectionError(`${provider} did not answer ${what} in time`, { provider });
+    return new ConnectionError(`${provider} did not answer in time when asked to ${what}`, { provider });
   }
   if (isNetworkError(error) || error instanceof TypeError) {
-    return new ConnectionError(`Could not reach ${provider} for ${what}`, { provider });
+    return new ConnectionError(`Could not reach ${provider} to ${what}`, { provider });
   }
   return error;
 }

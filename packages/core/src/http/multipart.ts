@@ -9,13 +9,15 @@ export interface MultipartBody {
 }
 
 /**
- * Wraps a file stream in a one-part `multipart/form-data` body without buffering it, so uploads of any size
+ * Wraps a file stream (after any text `fields`) in a `multipart/form-data` body without buffering it, so uploads of any size
  * keep memory flat (a `FormData` would need the whole file as a Blob).
  *
  * @example
  * ```ts
- * const multipart = multipartFile({ field: 'file', fileName: 'song.mp3', contentType: 'audio/mpeg', body, size });
- * await fetch(url, { method: 'POST', body: multipart.body, headers: { 'content-type': multipart.contentType }, duplex: 'half' });
+ * const multipart = multipartFile({ field: 'file', fileName: file.name, contentType: file.type, body: file.stream(), size: file.size });
+ * // `duplex: 'half'` streams the body (Node's fetch; the DOM's RequestInit does not list it yet).
+ * const init = { method: 'POST', body: multipart.body, headers: { 'content-type': multipart.contentType }, duplex: 'half' };
+ * await fetch('https://api.acme.test/upload', init as RequestInit);
  * ```
  */
 export function multipartFile(file: {
@@ -24,12 +26,21 @@ export function multipartFile(file: {
   contentType?: string;
   body: ReadableStream<Uint8Array>;
   size?: number;
+  /** Text fields sent before the file part, in order (e.g. `{ model: 'six' }`); names and values are escaped. */
+  fields?: Readonly<Record<string, string>>;
 }): MultipartBody {
   const boundary = `stemkit-${crypto.randomUUID()}`;
   const encoder = new TextEncoder();
   const safeName = file.fileName.replace(/["\r\n]/g, '_');
+  const quoted = (text: string) => text.replace(/["\r\n]/g, '_');
+  const fields = Object.entries(file.fields ?? {})
+    .map(
+      ([name, value]) =>
+        `--${boundary}\r\nContent-Disposition: form-data; name="${quoted(name)}"\r\n\r\n${value.replace(/\r\n|\r|\n/g, ' ')}\r\n`,
+    )
+    .join('');
   const head = encoder.encode(
-    `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${safeName}"\r\n` +
+    `${fields}--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${safeName}"\r\n` +
       `Content-Type: ${file.contentType ?? 'application/octet-stream'}\r\n\r\n`,
   );
   const tail = encoder.encode(`\r\n--${boundary}--\r\n`);

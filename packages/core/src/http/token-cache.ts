@@ -20,7 +20,11 @@ export interface TokenCache {
  *
  * @example
  * ```ts
- * const tokens = createTokenCache(async (signal) => login(signal), { renewBeforeMs: 60_000 });
+ * const tokens = createTokenCache(async (signal) => {
+ *   const answer = await fetch('https://api.acme.test/auth', { method: 'POST', signal });
+ *   const { token, expiresIn } = (await answer.json()) as { token: string; expiresIn: number };
+ *   return { value: token, expiresAt: Date.now() + expiresIn * 1000 };
+ * }, { renewBeforeMs: 60_000 });
  * const token = await tokens.get();
  * ```
  */

@@ -1,6 +1,19 @@
 import * as z from 'zod/mini';
 import { InvalidArgumentError } from '../errors.ts';
 
+/** Schema of a {@link JobHandle}. */
+export const JobHandleSchema = z.lazy(() =>
+  z.object({
+    contract: z.literal(1),
+    provider: z.string().check(z.minLength(1)),
+    id: z.string().check(z.minLength(1)),
+    parts: z.optional(z.array(z.string())),
+    data: z.optional(z.record(z.string(), z.json())),
+  }),
+);
+/** A JSON value: what a handle's `data` holds. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
 /**
  * A small JSON-serialisable reference to a job: enough for any later process to resume waiting on it,
  * download its outputs, or confirm a callback. Drivers put what they need to find the job again in `id`,
@@ -9,21 +22,21 @@ import { InvalidArgumentError } from '../errors.ts';
  * @example
  * ```ts
  * const saved = JSON.stringify(job.handle);
- * const job = await stemkit.wait(JSON.parse(saved));
+ * const resumed = await stemkit.wait(JSON.parse(saved));
  * ```
  */
-export const JobHandleSchema = z.lazy(() =>
-  z.object({
-    /** The driver contract version that wrote it. */
-    contract: z.literal(1),
-    provider: z.string().check(z.minLength(1)),
-    id: z.string().check(z.minLength(1)),
-    parts: z.optional(z.array(z.string())),
-    data: z.optional(z.record(z.string(), z.json())),
-  }),
-);
-/** See {@link JobHandleSchema}. */
-export type JobHandle = z.infer<typeof JobHandleSchema>;
+export type JobHandle = {
+  /** The driver contract version that wrote it. */
+  contract: 1;
+  /** The driver the job belongs to. */
+  provider: string;
+  /** The job's id at the provider (for a job of several provider jobs, the driver's composed id). */
+  id: string;
+  /** The ids of the provider jobs behind one neutral job, for drivers that run several. */
+  parts?: string[];
+  /** What else the driver needs to find the job again, as JSON (the request, the source's summary…). */
+  data?: Record<string, JsonValue>;
+};
 
 const TOKEN_PREFIX = 'sk1.';
 

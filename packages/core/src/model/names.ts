@@ -43,8 +43,11 @@ export type StemName = WellKnownStem | (string & {});
 /** Schema for a {@link StemName}: a non-empty string without surrounding spaces. */
 export const StemNameSchema = z.lazy(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(255)));
 
-/** Audio formats stemkit reads and writes. */
-export const AUDIO_FORMATS = ['wav', 'mp3', 'm4a', 'flac', 'aiff', 'mp4'] as const;
+/**
+ * Audio formats stemkit knows as neutral names. `aac` is raw ADTS AAC and `ogg` Ogg Vorbis or Opus, both as
+ * some providers deliver them (LALAL.AI's `encoder_format`); the local audio plugin may encode fewer.
+ */
+export const AUDIO_FORMATS = ['wav', 'mp3', 'm4a', 'flac', 'aiff', 'mp4', 'aac', 'ogg'] as const;
 /** Formats for text outputs (transcription, alignment, detection). */
 export const TEXT_FORMATS = ['json', 'txt', 'srt'] as const;
 
@@ -71,6 +74,8 @@ const MIME_TYPES: Record<string, string> = {
   mp4: 'video/mp4',
   flac: 'audio/flac',
   aiff: 'audio/aiff',
+  aac: 'audio/aac',
+  ogg: 'audio/ogg',
   json: 'application/json',
   txt: 'text/plain',
   srt: 'application/x-subrip',
@@ -101,4 +106,25 @@ export function formatOfMimeType(mimeType: string): string | undefined {
   const bare = mimeType.split(';')[0]?.trim().toLowerCase();
   if (bare === 'audio/x-wav' || bare === 'audio/wave') return 'wav';
   return Object.entries(MIME_TYPES).find(([, type]) => type === bare)?.[0];
+}
+
+/**
+ * The file name, without its extension, of an output: its stem, `<stem>_residual` for a residual, else its own
+ * name without the extension. `stemkit separate`, `stemkit download` and `@stemkit/batch` all name files by it.
+ *
+ * @example
+ * ```ts
+ * outputBaseName({ stem: 'vocals', role: 'residual', name: 'vocals_residual.wav' }); // 'vocals_residual'
+ * ```
+ */
+export function outputBaseName(asset: {
+  /** The stem it is an output of, when it is one. */
+  readonly stem?: string | undefined;
+  /** What it is to its job: `stem`, `residual`, `mix`… */
+  readonly role: string;
+  /** Its own file name. */
+  readonly name: string;
+}): string {
+  if (asset.stem === undefined) return asset.name.replace(/\.[^.]+$/, '');
+  return asset.role === 'residual' ? `${asset.stem}_residual` : asset.stem;
 }

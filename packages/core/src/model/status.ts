@@ -1,6 +1,8 @@
 import { match } from 'ts-pattern';
 import * as z from 'zod/mini';
 
+/** Schema of a {@link TargetStatus}. */
+export const TargetStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'canceled']);
 /**
  * The status of one target (one stem or model) of a job.
  *
@@ -11,17 +13,15 @@ import * as z from 'zod/mini';
  *     └──────────┴───────► canceled
  * ```
  */
-export const TargetStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'canceled']);
-/** See {@link TargetStatusSchema}. */
-export type TargetStatus = z.infer<typeof TargetStatusSchema>;
+export type TargetStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
 
+/** Schema of a {@link JobStatus}. */
+export const JobStatusSchema = z.enum(['queued', 'running', 'succeeded', 'partial', 'failed', 'canceled']);
 /**
  * The status of a whole job, derived from its targets by {@link deriveJobStatus}. `partial` means every target
  * has finished, some succeeded and some did not.
  */
-export const JobStatusSchema = z.enum(['queued', 'running', 'succeeded', 'partial', 'failed', 'canceled']);
-/** See {@link JobStatusSchema}. */
-export type JobStatus = z.infer<typeof JobStatusSchema>;
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'partial' | 'failed' | 'canceled';
 
 /**
  * Whether a status is final: nothing will change it any more.

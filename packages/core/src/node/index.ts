@@ -10,6 +10,7 @@ import type { DownloadOptions, Stemkit, StemkitOptions } from '../client/types.t
 import { InvalidArgumentError } from '../errors.ts';
 import { downloadToFile, type FileDownloadResult, prepareFolder } from './download-to-file.ts';
 import { openPath } from './open-path.ts';
+import { temporaryFileStore } from './temporary-store.ts';
 
 export * from '../index.ts';
 
@@ -43,7 +44,7 @@ export interface NodeStemkit extends Stemkit {
  * ```
  */
 export function createStemkit(options: StemkitOptions): NodeStemkit {
-  const client = createClient(options, { openPath });
+  const client = createClient(options, { openPath, localStore: () => temporaryFileStore() });
   return {
     ...client,
     async downloadToFile(asset, path, downloadOptions) {
@@ -58,3 +59,4 @@ export function createStemkit(options: StemkitOptions): NodeStemkit {
 
 export type { FileDownloadResult } from './download-to-file.ts';
 export { toNodeListener } from './listener.ts';
+export { type TemporaryFileStoreOptions, temporaryFileStore } from './temporary-store.ts';

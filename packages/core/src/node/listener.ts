@@ -3,9 +3,11 @@ import { Readable } from 'node:stream';
 
 /**
  * Adapts a Web-standard handler — such as {@link createCallbackReceiver}'s — to `node:http` and Express:
- * `(request, response) => void`. A body Express already parsed (`express.json()`, `express.raw()`) is used as it
- * is; otherwise the request streams in. Whatever the handler does, the request is answered (500 at worst, with
- * no error text).
+ * `(request, response) => void`. The request streams in as it came; a body Express already read is taken only
+ * raw — a Buffer or string, as `express.raw({ type: 'application/json' })` or `express.text()` leave it —
+ * because a signature covers the exact bytes: a body already parsed into an object (`express.json()`) is never
+ * re-serialised, the request is refused with 415 and a message saying to mount `express.raw()` instead.
+ * Whatever the handler does, the request is answered (500 at worst, with no error text).
  *
  * @example
  * ```ts
@@ -13,7 +15,8 @@ import { Readable } from 'node:stream';
  * import { createCallbackReceiver, toNodeListener } from '@stemkit/core/node';
  *
  * createServer(toNodeListener(createCallbackReceiver(stemkit))).listen(8080);
- * // Express: app.post('/stemkit/callbacks', toNodeListener(createCallbackReceiver(stemkit)));
+ * // Express: no body parser on this route, or express.raw():
+ * app.post('/stemkit/callbacks', express.raw({ type: 'application/json' }), toNodeListener(createCallbackReceiver(stemkit)));
  * ```
  */
 export function toNodeListener(
@@ -21,7 +24,8 @@ export function toNodeListener(
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (incoming, outgoing) => {
     const serve = async () => {
-      const response = await handler(toRequest(incoming));
+      const request = toRequest(incoming);
+      const response = request ? await handler(request) : parsedBodyRefused();
       outgoing.writeHead(response.status, Object.fromEntries(response.headers));
       outgoing.end(Buffer.from(await response.arrayBuffer()));
     };
@@ -33,7 +37,19 @@ export function toNodeListener(
   };
 }
 
-function toRequest(incoming: IncomingMessage): Request {
+/** The answer to a body a parser already turned into an object: its exact bytes are gone. */
+function parsedBodyRefused(): Response {
+  return Response.json(
+    {
+      message:
+        'the body was already parsed into an object; mount express.raw({ type: "application/json" }) (or no body parser) on this route',
+    },
+    { status: 415 },
+  );
+}
+
+/** The Web request of a Node one, or `undefined` when a parser left only an object (never re-serialised). */
+function toRequest(incoming: IncomingMessage): Request | undefined {
   const headers = new Headers();
   for (const [name, value] of Object.entries(incoming.headers)) {
     if (Array.isArray(value)) for (const each of value) headers.append(name, each);
@@ -45,12 +61,13 @@ function toRequest(incoming: IncomingMessage): Request {
   // Express's body parsers leave what they read on `body`, and the stream consumed.
   const parsed = (incoming as { body?: unknown }).body;
   if (parsed !== undefined && incoming.readableEnded) {
+    if (typeof parsed !== 'string' && !(parsed instanceof Uint8Array)) return undefined;
     headers.delete('content-length');
-    const body =
-      typeof parsed === 'string' || parsed instanceof Uint8Array
-        ? new Blob([parsed as string | Uint8Array<ArrayBuffer>])
-        : JSON.stringify(parsed);
-    return new Request(url, { method, headers, body });
+    return new Request(url, {
+      method,
+      headers,
+      body: new Blob([parsed as string | Uint8Array<ArrayBuffer>]),
+    });
   }
   const body = Readable.toWeb(incoming) as ReadableStream<Uint8Array>;
   return new Request(url, { method, headers, body, duplex: 'half' } as RequestInit);

@@ -11,8 +11,14 @@ import { mimeTypeOf } from '../model/names.ts';
  */
 const CHUNK_BYTES = 64 * 1024;
 
-/** Opens a file as an upload stream (nothing is read until the driver pulls). */
-export async function openPath(path: string, name?: string): Promise<UploadRequest> {
+/**
+ * Opens a file as an upload stream (nothing is read until the driver pulls), with `head` to read its first bytes
+ * apart: the client's sniff then costs one small read, and the upload stream no extra hop per chunk.
+ */
+export async function openPath(
+  path: string,
+  name?: string,
+): Promise<UploadRequest & { readonly head: (bytes: number) => Promise<Uint8Array> }> {
   let size: number;
   try {
     const info = await stat(path);
@@ -27,7 +33,19 @@ export async function openPath(path: string, name?: string): Promise<UploadReque
     name: name ?? basename(path),
     size,
     contentType: type === 'application/octet-stream' ? undefined : type,
+    head: (bytes) => readHead(path, bytes),
   };
+}
+
+async function readHead(path: string, bytes: number): Promise<Uint8Array> {
+  const file = await open(path, 'r');
+  try {
+    const buffer = new Uint8Array(bytes);
+    const { bytesRead } = await file.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
 }
 
 /** Reads a file one chunk per pull, with no read-ahead: memory stays flat whatever the file's size. */

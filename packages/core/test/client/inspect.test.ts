@@ -51,7 +51,13 @@ describe('upload with inspect', () => {
   it('reports an undecodable upload at upload, with the provider message', async () => {
     const { stemkit } = setup({ inspect: { notReady: 1 } });
     const { error } = await settle(
-      stemkit.upload(new TextEncoder().encode('not audio at all'), { name: 'a.wav' }),
+      // MPEG frames, as the client's sniff sees them, in a file the provider cannot decode.
+      stemkit.upload(
+        new Uint8Array(834).map((_, index) =>
+          index % 417 === 0 ? 0xff : index % 417 === 1 ? 0xfb : index % 417 === 2 ? 0x90 : 0,
+        ),
+        { name: 'a.wav' },
+      ),
     );
     expect(UploadError.isInstance(error)).toBe(true);
     expect((error as Error).message).toContain('not a WAV file');

@@ -5,6 +5,7 @@ import {
   createStemkit,
   type Job,
   type JobStatus,
+  RateLimitError,
   type StemkitDriver,
   UnsupportedCapabilityError,
 } from '../../src/index.ts';
@@ -176,7 +177,34 @@ describe('createCallbackReceiver', () => {
       await receive(post(job, undefined, 'GET')),
     ];
     expect(answers.map((each) => each.status)).toEqual([400, 400, 400, 413, 405]);
-    expect(await answers[0]?.json()).toEqual({ message: 'not a mock callback' });
+    expect(await answers[0]?.json()).toEqual({ message: 'not a callback from mock' });
+  });
+
+  it('#26 confirms with one request and no transport retry; a provider answering 429 gets a 503 to resend', async () => {
+    const { driver, start, post } = setup({ statuses: ['queued', 'succeeded'] });
+    const options: unknown[] = [];
+    let busy = true;
+    const limited: StemkitDriver = {
+      ...driver,
+      status(handle, callOptions) {
+        options.push(callOptions);
+        if (busy) throw new RateLimitError('slow down', { retryAfterMs: 2_500 });
+        return driver.status(handle, callOptions);
+      },
+    };
+    const client = createStemkit({ driver: limited, wait: slow });
+    const told: string[] = [];
+    const receive = createCallbackReceiver(client, { onJob: (job) => void told.push(job.status) });
+    const job = await start();
+    const first = await receive(post(job));
+    expect(first.status).toBe(503);
+    expect(first.headers.get('retry-after')).toBe('3');
+    expect(options).toEqual([expect.objectContaining({ retry: false })]);
+    // The provider's resend is the retry.
+    busy = false;
+    expect((await receive(post(job))).status).toBe(204);
+    expect(told).toEqual(['succeeded']);
+    expect(options).toHaveLength(2);
   });
 
   it('needs a driver that reads callbacks', () => {

@@ -237,7 +237,7 @@ describe('separate', () => {
 describe('upload', () => {
   it('streams bytes to the driver in chunks, reporting progress', async () => {
     const { stemkit, driver } = setup();
-    const big = new Uint8Array(300 * 1024).fill(7);
+    const big = sampleWav({ seconds: 19.2 }); // 300 KiB
     const progress: number[] = [];
     const asset = await stemkit.upload(big, { name: 'big.wav', onProgress: (sent) => progress.push(sent) });
     expect(asset).toMatchObject({ role: 'source', name: 'big.wav', provider: 'mock' });
@@ -332,7 +332,7 @@ describe('upload', () => {
       pull(stream) {
         if (sent) return new Promise<void>(() => undefined);
         sent = true;
-        stream.enqueue(new Uint8Array(1024));
+        stream.enqueue(sampleWav({ seconds: 0.06 }));
         return undefined;
       },
     });

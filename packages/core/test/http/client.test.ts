@@ -95,6 +95,22 @@ describe('transport retries', () => {
     expect(attempts).toHaveLength(2);
   });
 
+  it("waits a creating call's 429 out as long as Retry-After says, as the error asks", async () => {
+    const attempts = sequence('post', [429], { 'retry-after': '1' });
+    await client().call({ method: 'POST', path: 'jobs', json: {} });
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(900);
+  });
+
+  it.each([408, 409, 422, 503])(
+    'never repeats a creating call on %i (the error says: maybe made, or refused)',
+    async (status) => {
+      const attempts = sequence('post', [status], { 'retry-after': '0' });
+      await failure(client().call({ method: 'POST', path: 'jobs', json: {} }));
+      expect(attempts).toHaveLength(1);
+    },
+  );
+
   it('never repeats a call whose body is a stream', async () => {
     const attempts = sequence('post', [503], { 'retry-after': '0' });
     const body = new Blob(['abc']).stream();
@@ -321,8 +337,8 @@ describe('stream bodies where the runtime cannot stream uploads (browsers)', () 
     expect(sent).toEqual([
       { redirect: 'error', window: null },
       { redirect: 'error', window: null },
-      // Replayable bodies keep fetch's defaults: redirects are followed.
-      { redirect: 'follow', window: 'absent' },
+      // Replayable bodies are redirected by hand, on the API's origin only (see redirects.test.ts).
+      { redirect: 'manual', window: 'absent' },
     ]);
   });
 });
@@ -385,6 +401,38 @@ describe('error mapping', () => {
     expect((error as Error).message).toContain(`failed with ${status}`);
   });
 
+  it("carries the provider's request id and the response headers, never a credential among them", async () => {
+    registerSecret('header-canary-secret');
+    sequence('post', [422], {
+      'x-request-id': 'req_0123456789abcdef',
+      'set-cookie': 'session=header-canary-cookie; HttpOnly',
+      'x-debug-echo': 'key header-canary-secret',
+      'x-ratelimit-remaining': '17',
+    });
+    const error = await failure(client().call({ method: 'POST', path: 'jobs', json: {} }));
+    expect(ProviderError.isInstance(error)).toBe(true);
+    const provider = error as ProviderError;
+    expect(provider.requestId).toBe('req_0123456789abcdef');
+    expect(provider.headers).toMatchObject({
+      'x-request-id': 'req_0123456789abcdef',
+      'x-ratelimit-remaining': '17',
+      'x-debug-echo': 'key [redacted]',
+    });
+    expect(provider.headers).not.toHaveProperty('set-cookie');
+    const json = JSON.stringify(provider);
+    expect(JSON.parse(json)).toMatchObject({ requestId: 'req_0123456789abcdef', status: 422 });
+    expect(json).not.toContain('header-canary');
+    expect(inspect(provider)).not.toContain('header-canary');
+  });
+
+  it("reads the request id from the provider's own header when the driver names it", async () => {
+    sequence('get', [404], { 'x-fal-request-id': 'fal-req-42', 'x-request-id': 'other' });
+    const error = await failure(
+      client({ requestIdHeader: 'x-fal-request-id' }).call({ method: 'GET', path: 'jobs' }),
+    );
+    expect(NotFoundError.isInstance(error) && error.requestId).toBe('fal-req-42');
+  });
+
   it('maps 429 to RateLimitError carrying the hint', async () => {
     sequence('get', [429, 429], { 'retry-after': '7' });
     const error = await failure(client({ retryLimit: 0 }).call({ method: 'GET', path: 'jobs' }));
@@ -414,6 +462,28 @@ describe('error mapping', () => {
     const error = await failure(client().call({ method: 'GET', path: 'jobs', schema }));
     expect(InvalidResponseError.isInstance(error)).toBe(true);
     expect((error as Error).message).toContain('jobs.0.id');
+  });
+
+  it('builds messages that read as sentences from the call\'s verb phrase (not "found nothing for read the…")', async () => {
+    const what = 'read the separation progress';
+    const messages: Record<number, string> = {
+      401: 'acme refused the credentials (401) to read the separation progress: failed with 401',
+      404: 'acme could not read the separation progress: not found (404): failed with 404',
+      429: 'acme rate-limited the request to read the separation progress (429): failed with 429',
+      500: 'acme answered 500 when asked to read the separation progress: failed with 500',
+    };
+    for (const [status, message] of Object.entries(messages)) {
+      sequence('post', [Number(status)]);
+      const error = await failure(
+        client({ retryLimit: 0 }).call({ method: 'POST', path: 'jobs', json: {}, what }),
+      );
+      expect((error as Error).message).toBe(message);
+    }
+    server.use(http.get(`${API}jobs`, () => HttpResponse.error()));
+    const unreachable = await failure(client({ retryLimit: 0 }).call({ method: 'GET', path: 'jobs', what }));
+    expect((unreachable as Error).message).toBe('Could not reach acme to read the separation progress');
+    const unnamed = await failure(client({ retryLimit: 0 }).call({ method: 'GET', path: 'jobs' }));
+    expect((unnamed as Error).message).toBe('Could not reach acme to send GET jobs');
   });
 
   it("hands back the server's poll hint with a 202", async () => {

@@ -41,13 +41,34 @@ describe('toNodeListener', () => {
     expect(told).toEqual(['succeeded']);
     const refused = await fetch(url, { method: 'POST', body: '{"hello":1}' });
     expect(refused.status).toBe(400);
-    expect(await refused.json()).toEqual({ message: 'not a mock callback' });
+    expect(await refused.json()).toEqual({ message: 'not a callback from mock' });
   });
 
-  it('takes a body Express already parsed', async () => {
+  it('takes a raw body Express already read (express.raw()), bytes as they came', async () => {
     const { driver, job, told, receive } = await finishedJob();
     const listener = toNodeListener(receive);
-    // What express.json() does before the route: read the stream, leave the object on `body`.
+    // What express.raw() does before the route: read the stream, leave the Buffer on `body`.
+    const url = await listen((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        (request as IncomingMessage & { body?: unknown }).body = Buffer.concat(chunks);
+        listener(request, response);
+      });
+    });
+    const body = JSON.stringify(driver.server.callbackFor(job.id).body);
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(response.status).toBe(204);
+    expect(told).toEqual(['succeeded']);
+  });
+
+  it('refuses a body express.json() already parsed, never re-serialising it, and says to use express.raw()', async () => {
+    const { driver, job, told, receive } = await finishedJob();
+    const listener = toNodeListener(receive);
     const url = await listen((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -62,8 +83,9 @@ describe('toNodeListener', () => {
       headers: { 'content-type': 'application/json' },
       body,
     });
-    expect(response.status).toBe(204);
-    expect(told).toEqual(['succeeded']);
+    expect(response.status).toBe(415);
+    expect((await response.json()).message).toContain('express.raw(');
+    expect(told).toEqual([]);
   });
 
   it('answers 500, with no error text, when the handler throws', async () => {

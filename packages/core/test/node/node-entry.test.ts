@@ -34,6 +34,7 @@ describe('@stemkit/core/node', () => {
   it('uploads a file of several chunks byte for byte, as a stream', async () => {
     const source = join(directory, 'long.wav');
     const long = new Uint8Array(3 * 256 * 1024 + 17).map((_, index) => index % 253);
+    long.set(sampleWav({ seconds: 0 }).subarray(0, 40)); // a WAV header whose data runs to the end
     await writeFile(source, long);
     const mock = createMockDriver();
     const chunks: Uint8Array<ArrayBuffer>[] = [];

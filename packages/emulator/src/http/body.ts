@@ -12,7 +12,7 @@ const tooLarge = () => new HttpError(413, `The JSON body is larger than ${maxJso
  * A request's body as text, read to at most {@link maxJsonBytes}: a larger declared length is refused before
  * a byte is read, and a body that streams past the cap is refused as it crosses it (the rest is thrown away).
  */
-async function readBoundedText(request: Request): Promise<string> {
+export async function readBoundedText(request: Request): Promise<string> {
   if (Number(request.headers.get('content-length')) > maxJsonBytes) throw tooLarge();
   const body = bodyStream(request);
   if (!body) return '';

@@ -8,6 +8,8 @@ export interface UploadedFile {
   fileName: string;
   mimeType: string;
   size: number;
+  /** The request's small text fields (`stem_variation_id`), by name; the first of a repeated one wins. */
+  fields: Record<string, string>;
 }
 
 /**
@@ -30,6 +32,7 @@ export async function receiveMultipartFile(
   objects: ObjectStore,
   key: string,
   maxBytes: number,
+  field = 'file',
 ): Promise<UploadedFile> {
   const contentType = request.headers.get('content-type') ?? '';
   if (!contentType.toLowerCase().startsWith('multipart/form-data') || !request.body) {
@@ -46,7 +49,7 @@ export async function receiveMultipartFile(
       headers: { 'content-type': contentType },
       // Browsers, undici and curl send file names as raw UTF-8 (busboy would read them as latin1).
       defParamCharset: 'utf8',
-      limits: { files: 1, fileSize: maxBytes + 1 },
+      limits: { files: 1, fileSize: maxBytes + 1, fields: 16, fieldSize: 1024 },
     });
   } catch {
     throw new HttpError(400, 'Malformed multipart/form-data request');
@@ -68,8 +71,12 @@ export async function receiveMultipartFile(
       body.unpipe(parser);
       discardBody(request, body);
     };
+    const fields: Record<string, string> = Object.create(null);
+    parser.on('field', (name, value) => {
+      if (!(name in fields)) fields[name] = value;
+    });
     parser.on('file', (name, stream, info) => {
-      if (name !== 'file') {
+      if (name !== field) {
         stream.resume();
         return;
       }
@@ -90,7 +97,7 @@ export async function receiveMultipartFile(
         });
       });
       const write = objects.write(key, stream).then(
-        (size) => ({ fileName: info.filename || 'upload', mimeType: info.mimeType, size }),
+        (size) => ({ fileName: info.filename || 'upload', mimeType: info.mimeType, size, fields }),
         (error: unknown) => {
           throw refused ? tooLarge(maxBytes) : error;
         },

@@ -5,6 +5,8 @@ import {
   mix,
   type PcmAudio,
   probeAudio,
+  separate,
+  separateSet,
   separateToWav,
   trim,
   zip,
@@ -32,6 +34,8 @@ export type ComputeRequest =
     }
   /** Several models on one source, decoded once and separated once (see `ModelBatcher`). */
   | { operation: 'models'; path: string; requests: ModelRequest[] }
+  /** ElevenLabs: every stem of a set in one codec (`mp3`, or `pcm`: raw 16-bit little-endian). */
+  | { operation: 'stems'; path: string; set: 'two' | 'six'; codec: 'mp3' | 'pcm' }
   | { operation: 'convert'; path: string; format: string }
   | { operation: 'mix'; tracks: { path: string; volume: number; pan: number }[] }
   | { operation: 'zip'; files: { path: string; name: string }[]; format: string };
@@ -59,6 +63,7 @@ export interface ComputeResults {
   probe: ProbeResult;
   separation: SeparationResult;
   models: ModelsResult;
+  stems: { name: string; data: Uint8Array }[];
   convert: Uint8Array;
   mix: Uint8Array;
   zip: Uint8Array;
@@ -109,6 +114,50 @@ async function separation(
   return { files, trialStart };
 }
 
+/** The six stems are five masked ones plus `other`, the input minus them, so the set sums back to the input. */
+const SIX_MASKED = ['vocals', 'drums', 'bass', 'guitar', 'piano'];
+
+async function stemFiles(
+  request: Extract<ComputeRequest, { operation: 'stems' }>,
+): Promise<ComputeResults['stems']> {
+  const audio = await load(request.path);
+  let stems: Record<string, PcmAudio>;
+  if (request.set === 'two') stems = await separateSet(audio, 'two');
+  else {
+    stems = await separate(audio, SIX_MASKED);
+    const other = audio.channels.map((channel, index) => {
+      const rest = Float32Array.from(channel);
+      for (const name of SIX_MASKED) {
+        const stem = stems[name]?.channels[index];
+        if (stem) for (let frame = 0; frame < rest.length; frame++) rest[frame]! -= stem[frame] ?? 0;
+      }
+      return rest;
+    });
+    stems = { ...stems, other: { sampleRate: audio.sampleRate, channels: other } };
+  }
+  const files: ComputeResults['stems'] = [];
+  for (const [name, pcm] of Object.entries(stems)) {
+    const data = request.codec === 'pcm' ? rawPcm(pcm) : await encodeOutput(pcm, 'mp3');
+    files.push({ name: `${name}.${request.codec}`, data });
+  }
+  return files;
+}
+
+/** Raw signed 16-bit little-endian PCM, channels interleaved (what `pcm_*` formats are). */
+function rawPcm(audio: PcmAudio): Uint8Array {
+  const frames = audio.channels[0]?.length ?? 0;
+  const view = new DataView(new ArrayBuffer(frames * audio.channels.length * 2));
+  let offset = 0;
+  for (let frame = 0; frame < frames; frame++) {
+    for (const channel of audio.channels) {
+      const sample = Math.max(-1, Math.min(1, channel[frame] ?? 0));
+      view.setInt16(offset, Math.round(sample * 32767), true);
+      offset += 2;
+    }
+  }
+  return new Uint8Array(view.buffer);
+}
+
 /** Runs one operation. */
 export async function compute<Request extends ComputeRequest>(
   request: Request,
@@ -129,6 +178,8 @@ export async function compute<Request extends ComputeRequest>(
       const audio = await load(request.path);
       return { runs: await runModels(audio, request.requests), duration: durationOf(audio) } as Result;
     }
+    case 'stems':
+      return (await stemFiles(request)) as Result;
     case 'convert':
       return (await encodeOutput(await load(request.path), request.format)) as Result;
     case 'mix': {

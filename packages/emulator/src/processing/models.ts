@@ -67,9 +67,16 @@ function textOutputs(model: string, audio: PcmAudio, request: ModelRequest): Mod
   }));
 }
 
-/** The stems a stem model is made of: two voices for `multi_voice`, else the model's own stem. */
+/** A model made of several stems at once, `parts:vocals+drums` (LALAL.AI's multistem): each is an output. */
+const PARTS_PREFIX = 'parts:';
+
+/** The stems a stem model is made of: two voices for `multi_voice`, the listed ones for `parts:`, else its own. */
 const partsOf = (request: ModelRequest) =>
-  request.model === 'multi_voice' ? ['vocals_lead', 'vocals_backing'] : [request.model];
+  request.model === 'multi_voice'
+    ? ['vocals_lead', 'vocals_backing']
+    : request.model.startsWith(PARTS_PREFIX)
+      ? request.model.slice(PARTS_PREFIX.length).split('+')
+      : [request.model];
 
 /** Whether the audio engine can separate a stem of this name. */
 function separable(name: string): boolean {
@@ -153,7 +160,9 @@ async function runModel(audio: PcmAudio, request: ModelRequest, stems: Stems): P
     ? parts.map(
         (_, index) => `voice_${request.variant ?? 'two_speaker'}_${String(index + 1).padStart(2, '0')}`,
       )
-    : [request.outputName];
+    : request.model.startsWith(PARTS_PREFIX)
+      ? parts
+      : [request.outputName];
   const rest = request.residual
     ? parts.reduce((mixture, part) => residual(mixture, stems.samples(part)), audio)
     : undefined;

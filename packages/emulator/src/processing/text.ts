@@ -1,35 +1,45 @@
 import type { PcmAudio } from '@stemkit/audio';
 
-/** A word with its time span in seconds. */
+/** A word with its time span in seconds, as AudioShake writes it. */
 export interface TimedWord {
-  /** One word: a placeholder syllable for transcription, a word of the supplied transcript for alignment. */
-  word: string;
   /** When the word begins, in seconds from the start of the audio (rounded to the millisecond). */
   start: number;
-  /** When the word ends, in seconds; each word ends where the next one of its segment begins. */
+  /** When the word ends, in seconds; each word ends where the next one of its line begins. */
   end: number;
+  /**
+   * The word with what follows it, as in AudioShake's files: a space, or `\n` for the last word of its line,
+   * so that a line's words put together are its `text`. A placeholder syllable for transcription, a word of the
+   * supplied transcript for alignment.
+   */
+  text: string;
 }
 
-/** A stretch of sound between silences, with its words. */
-export interface TranscriptSegment {
+/** A line: a stretch of sound between silences, with its words. */
+export interface TranscriptLine {
   /** When the sound begins, in seconds from the start of the audio (rounded to the millisecond). */
   start: number;
   /** When the sound ends, in seconds, at most the audio's duration. */
   end: number;
-  /** The segment's words, joined by single spaces. */
+  /** The line's words joined by single spaces, ending with `\n`: its words' `text` put together. */
   text: string;
-  /** The same words, each timed on an equal share of the segment. */
+  /** The same words, each timed on an equal share of the line. */
   words: TimedWord[];
 }
 
-/** The JSON that transcription and alignment jobs write (documented in the README). */
+/**
+ * The JSON that transcription and alignment jobs write, in AudioShake's published shape (the
+ * `alignment-wordless.json` sample of its demo repository; see docs/providers/audioshake-tasks.md).
+ */
 export interface TranscriptDocument {
-  /** The whole transcript, one line per segment; for alignment, the supplied transcript's non-blank lines. */
+  /**
+   * The whole transcript, each line `\n`-terminated: for transcription the lines' `text` put together, for
+   * alignment the supplied transcript's non-blank lines.
+   */
   text: string;
-  /** Language code the job asked for (`en` when none or `auto`); the placeholder words ignore it. */
-  language: string;
   /** The stretches of sound in time order, each with its timed words. */
-  segments: TranscriptSegment[];
+  lines: TranscriptLine[];
+  /** What the job was asked: the language code (`en` when none or `auto`; the placeholder words ignore it). */
+  metadata: { language: string };
 }
 
 /** One 10-second window of a music detection result. */
@@ -102,9 +112,9 @@ export function soundSpans(audio: PcmAudio): { start: number; end: number }[] {
 const vocabulary = ['la', 'na', 'oh', 'yeah', 'hey', 'da', 'doo', 'ooh', 'mm', 'whoa', 'ah', 'hum'];
 
 /** Spreads words over spans in proportion to each span's length, each word an equal share of its span. */
-function placeWords(words: string[], spans: { start: number; end: number }[]): TranscriptSegment[] {
+function placeWords(words: string[], spans: { start: number; end: number }[]): TranscriptLine[] {
   const total = spans.reduce((sum, span) => sum + (span.end - span.start), 0);
-  const segments: TranscriptSegment[] = [];
+  const lines: TranscriptLine[] = [];
   let used = 0;
   let covered = 0;
   spans.forEach((span, index) => {
@@ -115,13 +125,18 @@ function placeWords(words: string[], spans: { start: number; end: number }[]): T
     if (share.length === 0) return;
     const step = (span.end - span.start) / share.length;
     const timed = share.map((word, position) => ({
-      word,
       start: round(span.start + position * step),
       end: round(span.start + (position + 1) * step),
+      text: position === share.length - 1 ? `${word}\n` : `${word} `,
     }));
-    segments.push({ start: span.start, end: span.end, text: share.join(' '), words: timed });
+    lines.push({ start: span.start, end: span.end, text: `${share.join(' ')}\n`, words: timed });
   });
-  return segments;
+  return lines;
+}
+
+/** The document of timed lines; its whole text is theirs put together unless given. */
+function documentOf(lines: TranscriptLine[], language: string, text?: string): TranscriptDocument {
+  return { text: text ?? lines.map((line) => line.text).join(''), lines, metadata: { language } };
 }
 
 /**
@@ -140,8 +155,7 @@ export function transcribe(audio: PcmAudio, language: string): TranscriptDocumen
       words.push(vocabulary[(level + index) % vocabulary.length] ?? 'la');
     }
   }
-  const segments = placeWords(words, spans);
-  return { text: segments.map((segment) => segment.text).join('\n'), language, segments };
+  return documentOf(placeWords(words, spans), language);
 }
 
 /**
@@ -154,28 +168,40 @@ export function align(audio: PcmAudio, transcript: string, language: string): Tr
     .map((line) => line.trim())
     .filter((line) => line !== '');
   const spans = soundSpans(audio);
-  const segments =
+  const timed =
     lines.length === spans.length
       ? lines.flatMap((line, index) => placeWords(line.split(/\s+/), [spans[index] ?? { start: 0, end: 0 }]))
       : placeWords(
           lines.flatMap((line) => line.split(/\s+/)),
           spans.length > 0 ? spans : [{ start: 0, end: 0 }],
         );
-  return { text: lines.join('\n'), language, segments };
+  // As in AudioShake's files, the text is the transcript supplied (here its non-blank lines), however timed.
+  return documentOf(timed, language, lines.map((line) => `${line}\n`).join(''));
 }
 
-/** The text of a transcript file: plain text, or JSON `{text}`, `{lines: [...]}` or an array of lines. */
+/** The text of one line of a transcript file: a string, or an object with a `text` (AudioShake's lines). */
+function lineText(line: unknown): string {
+  if (typeof line === 'string') return line;
+  const text = line && typeof line === 'object' ? (line as { text?: unknown }).text : undefined;
+  return typeof text === 'string' ? text.trim() : '';
+}
+
+/**
+ * The text of a transcript file. Plain text, or JSON: a string, `{text}`, an array of lines, or lines under
+ * `lines` (AudioShake's shape, `{lines: [{text, words}]}`) or `segments` (this emulator's shape before issue
+ * #26), each a string or an object with a `text`.
+ */
 export function transcriptText(data: Uint8Array): string {
   const text = new TextDecoder().decode(data);
   try {
     const value: unknown = JSON.parse(text);
     if (typeof value === 'string') return value;
-    if (Array.isArray(value)) return value.map((line) => (typeof line === 'string' ? line : '')).join('\n');
+    if (Array.isArray(value)) return value.map(lineText).join('\n');
     if (value && typeof value === 'object') {
-      const record = value as { text?: unknown; lines?: unknown };
+      const record = value as { text?: unknown; lines?: unknown; segments?: unknown };
       if (typeof record.text === 'string') return record.text;
-      if (Array.isArray(record.lines))
-        return record.lines.filter((line) => typeof line === 'string').join('\n');
+      const lines = Array.isArray(record.lines) ? record.lines : record.segments;
+      if (Array.isArray(lines)) return lines.map(lineText).join('\n');
     }
   } catch {
     // Not JSON: plain text.
@@ -211,9 +237,7 @@ export function toSrt(document: TranscriptDocument): string {
       Math.floor(milliseconds / 1000) % 60,
     )},${pad(milliseconds % 1000, 3)}`;
   };
-  return document.segments
-    .map(
-      (segment, index) => `${index + 1}\n${time(segment.start)} --> ${time(segment.end)}\n${segment.text}\n`,
-    )
+  return document.lines
+    .map((line, index) => `${index + 1}\n${time(line.start)} --> ${time(line.end)}\n${line.text.trim()}\n`)
     .join('\n');
 }

@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import * as z from 'zod';
 import type { EmulatorContext } from '../context.ts';
 import { readBody } from '../http/body.ts';
+import { withExtension } from '../http/disposition.ts';
 import { HttpError } from '../http/errors.ts';
 import { displayName } from '../http/schemas.ts';
 import type { Separation } from '../state/records.ts';
@@ -77,11 +78,11 @@ export function registerFileRoutes(app: Hono, context: EmulatorContext): void {
       if (!master) throw new HttpError(404, 'No mix with this fileName');
       if (master.status !== 'ready') return answer(fileName);
       const mixName = master.downloadName ?? fileName.slice(4);
-      if (fileFormat === 'wav') return link(master.key, `${mixName}.wav`);
+      if (fileFormat === 'wav') return link(master.key, withExtension(mixName, 'wav'));
       const name = `${fileName}.${fileFormat}`;
       if (!separation.derived[name]) {
         const key = storageKey('sourcere', separation.id, name);
-        const file = { key, status: 'pending' as const, downloadName: `${mixName}.${fileFormat}` };
+        const file = { key, status: 'pending' as const, downloadName: withExtension(mixName, fileFormat) };
         prepare(context, separation, name, file, {
           operation: 'convert',
           path: context.objects.path(master.key),
@@ -151,7 +152,8 @@ export function registerFileRoutes(app: Hono, context: EmulatorContext): void {
       return stem;
     });
     const path = zipPath();
-    const downloadName = `${body.zipFileName ?? path.slice(4, -4)}.zip`;
+    // A name given with its extension (`ok.zip`) keeps it, rather than downloading as `ok.zip.zip`.
+    const downloadName = withExtension(body.zipFileName ?? path.slice(4, -4), 'zip');
     const file = {
       key: storageKey('sourcere', separation.id, path),
       status: 'pending' as const,

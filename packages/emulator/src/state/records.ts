@@ -1,3 +1,4 @@
+import type { LalalSource, LalalTask } from '../lalal/records.ts';
 /** What the emulator remembers. Every record is plain JSON so the store can persist it as is. */
 
 /** A file the emulator prepared on demand (a format conversion, a mix, a zip). */
@@ -133,4 +134,42 @@ export interface EmulatorState {
   tasksAssets: Record<string, TasksAsset>;
   tasks: Record<string, Task>;
   tasksWebhookUrl?: string;
+  replicateFiles: Record<string, ReplicateFileRecord>;
+  replicatePredictions: Record<string, ReplicatePredictionRecord>;
+  /** LALAL.AI uploads and tasks (see `lalal/records.ts`). */
+  lalalSources: Record<string, LalalSource>;
+  lalalTasks: Record<string, LalalTask>;
+  /** LALAL.AI minutes spent so far. */
+  lalalMinutesUsed?: number;
+}
+
+/** A file of the Replicate Files API (`POST /files`). */
+export interface ReplicateFileRecord {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  key: string;
+  createdAt: string;
+}
+
+/** A Replicate prediction of a Demucs model. */
+export interface ReplicatePredictionRecord {
+  id: string;
+  model: string;
+  version: string;
+  input: Record<string, unknown>;
+  status: 'starting' | 'processing' | 'succeeded' | 'failed' | 'canceled';
+  /** Stem → storage key of its file, once written. */
+  output: Record<string, string | null> | null;
+  error: string | null;
+  logs: string;
+  webhook?: string;
+  webhookEventsFilter?: string[];
+  createdAt: string;
+  startedAt?: string;
+  completedAt?: string;
+  dataRemoved: boolean;
+  predictTime?: number;
 }

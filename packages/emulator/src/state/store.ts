@@ -28,6 +28,10 @@ function stateOf(saved: Partial<EmulatorState> = {}): EmulatorState {
     legacyJobs: dictionary(saved.legacyJobs),
     tasksAssets: dictionary(saved.tasksAssets),
     tasks: dictionary(saved.tasks),
+    replicateFiles: dictionary(saved.replicateFiles),
+    replicatePredictions: dictionary(saved.replicatePredictions),
+    lalalSources: dictionary(saved.lalalSources),
+    lalalTasks: dictionary(saved.lalalTasks),
   };
 }
 

@@ -9,11 +9,6 @@ const segmentPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
  * whatever the route: each `/`-separated segment of each part must be a plain name, so a value that reached a
  * key (an id, a model, a variant) can never climb out of its folder. A refused key is a bug or an unvalidated
  * input, never a write.
- *
- * @example
- * ```ts
- * storageKey('tasks', task.id, target.id, 'vocals_high_quality.wav'); // 'tasks/c…/c…/vocals_high_quality.wav'
- * ```
  */
 export function storageKey(...parts: string[]): string {
   const segments = parts.flatMap((part) => part.split('/'));

@@ -1,9 +1,32 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { type FileHandle, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+
+/** A body that went past the limit it was written with: nothing of it was kept. */
+export class TooLargeError extends Error {
+  override readonly name = 'TooLargeError';
+  readonly maxBytes: number;
+
+  constructor(maxBytes: number) {
+    super(`The file is larger than ${maxBytes} bytes`);
+    this.maxBytes = maxBytes;
+  }
+}
+
+/** Counts the bytes going through; past `maxBytes` it fails the pipeline, whose other streams it destroys. */
+function byteLimit(maxBytes: number): Transform {
+  let size = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      size += chunk.byteLength;
+      if (size > maxBytes) callback(new TooLargeError(maxBytes));
+      else callback(null, chunk);
+    },
+  });
+}
 
 /**
  * Files by storage key (`sourcere/<id>/response/vocals.wav`), under `<dataDir>/objects`. Writes stream to a
@@ -23,8 +46,15 @@ export class ObjectStore {
     return path;
   }
 
-  /** Streams a body to the key's file; returns its size in bytes. */
-  async write(key: string, body: ReadableStream<Uint8Array> | Readable): Promise<number> {
+  /**
+   * Streams a body to the key's file; returns its size in bytes. With `maxBytes`, a body that goes past it
+   * fails with a {@link TooLargeError} as it crosses it (the body destroyed, nothing kept).
+   */
+  async write(
+    key: string,
+    body: ReadableStream<Uint8Array> | Readable,
+    options: { maxBytes?: number } = {},
+  ): Promise<number> {
     const path = this.path(key);
     await mkdir(dirname(path), { recursive: true });
     const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.part`;
@@ -32,7 +62,8 @@ export class ObjectStore {
     // Destroyed while the folder was being made: a pipeline may never settle on such a stream.
     if (source.destroyed) throw source.errored ?? new Error('The body was destroyed before it was stored');
     try {
-      await pipeline(source, createWriteStream(temporary));
+      if (options.maxBytes === undefined) await pipeline(source, createWriteStream(temporary));
+      else await pipeline(source, byteLimit(options.maxBytes), createWriteStream(temporary));
       await rename(temporary, path);
     } catch (error) {
       await rm(temporary, { force: true });
@@ -78,8 +109,8 @@ export class ObjectStore {
     }
   }
 
-  /** A web stream of the file, read from disk as it is consumed. */
-  readStream(key: string): ReadableStream<Uint8Array> {
-    return Readable.toWeb(createReadStream(this.path(key))) as ReadableStream<Uint8Array>;
+  /** A web stream of the file (or of the bytes `start` to `end` inclusive), read from disk as it is consumed. */
+  readStream(key: string, range?: { start: number; end: number }): ReadableStream<Uint8Array> {
+    return Readable.toWeb(createReadStream(this.path(key), range)) as ReadableStream<Uint8Array>;
   }
 }

@@ -1,4 +1,5 @@
 import type { EmulatorContext } from '../context.ts';
+import { HttpError } from '../http/errors.ts';
 import { failureCode, JobFailure } from '../processing/errors.ts';
 import { fetchToStorage } from '../processing/fetch-source.ts';
 import { mimeType } from '../processing/formats.ts';
@@ -23,6 +24,12 @@ function fail(target: TaskTarget, code: number, message: string): void {
   target.error = { code, message };
 }
 
+/** A link that could not be fetched, as the target's error: its status (413 past the size limit) and why. */
+function linkFailure(error: unknown, fallback: string): JobFailure {
+  if (error instanceof HttpError) return new JobFailure(error.status, error.message);
+  return new JobFailure(400, error instanceof Error ? error.message : fallback);
+}
+
 /** The task's source audio on disk: the asset's file, or the `url`, fetched once. */
 async function sourceKey(context: EmulatorContext, task: Task): Promise<string> {
   if (task.sourceKey) return task.sourceKey;
@@ -33,7 +40,7 @@ async function sourceKey(context: EmulatorContext, task: Task): Promise<string> 
   } else if (task.url) {
     const key = storageKey('tasks', task.id, 'source');
     await fetchToStorage(context, task.url, key).catch((error: unknown) => {
-      throw new JobFailure(400, error instanceof Error ? error.message : 'The url could not be fetched');
+      throw linkFailure(error, 'The url could not be fetched');
     });
     task.sourceKey = key;
   }
@@ -50,7 +57,9 @@ async function transcriptOf(context: EmulatorContext, target: TaskTarget): Promi
   }
   if (target.transcriptUrl) {
     const key = storageKey('tasks', 'transcripts', target.id);
-    await fetchToStorage(context, target.transcriptUrl, key);
+    await fetchToStorage(context, target.transcriptUrl, key).catch((error: unknown) => {
+      throw linkFailure(error, 'The transcriptUrl could not be fetched');
+    });
     return transcriptText(await context.objects.readBytes(key));
   }
   return undefined;

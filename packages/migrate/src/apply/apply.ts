@@ -1,14 +1,5 @@
-import {
-  AuthenticationError,
-  InvalidArgumentError,
-  isAbortError,
-  type Job,
-  NotFoundError,
-  ProviderError,
-  type StemkitDriver,
-  StemkitError,
-  UnsupportedCapabilityError,
-} from '@stemkit/core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AuthenticationError, isAbortError, type Job, type StemkitDriver, StemkitError } from '@stemkit/core';
 import { Journal } from '../journal/journal.ts';
 import type { MigrationPlan, PlannedTask } from '../plan/schema.ts';
 import { jsonText, writeFileAtomic } from '../shared/files.ts';
@@ -109,6 +100,8 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   const counts = { created: 0, reconciled: 0, alreadyDone: 0 };
   const duplicates: Array<{ key: string; taskIds: string[] }> = [];
   const rejected = new Map<string, string>();
+  // Refused for now (a 429 the transport's own retries did not outlast): nothing was made, the next round retries.
+  const refusedForNow = new Map<string, string>();
   const unknown = new Map<string, string>();
   let mapping: MigrationMapping;
   try {
@@ -119,14 +112,16 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
       const todo = plan.tasks.filter((task) => !journal.state(task.key).created && !rejected.has(task.key));
       if (todo.length === 0) break;
       unknown.clear();
+      refusedForNow.clear();
       await runPool(todo, options.concurrency ?? 8, async (task) => {
-        const outcome = await createTask(task, journal, options);
+        const { retryable, ...outcome } = await createTask(task, journal, options);
         if (outcome.type === 'created') counts.created++;
-        if (outcome.type === 'rejected') rejected.set(task.key, outcome.message);
+        if (outcome.type === 'rejected')
+          (retryable ? refusedForNow : rejected).set(task.key, outcome.message);
         if (outcome.type === 'unknown') unknown.set(task.key, outcome.message);
         options.onProgress?.(outcome);
       });
-      if (unknown.size === 0) break;
+      if (unknown.size === 0 && refusedForNow.size === 0) break;
       signal?.throwIfAborted();
     }
   } finally {
@@ -137,7 +132,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   }
   return {
     ...counts,
-    rejected: [...rejected].map(([key, message]) => ({ key, message })),
+    rejected: [...rejected, ...refusedForNow].map(([key, message]) => ({ key, message })),
     unknown: [...unknown.keys()],
     duplicates,
     mapping,
@@ -157,7 +152,7 @@ async function reconcile(
   if (pending.length === 0) return;
   const times = pending.map((each) => each.since).sort();
   const wait = Date.parse(times.at(-1) as string) + (options.settleMs ?? 5_000) - Date.now();
-  if (wait > 0) await sleep(wait, options.signal);
+  if (wait > 0) await sleep(wait, undefined, { signal: options.signal });
   const since = times[0];
   const found = await findTasksByKey(tasks, new Set(pending.map((each) => each.key)), since, options.signal);
   for (const { key } of pending) {
@@ -181,7 +176,8 @@ async function reconcile(
   }
 }
 
-type TaskOutcome = ApplyEvent;
+/** An event, and for a refusal whether trying again may succeed (a rate limit): the error says. */
+type TaskOutcome = ApplyEvent & { readonly retryable?: boolean };
 
 async function createTask(task: PlannedTask, journal: Journal, options: ApplyOptions): Promise<TaskOutcome> {
   const { tasks, legacy, signal } = options;
@@ -213,7 +209,8 @@ async function createTask(task: PlannedTask, journal: Journal, options: ApplyOpt
         message: messageOf(error),
         at: new Date().toISOString(),
       });
-      return { type: 'rejected', key: task.key, message: messageOf(error) };
+      const retryable = StemkitError.isInstance(error) && error.retryable;
+      return { type: 'rejected', key: task.key, message: messageOf(error), retryable };
     }
     // A lost answer, a timeout or a 5xx: the task may exist. The intent stays pending for reconciliation.
     return { type: 'unknown', key: task.key, message: messageOf(error) };
@@ -235,28 +232,9 @@ async function createTask(task: PlannedTask, journal: Journal, options: ApplyOpt
   }
 }
 
-/** Whether the provider certainly created nothing: a validation refusal or a 4xx other than 408/429. */
+/** Whether the provider certainly created nothing (a validation refusal, a 4xx but 408, a 429 too): the error says. */
 function refusedBeforeCreation(error: unknown): boolean {
-  if (InvalidArgumentError.isInstance(error) || UnsupportedCapabilityError.isInstance(error)) return true;
-  if (NotFoundError.isInstance(error)) return true;
-  if (ProviderError.isInstance(error) && error.status !== undefined) {
-    return error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
-  }
-  return false;
-}
-
-function sleep(milliseconds: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, milliseconds);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
+  return StemkitError.isInstance(error) && error.createdNothing;
 }
 
 function messageOf(error: unknown): string {

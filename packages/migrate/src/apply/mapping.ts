@@ -9,7 +9,7 @@ import { matchTargets } from './targets.ts';
  * @example
  * ```ts
  * const mapping: MigrationMapping = JSON.parse(await readFile('mapping.json', 'utf8'));
- * const { taskId, targetId } = mapping.jobs['clksrfob8000bf7of6xkscy8m'];
+ * const target = mapping.jobs['clksrfob8000bf7of6xkscy8m']; // { taskId, targetId }, if it was migrated
  * ```
  */
 export interface MigrationMapping {

@@ -6,11 +6,6 @@ import type { PlannedSource } from '../plan/schema.ts';
 /**
  * Turns a planned source into what the Tasks driver takes. A legacy asset becomes its fresh link, read from
  * one of its jobs through the legacy API at this moment (links expire; none is ever stored).
- *
- * @example
- * ```ts
- * const source = await resolveSource({ legacyAssetId: 'clyx…', legacyJobId: 'clks…' }, tasks, legacy);
- * ```
  */
 export async function resolveSource(
   source: PlannedSource,

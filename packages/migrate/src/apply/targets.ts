@@ -58,11 +58,6 @@ export function createdTargetsOf(job: Job): CreatedTarget[] {
  * Pairs each planned target with a created one (Tasks echoes no client key per target, so targets
  * are matched on model, variant, residual — and language — in order). Returns the created target id for each
  * planned index, `undefined` where none matched.
- *
- * @example
- * ```ts
- * matchTargets(task.targets, created.targets); // ['cmiy…', 'cmiz…']
- * ```
  */
 export function matchTargets(
   planned: readonly PlannedTarget[],

@@ -12,14 +12,14 @@ import {
   type Settings,
   type SettingsDeclaration,
 } from '@stemkit/core/driver';
-import { UsageError } from './io.ts';
+import { MissingCredentialsError } from './io.ts';
 
 // Credentials come only from the environment, never from flags (they would show in process lists), and are
 // read through each driver's own settings declaration, so the variable names live in the driver alone.
 
 /**
- * A driver's settings from the environment; a missing required one is a {@link UsageError} naming its variable
- * and `why` the command needs it.
+ * A driver's settings from the environment; a missing required one is a {@link MissingCredentialsError} (exit
+ * code 3, as everywhere in `stemkit`) naming its variable and `why` the command needs it.
  */
 export function settingsFromEnvironment<const Declaration extends SettingsDeclaration>(
   declaration: Declaration,
@@ -31,7 +31,9 @@ export function settingsFromEnvironment<const Declaration extends SettingsDeclar
   } catch (error) {
     if (!InvalidArgumentError.isInstance(error)) throw error;
     const missing = inspectSettings(declaration, {}, env).missing.map((setting) => setting.env);
-    throw new UsageError(`${missing.join(', ')} is not set: ${why}`);
+    throw new MissingCredentialsError(
+      `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set: ${why}`,
+    );
   }
 }
 

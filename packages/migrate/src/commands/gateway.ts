@@ -1,11 +1,19 @@
 import { audioshakeTasks } from '@stemkit/audioshake';
-import type { StemkitDriver } from '@stemkit/core';
+import { AuthenticationError, type StemkitDriver } from '@stemkit/core';
+import { Command, CommanderError } from 'commander';
 import { createOutbound } from '../gateway/outbound.ts';
 import { postgresGatewayStore } from '../gateway/postgres-store.ts';
 import { startGateway } from '../gateway/server.ts';
 import { fileGatewayStore, type GatewayStore } from '../gateway/store.ts';
 import { settingsFromEnvironment, tasksFromEnvironment } from './drivers.ts';
-import { type CommandIo, parseFlags, positiveInteger, UsageError } from './io.ts';
+import {
+  type CommandIo,
+  HELP_HINT,
+  MIGRATE_EXIT_CODE,
+  MissingCredentialsError,
+  positiveInteger,
+  UsageError,
+} from './io.ts';
 
 /** A port flag: 0 (a free one) to 65535. */
 function portNumber(text: string): number {
@@ -82,20 +90,17 @@ async function openBackend(name: string, env: CommandIo['env'], speed: number): 
 export async function runGatewayCommand(argv: readonly string[], io: CommandIo): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     io.stdout.write(`${GATEWAY_HELP}\n`);
-    return 0;
+    return MIGRATE_EXIT_CODE.success;
+  }
+  let values: GatewayFlags;
+  try {
+    values = parseGatewayFlags(argv, io);
+  } catch (error) {
+    // Commander has written its own error (`error: unknown option '--prot'`, a "Did you mean" and the hint).
+    if (error instanceof CommanderError) return MIGRATE_EXIT_CODE.usage;
+    throw error;
   }
   try {
-    const { values } = parseFlags(argv, {
-      backend: { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'public-url': { type: 'string' },
-      speed: { type: 'string' },
-      state: { type: 'string' },
-      store: { type: 'string' },
-      'allow-private-network': { type: 'boolean' },
-      'allow-host': { type: 'string', multiple: true },
-    });
     const token = io.env.STEMKIT_GATEWAY_TOKEN;
     if (!token) throw new UsageError('STEMKIT_GATEWAY_TOKEN is not set: legacy clients authenticate with it');
     const linkSecret = io.env.STEMKIT_GATEWAY_LINK_SECRET || undefined;
@@ -103,7 +108,7 @@ export async function runGatewayCommand(argv: readonly string[], io: CommandIo):
       throw new UsageError('STEMKIT_GATEWAY_LINK_SECRET must be at least 32 characters');
     if (!values.backend) throw new UsageError('--backend is required');
     const port = values.port === undefined ? 0 : portNumber(values.port);
-    const publicUrl = values['public-url'];
+    const publicUrl = values.publicUrl;
     if (publicUrl !== undefined && !/^https?:\/\/[^/]/.test(publicUrl))
       throw new UsageError('--public-url must be an http(s) URL');
     const host = values.host ?? '127.0.0.1';
@@ -111,7 +116,7 @@ export async function runGatewayCommand(argv: readonly string[], io: CommandIo):
       throw new UsageError(
         `--host ${host} needs --public-url: download links must name an address clients reach`,
       );
-    const allowHosts = values['allow-host'] ?? [];
+    const allowHosts = values.allowHost;
     try {
       createOutbound({ allowHosts });
     } catch (error) {
@@ -132,7 +137,11 @@ export async function runGatewayCommand(argv: readonly string[], io: CommandIo):
     });
     const store: GatewayStore | undefined =
       postgres ?? (values.state === undefined ? undefined : fileGatewayStore(values.state));
-    const backend = await openBackend(values.backend, io.env, positiveInteger(values, 'speed', 1));
+    const backend = await openBackend(
+      values.backend,
+      io.env,
+      positiveInteger({ speed: values.speed }, 'speed', 1),
+    );
     let running: Awaited<ReturnType<typeof startGateway>>;
     try {
       running = await startGateway({
@@ -141,7 +150,7 @@ export async function runGatewayCommand(argv: readonly string[], io: CommandIo):
         port,
         host,
         allowHosts,
-        ...(values['allow-private-network'] ? { allowPrivateNetwork: true } : {}),
+        ...(values.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}),
         ...(publicUrl === undefined ? {} : { publicUrl }),
         ...(linkSecret === undefined ? {} : { linkSecret }),
         ...(store === undefined ? {} : { store }),
@@ -164,9 +173,54 @@ export async function runGatewayCommand(argv: readonly string[], io: CommandIo):
     await postgres?.close();
     return 0;
   } catch (error) {
-    io.stderr.write(
-      `${error instanceof Error ? error.message : String(error)}\n\n${error instanceof UsageError ? GATEWAY_HELP : ''}\n`,
-    );
-    return error instanceof UsageError ? 2 : 1;
+    io.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (error instanceof UsageError) io.stderr.write(`${HELP_HINT}\n`);
+    if (error instanceof UsageError) return MIGRATE_EXIT_CODE.usage;
+    if (error instanceof MissingCredentialsError || AuthenticationError.isInstance(error)) {
+      return MIGRATE_EXIT_CODE.authentication;
+    }
+    return MIGRATE_EXIT_CODE.failure;
   }
+}
+
+/** The flags of `stemkit gateway`, as commander reads them. */
+interface GatewayFlags {
+  readonly backend?: string;
+  readonly port?: string;
+  readonly host?: string;
+  readonly publicUrl?: string;
+  readonly speed?: string;
+  readonly state?: string;
+  readonly store?: string;
+  readonly allowPrivateNetwork?: boolean;
+  readonly allowHost: string[];
+}
+
+/**
+ * Reads the gateway's flags with commander, as the other `stemkit` commands do: an unknown or misspelt flag is
+ * `error: unknown option '--prot'` with a "Did you mean --port?" and the help hint, exit code 2. The values are
+ * checked after, with the environment.
+ */
+function parseGatewayFlags(argv: readonly string[], io: CommandIo): GatewayFlags {
+  const command = new Command('gateway')
+    .helpOption(false)
+    .exitOverride()
+    .showHelpAfterError(HELP_HINT)
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .option('--backend <name>')
+    .option('--port <port>')
+    .option('--host <host>')
+    .option('--public-url <url>')
+    .option('--speed <factor>')
+    .option('--state <file>')
+    .option('--store <url>')
+    .option('--allow-private-network')
+    .option(
+      '--allow-host <host-or-cidr>',
+      '',
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    );
+  command.parse([...argv], { from: 'user' });
+  return command.opts<GatewayFlags>();
 }

@@ -26,6 +26,43 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/** A credential the command needs is not set: exit code 3, as in every `stemkit` command. */
+export class MissingCredentialsError extends Error {
+  override readonly name = 'MissingCredentialsError';
+}
+
+/**
+ * The exit codes of `stemkit migrate` and `stemkit gateway`: the same table as every `stemkit` command
+ * (`packages/cli/src/exit-codes.ts`; a CLI test keeps the two in step).
+ */
+export const MIGRATE_EXIT_CODE = {
+  /** Done. */
+  success: 0,
+  /** Failed or incomplete (apply: run again to resume), or something unexpected. */
+  failure: 1,
+  /** A bad command, flag or value, or a rejected input file: nothing was done. */
+  usage: 2,
+  /** Credentials missing or refused. */
+  authentication: 3,
+  /** Ctrl-C or SIGTERM. */
+  interrupted: 130,
+  /** stdout or stderr closed before the output ended (`| head`): stopped there, quietly. */
+  outputClosed: 141,
+} as const;
+
+/** What `stemkit migrate` and `stemkit gateway` print after a usage error, as commander does for the others. */
+export const HELP_HINT = '(add --help for usage)';
+
+/** `Unknown option '--x'. To specify…` (node:util's wording) → `unknown option '--x'` (commander's). */
+function parseArgsMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const unknown = /^Unknown option '([^']+)'/.exec(message);
+  if (unknown) return `unknown option '${unknown[1]}'`;
+  const positional = /^Unexpected argument '([^']+)'/.exec(message);
+  if (positional) return `too many arguments: '${positional[1]}'`;
+  return message.charAt(0).toLowerCase() + message.slice(1);
+}
+
 /** The option definitions of `node:util`'s `parseArgs`. */
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
 
@@ -34,7 +71,7 @@ export function parseFlags<Options extends OptionSpec>(argv: readonly string[], 
   try {
     return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(parseArgsMessage(error));
   }
 }
 

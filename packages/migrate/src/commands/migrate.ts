@@ -94,8 +94,7 @@ export async function applyCommand(argv: readonly string[], io: CommandIo): Prom
       // One line per tenth of the plan, so a long run shows it is moving.
       settled++;
       const step = Math.max(1, Math.ceil(plan.tasks.length / 10));
-      if (settled % step === 0)
-        io.stderr.write(`${event.type} ${settled} task(s) this run, of ${plan.tasks.length} planned\n`);
+      if (settled % step === 0) io.stderr.write(`${applyProgressLine(settled, plan.tasks.length)}\n`);
     },
   });
   const { mapping: _mapping, ...summary } = result;
@@ -108,6 +107,19 @@ export async function applyCommand(argv: readonly string[], io: CommandIo): Prom
           `unmapped jobs ${unmapped}: ${result.complete ? 'complete' : 'incomplete — run again to resume'}\n`,
   );
   return result.complete ? 0 : 1;
+}
+
+/**
+ * The progress line of `apply`, one per tenth of the plan: how many planned tasks this run has settled (created,
+ * reconciled or found done), with the right plural.
+ *
+ * @example
+ * ```ts
+ * applyProgressLine(1, 10); // 'settled 1 of 10 planned tasks this run'
+ * ```
+ */
+export function applyProgressLine(settled: number, planned: number): string {
+  return `settled ${settled} of ${planned} planned ${planned === 1 ? 'task' : 'tasks'} this run`;
 }
 
 /** `verify --export <jsonl> --mapping mapping.json --report <path without extension> [--wait <seconds>]`. */

@@ -9,7 +9,7 @@ import { type LegacyTaskRecord, legacyJobToTaskRecord } from '../legacy-to-tasks
  * @example
  * ```ts
  * const converted: ConvertedJob = convertLegacyJob(stored);
- * converted.task.task.targets[0].status; // 'completed'
+ * converted.task.task.targets?.[0]?.status; // 'completed'
  * ```
  */
 export interface ConvertedJob {
@@ -78,7 +78,7 @@ function rawOnlyFields(job: LegacyJob): DroppedField[] {
  *
  * @example
  * ```ts
- * const { neutral } = convertLegacyCallback(await request.text());
+ * const { neutral } = convertLegacyCallback(await response.text());
  * ```
  */
 export function convertLegacyCallback(body: unknown): ConvertedJob {

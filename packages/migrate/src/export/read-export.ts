@@ -9,7 +9,7 @@ import { InputFileError, type LineIssue } from './errors.ts';
  * @example
  * ```ts
  * const { jobs } = parseLegacyExport(text);
- * jobs[0].job.id; // 'clksrfob8000bf7of6xkscy8m'
+ * jobs[0]?.job.id; // 'clksrfob8000bf7of6xkscy8m'
  * ```
  */
 export interface LegacyExport {

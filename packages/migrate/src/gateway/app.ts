@@ -1,64 +1,12 @@
-import { timingSafeEqual } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { expandLegacyFormat, stemOfModel } from '@stemkit/audioshake';
-import {
-  createStemkit,
-  type DriverCapabilities,
-  type Failure,
-  InvalidArgumentError,
-  isTerminal,
-  type Job,
-  mimeTypeOf,
-  UnsupportedCapabilityError,
-} from '@stemkit/core';
-import type { SourceReference, TargetRequest } from '@stemkit/core/driver';
-import { type Context, Hono } from 'hono';
-import * as z from 'zod/mini';
-import { readJsonBody } from './body.ts';
-import { deliverCallback } from './callbacks.ts';
-import { backendErrorToHttp, GatewayHttpError, legacyErrorBody } from './errors.ts';
-import { legacyStyleId } from './ids.ts';
-import { legacyAssetJson, legacyJobJson, legacyOutputsOf, legacyStatusOf } from './legacy-shape.ts';
-import { LinkSigner } from './links.ts';
-import { streamMultipartFile } from './multipart.ts';
+import { Hono } from 'hono';
+import { requireToken } from './auth.ts';
+import { gatewayContext } from './context.ts';
+import { backendErrorToHttp, legacyErrorBody } from './errors.ts';
+import { createCallbackFollower } from './follower.ts';
 import type { GatewayOptions } from './options.ts';
-import { createOutbound } from './outbound.ts';
-import { type GatewayAsset, type GatewayJob, memoryGatewayStore } from './store.ts';
-
-/** A name that becomes part of output file names: a model or a variant. */
-const ModelNameSchema = z
-  .string()
-  .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, _ and - only (at most 64)'));
-
-/** A file name a client gives: any text but control characters. */
-const FileNameSchema = z
-  .string()
-  .check(z.minLength(1), z.maxLength(255), z.regex(/^[^\p{Cc}]*$/u, 'must not hold control characters'));
-
-/** Where a callback may go: an http(s) URL (never `javascript:`, `file:`…). */
-const CallbackUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
-
-const LinkBodySchema = z.object({ link: z.string().check(z.minLength(1)), name: z.optional(FileNameSchema) });
-
-const MetadataSchema = z.looseObject({
-  name: z.optional(ModelNameSchema),
-  stemName: z.optional(ModelNameSchema),
-  format: z.optional(z.string()),
-  residual: z.optional(z.boolean()),
-  variant: z.optional(ModelNameSchema),
-  language: z.optional(z.string()),
-  customProperty: z.optional(z.string()),
-});
-
-const JobBodySchema = z.object({
-  assetId: z.string().check(z.minLength(8), z.maxLength(30)),
-  metadata: z.optional(MetadataSchema),
-  stemMetadata: z.optional(MetadataSchema),
-  callbackUrl: z.optional(CallbackUrlSchema),
-  otherSourceAssets: z.optional(
-    z.array(z.object({ id: z.string(), type: z.string(), name: z.optional(z.string()) })),
-  ),
-});
+import { downloadRoutes } from './routes/downloads.ts';
+import { jobRoutes } from './routes/jobs.ts';
+import { uploadRoutes } from './routes/uploads.ts';
 
 /**
  * A running gateway: its Web-standard request handler, the hono app behind it, and `close()` to stop
@@ -106,21 +54,11 @@ export interface Gateway {
  * ```
  */
 export function createGateway(options: GatewayOptions): Gateway {
-  const { driver } = options;
-  const client = createStemkit({ driver, wait: options.wait ?? { initialDelayMs: 500, maxDelayMs: 5_000 } });
-  if (options.linkSecret !== undefined && options.linkSecret.length < 32) {
-    throw new RangeError('linkSecret must be at least 32 characters');
-  }
-  const store = options.store ?? memoryGatewayStore();
+  const context = gatewayContext(options);
+  const { store } = context;
   const loaded = store.open();
   loaded.catch(() => undefined);
-  const signer = new LinkSigner(options.linkSecret);
-  const clientId = options.clientId ?? 'stemkit-gateway';
-  const lifetime = options.linkLifetimeSeconds ?? 3_600;
-  const outbound = createOutbound(options);
-  const closing = new AbortController();
-  const watchers = new Set<Promise<void>>();
-  const expectedAuthorization = Buffer.from(`Bearer ${options.token}`);
+  const follower = createCallbackFollower(context);
 
   const app = new Hono();
   // Nothing is answered before the store is open (a state file read back).
@@ -134,338 +72,26 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
   app.notFound((hono) => hono.json(legacyErrorBody(404, 'No legacy route at this path'), 404));
 
-  const baseOf = (hono: Context) => (options.publicUrl ?? new URL(hono.req.url).origin).replace(/\/+$/, '');
+  // Download links need no credential (their signature is one); every other route needs the token.
+  downloadRoutes(app, context);
+  app.use(requireToken(options.token));
+  uploadRoutes(app, context);
+  jobRoutes(app, context, follower);
 
-  // Links work without credentials, as legacy links do: the signature is the authorisation.
-  app.get('/download/:token', async (hono) => {
-    const verdict = signer.verify(hono.req.param('token'));
-    if (verdict === 'expired')
-      throw new GatewayHttpError(403, 'The link has expired: GET the job again for a fresh one');
-    if (verdict === 'invalid') throw new GatewayHttpError(403, 'The link is not valid');
-    const record = await store.getJob(verdict.jobId);
-    if (!record?.handle) throw new GatewayHttpError(404, 'No such output');
-    const job = await client.get(record.handle, { signal: hono.req.raw.signal });
-    const output = legacyOutputsOf(record.metadata, job.targets[0]).find(
-      (each) => each.name === verdict.outputName,
-    );
-    if (!output) throw new GatewayHttpError(404, 'No such output');
-    const download = await client.download(output.asset, { job: record.handle, signal: hono.req.raw.signal });
-    return new Response(download.body, {
-      headers: {
-        'content-type': output.asset.mimeType ?? mimeTypeOf(output.format),
-        'content-disposition': `attachment; filename="${output.name}"`,
-        ...(download.size === undefined ? {} : { 'content-length': String(download.size) }),
-      },
-    });
-  });
-
-  app.use(async (hono, next) => {
-    const given = Buffer.from(hono.req.header('authorization') ?? '');
-    if (given.length !== expectedAuthorization.length || !timingSafeEqual(given, expectedAuthorization)) {
-      throw new GatewayHttpError(401, 'Missing or invalid token: send Authorization: Bearer <token>');
-    }
-    await next();
-  });
-
-  const register = async (asset: Omit<GatewayAsset, 'id' | 'createdAt'>): Promise<GatewayAsset> => {
-    const stored = { ...asset, id: legacyStyleId(), createdAt: new Date().toISOString() };
-    await store.putAsset(stored);
-    return stored;
-  };
-  // A link the client gave is echoed back; a backend asset's link is the backend's signed storage URL, its
-  // own business: never handed out.
-  const assetLink = (asset: GatewayAsset) => ('url' in asset.source ? asset.source.url : undefined);
-
-  const upload = async (hono: Context) => {
-    const asset = await streamMultipartFile(hono.req.raw, async (file) => {
-      const contentType = file.contentType === 'application/octet-stream' ? undefined : file.contentType;
-      const uploaded = await driver.upload(
-        { body: file.body, name: file.name, ...(contentType ? { contentType } : {}) },
-        { signal: hono.req.raw.signal },
-      );
-      const format = uploaded.format ?? extensionOf(file.name) ?? 'bin';
-      return await register({
-        name: file.name,
-        format,
-        fileType: contentType ?? uploaded.mimeType ?? mimeTypeOf(format),
-        source: { asset: uploaded },
-      });
-    });
-    return hono.json(legacyAssetJson(asset, assetLink(asset)));
-  };
-  app.post('/upload', upload);
-  app.post('/upload/', upload);
-
-  const uploadLink = async (hono: Context) => {
-    const body = z.safeParse(LinkBodySchema, await readJsonBody(hono.req.raw));
-    if (!body.success) throw new GatewayHttpError(400, 'link: a URL is required');
-    let url: URL;
-    try {
-      url = new URL(body.data.link);
-    } catch {
-      throw new GatewayHttpError(400, 'link: not a URL');
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:')
-      throw new GatewayHttpError(400, 'link: only http(s) links are fetched');
-    const name = body.data.name ?? nameOfLink(url);
-    const format = extensionOf(name) ?? 'bin';
-    // Refused, unresolvable, silent or answering an error: one answer, so the gateway cannot map a network.
-    const unreachable = () => new GatewayHttpError(400, 'link: the link could not be fetched');
-    let source: SourceReference;
-    if (driver.capabilities.urlInput) {
-      // The backend fetches it; the gateway still refuses to name a private address to it.
-      await outbound.check(url.href).catch(() => {
-        throw unreachable();
-      });
-      source = { url: url.href };
-    } else {
-      const response = await outbound.request(url.href, { signal: hono.req.raw.signal }).catch(() => {
-        throw unreachable();
-      });
-      if (response.status < 200 || response.status > 299) {
-        response.body.destroy();
-        throw unreachable();
-      }
-      const size = Number(response.headers['content-length']);
-      // A link that breaks off mid-body fails the upload too: that is the link's failure, not the backend's.
-      let broken = false;
-      response.body.on('error', () => {
-        broken = true;
-      });
-      const stream = Readable.toWeb(response.body) as ReadableStream<Uint8Array>;
-      const uploaded = await driver
-        .upload({ body: stream, name, ...(size > 0 ? { size } : {}) }, { signal: hono.req.raw.signal })
-        .catch((error: unknown) => {
-          throw broken ? unreachable() : error;
-        });
-      source = { asset: uploaded };
-    }
-    const asset = await register({ name, format, fileType: mimeTypeOf(format), source });
-    return hono.json(legacyAssetJson(asset, assetLink(asset)));
-  };
-  app.post('/upload/link', uploadLink);
-  app.post('/upload/audio-link', uploadLink);
-
-  const jobBody = async (record: GatewayJob, job: Job | undefined, base: string) => {
-    const source = await store.getAsset(record.assetId);
-    const sourceLink = source ? assetLink(source) : undefined;
-    return {
-      job: legacyJobJson(
-        record,
-        job,
-        source,
-        {
-          ...(sourceLink ? { source: sourceLink } : {}),
-          output: (name) => `${base}/download/${signer.sign(record.id, name, lifetime)}`,
-        },
-        clientId,
-      ),
-    };
-  };
-
-  /** Notes a status change on the record (startedAt, updatedAt); true when the legacy status changed. */
-  const observe = async (record: GatewayJob, job: Job | undefined): Promise<boolean> => {
-    const status = record.failure ? 'failed' : legacyStatusOf(job?.targets[0]?.status ?? 'queued');
-    if (status === record.lastStatus) return false;
-    const now = new Date().toISOString();
-    record.lastStatus = status;
-    record.updatedAt = now;
-    if (status !== 'created') record.startedAt ??= now;
-    await store.putJob(record);
-    return true;
-  };
-
-  const createJob = async (hono: Context) => {
-    const parsed = z.safeParse(JobBodySchema, await readJsonBody(hono.req.raw));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new GatewayHttpError(400, `${issue?.path.join('.') || 'body'}: ${issue?.message}`);
-    }
-    const body = parsed.data;
-    const requested = body.metadata ?? body.stemMetadata;
-    const name = requested?.name ?? requested?.stemName;
-    if (!requested || !name || !requested.format)
-      throw new GatewayHttpError(400, 'metadata: name and format are required');
-    const metadata = { ...requested, name };
-    delete metadata.stemName;
-    const asset = await store.getAsset(body.assetId);
-    if (!asset) throw new GatewayHttpError(404, 'No asset with this assetId');
-    const transcriptId = body.otherSourceAssets?.find((other) => other.type === 'transcription')?.id;
-    const transcript = transcriptId === undefined ? undefined : await store.getAsset(transcriptId);
-    if (transcriptId !== undefined && !transcript)
-      throw new GatewayHttpError(404, `No asset with the id ${transcriptId}`);
-    const target: TargetRequest = {
-      stem: stemOfModel(name),
-      formats: expandLegacyFormat(requested.format),
-      ...(requested.residual === undefined ? {} : { residual: requested.residual }),
-      ...(requested.variant === undefined ? {} : { variant: requested.variant }),
-      ...(requested.language === undefined || requested.language === 'auto'
-        ? {}
-        : { language: requested.language }),
-      ...(transcript ? { transcript: transcript.source } : {}),
-    };
-    const now = new Date().toISOString();
-    let failure: Failure | undefined = refusal(driver.provider, driver.capabilities, target);
-    let started: Awaited<ReturnType<typeof driver.start>> | undefined;
-    if (!failure) {
-      try {
-        started = await driver.start(
-          {
-            source: asset.source,
-            targets: [target],
-            ...(requested.customProperty === undefined ? {} : { metadata: requested.customProperty }),
-          },
-          { signal: hono.req.raw.signal },
-        );
-      } catch (error) {
-        if (!InvalidArgumentError.isInstance(error) && !UnsupportedCapabilityError.isInstance(error))
-          throw error;
-        failure = {
-          code: 501,
-          message: `The ${driver.provider} backend cannot run this job: ${error.message}`,
-        };
-      }
-    }
-    const record: GatewayJob = {
-      id: legacyStyleId(),
-      assetId: asset.id,
-      metadata,
-      ...(body.callbackUrl ? { callbackUrl: body.callbackUrl } : {}),
-      createdAt: now,
-      updatedAt: now,
-      ...(started ? { handle: started.handle } : {}),
-      ...(failure ? { failure } : {}),
-    };
-    await store.putJob(record);
-    await observe(record, started?.job);
-    const base = baseOf(hono);
-    if (record.callbackUrl) follow(record, base);
-    return hono.json(await jobBody(record, started?.job, base));
-  };
-  app.post('/job', createJob);
-  app.post('/job/', createJob);
-
-  // Undocumented: legacy clients ping it to validate a token.
-  app.get('/job/', (hono) => hono.json({ message: 'Token is valid', clientId }));
-
-  app.get('/job/:id', async (hono) => {
-    const record = await store.getJob(hono.req.param('id'));
-    if (!record) throw new GatewayHttpError(404, 'Job not found');
-    const job = record.handle ? await client.get(record.handle, { signal: hono.req.raw.signal }) : undefined;
-    await observe(record, job);
-    return hono.json(await jobBody(record, job, baseOf(hono)));
-  });
-
-  app.post('/usage', async (hono) => {
-    const today = new Date();
-    const monthStart = (back: number) =>
-      new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - back, 1)).toISOString();
-    // Minutes are the backend's own figures, where it reports usage (the Tasks and legacy APIs); a backend
-    // without usage statistics (Sourcere) has none to give, and the month reads 0.
-    const minutes = new Map<string, number>();
-    if (client.capabilities.usage) {
-      const backend = await client.usage({ signal: hono.req.raw.signal });
-      for (const month of backend.months) minutes.set(month.month, month.minutes);
-    }
-    const usage = await Promise.all(
-      [2, 1, 0].map(async (back) => {
-        const month = monthStart(back).slice(0, 7);
-        return {
-          month,
-          totalJobs: await store.countJobs(monthStart(back), monthStart(back - 1)),
-          totalMinutes: minutes.get(month) ?? 0,
-        };
-      }),
-    );
-    return hono.json({ clientId, usage });
-  });
-
-  /** Follows a job with a callback URL and POSTs `{ job }` on every legacy status change, until it ends. */
-  function follow(record: GatewayJob, base: string): void {
-    const url = record.callbackUrl as string;
-    const signal = closing.signal;
-    let delivered: string | undefined;
-    const send = async (job: Job | undefined) => {
-      if (delivered === record.lastStatus) return;
-      delivered = record.lastStatus;
-      await deliverCallback(url, await jobBody(record, job, base), outbound, signal);
-    };
-    const run = async () => {
-      if (!record.handle) return send(undefined);
-      await send(undefined);
-      let chain = Promise.resolve();
-      const onProgress = (job: Job) => {
-        chain = chain.then(async () => {
-          if (await observe(record, job)) await send(job);
-        });
-      };
-      await client.wait(record.handle, { signal, onProgress }).catch(() => undefined);
-      await chain;
-      if (signal.aborted) return;
-      const final = await client.get(record.handle, { signal }).catch(() => undefined);
-      if (final && isTerminal(final.status)) {
-        await observe(record, final);
-        await send(final);
-      }
-    };
-    const watcher = run().catch(() => undefined);
-    watchers.add(watcher);
-    watcher.finally(() => watchers.delete(watcher));
-  }
-
-  // Jobs reloaded from the state file that still owe their callback are followed again.
-  loaded.then(
-    async () => {
-      if (!options.publicUrl) return;
-      for (const record of await store.jobsOwingCallbacks()) {
-        follow(record, options.publicUrl.replace(/\/+$/, ''));
-      }
-    },
-    () => undefined,
-  );
+  // Jobs reloaded from the store that still owe their callback are followed again.
+  loaded
+    .then(async () => {
+      if (options.publicUrl) await follower.resume(options.publicUrl.replace(/\/+$/, ''));
+    })
+    // A store that fails here fails every request too; the process lives on.
+    .catch(() => undefined);
 
   return {
     app,
     fetch: async (request) => app.fetch(request),
     async close() {
-      closing.abort();
-      await Promise.all([...watchers]);
+      await follower.close();
       await store.flush();
     },
   };
-}
-
-/** Why the backend cannot run a target, judged from its declared capabilities; `undefined` when it can. */
-function refusal(
-  provider: string,
-  capabilities: DriverCapabilities,
-  target: TargetRequest,
-): Failure | undefined {
-  const refuse = (what: string) => ({ code: 501, message: `The ${provider} backend cannot ${what}` });
-  if (target.stem === 'transcription' && !capabilities.transcription) return refuse('transcribe');
-  if (target.stem === 'alignment' && !capabilities.alignment) return refuse('align lyrics');
-  if (capabilities.stems !== 'any' && !capabilities.stems.includes(target.stem))
-    return refuse(`produce ${target.stem}`);
-  const format = target.formats.find((each) => !capabilities.formats.includes(each));
-  if (format) return refuse(`deliver ${format}`);
-  if (target.residual && !capabilities.residual) return refuse('return a residual');
-  if ((target.variant && !capabilities.variants) || (target.language && !capabilities.languages)) {
-    return refuse(target.variant ? `run the ${target.variant} variant` : 'take a language');
-  }
-  return undefined;
-}
-
-/** The last path segment of a link, as a file name. */
-function nameOfLink(url: URL): string {
-  const segment = url.pathname.split('/').pop() || 'upload';
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
-
-function extensionOf(name: string): string | undefined {
-  const match = /\.([A-Za-z0-9]+)$/.exec(name);
-  return match?.[1]?.toLowerCase();
 }

@@ -54,6 +54,9 @@ export function legacyOutputsOf(
   });
 }
 
+/** The formats of text outputs (transcription, alignment, music detection). */
+const TEXT_FORMATS = new Set(['json', 'txt', 'srt']);
+
 /** A legacy Asset body. */
 export function legacyAssetJson(asset: GatewayAsset, link: string | undefined): Record<string, unknown> {
   return {
@@ -66,8 +69,11 @@ export function legacyAssetJson(asset: GatewayAsset, link: string | undefined): 
 }
 
 /**
- * A legacy Job body (docs/providers/audioshake-legacy.md, "Payloads") for a gateway job: its request echoed, the backend target's status mapped
- * back, `statusInfo` from the failure, outputs as `outputAssets` with gateway download links.
+ * A legacy Job body (docs/providers/audioshake-legacy.md, "Payloads") for a gateway job: its request echoed (as
+ * `metadata` and under its older name `stemMetadata`), the backend target's status mapped back, `statusInfo` from
+ * the failure, `completedAt` once completed, outputs with gateway download links as `outputAssets` and under their
+ * older name `stemAssets` (both at job level and inside `sourceAsset`, where the documented separation example
+ * puts them), and its text outputs (transcripts) also as `otherAssets`, as the documented data model shows.
  */
 export function legacyJobJson(
   record: GatewayJob,
@@ -79,27 +85,43 @@ export function legacyJobJson(
   const target = job?.targets[0];
   const status = record.failure ? 'failed' : legacyStatusOf(target?.status ?? 'queued');
   const failure = record.failure ?? target?.error;
-  const outputs = status === 'completed' ? legacyOutputsOf(record.metadata, target) : [];
+  const outputs = (status === 'completed' ? legacyOutputsOf(record.metadata, target) : []).map((output) => ({
+    name: output.name,
+    id: `c${stableDigest(`${record.id}/${output.name}`, 24)}`,
+    fileType: output.asset.mimeType ?? mimeTypeOf(output.format),
+    format: output.format,
+    link: links.output(output.name),
+  }));
+  const stemMetadata = { ...record.metadata, stemName: record.metadata.name };
   return {
     id: record.id,
     clientId,
     createdAt: record.createdAt,
     ...(record.startedAt ? { startedAt: record.startedAt } : {}),
     updatedAt: record.updatedAt,
+    ...(status === 'completed' && record.completedAt ? { completedAt: record.completedAt } : {}),
     requestId: record.id,
     licenseId: '',
     assetId: record.assetId,
     metadata: record.metadata,
+    stemMetadata,
     ...(record.callbackUrl ? { callbackUrl: record.callbackUrl } : {}),
     status,
     statusInfo: status === 'failed' && failure ? { code: failure.code ?? 500, message: failure.message } : {},
-    ...(source ? { sourceAsset: legacyAssetJson(source, links.source) } : {}),
-    outputAssets: outputs.map((output) => ({
-      name: output.name,
-      id: `c${stableDigest(`${record.id}/${output.name}`, 24)}`,
-      fileType: output.asset.mimeType ?? mimeTypeOf(output.format),
-      format: output.format,
-      link: links.output(output.name),
-    })),
+    ...(source
+      ? {
+          sourceAsset: {
+            ...legacyAssetJson(source, links.source),
+            outputAssets: outputs,
+            stemAssets: outputs,
+            metadata: record.metadata,
+          },
+        }
+      : {}),
+    outputAssets: outputs,
+    stemAssets: outputs,
+    // The documented example lists a transcript here: the text outputs, which legacy clients also find in
+    // outputAssets (they read both, by id).
+    otherAssets: outputs.filter((output) => TEXT_FORMATS.has(output.format)),
   };
 }

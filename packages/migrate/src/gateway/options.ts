@@ -30,6 +30,18 @@ export interface GatewayOptions extends NetworkAccess {
   readonly linkSecret?: string;
   /** The `clientId` jobs and assets carry (default `stemkit-gateway`). */
   readonly clientId?: string;
+  /**
+   * The largest file the gateway takes in, in bytes, on every path where the bytes pass through it (`/upload`,
+   * and `/upload/link` when the gateway fetches the link itself): past it the request is answered 413 and
+   * the transfer to the backend abandoned. Default: the backend's own `maxUploadBytes`, else 2 GiB.
+   */
+  readonly maxUploadBytes?: number;
+  /**
+   * How long the gateway spends fetching one `/upload/link` link, from the request to its last byte, in
+   * milliseconds (default 300 000, 5 minutes); a link slower than that is answered as one that could not be
+   * fetched. Silence for 30 s ends a fetch sooner.
+   */
+  readonly linkTimeoutMs?: number;
   /** How the gateway follows backend jobs that have a callback URL (default: first poll 0.5 s, at most 5 s). */
   readonly wait?: WaitOptions;
   /**

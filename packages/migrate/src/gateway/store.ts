@@ -37,10 +37,30 @@ export interface GatewayJob {
   readonly failure?: Failure;
   /** When it was first seen running, ISO-8601. */
   startedAt?: string;
+  /** When it was first seen completed, ISO-8601. */
+  completedAt?: string;
   /** When its legacy status last changed, ISO-8601. */
   updatedAt: string;
   /** The legacy status last reported (`created`, `processing`, `completed`, `failed`). */
   lastStatus?: string;
+}
+
+/** A legacy job status, in the order a job goes through them. */
+export type LegacyStatus = 'created' | 'processing' | 'completed' | 'failed';
+
+const RANK: Readonly<Record<LegacyStatus, number>> = { created: 0, processing: 1, completed: 2, failed: 2 };
+
+/** Whether a job that reported `status` last has ended (nothing more to tell its callback). */
+export function isFinalStatus(status: string | undefined): boolean {
+  return status === 'completed' || status === 'failed';
+}
+
+/**
+ * The callback statuses that may come before `status`: a claim for it is granted only after one of them (or
+ * none), so no status is sent twice and none after a later one.
+ */
+export function statusesBefore(status: LegacyStatus): LegacyStatus[] {
+  return (Object.keys(RANK) as LegacyStatus[]).filter((each) => RANK[each] < RANK[status]);
 }
 
 /**
@@ -63,11 +83,29 @@ export interface GatewayStore {
   putAsset(asset: GatewayAsset): Promise<void>;
   /** The job with this id, if the gateway handed it out. */
   getJob(id: string): Promise<GatewayJob | undefined>;
-  /** Records a job (new or changed). */
+  /**
+   * Records a job (new or changed). It never changes which callbacks were sent: only
+   * {@link GatewayStore.claimCallback} does.
+   */
   putJob(job: GatewayJob): Promise<void>;
+  /**
+   * Claims the right to send the callback of `status` for a job that still owes callbacks: true for exactly one
+   * caller, whichever gateway asks, and only when the last status claimed came before it (so a status is sent
+   * once, never after a later one); the gateway that gets true sends it. Claiming `completed` or `failed` ends
+   * what the job owes.
+   */
+  claimCallback(id: string, status: LegacyStatus): Promise<boolean>;
+  /**
+   * Whether this gateway should follow the job for its callbacks now: false while another running gateway does
+   * (a store for one process answers true; the gateway itself follows a job once).
+   */
+  claimFollowing(id: string): Promise<boolean>;
   /** How many jobs were created from `from` (inclusive) to `to` (exclusive), ISO-8601 timestamps. */
   countJobs(from: string, to: string): Promise<number>;
-  /** Jobs with a `callbackUrl` whose last known status is neither `completed` nor `failed`. */
+  /**
+   * Jobs with a `callbackUrl` that still owe a callback (no `completed` or `failed` one claimed) and that no other
+   * running gateway follows.
+   */
   jobsOwingCallbacks(): Promise<GatewayJob[]>;
   /** Writes whatever is still pending; the gateway calls it when it closes. */
   flush(): Promise<void>;
@@ -80,6 +118,8 @@ const WRITE_DELAY_MS = 50;
 class MapGatewayStore implements GatewayStore {
   readonly #assets = new Map<string, GatewayAsset>();
   readonly #jobs = new Map<string, GatewayJob>();
+  /** The last callback status claimed, by job id: apart from the records, which any poll rewrites. */
+  readonly #callbacks = new Map<string, LegacyStatus>();
   readonly #path: string | undefined;
   #timer: NodeJS.Timeout | undefined;
   #writing: Promise<void> = Promise.resolve();
@@ -95,9 +135,18 @@ class MapGatewayStore implements GatewayStore {
       throw error;
     });
     if (text === undefined) return;
-    const state = JSON.parse(text) as { assets?: GatewayAsset[]; jobs?: GatewayJob[] };
+    const state = JSON.parse(text) as {
+      assets?: GatewayAsset[];
+      jobs?: GatewayJob[];
+      callbacks?: Record<string, LegacyStatus>;
+    };
     for (const asset of state.assets ?? []) this.#assets.set(asset.id, asset);
-    for (const job of state.jobs ?? []) this.#jobs.set(job.id, job);
+    for (const job of state.jobs ?? []) {
+      this.#jobs.set(job.id, job);
+      // A file written before callbacks were claimed: its last status is taken as the last one sent.
+      const sent = state.callbacks?.[job.id] ?? (state.callbacks ? undefined : job.lastStatus);
+      if (sent) this.#callbacks.set(job.id, sent as LegacyStatus);
+    }
   }
 
   async getAsset(id: string): Promise<GatewayAsset | undefined> {
@@ -118,6 +167,20 @@ class MapGatewayStore implements GatewayStore {
     this.#changed();
   }
 
+  async claimCallback(id: string, status: LegacyStatus): Promise<boolean> {
+    const job = this.#jobs.get(id);
+    const claimed = this.#callbacks.get(id);
+    if (!job?.callbackUrl || isFinalStatus(claimed)) return false;
+    if (claimed !== undefined && !statusesBefore(status).includes(claimed)) return false;
+    this.#callbacks.set(id, status);
+    this.#changed();
+    return true;
+  }
+
+  async claimFollowing(): Promise<boolean> {
+    return true;
+  }
+
   async countJobs(from: string, to: string): Promise<number> {
     let count = 0;
     for (const job of this.#jobs.values()) if (job.createdAt >= from && job.createdAt < to) count++;
@@ -126,7 +189,7 @@ class MapGatewayStore implements GatewayStore {
 
   async jobsOwingCallbacks(): Promise<GatewayJob[]> {
     return [...this.#jobs.values()].filter(
-      (job) => job.callbackUrl && job.lastStatus !== 'completed' && job.lastStatus !== 'failed',
+      (job) => job.callbackUrl && !isFinalStatus(this.#callbacks.get(job.id)),
     );
   }
 
@@ -153,7 +216,8 @@ class MapGatewayStore implements GatewayStore {
       ...asset,
       source: referenceOnly(asset.source),
     }));
-    await writeFileAtomic(this.#path, jsonText({ assets, jobs: [...this.#jobs.values()] }));
+    const callbacks = Object.fromEntries(this.#callbacks);
+    await writeFileAtomic(this.#path, jsonText({ assets, jobs: [...this.#jobs.values()], callbacks }));
   }
 }
 
@@ -185,7 +249,8 @@ export function fileGatewayStore(path: string): GatewayStore {
 }
 /** A source without its signed link or provider payload: what the backend needs to find it again. */
 export function referenceOnly(source: SourceReference): SourceReference {
-  if ('url' in source) return source;
+  // A URL holds no payload; an inline upload is a stream the gateway never stores.
+  if (!('asset' in source)) return source;
   const { id, name, role, provider, format, mimeType }: Asset = source.asset;
   return {
     asset: {

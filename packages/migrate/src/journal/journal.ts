@@ -58,7 +58,7 @@ export interface KeyState {
  * @example
  * ```ts
  * const journal = await Journal.open('apply.journal.jsonl', plan.id);
- * await journal.append({ type: 'intent', key, at: new Date().toISOString() });
+ * await journal.append({ type: 'intent', key: 'm-3f2a9c', at: new Date().toISOString() });
  * await journal.close();
  * ```
  */

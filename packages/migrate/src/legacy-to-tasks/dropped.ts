@@ -21,7 +21,7 @@ export interface DroppedField {
  *
  * @example
  * ```ts
- * const { value, dropped } = legacyJobRequestToTarget(request);
+ * const { value, dropped } = legacyJobRequestToTarget(legacyJobToRequest(jobs[0]!));
  * for (const field of dropped) console.warn(`${field.field}: ${field.reason}`);
  * ```
  */

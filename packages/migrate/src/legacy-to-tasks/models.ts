@@ -20,7 +20,7 @@ const LEGACY_ONLY_MODELS: Readonly<Record<string, string>> = {
  * @example
  * ```ts
  * legacyModelToTaskModel('vocals'); // { value: 'vocals', dropped: [] }
- * legacyModelToTaskModel('music').dropped[0].reason; // 'the legacy DME "music" model has no known Tasks key; …'
+ * legacyModelToTaskModel('music').dropped[0]?.reason; // 'the legacy DME "music" model has no known Tasks key; …'
  * ```
  */
 export function legacyModelToTaskModel(name: string, field = 'metadata.name'): MappingResult<string> {

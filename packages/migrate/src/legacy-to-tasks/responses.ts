@@ -35,7 +35,8 @@ function parseLegacy<Schema extends z.ZodMiniType>(schema: Schema, payload: unkn
  *
  * @example
  * ```ts
- * const record: LegacyTaskRecord = { taskId: 'clksrfob8000bf7of6xkscy8m', targetId: 'clksrfob8000bf7of6xkscy8m', task };
+ * const task = TasksTaskSchema.parse(await response.json());
+ * const record: LegacyTaskRecord = { taskId: task.id, targetId: 'clksrfob8000bf7of6xkscy8m', task };
  * ```
  */
 export interface LegacyTaskRecord {
@@ -55,8 +56,8 @@ export interface LegacyTaskRecord {
  *
  * @example
  * ```ts
- * const { value, dropped } = legacyJobToTaskRecord(await (await fetch(jobUrl)).json());
- * value.task.targets[0].output; // [{ name: 'instrumental', format: 'wav', type: 'audio/wav', link: '…' }]
+ * const { value, dropped } = legacyJobToTaskRecord(await response.json());
+ * value.task.targets?.[0]?.output; // [{ name: 'instrumental', format: 'wav', type: 'audio/wav', link: '…' }]
  * ```
  */
 export function legacyJobToTaskRecord(payload: unknown): MappingResult<LegacyTaskRecord> {

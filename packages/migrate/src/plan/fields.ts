@@ -48,13 +48,6 @@ const MAPPED: ReadonlyArray<{ field: string; detail: string; present(request: Le
 /**
  * Collects the per-field report of a plan: every mapped field and every dropped one (from the audioshake
  * mapping's `dropped`, whose fields are prefixed with the request index), with job counts and a few ids.
- *
- * @example
- * ```ts
- * const report = new FieldReporter();
- * report.mapped(request, 'clksrfob8000bf7of6xkscy8m');
- * const fields = report.rows();
- * ```
  */
 export class FieldReporter {
   readonly #rows = new Map<string, { row: Omit<FieldReport, 'jobs' | 'examples'>; jobs: Set<string> }>();

@@ -6,7 +6,7 @@ import { type LegacyJob, type LegacyJobRequest, legacyJobMetadata } from '@stemk
  *
  * @example
  * ```ts
- * legacyJobToRequest(job); // { assetId: 'clyx…', metadata: { name: 'vocals', format: 'wav' } }
+ * legacyJobToRequest(jobs[0]!); // { assetId: 'clyx…', metadata: { name: 'vocals', format: 'wav' } }
  * ```
  */
 export function legacyJobToRequest(job: LegacyJob): LegacyJobRequest {

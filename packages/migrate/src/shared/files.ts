@@ -3,11 +3,6 @@ import { open, rename } from 'node:fs/promises';
 
 /**
  * Writes a file so a reader never sees half of it: a temporary file, fsync'd, then renamed over the target.
- *
- * @example
- * ```ts
- * await writeFileAtomic('mapping.json', JSON.stringify(mapping, null, 2));
- * ```
  */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
   const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
@@ -23,11 +18,6 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
 
 /**
  * JSON with two-space indentation and a final newline, as every file this package writes.
- *
- * @example
- * ```ts
- * await writeFileAtomic('plan.json', jsonText(plan));
- * ```
  */
 export function jsonText(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;

@@ -1,11 +1,6 @@
 /**
  * Runs `worker` over `items` with at most `concurrency` at once, in order of the items. The first error stops
  * new work and is thrown once the running ones settle.
- *
- * @example
- * ```ts
- * await runPool(tasks, 8, (task) => create(task));
- * ```
  */
 export async function runPool<Item>(
   items: readonly Item[],

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { probeAudio } from '@stemkit/audio';
 import { audioshakeLegacy, expandLegacyFormat, type LegacyJob, legacyJobMetadata } from '@stemkit/audioshake';
 import {
@@ -286,7 +287,7 @@ async function download(client: Stemkit, job: Job, asset: Asset, signal?: AbortS
 }
 
 /** Tries a read up to three times: a transfer cut short is not a verdict on the migration. */
-async function withRetries<Value>(
+export async function withRetries<Value>(
   read: () => Promise<Value>,
   signal: AbortSignal | undefined,
 ): Promise<Value> {
@@ -295,7 +296,7 @@ async function withRetries<Value>(
       return await read();
     } catch (error) {
       if (attempt >= 3 || isAbortError(error) || signal?.aborted) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      await sleep(200 * attempt, undefined, { signal });
     }
   }
 }

@@ -102,6 +102,7 @@ describe.each<Backend>(['tasks', 'sourcere'])(
     it(`aligns a supplied transcript sent as another source asset — or, on ${backend}, fails in the legacy shape`, async () => {
       const transcript = await stemkit.upload(new TextEncoder().encode('shake it up\nshake it down\n'), {
         name: 'lyrics.txt',
+        transcript: true,
       });
       const source = await stemkit.upload(song, { name: 'song.wav' });
       const started = await driver.start({

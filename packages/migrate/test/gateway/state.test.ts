@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeWav } from '@stemkit/audio';
@@ -51,5 +51,35 @@ describe('a gateway with a state file', () => {
     } finally {
       await emulator.close();
     }
+  });
+
+  it('claims each callback status once, in order, across a reopen; a file from before claims keeps its last status as sent', async () => {
+    const stateFile = join(directory, 'claims.json');
+    const job = {
+      id: 'cjobjobjobjobjobjobjobjob1',
+      assetId: 'cassetassetassetassetasset',
+      metadata: { name: 'vocals', format: 'wav' },
+      callbackUrl: 'https://example.com/hooks',
+      createdAt: '2026-12-07T00:00:00.000Z',
+      updatedAt: '2026-12-07T00:00:01.000Z',
+      lastStatus: 'processing',
+    };
+    await writeFile(stateFile, JSON.stringify({ assets: [], jobs: [job] }));
+    const store = fileGatewayStore(stateFile);
+    await store.open();
+    expect((await store.jobsOwingCallbacks()).map((each) => each.id)).toEqual([job.id]);
+    expect(await store.claimCallback(job.id, 'created')).toBe(false);
+    expect(await store.claimCallback(job.id, 'processing')).toBe(false);
+    // A record written again (a poll's) changes nothing of what was sent.
+    await store.putJob({ ...job, lastStatus: 'completed' });
+    expect((await store.jobsOwingCallbacks()).map((each) => each.id)).toEqual([job.id]);
+    expect(await store.claimCallback(job.id, 'completed')).toBe(true);
+    expect(await store.claimCallback(job.id, 'completed')).toBe(false);
+    expect(await store.claimCallback(job.id, 'failed')).toBe(false);
+    await store.flush();
+    const reopened = fileGatewayStore(stateFile);
+    await reopened.open();
+    expect(await reopened.jobsOwingCallbacks()).toEqual([]);
+    expect(await reopened.claimCallback(job.id, 'completed')).toBe(false);
   });
 });

@@ -114,7 +114,7 @@ describe('stemkit migrate on a bad export', () => {
     expect(
       await runMigrateCommand(['plan', '--export', missing, '--out', join(directory, 'p.json')], io),
     ).toBe(2);
-    expect(stderr).toBe(`no such file: ${missing}\n`);
+    expect(stderr).toBe(`error: no such file: ${missing}\n`);
     expect(await runMigrateCommand(['plan', '--out', join(directory, 'p.json')], io)).toBe(2);
     expect(stderr).toContain('--export <jsonl> or --ids <file> is required');
     expect(await runMigrateCommand(['replan'], io)).toBe(2);

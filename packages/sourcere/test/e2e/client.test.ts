@@ -4,6 +4,7 @@ import {
   type Asset,
   createStemkit,
   type DownloadOptions,
+  InvalidArgumentError,
   JobFailedError,
   type Stemkit,
   UnsupportedCapabilityError,
@@ -110,13 +111,23 @@ describe('through createStemkit', () => {
     expect(sourcereUploadOf(job.source!).uploadId).toBe(job.source?.id);
   });
 
-  test('an undecodable upload rejects at upload with UploadError', async () => {
+  test('an upload the provider cannot decode rejects at upload with UploadError', async () => {
+    // A WAV by its header (so the client's sniff lets it through) in a sample format the provider refuses.
+    const song = sampleSong();
+    new DataView(song.buffer, song.byteOffset).setUint16(20, 0x1234, true);
+    const error = await stemkit.upload(song, { name: 'notes.wav' }).catch((caught: unknown) => caught);
+
+    expect(UploadError.isInstance(error)).toBe(true);
+    expect((error as UploadError).message).toContain('notes.wav');
+  });
+
+  test('bytes that are no audio are refused by the client, naming source', async () => {
     const error = await stemkit
       .upload(new TextEncoder().encode('these bytes are no audio'), { name: 'notes.wav' })
       .catch((caught: unknown) => caught);
 
-    expect(UploadError.isInstance(error)).toBe(true);
-    expect((error as UploadError).message).toContain('notes.wav');
+    expect(InvalidArgumentError.isInstance(error)).toBe(true);
+    expect((error as InvalidArgumentError).field).toBe('source');
   });
 
   test('a trial of four stems', async () => {

@@ -15,6 +15,8 @@ import { useSeedApi } from '../helpers/seed-api.ts';
 const api = useSeedApi();
 const bytes = new Uint8Array([82, 73, 70, 70, 0, 0, 0, 0]);
 const twoStems = createHandle('5f15c73bb31d945f389583af', { stems: ['vocals', 'instrumental'] });
+// The two-stem algorithm makes instrumental too, but this job asked for vocals alone.
+const vocalsOnly = createHandle('5f15c73bb31d945f389583af', { stems: ['vocals'] });
 const stems = (...names: string[]): TargetRequest[] => names.map((stem) => ({ stem, formats: ['wav'] }));
 const client = () => createStemkit({ driver: api.driver() });
 
@@ -85,7 +87,7 @@ describe('mix', () => {
     ['a volume of 1.5', { stem: 'vocals', volume: 1.5, pan: 0 }, 'tracks.0.volume'],
     ['a volume below 0', { stem: 'vocals', volume: -0.1, pan: 0 }, 'tracks.0.volume'],
     ['a pan of -2', { stem: 'vocals', volume: 1, pan: -2 }, 'tracks.0.pan'],
-    ['a stem this separation did not produce', { stem: 'drums', volume: 1, pan: 0 }, 'tracks.0'],
+    ['a stem this separation did not produce', { stem: 'drums', volume: 1, pan: 0 }, 'tracks.0.stem'],
   ])('%s is an invalid argument', async (_case, track, field) => {
     const error = await refusal(() => client().mix(twoStems, { tracks: [track] }));
 
@@ -107,6 +109,13 @@ describe('zip and link', () => {
     const error = await refusal(() => client().zip(twoStems, { stems: ['bass'], format: 'mp3' }));
 
     expect((error as InvalidArgumentError).field).toBe('stems.0');
+  });
+
+  test('zipping a stem the algorithm made but the job never asked for is refused, naming the stems it has', async () => {
+    const error = await refusal(() => client().zip(vocalsOnly, { stems: ['instrumental'], format: 'mp3' }));
+
+    expect((error as InvalidArgumentError).field).toBe('stems.0');
+    expect((error as Error).message).toContain('has no finished "instrumental" stem (it has vocals)');
   });
 
   test('a download in a format the download endpoint lacks is unsupported', async () => {

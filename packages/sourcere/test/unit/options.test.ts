@@ -64,6 +64,8 @@ describe('options', () => {
       list: false,
       usage: false,
       cancel: false,
+      idempotentStart: false,
+      deleteSource: false,
       parseCallbacks: true,
     });
   });

@@ -5,7 +5,8 @@ import { StemkitError } from '@stemkit/core/driver';
  *
  * @example
  * ```ts
- * await expect(check.run(context)).rejects.toBeInstanceOf(ConformanceFailure);
+ * const [first] = conformanceChecks;
+ * await expect(first?.run(createConformanceContext(harness))).rejects.toBeInstanceOf(ConformanceFailure);
  * ```
  */
 export class ConformanceFailure extends Error {

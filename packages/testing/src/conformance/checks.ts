@@ -1,4 +1,4 @@
-import { createStemkit } from '@stemkit/core';
+import { createStemkit, memoryStore } from '@stemkit/core';
 import {
   AUDIO_FORMATS,
   type AudioFormat,
@@ -16,6 +16,7 @@ import {
   ProviderError,
   RateLimitError,
   readHandle,
+  type StartResult,
   StemkitError,
   type StemName,
   UnsupportedCapabilityError,
@@ -25,6 +26,8 @@ import type { InjectedStatus } from '../faulty-fetch.ts';
 import { ConformanceFailure, check, describeError, pause, rejection, within } from './assert.ts';
 import { watchRequestBodies } from './byte-watch.ts';
 import type { ConformanceContext } from './context.ts';
+import { batchedStatusCheck, idempotentStartCheck } from './contract-words.ts';
+import { redirectSwitches, startRedirectTrap } from './redirects.ts';
 import { splitBytes } from './streams.ts';
 
 /**
@@ -178,6 +181,73 @@ const uploadStreamingCheck: ConformanceCheck = {
   },
 };
 
+const inlineJobCheck: ConformanceCheck = {
+  name: "an inline job (uploads: 'inline'): start streams the source in its one request and keeps the outputs in the local store",
+  async run({ harness, options }) {
+    const { driver } = harness;
+    if (driver.capabilities.uploads !== 'inline') return;
+    const sample = harness.sampleAudio();
+    const pieces = splitBytes(sample.bytes, 4);
+    const first = pieces[0] as Uint8Array;
+    const watch = watchRequestBodies(first.slice(Math.max(0, first.byteLength - 48)));
+    let buffered = false;
+    let index = 0;
+    // As in the upload check: the last piece waits until the first was seen leaving, so a driver that collects
+    // the source (memory growing with the file) before its request is caught.
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (index === pieces.length - 1) {
+          const outcome = await Promise.race([
+            watch.seen.then(() => 'sent'),
+            pause(options.streamingGraceMs),
+          ]);
+          if (outcome !== 'sent') {
+            buffered = true;
+            controller.error(new ConformanceFailure('source held back'));
+            return;
+          }
+        }
+        const piece = pieces[index++];
+        if (piece) controller.enqueue(piece);
+        else controller.close();
+      },
+    });
+    const localStore = memoryStore();
+    let result: StartResult;
+    try {
+      result = await driver.start(
+        {
+          source: {
+            upload: {
+              body,
+              name: sample.name,
+              size: sample.bytes.byteLength,
+              contentType: sample.contentType,
+            },
+          },
+          targets: harness.request.stems.map((stem) => ({ stem, formats: [harness.request.format] })),
+        },
+        { localStore },
+      );
+    } catch (error) {
+      if (buffered) {
+        throw new ConformanceFailure(
+          `the driver read the whole source before sending any of it (no byte left within ${options.streamingGraceMs} ms)`,
+        );
+      }
+      throw error;
+    } finally {
+      watch.stop();
+    }
+    check(!buffered, 'the driver read the whole source before sending any of it');
+    const outputs = result.job?.targets.flatMap((target) => target.outputs) ?? [];
+    check(outputs.length > 0, 'an inline start returned no finished job with outputs');
+    for (const output of outputs) {
+      check(localStore.has(output.id), `output ${output.id} is not in the local store the client passed`);
+    }
+  },
+};
+
 const statusMappingCheck: ConformanceCheck = {
   name: 'starts a job and maps its statuses, targets and outputs until it succeeds',
   async run(context) {
@@ -309,6 +379,23 @@ const handleCheck: ConformanceCheck = {
     check(JSON.stringify(revived) === text, 'the handle does not survive JSON');
     const fromToken = readHandle(handleToToken(revived));
     check(canonical(fromToken) === canonical(revived), 'the handle does not survive a token round trip');
+    if (driver.capabilities.jobs === 'ephemeral') {
+      // Nothing is kept at the provider: another process (a fresh driver) must say so at once, never hang.
+      check(
+        context.harness.freshDriver !== undefined,
+        "an ephemeral driver's harness must give freshDriver()",
+      );
+      const elsewhere = context.harness.freshDriver!();
+      const error = await within(
+        rejection(elsewhere.status(revived), 'status of an ephemeral handle in another process'),
+        context.options.abortGraceMs,
+        'status of an ephemeral handle in another process',
+      );
+      check(
+        NotFoundError.isInstance(error),
+        `status of an ephemeral handle in another process failed with ${describeError(error)}, expected NotFoundError`,
+      );
+    }
     const { job } = await driver.status(revived);
     check(job.handle.id === handle.id, 'status of the revived handle returned another job');
     const { job: again } = await driver.status(JSON.parse(JSON.stringify(job.handle)));
@@ -361,6 +448,45 @@ const authErrorCheck: ConformanceCheck = {
       'status() with bad credentials',
     );
     check(AuthenticationError.isInstance(error), `bad credentials became ${describeError(error)}`);
+  },
+};
+
+const credentialCheck: ConformanceCheck = {
+  name: 'verifyCredentials, where the driver has it: resolves, refuses bad credentials with AuthenticationError, and a refused client sends no file',
+  async run({ harness }) {
+    const { driver } = harness;
+    // Optional: a driver whose upload learns of a refusal before sending the file has no need of it.
+    if (!driver.verifyCredentials) return;
+    await driver.verifyCredentials();
+    const bad = harness.driverWithBadCredentials();
+    check(typeof bad.verifyCredentials === 'function', 'driverWithBadCredentials() has no verifyCredentials');
+    const refused = await rejection(bad.verifyCredentials!(), 'verifyCredentials() with bad credentials');
+    check(
+      AuthenticationError.isInstance(refused),
+      `verifyCredentials() refused with ${describeError(refused)}`,
+    );
+    const sample = harness.sampleAudio();
+    const watch = watchRequestBodies(sample.bytes.slice(Math.max(0, sample.bytes.byteLength - 48)));
+    let sent = false;
+    void watch.seen.then(() => {
+      sent = true;
+    });
+    try {
+      const stemkit = createStemkit({ driver: bad });
+      for (const attempt of ['first', 'second']) {
+        const error = await rejection(
+          stemkit.upload(sample.bytes, { name: sample.name }),
+          `the ${attempt} upload() with bad credentials`,
+        );
+        check(
+          AuthenticationError.isInstance(error),
+          `the ${attempt} upload failed with ${describeError(error)}`,
+        );
+      }
+      check(!sent, 'a client with bad credentials sent the file before learning they were refused');
+    } finally {
+      watch.stop();
+    }
   },
 };
 
@@ -500,6 +626,99 @@ const credentialGuardCheck: ConformanceCheck = {
   },
 };
 
+const redirectCheck: ConformanceCheck = {
+  name: 'never follows an API redirect to another origin with the provider credential',
+  async run(context) {
+    const { harness } = context;
+    const { start } = await context.startedJob();
+    const redirectNext = harness.driver.fetch && redirectSwitches.get(harness.driver.fetch);
+    check(
+      redirectNext !== undefined,
+      "the driver's `fetch` is not a createFaultyFetch one: pass the faulty fetch to the driver",
+    );
+    const trap = await startRedirectTrap();
+    try {
+      // The status request answers 302 to another loopback port; fetch would carry any header there but
+      // `Authorization`. The call may fail (it should) or follow without the credential; it must not leak.
+      redirectNext(trap.redirectorOrigin);
+      await harness.driver.status(start.handle).catch(() => undefined);
+      check(
+        trap.redirected() > 0,
+        "status() sent no request through the harness's fetch: build the harness's driver on createFaultyFetch",
+      );
+      const leaks = trap.credentialsSeen();
+      check(leaks.length === 0, `the credential followed a redirect to another origin: ${leaks.join('; ')}`);
+    } finally {
+      redirectNext(undefined);
+      await trap.close();
+    }
+  },
+};
+
+const signedCallbackCheck: ConformanceCheck = {
+  name: 'verifies signed callbacks: a genuine one accepted, a forged, tampered, replayed or re-serialised one refused',
+  async run({ harness }) {
+    const { driver } = harness;
+    // Drivers that do not sign-check callbacks declare so; this check holds them to the declaration.
+    if (driver.capabilities.signedCallbacks !== true) return;
+    check(
+      typeof driver.parseCallback === 'function',
+      'signedCallbacks is declared but there is no parseCallback',
+    );
+    check(
+      harness.signCallback !== undefined,
+      'signedCallbacks is declared but the harness has no signCallback',
+    );
+    const parse = driver.parseCallback!.bind(driver);
+    const jobId = 'conformance-signed-job';
+    const now = Math.floor(Date.now() / 1000);
+    const genuine = await harness.signCallback!(jobId, now);
+    const parsed = (rawBody: string) => JSON.parse(rawBody) as unknown;
+    const hint = await parse({
+      headers: genuine.headers,
+      body: parsed(genuine.rawBody),
+      rawBody: genuine.rawBody,
+    });
+    check(
+      hint.handle.id === jobId,
+      `a genuine signed callback named job "${hint.handle.id}", not "${jobId}"`,
+    );
+    const refusedAs = async (what: string, request: Parameters<typeof parse>[0]) => {
+      const outcome = await Promise.resolve()
+        .then(() => parse(request))
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      check(outcome !== undefined, `a ${what} callback was accepted`);
+      check(
+        InvalidArgumentError.isInstance(outcome),
+        `a ${what} callback was refused with ${describeError(outcome)}, expected InvalidArgumentError`,
+      );
+    };
+    // The same JSON with one more space: the bytes differ, so the signature must not hold.
+    const tampered = genuine.rawBody.replace(/:/, ': ');
+    await refusedAs('tampered', { headers: genuine.headers, body: parsed(tampered), rawBody: tampered });
+    const old = await harness.signCallback!(jobId, now - 3_600);
+    await refusedAs('replayed (an hour old)', {
+      headers: old.headers,
+      body: parsed(old.rawBody),
+      rawBody: old.rawBody,
+    });
+    const unsigned = new Headers(genuine.headers);
+    for (const name of ['webhook-signature', 'webhook-id', 'webhook-timestamp']) unsigned.delete(name);
+    await refusedAs('forged (unsigned)', {
+      headers: unsigned,
+      body: parsed(genuine.rawBody),
+      rawBody: genuine.rawBody,
+    });
+    await refusedAs('re-serialised (no raw body)', {
+      headers: genuine.headers,
+      body: parsed(genuine.rawBody),
+    });
+  },
+};
+
 /**
  * Every check of the driver conformance suite, in the order they run.
  *
@@ -513,10 +732,12 @@ export const conformanceChecks: readonly ConformanceCheck[] = [
   capabilitiesCheck,
   validateCheck,
   uploadStreamingCheck,
+  inlineJobCheck,
   statusMappingCheck,
   capabilityHonourCheck,
   handleCheck,
   authErrorCheck,
+  credentialCheck,
   notFoundCheck,
   unprocessableCheck,
   rateLimitCheck,
@@ -525,4 +746,8 @@ export const conformanceChecks: readonly ConformanceCheck[] = [
   abortCheck,
   linkRefreshCheck,
   credentialGuardCheck,
+  redirectCheck,
+  signedCallbackCheck,
+  idempotentStartCheck,
+  batchedStatusCheck,
 ];

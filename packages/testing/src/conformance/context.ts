@@ -1,3 +1,4 @@
+import { memoryStore } from '@stemkit/core';
 import type { Asset, Job, LinkResult, StartResult, StemkitDriver } from '@stemkit/core/driver';
 import { check, pause } from './assert.ts';
 import type { ConformanceHarness, ConformanceOptions } from './harness.ts';
@@ -81,6 +82,28 @@ export function createConformanceContext(
     startedJob() {
       started ??= (async () => {
         const sample = harness.sampleAudio();
+        const targets = harness.request.stems.map((stem) => ({ stem, formats: [harness.request.format] }));
+        if (harness.driver.capabilities.uploads === 'inline') {
+          // One request carries the audio and starts the work; the outputs go to a store, as the client's do.
+          const upload = {
+            body: bytesStream(sample.bytes),
+            name: sample.name,
+            size: sample.bytes.byteLength,
+            contentType: sample.contentType,
+          };
+          const start = await harness.driver.start(
+            { source: { upload }, targets },
+            { localStore: memoryStore() },
+          );
+          const source = start.job?.source ?? {
+            id: `inline:${sample.name}`,
+            name: sample.name,
+            role: 'source' as const,
+            provider: harness.driver.provider,
+            raw: null,
+          };
+          return { source, start };
+        }
         const source = await harness.driver.upload({
           body: bytesStream(sample.bytes),
           name: sample.name,

@@ -7,7 +7,9 @@ import type { InjectedStatus } from '../faulty-fetch.ts';
  *
  * @example
  * ```ts
- * const faulty = createFaultyFetch(emulator.fetch, { isApiRequest: (url) => url.host === emulator.apiHost });
+ * const { baseUrl, username, password } = emulator.sourcere;
+ * const credentials = { baseUrl, username, password };
+ * const faulty = createFaultyFetch(globalThis.fetch, { isApiRequest: (url) => url.href.startsWith(baseUrl) });
  * const harness: ConformanceHarness = {
  *   driver: sourcere({ ...credentials, fetch: faulty.fetch }),
  *   driverWithBadCredentials: () => sourcere({ ...credentials, password: 'wrong', fetch: faulty.fetch }),
@@ -25,6 +27,11 @@ export interface ConformanceHarness {
   readonly driver: StemkitDriver;
   /** The same provider with credentials it refuses: calls must fail with `AuthenticationError`. */
   driverWithBadCredentials(): StemkitDriver;
+  /**
+   * The same provider and credentials in a new driver instance, as another process would make it. Required when
+   * the driver declares `jobs: 'ephemeral'`: its handles must be a `NotFoundError` there.
+   */
+  freshDriver?(): StemkitDriver;
   /** E.g. a base URL of `http://127.0.0.1:9`, where nothing listens. */
   driverForUnreachableHost(): StemkitDriver;
   /** The next `count` API requests (not storage) answer `status`. */
@@ -42,6 +49,12 @@ export interface ConformanceHarness {
    * wrapper that drops `validate` fails.
    */
   readonly rejectedRequest?: { readonly stems: StemName[]; readonly format: OutputFormat };
+  /**
+   * A callback as the provider signs it, about the job `jobId`, stamped `timestampSeconds` (Unix seconds):
+   * its headers and raw body. Required when the driver declares `capabilities.signedCallbacks`; the checks
+   * tamper with it, replay it and strip it to see the driver refuse each.
+   */
+  signCallback?(jobId: string, timestampSeconds: number): Promise<{ headers: Headers; rawBody: string }>;
   /** Releases what the harness started (servers, emulators); called once after the last check. */
   close(): Promise<void>;
 }

@@ -8,6 +8,7 @@ import {
   registerSecret,
   type StemkitDriver,
   UploadError,
+  verifyStandardWebhook,
   type Warning,
 } from '@stemkit/core/driver';
 import * as z from 'zod/mini';
@@ -44,6 +45,11 @@ export interface MockDriverOptions extends MockScript {
   readonly baseUrl?: string;
   /** Transport retries of retryable calls (default 2). */
   readonly retryLimit?: number;
+  /**
+   * A Standard Webhooks secret (`whsec_…`): with it the driver declares `signedCallbacks` and `parseCallback`
+   * verifies each callback's signature and timestamp.
+   */
+  readonly webhookSecret?: string;
 }
 
 /**
@@ -98,6 +104,7 @@ export function createMockDriver(options: MockDriverOptions = {}): MockDriver {
     variants: false,
     languages: false,
     convertOnDownload: true,
+    ...(options.webhookSecret ? { signedCallbacks: true } : {}),
     ...options.capabilities,
   };
   const path = (handle: JobHandle, ...rest: string[]) =>
@@ -138,7 +145,9 @@ export function createMockDriver(options: MockDriverOptions = {}): MockDriver {
         path: 'jobs',
         json: {
           source:
-            'asset' in request.source ? { assetId: request.source.asset.id } : { url: request.source.url },
+            'url' in request.source
+              ? { url: request.source.url }
+              : { assetId: 'asset' in request.source ? request.source.asset.id : undefined },
           targets: request.targets.map((target) => ({
             stem: target.stem,
             formats: target.formats,
@@ -162,7 +171,7 @@ export function createMockDriver(options: MockDriverOptions = {}): MockDriver {
         method: 'GET',
         path: path(handle),
         schema: JobPayload,
-        what: `job ${handle.id}`,
+        what: `get job ${handle.id}`,
         signal: callOptions?.signal,
       });
       return { job: jobOf(response.data, provider), retryAfterMs: response.retryAfterMs };
@@ -174,7 +183,7 @@ export function createMockDriver(options: MockDriverOptions = {}): MockDriver {
         path: path(handle, 'outputs', encodeURIComponent(request.asset.id), 'link'),
         searchParams: { format: request.format },
         schema: LinkPayload,
-        what: `link to ${request.asset.id}`,
+        what: `get a link to ${request.asset.id}`,
         signal: callOptions?.signal,
       });
       if (response.status === 202 || !response.data.url) {
@@ -208,7 +217,7 @@ export function createMockDriver(options: MockDriverOptions = {}): MockDriver {
         method: 'GET',
         path: ['uploads', encodeURIComponent(asset.id), 'metadata'].join('/'),
         schema: MetadataPayload,
-        what: `metadata of ${asset.id}`,
+        what: `read the metadata of ${asset.id}`,
         signal: callOptions?.signal,
       });
       if (response.status === 202) return { ready: false, retryAfterMs: response.retryAfterMs };
@@ -247,12 +256,28 @@ export function createMockDriver(options: MockDriverOptions = {}): MockDriver {
       });
     },
     parseCallback(request) {
-      const parsed = z.safeParse(CallbackPayload, request.body);
-      if (!parsed.success) throw new InvalidArgumentError('request.body', 'is not a mock provider callback');
-      return {
-        handle: { contract: DRIVER_CONTRACT_VERSION, provider, id: parsed.data.job.id },
-        event: parsed.data.event,
+      const hintOf = () => {
+        const parsed = z.safeParse(CallbackPayload, request.body);
+        if (!parsed.success)
+          throw new InvalidArgumentError('request.body', 'is not a mock provider callback');
+        return {
+          handle: { contract: DRIVER_CONTRACT_VERSION, provider, id: parsed.data.job.id },
+          event: parsed.data.event,
+        };
       };
+      const { webhookSecret } = options;
+      // Unsigned, the hint comes synchronously, as drivers wrote it before signatures.
+      if (!webhookSecret) return hintOf();
+      if (request.rawBody === undefined) {
+        throw new InvalidArgumentError(
+          'request.body',
+          'must be the raw body: a signed callback is verified on its bytes',
+        );
+      }
+      return verifyStandardWebhook(
+        { headers: request.headers, rawBody: request.rawBody },
+        { secret: webhookSecret },
+      ).then(hintOf);
     },
   };
   // Optional methods are capability signals: offer only the ones the script enables.

@@ -1,4 +1,4 @@
-import type { StemkitDriver } from '@stemkit/core/driver';
+import { type StemkitDriver, signStandardWebhook } from '@stemkit/core/driver';
 import type { ConformanceHarness } from '../conformance/harness.ts';
 import { createFaultyFetch } from '../faulty-fetch.ts';
 import { sampleWav } from '../sample.ts';
@@ -39,6 +39,23 @@ export function createMockHarness(
     }),
     request: options.request ?? { stems: ['vocals', 'instrumental'], format: 'wav' },
     rejectedRequest: options.rejectedRequest,
+    ...(options.webhookSecret ? { signCallback: signedBy(options.webhookSecret) } : {}),
     close: async () => undefined,
+  };
+}
+
+/** Signs mock callbacks as a Standard Webhooks provider would, with `secret`. */
+function signedBy(secret: string): NonNullable<ConformanceHarness['signCallback']> {
+  return async (jobId, timestampSeconds) => {
+    const rawBody = JSON.stringify({ event: 'job.updated', job: { id: jobId } });
+    const id = `msg_${timestampSeconds}`;
+    const signature = await signStandardWebhook(id, timestampSeconds, rawBody, secret);
+    const headers = new Headers({
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': String(timestampSeconds),
+      'webhook-signature': `v1,${signature}`,
+    });
+    return { headers, rawBody };
   };
 }

@@ -42,6 +42,7 @@ const STATE_NAMES: Record<TargetStatus, string> = {
  *
  * @example
  * ```ts
+ * const driver = createMockDriver();
  * expect(driver.server.requests.map((request: MockRequestRecord) => request.operation)).toEqual(['upload', 'start']);
  * ```
  */
@@ -61,6 +62,7 @@ export interface MockRequestRecord {
  *
  * @example
  * ```ts
+ * const driver = createMockDriver();
  * expect(driver.server.uploads[0]?.chunks).toBeGreaterThan(1);
  * ```
  */

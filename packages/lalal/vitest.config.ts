@@ -1,0 +1,3 @@
+import { stemkitProject } from '../../vitest.shared.ts';
+
+export default stemkitProject('lalal');

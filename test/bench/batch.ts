@@ -1,11 +1,14 @@
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
 import { audioshakeLegacy, audioshakeTasks } from '@stemkit/audioshake';
 import { type BatchItem, openBatchQueue, runBatch } from '@stemkit/batch';
 import type { Job } from '@stemkit/core';
@@ -15,7 +18,7 @@ import { sourcere } from '@stemkit/sourcere';
 import { sampleWav } from '@stemkit/testing';
 import { startPostgres } from '@stemkit/testing/postgres';
 import { startEmulatorProcess } from './support/emulator.ts';
-import { table, testPackageDirectory } from './support/measure.ts';
+import { measured, TimeoutError, table, testPackageDirectory } from './support/measure.ts';
 
 // Catalogue runs (@stemkit/batch): tracks per minute against concurrency, what the ledger and queue cost per
 // track, and throughput with 1, 2 and 4 worker processes on one PostgreSQL. Figures only.
@@ -271,6 +274,223 @@ export async function batch(): Promise<{ body: string; headline: string[] }> {
   } finally {
     await postgres.stop();
     await emulator.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** A figure of a run that may have been cut off by its time limit. */
+type Figure = number | 'timeout' | null;
+
+interface CatalogueReport {
+  firstTrackSeconds: number | null;
+  intakeSeconds: number | null;
+  tracksPerMinute: number | null;
+  ledgerBytes: number | null;
+}
+
+/**
+ * The batch package's sources as they are at `ref` (default `main`), extracted beside the current ones so they
+ * resolve the same dependencies; undefined when the ref is not there (a shallow clone, say).
+ */
+function baselineSources(ref: string): { module: string; remove: () => void } | undefined {
+  const root = join(testPackageDirectory, '..');
+  try {
+    execFileSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
+      cwd: root,
+      stdio: 'ignore',
+    });
+  } catch {
+    return undefined;
+  }
+  const folder = join(root, 'packages', 'batch', `.bench-baseline-${process.pid}`);
+  mkdirSync(folder, { recursive: true });
+  const archive = execFileSync('git', ['archive', '--format=tar', ref, 'packages/batch/src'], {
+    cwd: root,
+    maxBuffer: 64 << 20,
+  });
+  execFileSync('tar', ['-x', '-C', folder, '--strip-components=2'], { input: archive });
+  return {
+    module: join(folder, 'src', 'index.ts'),
+    remove: () => rmSync(folder, { recursive: true, force: true }),
+  };
+}
+
+/** A JSONL manifest of `rows` tracks of one short WAV, written streaming. */
+async function catalogueManifest(folder: string, rows: number): Promise<string> {
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'tone.wav'), sampleWav({ seconds: 0.2, frequency: 220 }));
+  const path = join(folder, `catalogue-${rows}.jsonl`);
+  const stream = createWriteStream(path);
+  for (let index = 0; index < rows; index++) {
+    const line = `{"source": "tone.wav", "name": "track-${String(index).padStart(7, '0')}"}\n`;
+    if (!stream.write(line)) await once(stream, 'drain');
+  }
+  await finished(stream.end());
+  return path;
+}
+
+/**
+ * A catalogue from its manifest to its first track (issue #31): for each version (this commit, and `main` in
+ * the same run), engine (PGlite, PostgreSQL) and size (`STEMKIT_BENCH_CATALOGUE_ROWS`, default 10k, 100k and
+ * 1M), each step in its own process under GNU time — time to the first track started, intake rows per second,
+ * peak RSS, ledger size, resume time with 99.9 % done — and tracks per minute at concurrency 64 with a provider
+ * that answers at once (the engine's own limit). A step past its time limit shows as "timeout".
+ */
+export async function catalogue(): Promise<{ body: string; headline: string[] }> {
+  const sizes = (process.env.STEMKIT_BENCH_CATALOGUE_ROWS ?? '10000,100000,1000000').split(',').map(Number);
+  const engines = (process.env.STEMKIT_BENCH_CATALOGUE_ENGINES ?? 'pglite,postgres').split(',');
+  const limitMs = Number(process.env.STEMKIT_BENCH_CATALOGUE_LIMIT_S ?? 900) * 1000;
+  const scratch = mkdtempSync(join(tmpdir(), 'stemkit-bench-catalogue-'));
+  const baseline = baselineSources(process.env.STEMKIT_BENCH_BASELINE ?? 'main');
+  const versions = [
+    {
+      label: 'this commit',
+      module: join(testPackageDirectory, '..', 'packages', 'batch', 'src', 'index.ts'),
+    },
+    ...(baseline ? [{ label: process.env.STEMKIT_BENCH_BASELINE ?? 'main', module: baseline.module }] : []),
+  ];
+  const child = fileURLToPath(new URL('./batch-catalogue-child.ts', import.meta.url));
+  const postgres = engines.includes('postgres') ? await startPostgres() : undefined;
+  const rows: string[][] = [];
+  let databases = 0;
+  try {
+    for (const size of sizes) {
+      const manifest = await catalogueManifest(join(scratch, `manifest-${size}`), size);
+      for (const engine of engines) {
+        for (const version of versions) {
+          const step = async (mode: string, out: string, queue: string | undefined) => {
+            try {
+              return await measured<CatalogueReport>(
+                process.execPath,
+                [
+                  '--experimental-strip-types',
+                  child,
+                  JSON.stringify({
+                    module: version.module,
+                    manifest,
+                    out,
+                    mode,
+                    rows: size,
+                    ...(queue ? { queue } : {}),
+                  }),
+                ],
+                limitMs,
+              );
+            } catch (error) {
+              if (error instanceof TimeoutError) return 'timeout' as const;
+              throw error;
+            }
+          };
+          const fresh = async () =>
+            postgres ? await postgres.createDatabase(`catalogue_${databases++}`) : undefined;
+          const out = (name: string) =>
+            join(scratch, `${engine}-${size}-${version.label.replace(/\W/g, '_')}-${name}`);
+          // To the first track on a fresh ledger, then the whole intake (no worker) on another.
+          const first = await step('first', out('first'), engine === 'postgres' ? await fresh() : undefined);
+          const intakeQueue = engine === 'postgres' ? await fresh() : undefined;
+          const intake = await step('intake', out('intake'), intakeQueue);
+          let resume: Awaited<ReturnType<typeof step>> = 'timeout';
+          if (intake !== 'timeout') {
+            await step('mark', out('intake'), intakeQueue);
+            resume = await step('first', out('intake'), intakeQueue);
+          }
+          const value = (
+            run: typeof first,
+            pick: (run: Exclude<typeof first, 'timeout'>) => number | null,
+          ): Figure => (run === 'timeout' ? 'timeout' : pick(run));
+          const show = (figure: Figure, format: (value: number) => string) =>
+            figure === 'timeout' ? `> ${limitMs / 1000} s` : figure === null ? '–' : format(figure);
+          const seconds = (figure: Figure) => show(figure, (each) => `${each.toFixed(1)} s`);
+          const intakeSeconds = value(intake, (run) => run.report.intakeSeconds);
+          const peak = Math.max(
+            ...[first, intake, resume].map((run) => (run === 'timeout' ? 0 : run.peakRssBytes / 2 ** 20)),
+          );
+          rows.push([
+            size.toLocaleString('en-US'),
+            engine === 'postgres' ? 'PostgreSQL' : 'PGlite',
+            version.label,
+            seconds(value(first, (run) => run.report.firstTrackSeconds)),
+            show(intakeSeconds, (each) => `${Math.round(size / each).toLocaleString('en-US')}`),
+            `${peak.toFixed(0)} MB`,
+            show(
+              value(intake, (run) => run.report.ledgerBytes),
+              (each) => `${(each / 2 ** 20).toFixed(0)} MB`,
+            ),
+            seconds(value(resume, (run) => run.report.firstTrackSeconds)),
+          ]);
+          console.log(rows.at(-1)?.join(' | '));
+        }
+      }
+    }
+    // The engine's own pace: 2,000 tracks at 64 at once, the provider answering at once.
+    const throughput: string[][] = [];
+    const small = await catalogueManifest(join(scratch, 'throughput'), 2_000);
+    for (const engine of engines) {
+      for (const version of versions) {
+        const queue =
+          postgres && engine === 'postgres'
+            ? await postgres.createDatabase(`catalogue_${databases++}`)
+            : undefined;
+        const run = await measured<CatalogueReport>(
+          process.execPath,
+          [
+            '--experimental-strip-types',
+            child,
+            JSON.stringify({
+              module: version.module,
+              manifest: small,
+              out: join(scratch, `throughput-${engine}-${version.label.replace(/\W/g, '_')}`),
+              mode: 'throughput',
+              rows: 2_000,
+              ...(queue ? { queue } : {}),
+            }),
+          ],
+          limitMs,
+        ).catch((error: unknown) => {
+          if (error instanceof TimeoutError) return undefined;
+          throw error;
+        });
+        throughput.push([
+          engine === 'postgres' ? 'PostgreSQL' : 'PGlite',
+          version.label,
+          run?.report.tracksPerMinute ? run.report.tracksPerMinute.toFixed(0) : `> ${limitMs / 1000} s`,
+        ]);
+      }
+    }
+    const mine = rows.filter(
+      (row) => row[2] === 'this commit' && row[0] === '100,000' && row[1] === 'PGlite',
+    )[0];
+    return {
+      body: [
+        'A catalogue from its manifest to its first track: a JSONL manifest of N rows of one 0.2 s WAV, a provider that answers at once, each step in its own process (peak RSS from GNU time, the largest of the three runs). First track: from process start to the first upload, on a fresh ledger. Intake: rows queued per second from process start to the last row queued (no worker). Resume: on the intake’s ledger with 99.9 % of the tracks marked done, from process start to the first remaining track started. Ledger: the PGlite folder, or the PostgreSQL database, after intake.',
+        '',
+        table(
+          [
+            'rows',
+            'engine',
+            'version',
+            'first track',
+            'intake rows/s',
+            'peak RSS',
+            'ledger',
+            'resume (99.9 % done)',
+          ],
+          rows,
+        ),
+        '',
+        'Tracks per minute at concurrency 64, 2,000 tracks, the provider answering at once: the engine (queue and ledger), not the DSP, is the limit.',
+        '',
+        table(['engine', 'version', 'tracks per minute'], throughput),
+      ].join('\n'),
+      headline: mine
+        ? [
+            `catalogue 100k rows on PGlite: first track ${mine[3]}, peak RSS ${mine[5]}, resume with 99.9 % done ${mine[7]}`,
+          ]
+        : [],
+    };
+  } finally {
+    await postgres?.stop();
+    baseline?.remove();
     rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -2,7 +2,7 @@
 // built packages and writes test/bench/RESULTS.md: the headline figures first, then one section per suite.
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { batch } from './batch.ts';
+import { batch, catalogue } from './batch.ts';
 import { emulatorCost } from './emulator.ts';
 import { importsAndSizes } from './imports.ts';
 import { overhead } from './overhead.ts';
@@ -16,6 +16,7 @@ const suites: Array<{ name: string; run: () => Promise<{ body: string; headline:
   { name: 'Cold import and bundle size', run: importsAndSizes },
   { name: 'Uploads and downloads', run: transfers },
   { name: 'Catalogue batches', run: batch },
+  { name: 'Catalogue intake', run: catalogue },
   { name: 'Emulator processing', run: emulatorCost },
 ].filter(
   (suite) => only.length === 0 || only.some((name) => suite.name.toLowerCase().includes(name.toLowerCase())),

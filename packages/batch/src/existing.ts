@@ -30,15 +30,18 @@ export class ExistingOutputsError extends InvalidArgumentError {
   /** How many of them have every file, and would be adopted. */
   readonly complete: number;
 
-  constructor(out: string, found: ReadonlyArray<{ name: string; complete: boolean }>) {
-    const names = found.slice(0, 10).map((track) => `"${track.name}"`);
-    const complete = found.filter((track) => track.complete).length;
+  constructor(
+    out: string,
+    found: { readonly count: number; readonly complete: number; readonly names: readonly string[] },
+  ) {
+    const names = found.names.slice(0, 10);
+    const { count, complete } = found;
     super(
       'existingOutputs',
-      `${out} already holds output files of ${found.length} track${found.length === 1 ? '' : 's'} the ledger does not know (${names.join(', ')}${found.length > 10 ? ', …' : ''}; ${complete} with every file): was its .stemkit-batch folder deleted? Separating them again starts and bills a provider job each. Choose: existingOutputs 'adopt' takes the complete ones as done, 'redo' separates them all again`,
+      `${out} already holds output files of ${count} track${count === 1 ? '' : 's'} the ledger does not know (${names.map((name) => `"${name}"`).join(', ')}${count > names.length ? ', …' : ''}; ${complete} with every file): was its .stemkit-batch folder deleted? Separating them again starts and bills a provider job each. Choose: existingOutputs 'adopt' takes the complete ones as done, 'redo' separates them all again`,
     );
-    this.count = found.length;
-    this.tracks = found.slice(0, 10).map((track) => track.name);
+    this.count = count;
+    this.tracks = names;
     this.complete = complete;
   }
 }

@@ -7,7 +7,14 @@
  */
 export { type ExistingOutputs, ExistingOutputsError } from './existing.ts';
 export type { SkippedEntry } from './folder.ts';
-export { AUDIO_EXTENSIONS, ManifestError, readBatchInput } from './input.ts';
+export {
+  AUDIO_EXTENSIONS,
+  BatchInput,
+  type IntakeProgress,
+  ManifestError,
+  type ReadBatchInputOptions,
+  readBatchInput,
+} from './input.ts';
 export type { BatchItem } from './items.ts';
 export type { TrackOutput, TrackState } from './ledger.ts';
 export { BatchQueue, type BatchQueueOptions, openBatchQueue, type RateLimitOptions } from './queue.ts';
@@ -17,6 +24,7 @@ export {
   type BatchCounts,
   type BatchEvent,
   type BatchOptions,
+  batchResults,
   defaultBatchId,
   runBatch,
   runWorker,

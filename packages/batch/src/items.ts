@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type OutputFormat, type StemName } from '@stemkit/core';
+import { nameProblem, storable } from './names.ts';
 
 /**
  * One track to separate. Only `source` is required; the rest falls back to the batch's options.
@@ -45,12 +46,6 @@ export function defaultName(source: string): string {
   return base.replace(/\.[^.]+$/, '') || base;
 }
 
-/** Whether a track name stays inside the output folder: relative, no empty or dot segments. */
-export function isSafeName(name: string): boolean {
-  if (name.length === 0 || name.length > 400 || /^[\\/]|^[a-z]:/i.test(name)) return false;
-  return name.split(/[\\/]/).every((segment) => segment !== '' && segment !== '.' && segment !== '..');
-}
-
 /**
  * Applies the batch's defaults to an item and checks what can be checked without a provider. Whether the
  * provider offers the stems and formats is checked per track, where a refusal fails that track only.
@@ -65,21 +60,23 @@ export function resolveItem(
     throw new InvalidArgumentError(`${field}.source`, 'must be a file path or an http(s) URL');
   }
   const source = item.source.trim();
+  if (!storable(source)) {
+    throw new InvalidArgumentError(`${field}.source`, 'must not contain a NUL character or a lone surrogate');
+  }
   let name: string;
   try {
     name = item.name ?? defaultName(source);
   } catch {
     throw new InvalidArgumentError(`${field}.source`, 'is not a valid URL');
   }
-  if (typeof name !== 'string' || !isSafeName(name)) {
-    throw new InvalidArgumentError(`${field}.name`, 'must be a relative name inside the output folder');
-  }
+  const problem = typeof name === 'string' ? nameProblem(name) : 'must be a string';
+  if (problem !== undefined) throw new InvalidArgumentError(`${field}.name`, problem);
   const list = (value: unknown, key: 'stems' | 'formats') => {
     if (value === undefined) return undefined;
     if (
       !Array.isArray(value) ||
       value.length === 0 ||
-      value.some((each) => typeof each !== 'string' || !each)
+      value.some((each) => typeof each !== 'string' || !each || !storable(each))
     ) {
       throw new InvalidArgumentError(`${field}.${key}`, 'must be a non-empty list of names');
     }

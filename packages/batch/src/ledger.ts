@@ -41,18 +41,47 @@ export interface TrackRow {
   /** Starts whose outcome was lost (a crash between the request and its answer) on a provider that cannot list. */
   readonly uncertainStarts: number;
   readonly revision: number;
+  /** When it last changed, in ms since the epoch (the database's clock). */
+  readonly updatedAt: number;
 }
 
-/** A batch's ledger row. */
+/** A batch's ledger row: what every track shares, so track rows hold only what differs. */
 export interface BatchRow {
   readonly id: string;
   readonly provider: string;
   readonly out: string;
+  /** Stems of tracks that name none (null in a ledger written before batches recorded them). */
+  readonly stems?: readonly string[] | null;
+  /** Formats of tracks that name none. */
+  readonly formats?: readonly string[] | null;
+  /** The input whose intake completed, as `BatchInput.fingerprint` names it (null until one did). */
+  readonly intake?: string | null;
 }
 
-const SCHEMA = 'stemkit_batch';
+/** A track as intake adds it: its key (the output name), its source, and stems or formats only where they differ from the batch's. */
+export interface NewTrack {
+  readonly key: string;
+  readonly source: string;
+  readonly stems?: readonly string[];
+  readonly formats?: readonly string[];
+  /** Also each stem's residual (only when asked). */
+  readonly residual?: boolean;
+  /** The provider's model variant (only when asked). */
+  readonly variant?: string;
+}
 
-const SETUP = `
+/** Tracks per state, kept by the database as tracks move (triggers), so counting costs no scan. */
+export type StateCounts = Partial<Record<TrackState, number>>;
+
+const SCHEMA = 'stemkit_batch';
+/** Rows read per statement when a batch is read whole. */
+const PAGE = 1_000;
+
+/** The ledger's tables, indexes and triggers, created or brought up to date (idempotent, one setup at a time). */
+export const LEDGER_SETUP = `
+BEGIN;
+-- One setup at a time (workers starting together on a fresh database); PGlite has one connection anyway.
+SELECT pg_advisory_xact_lock(hashtext('${SCHEMA}.setup'));
 CREATE SCHEMA IF NOT EXISTS ${SCHEMA};
 CREATE SEQUENCE IF NOT EXISTS ${SCHEMA}.revision;
 CREATE TABLE IF NOT EXISTS ${SCHEMA}.batches (
@@ -78,21 +107,80 @@ CREATE TABLE IF NOT EXISTS ${SCHEMA}.tracks (
   updated_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (batch, key)
 );
-CREATE INDEX IF NOT EXISTS tracks_updated ON ${SCHEMA}.tracks (batch, updated_at);
+CREATE TABLE IF NOT EXISTS ${SCHEMA}.meta (key text PRIMARY KEY, value text NOT NULL);
+DO $migrate$
+BEGIN
+  IF EXISTS (SELECT 1 FROM ${SCHEMA}.meta WHERE key = 'version' AND value::int >= 2) THEN RETURN; END IF;
+  -- Version 2: the batch holds the options its tracks share; counts kept per state; indexes for intake,
+  -- resume and the report that read no more rows than they return.
+  ALTER TABLE ${SCHEMA}.batches ADD COLUMN IF NOT EXISTS stems jsonb,
+    ADD COLUMN IF NOT EXISTS formats jsonb, ADD COLUMN IF NOT EXISTS intake text;
+  CREATE UNIQUE INDEX IF NOT EXISTS tracks_position ON ${SCHEMA}.tracks (batch, position);
+  CREATE INDEX IF NOT EXISTS tracks_unfinished ON ${SCHEMA}.tracks (batch, position)
+    WHERE state NOT IN ('done', 'failed');
+  -- Followers read moves, never the queued rows intake writes by the thousand.
+  CREATE INDEX IF NOT EXISTS tracks_moved ON ${SCHEMA}.tracks (batch, updated_at) WHERE state <> 'queued';
+  DROP INDEX IF EXISTS ${SCHEMA}.tracks_updated;
+  CREATE TABLE IF NOT EXISTS ${SCHEMA}.counts (
+    batch text NOT NULL, state text NOT NULL, tracks bigint NOT NULL, PRIMARY KEY (batch, state));
+  CREATE OR REPLACE FUNCTION ${SCHEMA}.count_inserted() RETURNS trigger LANGUAGE plpgsql AS $count$
+  BEGIN
+    INSERT INTO ${SCHEMA}.counts AS c (batch, state, tracks)
+      SELECT batch, state, count(*) FROM added GROUP BY batch, state ORDER BY batch, state
+    ON CONFLICT (batch, state) DO UPDATE SET tracks = c.tracks + excluded.tracks;
+    RETURN NULL;
+  END $count$;
+  -- A row trigger that fires only when a track's state changes (PostgreSQL tests the WHEN clause without
+  -- calling the function): most ledger writes (outputs, errors, handles) cost nothing more. The two count rows
+  -- are locked in one order (by state), so two writers cannot deadlock on them.
+  CREATE OR REPLACE FUNCTION ${SCHEMA}.count_moved() RETURNS trigger LANGUAGE plpgsql AS $count$
+  BEGIN
+    INSERT INTO ${SCHEMA}.counts AS c (batch, state, tracks)
+      SELECT NEW.batch, moved.state, moved.change
+      FROM (VALUES (OLD.state, -1), (NEW.state, 1)) AS moved(state, change) ORDER BY moved.state
+    ON CONFLICT (batch, state) DO UPDATE SET tracks = c.tracks + excluded.tracks;
+    RETURN NULL;
+  END $count$;
+  DROP TRIGGER IF EXISTS tracks_counted_insert ON ${SCHEMA}.tracks;
+  CREATE TRIGGER tracks_counted_insert AFTER INSERT ON ${SCHEMA}.tracks
+    REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION ${SCHEMA}.count_inserted();
+  DROP TRIGGER IF EXISTS tracks_counted_update ON ${SCHEMA}.tracks;
+  CREATE TRIGGER tracks_counted_update AFTER UPDATE OF state ON ${SCHEMA}.tracks
+    FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state) EXECUTE FUNCTION ${SCHEMA}.count_moved();
+  DELETE FROM ${SCHEMA}.counts;
+  INSERT INTO ${SCHEMA}.counts (batch, state, tracks)
+    SELECT batch, state, count(*) FROM ${SCHEMA}.tracks GROUP BY batch, state;
+  INSERT INTO ${SCHEMA}.meta (key, value) VALUES ('version', '2')
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+END $migrate$;
+COMMIT;
 `;
 
 // Every write moves the row's revision and time, so followers see it.
 const TOUCH = `revision = nextval('${SCHEMA}.revision'), updated_at = now()`;
-const COLUMNS = `batch, key, position, request, state, attempt, intent_at, handle, job_id, outputs, error,
-  uncertain_starts, revision`;
+// A track's request is its row's differences over the batch's shared options (a row written before
+// batches held them carries them all).
+const COLUMNS = `t.batch, t.key, t.position, t.request, t.state, t.attempt, t.intent_at, t.handle, t.job_id,
+  t.outputs, t.error, t.uncertain_starts, t.revision, t.updated_at, b.stems AS batch_stems, b.formats AS batch_formats`;
+const FROM = `${SCHEMA}.tracks t JOIN ${SCHEMA}.batches b ON b.id = t.batch`;
+
+const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
 
 function toRow(row: Record<string, unknown>): TrackRow {
-  const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
+  const stored = json(row.request) as Partial<TrackRequest> & { source: string };
+  const request: TrackRequest = {
+    source: stored.source,
+    name: String(row.key),
+    stems: (stored.stems ?? json(row.batch_stems) ?? []) as TrackRequest['stems'],
+    formats: (stored.formats ?? json(row.batch_formats) ?? ['wav']) as TrackRequest['formats'],
+    ...(stored.residual ? { residual: true } : {}),
+    ...(stored.variant === undefined ? {} : { variant: stored.variant }),
+  };
   return {
     batch: String(row.batch),
     key: String(row.key),
     position: Number(row.position),
-    request: json(row.request) as TrackRequest,
+    request,
     state: row.state as TrackState,
     attempt: row.attempt === null ? null : Number(row.attempt),
     intentAt: row.intent_at ? new Date(row.intent_at as string | Date) : null,
@@ -102,6 +190,7 @@ function toRow(row: Record<string, unknown>): TrackRow {
     error: row.error === null ? null : String(row.error),
     uncertainStarts: Number(row.uncertain_starts),
     revision: Number(row.revision),
+    updatedAt: new Date(row.updated_at as string | Date).getTime(),
   };
 }
 
@@ -117,7 +206,7 @@ export class Ledger {
   async setup(): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.#db.executeSql(SETUP);
+        await this.#db.executeSql(LEDGER_SETUP);
         return;
       } catch (error) {
         // 23505 / 42P07: another process created the same object a moment before.
@@ -127,37 +216,71 @@ export class Ledger {
     }
   }
 
-  /** Records a batch, or returns the one recorded under that id. */
+  /**
+   * Records a batch, or returns the one recorded under that id. Its stems and formats are those of its first
+   * run (or of this one, on a batch recorded before batches held them).
+   */
   async openBatch(batch: BatchRow): Promise<BatchRow> {
     await this.#db.executeSql(
-      `INSERT INTO ${SCHEMA}.batches (id, provider, out) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`,
-      [batch.id, batch.provider, batch.out],
+      `INSERT INTO ${SCHEMA}.batches (id, provider, out, stems, formats) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb)
+       ON CONFLICT (id) DO UPDATE SET stems = coalesce(batches.stems, excluded.stems),
+         formats = coalesce(batches.formats, excluded.formats)`,
+      [
+        batch.id,
+        batch.provider,
+        batch.out,
+        batch.stems ? JSON.stringify(batch.stems) : null,
+        batch.formats ? JSON.stringify(batch.formats) : null,
+      ],
     );
     return (await this.batch(batch.id)) as BatchRow;
   }
 
   async batch(id: string): Promise<BatchRow | undefined> {
     const { rows } = await this.#db.executeSql(
-      `SELECT id, provider, out FROM ${SCHEMA}.batches WHERE id = $1`,
+      `SELECT id, provider, out, stems, formats, intake FROM ${SCHEMA}.batches WHERE id = $1`,
       [id],
     );
-    return rows[0] as BatchRow | undefined;
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      id: String(row.id),
+      provider: String(row.provider),
+      out: String(row.out),
+      stems: json(row.stems) ?? null,
+      formats: json(row.formats) ?? null,
+      intake: row.intake === null || row.intake === undefined ? null : String(row.intake),
+    };
   }
 
-  /** Adds tracks not yet in the ledger (a resumed batch keeps what it had); returns the keys that are new. */
-  async addTracks(
-    batch: string,
-    tracks: ReadonlyArray<{ key: string; request: TrackRequest }>,
-  ): Promise<string[]> {
+  /** Records that the intake of `input` (its fingerprint) completed: a rerun on the same input reads no row of it. */
+  async completeIntake(batch: string, input: string): Promise<void> {
+    await this.#db.executeSql(`UPDATE ${SCHEMA}.batches SET intake = $2 WHERE id = $1`, [batch, input]);
+  }
+
+  /**
+   * Adds tracks not yet in the ledger, in one statement (a resumed batch keeps what it had); returns the keys
+   * that are new.
+   */
+  async addTracks(batch: string, tracks: readonly NewTrack[]): Promise<string[]> {
     if (tracks.length === 0) return [];
     const { rows } = await this.#db.executeSql(
       `INSERT INTO ${SCHEMA}.tracks (batch, key, request)
-       SELECT $1, item->>'key', item->'request' FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(item, n)
+       SELECT $1, item->>'key', item - 'key' FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(item, n)
        ORDER BY n
        ON CONFLICT (batch, key) DO NOTHING RETURNING key`,
       [batch, JSON.stringify(tracks)],
     );
     return rows.map((row) => String(row.key));
+  }
+
+  /** Tracks per state, from the counts the database keeps. */
+  async counts(batch: string): Promise<StateCounts> {
+    const { rows } = await this.#db.executeSql(
+      `SELECT state, tracks FROM ${SCHEMA}.counts WHERE batch = $1`,
+      [batch],
+    );
+    return Object.fromEntries(rows.map((row) => [String(row.state), Number(row.tracks)]));
   }
 
   /** Which of `keys` the ledger already has for the batch. */
@@ -181,7 +304,7 @@ export class Ledger {
 
   async track(batch: string, key: string): Promise<TrackRow | undefined> {
     const { rows } = await this.#db.executeSql(
-      `SELECT ${COLUMNS} FROM ${SCHEMA}.tracks WHERE batch = $1 AND key = $2`,
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE t.batch = $1 AND t.key = $2`,
       [batch, key],
     );
     return rows[0] ? toRow(rows[0]) : undefined;
@@ -272,38 +395,63 @@ export class Ledger {
   }
 
   /**
-   * Tracks changed since `since` (the database's clock), with the database's time now. Followers pass back the
-   * time they got minus a margin, so a write that committed late is still seen; they dedupe by revision.
+   * Tracks that moved (left `queued`) since `since` (the database's clock), with the database's time now.
+   * Followers pass back the time they got minus a margin, so a write that committed late is still seen; they
+   * dedupe by revision. Queued rows are not read: intake writes them by the thousand, and counts cover them.
    */
   async changes(batch: string, since: Date | undefined): Promise<{ rows: TrackRow[]; now: Date }> {
+    const now = await this.now();
     const { rows } = await this.#db.executeSql(
-      `SELECT ${COLUMNS}, now() AS now FROM ${SCHEMA}.tracks
-       WHERE batch = $1 AND updated_at >= $2 ORDER BY position`,
+      `SELECT ${COLUMNS} FROM ${FROM}
+       WHERE t.batch = $1 AND t.updated_at >= $2 AND t.state <> 'queued' ORDER BY t.updated_at, t.position`,
       [batch, (since ?? new Date(0)).toISOString()],
     );
-    const now = rows[0]?.now ? new Date(rows[0].now as string | Date) : await this.#now();
     return { rows: rows.map(toRow), now };
   }
 
-  /** Every track of a batch, in the order they were added. */
-  async tracks(batch: string): Promise<TrackRow[]> {
+  /**
+   * The tracks of a batch after `position`, in the order they were added, a page at a time: every track, or
+   * only the finished ones (`done` or `failed`), or only the unfinished ones, each through its index.
+   */
+  async page(
+    batch: string,
+    which: 'all' | 'finished' | 'unfinished',
+    after: number,
+    limit: number,
+  ): Promise<TrackRow[]> {
+    const filter =
+      which === 'finished'
+        ? `AND t.state IN ('done', 'failed')`
+        : which === 'unfinished'
+          ? `AND t.state NOT IN ('done', 'failed')`
+          : '';
     const { rows } = await this.#db.executeSql(
-      `SELECT ${COLUMNS} FROM ${SCHEMA}.tracks WHERE batch = $1 ORDER BY position`,
-      [batch],
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE t.batch = $1 AND t.position > $2 ${filter}
+       ORDER BY t.position LIMIT $3`,
+      [batch, after, limit],
     );
     return rows.map(toRow);
   }
 
-  /** Keys of the tracks not yet ended. */
-  async unfinished(batch: string): Promise<string[]> {
-    const { rows } = await this.#db.executeSql(
-      `SELECT key FROM ${SCHEMA}.tracks WHERE batch = $1 AND state NOT IN ('done', 'failed') ORDER BY position`,
-      [batch],
-    );
-    return rows.map((row) => String(row.key));
+  /** Every track of a batch (or the finished ones), in the order they were added, read a page at a time. */
+  async *each(batch: string, which: 'all' | 'finished' | 'unfinished' = 'all'): AsyncGenerator<TrackRow> {
+    for (let after = 0; ; ) {
+      const rows = await this.page(batch, which, after, PAGE);
+      yield* rows;
+      if (rows.length < PAGE) return;
+      after = (rows.at(-1) as TrackRow).position;
+    }
   }
 
-  async #now(): Promise<Date> {
+  /** Every track of a batch, in the order they were added (for small batches and tests: it holds them all). */
+  async tracks(batch: string): Promise<TrackRow[]> {
+    const rows: TrackRow[] = [];
+    for await (const row of this.each(batch)) rows.push(row);
+    return rows;
+  }
+
+  /** The database's time. */
+  async now(): Promise<Date> {
     const { rows } = await this.#db.executeSql('SELECT now() AS now');
     return new Date(rows[0]?.now as string | Date);
   }

@@ -1,16 +1,19 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { ConnectionError, InvalidArgumentError, type Logger, redact } from '@stemkit/core';
 import pg from 'pg';
 import { fromPglite, PgBoss } from 'pg-boss';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterQueue } from 'rate-limiter-flexible';
 import { lockDirectory } from './directory-lock.ts';
-import { Ledger } from './ledger.ts';
+import { LEDGER_SETUP, Ledger } from './ledger.ts';
 import { aboutToSend } from './sending.ts';
 
 /**
@@ -175,13 +178,14 @@ export class BatchQueue {
    * SIGKILL). Failing it puts it back in the queue now rather than after its heartbeat runs out.
    */
   async #reclaim(name: string): Promise<void> {
-    let after: string | undefined;
-    for (;;) {
-      const jobs = await this.boss.findJobs(name, { limit: 1000, ...(after ? { after } : {}) });
-      const active = jobs.filter((job) => job.state === 'active').map((job) => job.id);
-      if (active.length > 0) await this.boss.fail(name, active, { message: 'the previous run ended' });
-      if (jobs.length < 1000) return;
-      after = jobs.at(-1)?.id;
+    // Only the active jobs, through pg-boss's index of live jobs (name, state): paging through every job of
+    // the queue (findJobs has no state filter) took a minute at 100,000 tracks, before any track could start.
+    const { rows } = await this.boss
+      .getDb()
+      .executeSql(`SELECT id FROM ${BOSS_OPTIONS.schema}.job WHERE name = $1 AND state = 'active'`, [name]);
+    const active = rows.map((row) => String(row.id));
+    for (let start = 0; start < active.length; start += 1000) {
+      await this.boss.fail(name, active.slice(start, start + 1000), { message: 'the previous run ended' });
     }
   }
 
@@ -190,6 +194,27 @@ export class BatchQueue {
     await this.#close();
   }
 }
+
+/** pg-boss's settings, the same for every process on a queue (and for the embedded template). */
+const BOSS_OPTIONS = {
+  schema: 'stemkit_queue',
+  schedule: false,
+  supervise: true,
+  superviseIntervalSeconds: 5,
+  monitorIntervalSeconds: 5,
+  // The ready count that lets a worker fetch again at once (see `burstWhenReadyExceeds`) is this fresh.
+  queueCacheIntervalSeconds: 2,
+  registerInstance: false,
+  openTelemetry: { enabled: false },
+} as const;
+
+/**
+ * PGlite's settings. PostgreSQL's 128 MB of shared buffers live in the WASM heap, which never shrinks; a
+ * ledger is read through the operating system's cache as well, so 16 MB keeps the process small for little
+ * cost. Write-ahead log is kept to 64 MB (PostgreSQL's default of 1 GB made most of a 100,000-track ledger's
+ * 243 MB on disk).
+ */
+const PGLITE_CONFIG = ['shared_buffers = 16MB', 'max_wal_size = 64MB', 'min_wal_size = 32MB'];
 
 /**
  * Opens (creating if needed) a batch queue. With `url`, pg-boss runs on that PostgreSQL server and any number of
@@ -202,17 +227,7 @@ export class BatchQueue {
  * ```
  */
 export async function openBatchQueue(options: BatchQueueOptions): Promise<BatchQueue> {
-  const base = {
-    schema: 'stemkit_queue',
-    schedule: false,
-    supervise: true,
-    superviseIntervalSeconds: 5,
-    monitorIntervalSeconds: 5,
-    // The ready count that lets a worker fetch again at once (see `burstWhenReadyExceeds`) is this fresh.
-    queueCacheIntervalSeconds: 2,
-    registerInstance: false,
-    openTelemetry: { enabled: false },
-  } as const;
+  const base = BOSS_OPTIONS;
   const logger = options.logger;
   const listen = (boss: PgBoss) => {
     // An EventEmitter throws an unhandled 'error': pg-boss reports its background failures here.
@@ -303,8 +318,9 @@ function unreachable(url: string, error: unknown): ConnectionError {
 
 /**
  * Opens a PGlite data folder. A new one is copied from a template and renamed into place, so a process killed
- * while it is made leaves no half-made folder that PGlite would then refuse. The template is PGlite's initdb,
- * run once per installation (about ten seconds) and kept in the user's cache.
+ * while it is made leaves no half-made folder that PGlite would then refuse. The template — PGlite's initdb with
+ * the queue's and the ledger's schemas — is made once per installation (about ten seconds, in a child process)
+ * and kept in the user's cache.
  */
 async function openPglite(dataDir: string): Promise<PGlite> {
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
@@ -314,22 +330,67 @@ async function openPglite(dataDir: string): Promise<PGlite> {
     await rm(dataDir, { recursive: true, force: true });
     await rename(fresh, dataDir);
   }
-  return PGlite.create(dataDir);
+  return PGlite.create(dataDir, { postgresqlconf: PGLITE_CONFIG });
 }
 
-/** A freshly initialised, cleanly closed PGlite data folder for this installation of PGlite. */
+/**
+ * Makes a PGlite data folder with pg-boss's schema and the ledger's in it, in a child process: creating the
+ * schema (some 20 KB of DDL) grows PGlite's WASM heap by about 500 MB, which a heap never gives back, so the
+ * batch process opens a copy instead and never pays it.
+ */
+const TEMPLATE_CHILD = `
+const [pgliteUrl, bossUrl, folder, setup, options, config] = JSON.parse(process.argv[1]);
+const pglite = await import(pgliteUrl);
+const boss = await import(bossUrl);
+const PGlite = pglite.PGlite ?? pglite.default.PGlite;
+const { PgBoss, fromPglite } = boss.PgBoss ? boss : boss.default;
+const db = await PGlite.create(folder, { postgresqlconf: config });
+const queue = new PgBoss({ ...options, supervise: false, db: fromPglite(db), backend: 'pglite' });
+queue.on('error', () => {});
+await queue.start();
+await queue.getDb().executeSql(setup);
+await queue.stop({ graceful: false });
+await db.close();
+`;
+
+/** A freshly made, cleanly closed PGlite data folder with the queue's and the ledger's schemas, for this installation. */
 async function pgliteTemplate(): Promise<string> {
-  const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
-  const { size, mtimeMs } = await stat(entry);
-  const version = createHash('sha256').update(`${entry}\0${size}\0${mtimeMs}`).digest('hex').slice(0, 16);
+  const require = createRequire(import.meta.url);
+  const entries = [require.resolve('@electric-sql/pglite'), require.resolve('pg-boss')];
+  const stamps = await Promise.all(
+    entries.map(async (entry) => {
+      const { size, mtimeMs } = await stat(entry);
+      return `${entry}\0${size}\0${mtimeMs}`;
+    }),
+  );
+  const version = createHash('sha256')
+    .update([...stamps, LEDGER_SETUP, JSON.stringify(BOSS_OPTIONS), ...PGLITE_CONFIG].join('\0'))
+    .digest('hex')
+    .slice(0, 16);
   const cache = process.env.XDG_CACHE_HOME?.trim() || join(homedir(), '.cache');
   const template = join(cache, 'stemkit', 'batch', `pglite-${version}`);
   if (existsSync(join(template, 'PG_VERSION'))) return template;
   const fresh = `${template}.init-${process.pid}`;
   await rm(fresh, { recursive: true, force: true });
   await mkdir(fresh, { recursive: true });
-  const initialising = await PGlite.create(fresh);
-  await initialising.close();
+  const [pgliteEntry, bossEntry] = entries as [string, string];
+  await promisify(execFile)(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      TEMPLATE_CHILD,
+      JSON.stringify([
+        pathToFileURL(pgliteEntry).href,
+        pathToFileURL(bossEntry).href,
+        fresh,
+        LEDGER_SETUP,
+        BOSS_OPTIONS,
+        PGLITE_CONFIG,
+      ]),
+    ],
+    { maxBuffer: 1 << 20 },
+  );
   // Another process may have made it meanwhile: either copy is as good.
   await rename(fresh, template).catch(() => rm(fresh, { recursive: true, force: true }));
   return template;

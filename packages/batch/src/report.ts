@@ -1,5 +1,8 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { finished } from 'node:stream/promises';
 import type { TrackResult } from './run.ts';
 
 const COLUMNS = [
@@ -32,34 +35,46 @@ function cell(value: unknown): string {
   return `"${text.replace(/"/g, '""')}"`;
 }
 
+/** Writes to a stream, waiting when its buffer is full, so a report of a million lines is never held. */
+async function write(stream: WriteStream, text: string): Promise<void> {
+  if (!stream.write(text)) await once(stream, 'drain');
+}
+
 /**
- * Writes a batch's report twice, both atomically: `<base>.jsonl` (one JSON object per track) and `<base>.csv`
- * (UTF-8 with a byte-order mark and CRLF line ends, which spreadsheets open as they are). Columns: track,
- * source, status, provider_job, output_files, error, uncertain_starts.
+ * Writes a batch's report twice, both atomically and streaming (results are written as they come, none held):
+ * `<base>.jsonl` (one JSON object per track) and `<base>.csv` (UTF-8 with a byte-order mark and CRLF line
+ * ends, which spreadsheets open as they are). Columns: track, source, status, provider_job, output_files,
+ * error, uncertain_starts. Pass `batchResults(queue, { out })` to write it from the ledger.
  *
  * @example
  * ```ts
- * const results = [];
- * for await (const result of runBatch(stemkit, items, { out: 'stems' })) results.push(result);
- * await writeBatchReport(results, 'stems/batch-report'); // stems/batch-report.jsonl and .csv
+ * await writeBatchReport(batchResults(queue, { out: 'stems' }), 'stems/batch-report'); // stems/batch-report.jsonl and .csv
  * ```
  */
 export async function writeBatchReport(
-  results: readonly TrackResult[],
+  results: Iterable<TrackResult> | AsyncIterable<TrackResult>,
   base: string,
 ): Promise<{ jsonl: string; csv: string }> {
-  const lines = results.map(line);
-  const jsonl = lines.map((each) => JSON.stringify(each)).join('\n') + (lines.length ? '\n' : '');
-  const csv = `\uFEFF${[COLUMNS.join(','), ...lines.map((each) => COLUMNS.map((column) => cell(each[column])).join(','))].join('\r\n')}\r\n`;
   const paths = { jsonl: `${base}.jsonl`, csv: `${base}.csv` };
   await mkdir(dirname(base), { recursive: true });
-  for (const [path, text] of [
-    [paths.jsonl, jsonl],
-    [paths.csv, csv],
-  ] as const) {
-    const temporary = `${path}.${process.pid}.part`;
-    await writeFile(temporary, text);
-    await rename(temporary, path);
+  const temporary = { jsonl: `${paths.jsonl}.${process.pid}.part`, csv: `${paths.csv}.${process.pid}.part` };
+  const jsonl = createWriteStream(temporary.jsonl);
+  const csv = createWriteStream(temporary.csv);
+  try {
+    await write(csv, `\uFEFF${COLUMNS.join(',')}\r\n`);
+    for await (const result of results) {
+      const each = line(result);
+      await write(jsonl, `${JSON.stringify(each)}\n`);
+      await write(csv, `${COLUMNS.map((column) => cell(each[column])).join(',')}\r\n`);
+    }
+    await Promise.all([finished(jsonl.end()), finished(csv.end())]);
+  } catch (error) {
+    jsonl.destroy();
+    csv.destroy();
+    await Promise.all([rm(temporary.jsonl, { force: true }), rm(temporary.csv, { force: true })]);
+    throw error;
   }
+  await rename(temporary.jsonl, paths.jsonl);
+  await rename(temporary.csv, paths.csv);
   return paths;
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { opendir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   InvalidArgumentError,
@@ -10,8 +11,17 @@ import {
 import type { NodeStemkit } from '@stemkit/core/node';
 import type { JobWithMetadata } from 'pg-boss';
 import { type ExistingOutputs, ExistingOutputsError, existingOutputs } from './existing.ts';
+import { BatchInput, type IntakeProgress } from './input.ts';
 import { type BatchItem, resolveItem, type TrackRequest } from './items.ts';
-import { type BatchRow, type TrackOutput, type TrackRow, type TrackState, trackJobId } from './ledger.ts';
+import {
+  type BatchRow,
+  type NewTrack,
+  type StateCounts,
+  type TrackOutput,
+  type TrackRow,
+  type TrackState,
+  trackJobId,
+} from './ledger.ts';
 import { type BatchQueue, openBatchQueue } from './queue.ts';
 import type { SourceRule } from './sources.ts';
 import { processTrack } from './track.ts';
@@ -86,7 +96,7 @@ export interface BatchEvent {
   readonly jobId: string | null;
   /** The last failure's reason: final when `state` is `failed`, else that of an attempt being retried. */
   readonly error: string | null;
-  /** The whole batch's counts after this move. */
+  /** The whole batch's counts as the ledger kept them when this move was read. */
   readonly counts: BatchCounts;
 }
 
@@ -152,8 +162,13 @@ export interface BatchOptions {
   readonly settleMs?: number;
   /** Stops the batch: tracks in hand go back to the queue, and the same call later resumes. */
   readonly signal?: AbortSignal;
-  /** Told of every track's every move, wherever it happened. */
+  /**
+   * Told of every track's every move out of `queued`, wherever it happened (tracks an earlier run finished
+   * first). Tracks entering the queue are told by `onIntake` and the counts, a statement at a time.
+   */
   readonly onEvent?: (event: BatchEvent) => void;
+  /** Told how intake goes: after each statement of tracks queued (`phase: 'queueing'`, `rows` of `total`). */
+  readonly onIntake?: (progress: IntakeProgress) => void;
   /** Gets the queue's warnings. */
   readonly logger?: Logger;
   /**
@@ -168,7 +183,7 @@ export interface BatchOptions {
 /** How often the ledger is read for changes, in ms. */
 const FOLLOW_MS = 250;
 /** Tracks queued per statement. */
-const CHUNK = 500;
+const CHUNK = 1_000;
 
 /**
  * Separates every item, yielding each track's result as it finishes — the tracks finished by an earlier run of
@@ -219,24 +234,33 @@ export async function* runBatch(
   try {
     name = await queue.queueFor(stemkit.provider);
     const id = options.id ?? defaultBatchId(out);
-    const batch = await queue.ledger.openBatch({ id, provider: stemkit.provider, out });
+    const defaults = {
+      stems: options.stems ?? ['vocals', 'instrumental'],
+      formats: options.formats ?? ['wav'],
+    };
+    const batch = await queue.ledger.openBatch({ id, provider: stemkit.provider, out, ...defaults });
     if (batch.provider !== stemkit.provider) {
       throw new InvalidArgumentError(
         'id',
         `batch "${id}" runs on ${batch.provider}, not ${stemkit.provider}`,
       );
     }
-    const defaults = {
-      stems: options.stems ?? ['vocals', 'instrumental'],
-      formats: options.formats ?? ['wav'],
-      ...(options.residual ? { residual: true } : {}),
-      ...(options.variant === undefined ? {} : { variant: options.variant }),
-    };
     const existing = options.existingOutputs ?? 'refuse';
     if (!['refuse', 'adopt', 'redo'].includes(existing)) {
       throw new InvalidArgumentError('existingOutputs', "must be 'refuse', 'adopt' or 'redo'");
     }
-    const feeding = feed(queue, name, batch, items, defaults, signal, existing);
+    // Outputs the ledger cannot know of are looked for only where they can be: a batch the ledger holds no
+    // track of (its ledger was deleted, or its id changed) whose output folder already holds something.
+    const checkExisting =
+      existing !== 'redo' && isEmpty(await queue.ledger.counts(batch.id)) && (await holdsEntries(out));
+    const extra = {
+      ...(options.residual ? { residual: true } : {}),
+      ...(options.variant === undefined ? {} : { variant: options.variant }),
+    };
+    const feeding = feed(queue, name, batch, items, { ...defaults, ...extra }, signal, options.onIntake, {
+      check: checkExisting,
+      existing,
+    });
     feeding.done.catch((error: unknown) => {
       fatal ??= error;
       stop.abort(error);
@@ -355,6 +379,25 @@ function sourceRule(root: string | undefined, localFiles: boolean): SourceRule {
   return root === undefined ? { localFiles } : { root: resolve(root) };
 }
 
+/** Whether a batch's ledger holds no track at all. */
+function isEmpty(counts: StateCounts): boolean {
+  return Object.values(counts).every((tracks) => !tracks);
+}
+
+/** Whether `out` holds anything besides the ledger's own folder (reads no more of it than its first entries). */
+async function holdsEntries(out: string): Promise<boolean> {
+  const folder = await opendir(out).catch(() => undefined);
+  if (!folder) return false;
+  try {
+    for await (const entry of folder) {
+      if (entry.name !== '.stemkit-batch') return true;
+    }
+    return false;
+  } finally {
+    await folder.close().catch(() => {});
+  }
+}
+
 function withLogger(logger: Logger | undefined) {
   return logger ? { logger } : {};
 }
@@ -392,7 +435,45 @@ function waitingOptions(
   };
 }
 
-/** Adds items to the ledger and their jobs to the queue, in chunks, as the iterable yields them. */
+/** Tracks in the first statement of intake, so workers start at once; later ones take {@link CHUNK}. */
+const FIRST_CHUNK = 50;
+
+/** Whether two lists hold the same names in the same order. */
+function sameList(left: readonly string[], right: readonly string[] | null | undefined): boolean {
+  return (
+    right !== null &&
+    right !== undefined &&
+    left.length === right.length &&
+    left.every((each, index) => each === right[index])
+  );
+}
+
+/** Queues the jobs of these tracks: an id already queued is skipped, one failed for good is revived. */
+async function enqueue(
+  queue: BatchQueue,
+  name: string,
+  batch: string,
+  keys: readonly string[],
+  revive: boolean,
+) {
+  if (keys.length === 0) return;
+  const jobs = keys.map((key) => ({ id: trackJobId(batch, key), data: { batch, key } }));
+  await queue.boss.insert(name, jobs);
+  // A job a worker was killed in once too often is failed in pg-boss while its track is unfinished.
+  if (revive)
+    await queue.boss.retry(
+      name,
+      jobs.map((job) => job.id),
+    );
+}
+
+/**
+ * Adds items to the ledger and their jobs to the queue, in statements of up to {@link CHUNK} tracks, as the
+ * iterable yields them: workers start on the first while later ones are written, and no more than one
+ * statement's tracks are held at once. A resumed batch first requeues the tracks its ledger holds unfinished
+ * (through an index, a page at a time), so a run killed anywhere in intake loses none and queues none twice;
+ * a rerun on the same checked input whose intake completed reads none of its rows again.
+ */
 function feed(
   queue: BatchQueue,
   name: string,
@@ -405,85 +486,140 @@ function feed(
     variant?: string;
   },
   signal: AbortSignal,
-  existing: ExistingOutputs,
+  onIntake: ((progress: IntakeProgress) => void) | undefined,
+  outputs: { readonly check: boolean; readonly existing: ExistingOutputs },
 ): { done: Promise<void>; finished: () => boolean } {
   let finished = false;
   const done = (async () => {
-    const seen = new Set<string>();
-    let chunk: Array<{ key: string; request: TrackRequest }> = [];
-    let index = 0;
+    for (let after = 0; ; ) {
+      signal.throwIfAborted();
+      const rows = await queue.ledger.page(batch.id, 'unfinished', after, CHUNK);
+      await enqueue(
+        queue,
+        name,
+        batch.id,
+        rows.map((row) => row.key),
+        true,
+      );
+      if (rows.length < CHUNK) break;
+      after = (rows.at(-1) as TrackRow).position;
+    }
+    const input = items instanceof BatchInput ? items : undefined;
+    if (input && batch.intake === input.fingerprint) {
+      onIntake?.({ phase: 'queueing', rows: input.count, total: input.count });
+      finished = true;
+      return;
+    }
     const { residual, variant } = defaults;
     const requestOf = (item: BatchItem, field: string): TrackRequest => ({
       ...resolveItem(item, defaults, field),
       ...(residual ? { residual } : {}),
       ...(variant === undefined ? {} : { variant }),
     });
+    // Code may hand over the same name twice; a checked input holds none (its names were indexed).
+    const seen = input || !Array.isArray(items) ? undefined : new Set<string>();
+    const live = !input && !Array.isArray(items);
     /** Tracks of `tracks` new to the ledger whose files are already in `out`, each with its files if complete. */
-    const withOutputs = async (tracks: ReadonlyArray<{ key: string; request: TrackRequest }>) => {
-      const found: Array<{ key: string; name: string; outputs: TrackOutput[] | undefined }> = [];
-      if (existing === 'redo') return found;
+    const withOutputs = async (tracks: readonly TrackRequest[]) => {
+      const found: Array<{ key: string; outputs: TrackOutput[] | undefined }> = [];
+      if (!outputs.check || tracks.length === 0) return found;
       const known = await queue.ledger.known(
         batch.id,
-        tracks.map((track) => track.key),
+        tracks.map((track) => track.name),
       );
       for (const track of tracks) {
-        if (known.has(track.key)) continue;
-        const files = await existingOutputs(batch.out, track.request);
-        if (files.found > 0) found.push({ key: track.key, name: track.request.name, outputs: files.outputs });
+        if (known.has(track.name)) continue;
+        const files = await existingOutputs(batch.out, track);
+        if (files.found > 0) found.push({ key: track.name, outputs: files.outputs });
       }
       return found;
     };
-    const refuse = (found: ReadonlyArray<{ name: string; outputs: TrackOutput[] | undefined }>) => {
-      throw new ExistingOutputsError(
-        batch.out,
-        found.map((track) => ({ name: track.name, complete: track.outputs !== undefined })),
-      );
+    // A refusal counts the tracks and names the first ten, whatever the input's size.
+    const tally = { count: 0, complete: 0, names: [] as string[] };
+    const note = (found: ReadonlyArray<{ key: string; outputs: TrackOutput[] | undefined }>) => {
+      for (const track of found) {
+        tally.count += 1;
+        if (track.outputs) tally.complete += 1;
+        if (tally.names.length < 10) tally.names.push(track.key);
+      }
     };
-    // A list is checked whole before anything is queued, so a refusal leaves nothing half-started.
-    if (Array.isArray(items) && existing === 'refuse') {
-      const unique = new Map<string, TrackRequest>();
-      for (const [position, item] of (items as readonly BatchItem[]).entries()) {
-        const request = requestOf(item, `items.${position}`);
-        if (!unique.has(request.name)) unique.set(request.name, request);
+    const refuse = () => {
+      if (tally.count > 0) throw new ExistingOutputsError(batch.out, tally);
+    };
+    // An input that can be read twice (a list, a checked manifest or folder) is checked whole before anything
+    // is queued, so a refusal leaves nothing half-started; a live one (a watched folder) a statement at a time.
+    const prechecked = outputs.check && outputs.existing === 'refuse' && !live;
+    if (prechecked) {
+      const once = new Set<string>();
+      let pending: TrackRequest[] = [];
+      let position = 0;
+      for await (const item of items) {
+        signal.throwIfAborted();
+        const request = requestOf(item, `items.${position++}`);
+        if (seen) {
+          if (once.has(request.name)) continue;
+          once.add(request.name);
+        }
+        pending.push(request);
+        if (pending.length >= CHUNK) {
+          note(await withOutputs(pending));
+          pending = [];
+        }
       }
-      const all = [...unique].map(([key, request]) => ({ key, request }));
-      const found = [];
-      for (let start = 0; start < all.length; start += CHUNK) {
-        found.push(...(await withOutputs(all.slice(start, start + CHUNK))));
-      }
-      if (found.length > 0) refuse(found);
+      note(await withOutputs(pending));
+      refuse();
     }
+    let chunk: TrackRequest[] = [];
+    let index = 0;
+    let queued = 0;
     const flush = async () => {
       if (chunk.length === 0) return;
-      const found = await withOutputs(chunk);
-      if (existing === 'refuse' && found.length > 0) refuse(found);
-      await queue.ledger.addTracks(batch.id, chunk);
+      const found = prechecked ? [] : await withOutputs(chunk);
+      if (outputs.existing === 'refuse') {
+        note(found);
+        refuse();
+      }
+      const added = await queue.ledger.addTracks(
+        batch.id,
+        chunk.map(
+          (request): NewTrack => ({
+            key: request.name,
+            source: request.source,
+            ...(sameList(request.stems, batch.stems) ? {} : { stems: request.stems }),
+            ...(sameList(request.formats, batch.formats) ? {} : { formats: request.formats }),
+            ...(request.residual ? { residual: true } : {}),
+            ...(request.variant === undefined ? {} : { variant: request.variant }),
+          }),
+        ),
+      );
+      const adopted = new Set<string>();
       for (const track of found) {
-        if (track.outputs) await queue.ledger.adopt(batch.id, track.key, track.outputs);
+        if (!track.outputs) continue;
+        await queue.ledger.adopt(batch.id, track.key, track.outputs);
+        adopted.add(track.key);
       }
-      const unfinished = new Set(await queue.ledger.unfinished(batch.id));
-      const jobs = chunk
-        .filter((track) => unfinished.has(track.key))
-        .map((track) => ({ id: trackJobId(batch.id, track.key), data: { batch: batch.id, key: track.key } }));
-      if (jobs.length > 0) {
-        // An id already queued is skipped; a job failed for good (a worker killed once too often) is revived.
-        await queue.boss.insert(name, jobs);
-        await queue.boss.retry(
-          name,
-          jobs.map((job) => job.id),
-        );
-      }
+      await enqueue(
+        queue,
+        name,
+        batch.id,
+        adopted.size === 0 ? added : added.filter((key) => !adopted.has(key)),
+        false,
+      );
+      queued += chunk.length;
       chunk = [];
+      onIntake?.({ phase: 'queueing', rows: queued, ...(input ? { total: input.count } : {}) });
     };
     for await (const item of items) {
       signal.throwIfAborted();
       const request = requestOf(item, `items.${index++}`);
-      if (seen.has(request.name)) continue;
-      seen.add(request.name);
-      chunk.push({ key: request.name, request });
-      if (chunk.length >= CHUNK || !Array.isArray(items)) await flush();
+      if (seen?.has(request.name)) continue;
+      seen?.add(request.name);
+      chunk.push(request);
+      // A watched folder's files go as they land; a list goes in statements, the first one small.
+      if (live || chunk.length >= (queued === 0 ? FIRST_CHUNK : CHUNK)) await flush();
     }
     await flush();
+    if (input?.fingerprint) await queue.ledger.completeIntake(batch.id, input.fingerprint);
     finished = true;
   })();
   return { done, finished: () => finished };
@@ -555,7 +691,23 @@ async function work(
   );
 }
 
-/** Reads the ledger for moves until every track is finished and no more are coming. */
+/** A batch's counts from the ledger's counts per state. */
+function countsOf(states: StateCounts): BatchCounts {
+  const count = (state: TrackState) => states[state] ?? 0;
+  const running = count('uploading') + count('creating') + count('running') + count('downloading');
+  const [queued, done, failed] = [count('queued'), count('done'), count('failed')];
+  return { total: queued + running + done + failed, queued, running, done, failed };
+}
+
+/** How far back each read of the ledger looks: a write stamped before `now` may commit after the read. */
+const LOOK_BACK_MS = 5_000;
+
+/**
+ * Reads the ledger for moves until every track is finished and no more are coming. Memory stays flat in the
+ * batch's size: tracks an earlier run finished are read a page at a time, moves are read through an index of
+ * moved tracks, the counts come from the ledger's own, and only the moves of the last few seconds are
+ * remembered (to tell a move read twice from a new one).
+ */
 async function* follow(
   queue: BatchQueue,
   batch: string,
@@ -563,36 +715,54 @@ async function* follow(
   signal: AbortSignal,
   onEvent: ((event: BatchEvent) => void) | undefined,
 ): AsyncGenerator<TrackResult> {
-  const seen = new Map<string, { revision: number; state: TrackState }>();
-  const counts = { total: 0, queued: 0, running: 0, done: 0, failed: 0 };
-  const bucket = (state: TrackState) =>
-    state === 'queued' ? 'queued' : state === 'done' ? 'done' : state === 'failed' ? 'failed' : 'running';
-  let since: Date | undefined;
+  const seen = new Map<string, { revision: number; at: number }>();
+  const ended = (state: TrackState | undefined) => state === 'done' || state === 'failed';
+  const tell = (row: TrackRow, counts: BatchCounts) =>
+    onEvent?.({ key: row.key, state: row.state, jobId: row.jobId, error: row.error, counts: { ...counts } });
+  let since = new Date((await queue.ledger.now()).getTime() - LOOK_BACK_MS);
+  // What an earlier run finished, first; a track finishing meanwhile is read again below, and told once.
+  let counts = countsOf(await queue.ledger.counts(batch));
+  for await (const row of queue.ledger.each(batch, 'finished')) {
+    if (row.updatedAt >= since.getTime()) seen.set(row.key, { revision: row.revision, at: row.updatedAt });
+    tell(row, counts);
+    yield resultOf(row);
+  }
   for (;;) {
     const settled = feeding.finished();
-    const { rows, now } = await queue.ledger.changes(batch, since);
-    // A write stamped just before `now` may commit just after this read: look back a little each time.
-    since = new Date(now.getTime() - 5_000);
-    for (const row of rows) {
+    // Counts before moves: a track counted finished here has committed, so the read below sees it.
+    counts = countsOf(await queue.ledger.counts(batch));
+    const changed = await queue.ledger.changes(batch, since);
+    for (const row of changed.rows) {
       const previous = seen.get(row.key);
       if (previous && previous.revision >= row.revision) continue;
-      seen.set(row.key, { revision: row.revision, state: row.state });
-      if (previous) counts[bucket(previous.state)] -= 1;
-      else counts.total += 1;
-      counts[bucket(row.state)] += 1;
-      onEvent?.({
-        key: row.key,
-        state: row.state,
-        jobId: row.jobId,
-        error: row.error,
-        counts: { ...counts },
-      });
-      const ended = (state: TrackState | undefined) => state === 'done' || state === 'failed';
-      if (ended(row.state) && !ended(previous?.state)) yield resultOf(row);
+      seen.set(row.key, { revision: row.revision, at: row.updatedAt });
+      tell(row, counts);
+      if (ended(row.state)) yield resultOf(row);
     }
+    since = new Date(changed.now.getTime() - LOOK_BACK_MS);
+    // A move older than the look-back is not read again: it need not be remembered.
+    for (const [key, move] of seen) if (move.at < since.getTime()) seen.delete(key);
     if (settled && counts.queued === 0 && counts.running === 0) return;
     await new Promise((resolve) => setTimeout(resolve, FOLLOW_MS));
     signal.throwIfAborted();
+  }
+}
+
+/**
+ * Every finished track of a batch, from its ledger, a page at a time in the order they were added: what
+ * `runBatch` yielded over all its runs, read without holding it. Feed it to {@link writeBatchReport}.
+ *
+ * @example
+ * ```ts
+ * await writeBatchReport(batchResults(queue, { out: 'stems' }), 'stems/batch-report');
+ * ```
+ */
+export async function* batchResults(
+  queue: BatchQueue,
+  batch: { readonly out: string; readonly id?: string },
+): AsyncGenerator<TrackResult> {
+  for await (const row of queue.ledger.each(batch.id ?? defaultBatchId(batch.out), 'finished')) {
+    yield resultOf(row);
   }
 }
 

@@ -321,7 +321,11 @@ async function removeParts(folder: string): Promise<void> {
 export function isPermanent(error: unknown): boolean {
   if (!StemkitError.isInstance(error)) {
     const code = (error as { code?: unknown } | undefined)?.code;
-    return typeof code === 'string' && ['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR'].includes(code);
+    // ENAMETOOLONG: a path segment past the file system's limit stays too long however often it is retried.
+    return (
+      typeof code === 'string' &&
+      ['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'ENAMETOOLONG'].includes(code)
+    );
   }
   // The error knows whether trying again may mend it (a lost answer, a 429, a 5xx, a wait cut short).
   return !error.retryable;

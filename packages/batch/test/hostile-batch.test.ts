@@ -63,7 +63,10 @@ describe('hostile batch folders and ledgers', () => {
     symlinkSync('/proc/self/environ', join(folder, 'environ.wav'));
     symlinkSync(join(folder, 'track-000.wav'), join(folder, 'again.wav'));
     const skipped: SkippedEntry[] = [];
-    const items = await readBatchInput(folder, { onSkip: (entry) => skipped.push(entry) });
+    const items: Array<{ name?: string }> = [];
+    for await (const item of await readBatchInput(folder, { onSkip: (entry) => skipped.push(entry) })) {
+      items.push(item);
+    }
     expect(items.map((item) => item.name)).toEqual(['track-000', 'track-001']);
     expect(skipped.filter((entry) => entry.named).map((entry) => [entry.path, entry.reason])).toEqual(
       expect.arrayContaining([

@@ -2,7 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ManifestError, readBatchInput } from '../src/index.ts';
+import { type BatchItem, ManifestError, readBatchInput } from '../src/index.ts';
+
+async function collect(items: AsyncIterable<BatchItem>): Promise<BatchItem[]> {
+  const list: BatchItem[] = [];
+  for await (const item of items) list.push(item);
+  return list;
+}
 
 const folder = mkdtempSync(join(tmpdir(), 'stemkit-batch-input-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -20,7 +26,7 @@ describe('readBatchInput', () => {
     for (const name of ['b.wav', 'album/a.FLAC', 'notes.txt', 'album/.hidden/x.wav', '.DS_Store']) {
       writeFileSync(join(root, name), 'x');
     }
-    const items = await readBatchInput(root);
+    const items = await collect(await readBatchInput(root));
     expect(items.map((item) => item.name)).toEqual(['album/a', 'b']);
     expect(items[1]?.source).toBe(join(root, 'b.wav'));
   });
@@ -30,7 +36,7 @@ describe('readBatchInput', () => {
       'ok.jsonl',
       '{"source": "x/song.wav", "stems": ["vocals"], "formats": ["mp3"]}\n\n{"source": "https://cdn.test/a%20b.mp3", "name": "ab"}\n',
     );
-    expect(await readBatchInput(path)).toEqual([
+    expect(await collect(await readBatchInput(path))).toEqual([
       { source: join(folder, 'x/song.wav'), stems: ['vocals'], formats: ['mp3'] },
       { source: 'https://cdn.test/a%20b.mp3', name: 'ab' },
     ]);
@@ -41,7 +47,7 @@ describe('readBatchInput', () => {
       'ok.csv',
       '\uFEFFsource,stems,formats,name\r\n"a.wav","vocals, drums",,\r\nb.wav,,mp3;wav,side/b\r\n',
     );
-    expect(await readBatchInput(path)).toEqual([
+    expect(await collect(await readBatchInput(path))).toEqual([
       { source: join(folder, 'a.wav'), stems: ['vocals', 'drums'] },
       { source: join(folder, 'b.wav'), formats: ['mp3', 'wav'], name: 'side/b' },
     ]);

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type {
   BatchCounts,
   BatchEvent,
   BatchItem,
   BatchQueue,
+  IntakeProgress,
   SkippedEntry,
   TrackResult,
 } from '@stemkit/batch';
@@ -141,8 +142,16 @@ The ledger lives in <out>/.stemkit-batch (or in the --queue database): run the s
       }
       const started = Date.now();
       const batch = await import('@stemkit/batch');
-      // Entries of the folder left out: each link or special file named once (by the time a reporter exists),
-      // all of them counted in the summary.
+      const out = resolve(flags.out);
+      if (flags.adoptExisting && flags.redoExisting) {
+        throw new UsageError('--adopt-existing and --redo-existing exclude each other: pick one');
+      }
+      const sources = await sourcesFolder(flags.sources);
+      // Output first: intake reports its progress (a million rows take a while to check).
+      const reporter = startOutput(context, flags);
+      const intake = intakeProgress(context, reporter);
+      // Entries of the folder left out: each link or special file named once (once the input is read), all of
+      // them counted in the summary.
       const skipped = skippedEntries();
       let items: BatchItem[] | AsyncIterable<BatchItem>;
       if (flags.watch) {
@@ -151,34 +160,35 @@ The ledger lives in <out>/.stemkit-batch (or in the --queue database): run the s
         }
         items = batch.watchFolder(input, { signal: context.signal, onSkip: skipped.add });
       } else {
-        items = await batch.readBatchInput(input, { onSkip: skipped.add }).catch((error: unknown) => {
-          if (!batch.ManifestError.isInstance(error) && !isInputError(error)) throw error;
-          const issues = (error as { issues?: Array<{ field: string; message: string }> }).issues ?? [];
-          const lines = issues.map((issue) => `  ${issue.field}: ${issue.message}`);
-          throw new UsageError(
-            lines.length > 1 || batch.ManifestError.isInstance(error)
-              ? `${input} is not a valid batch input, nothing was queued:\n${lines.join('\n')}`
-              : (error as Error).message,
-          );
-        });
+        items = await batch
+          .readBatchInput(input, {
+            onProgress: intake.progress,
+            onSkip: skipped.add,
+            reserved: reservedReport(out, flags.report),
+          })
+          .catch((error: unknown) => {
+            if (!batch.ManifestError.isInstance(error) && !isInputError(error)) throw error;
+            const issues = (error as { issues?: Array<{ field: string; message: string }> }).issues ?? [];
+            const lines = issues.map((issue) => `  ${issue.field}: ${issue.message}`);
+            throw new UsageError(
+              lines.length > 1 || batch.ManifestError.isInstance(error)
+                ? `${input} is not a valid batch input, nothing was queued:\n${lines.join('\n')}`
+                : (error as Error).message,
+            );
+          });
       }
-      const sources = await sourcesFolder(flags.sources);
       if (
         flags.queue !== undefined &&
         concurrency > 0 &&
         sources === undefined &&
-        Array.isArray(items) &&
-        items.some((item) => !/^https?:\/\//i.test(item.source))
+        !flags.watch &&
+        (await hasLocalSource(items))
       ) {
         // Its workers take tracks of every batch on the queue, written by anyone: local files need a root.
         throw new UsageError(
           '--queue with --concurrency 1 or more reads local files only inside --sources: pass --sources <folder holding the sources> (or --concurrency 0 to only queue)',
         );
       }
-      if (flags.adoptExisting && flags.redoExisting) {
-        throw new UsageError('--adopt-existing and --redo-existing exclude each other: pick one');
-      }
-      const reporter = startOutput(context, flags);
       skipped.tell(reporter);
       const target = resolveProvider(flags, context.environment);
       if (flags.queue !== undefined && target.kind === 'embedded') {
@@ -186,8 +196,9 @@ The ledger lives in <out>/.stemkit-batch (or in the --queue database): run the s
           '--queue needs a provider every worker can reach: set its credentials (see --help)',
         );
       }
-      const out = resolve(flags.out);
-      const results = new Map<string, TrackResult>();
+      // Counted, not held: the report is written from the ledger, streaming.
+      const tally = { done: 0, failed: 0, adopted: 0 };
+      const failures: TrackResult[] = [];
       let interrupted = false;
       let report: { jsonl: string; csv: string } | undefined;
       const queue = await openQueue(batch, flags, join(out, '.stemkit-batch'), reporter);
@@ -213,11 +224,15 @@ The ledger lives in <out>/.stemkit-batch (or in the --queue database): run the s
               existingOutputs: flags.adoptExisting ? 'adopt' : flags.redoExisting ? 'redo' : 'refuse',
               signal: context.signal,
               onEvent: progress.event,
+              onIntake: intake.progress,
               ...(sources === undefined ? {} : { sources }),
               ...(receiver ? { callbacks: receiver.callbacks } : {}),
               ...(flags.batch === undefined ? {} : { id: flags.batch }),
             })) {
-              results.set(result.key, result);
+              tally[result.status] += 1;
+              if (result.status === 'done' && result.jobId === null && result.outputs.length > 0)
+                tally.adopted += 1;
+              if (result.status === 'failed' && failures.length < MAX_FAILURES_SHOWN) failures.push(result);
             }
           } catch (error) {
             if (batch.ExistingOutputsError.isInstance(error)) throw existingOutputsUsage(error, out);
@@ -226,10 +241,11 @@ The ledger lives in <out>/.stemkit-batch (or in the --queue database): run the s
             interrupted = true;
           }
           progress.finish();
+          intake.finish();
           // The bars stop before the summary, which goes to stdout below them.
           reporter.close();
           report = await batch.writeBatchReport(
-            [...results.values()],
+            batch.batchResults(queue, { out, ...(flags.batch === undefined ? {} : { id: flags.batch }) }),
             flags.report ?? join(out, 'batch-report'),
           );
         } finally {
@@ -241,16 +257,13 @@ The ledger lives in <out>/.stemkit-batch (or in the --queue database): run the s
         await queue.close();
       }
       // Printed once everything is closed: a failure while closing is the run's one result instead of a second.
-      const failed = [...results.values()].filter((result) => result.status === 'failed');
-      const adopted = [...results.values()].filter(
-        (result) => result.status === 'done' && result.jobId === null && result.outputs.length > 0,
-      ).length;
+      const { adopted } = tally;
       const summary = {
-        ok: failed.length === 0 && !interrupted,
+        ok: tally.failed === 0 && !interrupted,
         ...(interrupted ? { interrupted: true } : {}),
-        tracks: results.size,
-        done: results.size - failed.length,
-        failed: failed.length,
+        tracks: tally.done + tally.failed,
+        done: tally.done,
+        failed: tally.failed,
         ...(adopted > 0 ? { adopted } : {}),
         skipped: skipped.summary(),
         seconds: Math.round((Date.now() - started) / 100) / 10,
@@ -259,8 +272,11 @@ The ledger lives in <out>/.stemkit-batch (or in the --queue database): run the s
       if (context.mode === 'json')
         context.stdout.write(`${JSON.stringify({ event: 'summary', ...summary })}\n`);
       else {
-        for (const each of failed) {
+        for (const each of failures) {
           context.stderr.write(`${printable(`failed: ${printableName(each.name)}: ${each.error}`)}\n`);
+        }
+        if (tally.failed > failures.length) {
+          context.stderr.write(`… and ${tally.failed - failures.length} more failed: see the report\n`);
         }
         const extra = [
           adopted > 0 ? `${adopted} adopted from files in place` : '',
@@ -271,7 +287,7 @@ The ledger lives in <out>/.stemkit-batch (or in the --queue database): run the s
             `report: ${printable(report?.csv ?? '')}\n        ${printable(report?.jsonl ?? '')}\n`,
         );
       }
-      if (failed.length > 0) context.exitCode = ExitCode.jobFailed;
+      if (tally.failed > 0) context.exitCode = ExitCode.jobFailed;
       // Ctrl-C ends a watch as documented: 130, after the report.
       if (interrupted) context.exitCode = ExitCode.interrupted;
     });
@@ -319,6 +335,14 @@ function countBy(entries: readonly SkippedEntry[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const entry of entries) counts[entry.reason] = (counts[entry.reason] ?? 0) + 1;
   return counts;
+}
+
+/** Whether any item reads a local file (stops at the first: a manifest of URLs is read through once). */
+async function hasLocalSource(items: Iterable<BatchItem> | AsyncIterable<BatchItem>): Promise<boolean> {
+  for await (const item of items) {
+    if (!/^https?:\/\//i.test(item.source)) return true;
+  }
+  return false;
 }
 
 /** The library's refusal of outputs already in place, in the CLI's terms: what to pass. */
@@ -397,6 +421,50 @@ export function workerCommand(context: CliContext): Command {
       await queue.close();
     }
   });
+}
+
+/** Failed tracks listed on stderr at the end; the report lists them all. */
+const MAX_FAILURES_SHOWN = 100;
+
+/** The report's files, relative to `out` when they are inside it: no track may take their names. */
+function reservedReport(out: string, report: string | undefined): string[] {
+  if (report === undefined) return [];
+  const inside = relative(out, resolve(report)).split(sep).join('/');
+  if (inside === '' || inside.startsWith('../') || inside === '..' || isAbsolute(inside)) return [];
+  return [`${inside}.jsonl`, `${inside}.csv`];
+}
+
+/**
+ * Intake as one progress line ("checked 640,000 rows", then "queued 40,000 of 100,000") on a terminal, and
+ * as `{"event": "intake", "phase", "rows", "total"}` lines with `--json`.
+ */
+function intakeProgress(context: CliContext, reporter: Reporter) {
+  let task: ProgressTask | undefined;
+  let last: IntakeProgress | undefined;
+  let shownAt = 0;
+  const detail = (progress: IntakeProgress) =>
+    progress.phase === 'checking'
+      ? `checked ${progress.rows.toLocaleString('en-US')} rows`
+      : `queued ${progress.rows.toLocaleString('en-US')}${progress.total === undefined ? '' : ` of ${progress.total.toLocaleString('en-US')}`}`;
+  return {
+    progress(progress: IntakeProgress) {
+      last = progress;
+      if (context.mode === 'json') {
+        context.stdout.write(`${JSON.stringify({ event: 'intake', ...progress })}\n`);
+        return;
+      }
+      const every = context.mode === 'interactive' ? 100 : 5_000;
+      if (Date.now() - shownAt < every) return;
+      shownAt = Date.now();
+      task ??= reporter.task('intake', 1, 'fraction');
+      const fraction = progress.total ? progress.rows / progress.total : 0;
+      task.update(progress.phase === 'checking' ? 0 : fraction, detail(progress));
+    },
+    finish() {
+      if (context.mode === 'json' || !last || !task) return;
+      task.finish(detail(last));
+    },
+  };
 }
 
 function parseCount(flag: string, text: string, minimum: number): number {

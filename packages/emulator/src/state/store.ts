@@ -24,7 +24,8 @@ function stateOf(records: readonly StateRecordKey[], saved: Partial<EmulatorStat
     secret: saved.secret ?? randomBytes(32).toString('hex'),
     clientId: saved.clientId ?? cuid(),
   } as EmulatorState;
-  for (const key of records) (state as unknown as Record<string, unknown>)[key] = dictionary<object>(saved[key]);
+  for (const key of records)
+    (state as unknown as Record<string, unknown>)[key] = dictionary<object>(saved[key]);
   // A separation's derived outputs are a record by id too.
   for (const separation of Object.values(state.separations ?? {}))
     separation.derived = dictionary(separation.derived);

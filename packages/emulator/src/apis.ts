@@ -88,11 +88,11 @@ export function apiHandles(
 }
 
 /**
- * The emulated APIs' names, in {@link emulatedApis} order: what an app's providers table points its entries at.
+ * The emulated APIs' names, in registration order: what an app's providers table points its entries at.
  *
  * @example
  * ```ts
- * emulatedApiNames; // ['sourcere', 'legacy', 'tasks']
+ * emulatedApiNames; // ['sourcere', 'legacy', 'tasks', 'replicate', 'lalal', 'elevenlabs']
  * ```
  */
 export const emulatedApiNames: readonly EmulatedApiName[] = emulatedApis.map((api) => api.name);

@@ -58,6 +58,8 @@ describe('options', () => {
       languages: false,
       convertOnDownload: true,
       links: false,
+      uploads: 'separate',
+      jobs: 'provider',
       sourceMetadata: true,
       mix: true,
       zip: true,
@@ -67,6 +69,7 @@ describe('options', () => {
       idempotentStart: false,
       deleteSource: false,
       parseCallbacks: true,
+      signedCallbacks: false,
     });
   });
 });

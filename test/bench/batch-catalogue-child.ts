@@ -50,7 +50,7 @@ const job = {
 // A provider that answers at once: the time to the first upload is the engine's alone.
 const client = {
   provider: 'bench',
-  capabilities: { list: false, urlInput: false, callbacks: false, stems: 'any' },
+  capabilities: { list: false, urlInput: false, callbacks: false, stems: 'any', formats: ['wav'] },
   upload: async () => {
     firstTrackAt ??= performance.now();
     firstTrack.abort();

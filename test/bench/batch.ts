@@ -64,7 +64,7 @@ function instantClient(): NodeStemkit {
   } as unknown as Job;
   return {
     provider: 'bench',
-    capabilities: { list: false, urlInput: false },
+    capabilities: { list: false, urlInput: false, formats: ['wav'] },
     upload: async () => ({ ...asset, role: 'source' }),
     separate: async () => job,
     wait: async () => job,

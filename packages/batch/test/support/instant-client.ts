@@ -26,7 +26,13 @@ export function instantClient(calls: { uploads: number } = { uploads: 0 }): Node
   };
   return {
     provider: 'bench',
-    capabilities: { list: false, urlInput: false, callbacks: false, stems: 'any' },
+    capabilities: {
+      list: false,
+      urlInput: false,
+      callbacks: false,
+      stems: 'any',
+      formats: ['wav', 'mp3', 'flac'],
+    },
     upload: async () => {
       calls.uploads += 1;
       return { ...asset, role: 'source' };

@@ -28,14 +28,15 @@ const listener = toNodeListener(async () => new Response(null, { status: 503 }))
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'stemkit-batch-callbacks-'));
-  // Reads the body as Express's json() would, keeps a copy, then hands it on through the Node adapter.
+  // Reads the body as Express's raw() would (the adapter refuses a body json() parsed: a signature needs the
+  // bytes), keeps a parsed copy, then hands it on through the Node adapter.
   server = createServer((request: IncomingMessage & { body?: unknown }, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      request.body = JSON.parse(text);
-      received.push(request.body);
+      const bytes = Buffer.concat(chunks);
+      request.body = bytes;
+      received.push(JSON.parse(bytes.toString('utf8')));
       (handle ?? listener)(request, response);
     });
   });

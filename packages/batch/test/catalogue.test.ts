@@ -82,6 +82,8 @@ describe('a catalogue of a million tracks', () => {
       process.execPath,
       [
         '--experimental-strip-types',
+        // The workspace packages from their sources, as in the tests themselves: no build needed.
+        '--conditions=@stemkit/source',
         fileURLToPath(new URL('./support/intake-child.ts', import.meta.url)),
         path,
         out,

@@ -45,18 +45,20 @@ describe('stemkit batch: hostile names and folders', () => {
     const folder = join(work, 'escapes');
     mkdirSync(folder, { recursive: true });
     const evil = 'evil\u001b]0;pwned\u0007\u001b[2J\u202e';
-    // Not audio: the track fails, and its name is printed in the failure line.
+    // Its name is printed in the refusal line; a link beside it is skipped.
     writeFileSync(join(folder, `${evil}.wav`), 'not audio at all\n'.repeat(64));
     symlinkSync('/etc/hostname', join(folder, `${evil}-link.wav`));
     writeTracks(folder, 1);
     const run = await runCli(['batch', folder, '--out', join(work, 'escapes-out'), '--stems', 'vocals'], {
       environment: providerEnvironment(emulator, 'sourcere'),
     });
-    expect(run.code, run.stderr).toBe(4);
+    // A name with control characters is refused up front (exit 2, nothing queued), and named escaped.
+    expect(run.code, run.stderr).toBe(2);
     const screen = run.stdout + run.stderr;
     for (const character of ['\u001b', '\u0007', '\u202e']) expect(screen).not.toContain(character);
-    expect(run.stderr).toContain('failed: evil\\x1b]0;pwned\\x07\\x1b[2J\\u202e');
-    expect(run.stderr).toContain('skipped evil\\x1b]0;pwned\\x07\\x1b[2J\\u202e-link.wav: a symbolic link');
+    expect(run.stderr).toContain(
+      'evil\\x1b]0;pwned\\x07\\x1b[2J\\u202e.wav: must not contain control characters',
+    );
   }, 120_000);
 
   it('symlinked files in a batch folder are named once each and counted in the summary', async () => {
@@ -185,7 +187,9 @@ describe('stemkit batch: papercuts', () => {
     json.child.kill('SIGINT');
     const result = await json.done;
     expect(result.code, result.stderr).toBe(130);
-    const results = jsonDocuments(result.stdout).filter((line) => line.event !== 'track');
+    const results = jsonDocuments(result.stdout).filter(
+      (line) => line.event !== 'track' && line.event !== 'intake',
+    );
     expect(results).toHaveLength(1);
     expect(results[0]).toMatchObject({ event: 'summary', ok: false, interrupted: true, done: 3 });
   }, 120_000);

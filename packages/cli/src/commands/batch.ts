@@ -559,13 +559,15 @@ function batchProgress(context: CliContext, reporter: Reporter, options: { reado
   let task: ProgressTask | undefined;
   let last: BatchCounts | undefined;
   let shownAt = 0;
-  // Tracks the ledger's first read found finished: an earlier run's.
-  const firstSeen = new Set<string>();
-  let earlier = 0;
-  let firstRead = true;
+  // This run tells every move of its own tracks, running first; a track first told finished is an earlier run's,
+  // and so is every finished track the counts hold that this run has not finished itself.
+  const mine = new Set<string>();
+  const seen = new Set<string>();
+  let finishedHere = 0;
   const detail = (counts: BatchCounts) => {
     const finished = counts.done + counts.failed;
-    const now = finished - earlier;
+    const now = finishedHere;
+    const earlier = Math.max(0, finished - finishedHere);
     const minutes = (Date.now() - started) / 60_000;
     const perMinute = minutes > 0 && now > 0 ? now / minutes : undefined;
     const parts = [
@@ -593,16 +595,12 @@ function batchProgress(context: CliContext, reporter: Reporter, options: { reado
   return {
     event(event: BatchEvent) {
       last = event.counts;
-      if (firstRead && firstSeen.size === 0) {
-        // The first read's moves all arrive before the next timer: after it, every move is this run's.
-        setTimeout(() => {
-          firstRead = false;
-        }, 0);
+      const terminal = event.state === 'done' || event.state === 'failed';
+      if (!seen.has(event.key)) {
+        seen.add(event.key);
+        if (!terminal) mine.add(event.key);
       }
-      if (!firstSeen.has(event.key)) {
-        firstSeen.add(event.key);
-        if (firstRead && (event.state === 'done' || event.state === 'failed')) earlier += 1;
-      }
+      if (terminal && mine.delete(event.key)) finishedHere += 1;
       if (context.mode === 'json') {
         context.stdout.write(
           `${JSON.stringify({ event: 'track', key: event.key, state: event.state, jobId: event.jobId, error: event.error, counts: event.counts, fraction: fractionOf(event.counts) })}\n`,

@@ -7,4 +7,20 @@
 export type { CliIo } from './context.ts';
 export { MissingCredentialsError, UsageError } from './errors.ts';
 export { ExitCode, type ExitCodeValue, exitCodeOf } from './exit-codes.ts';
-export { main } from './main.ts';
+
+import type { CliIo } from './context.ts';
+
+/**
+ * Runs the CLI once and resolves with the exit code; never calls `process.exit`, so tests can run it in-process.
+ * The program is loaded on the first run: it reads the providers table, whose drivers load with a top-level
+ * await, so this entry stays loadable with `require()`.
+ *
+ * @example
+ * ```ts
+ * const code = await main({ argv: ['providers'], stdout: process.stdout, stderr: process.stderr,
+ *   environment: process.env, signal: new AbortController().signal });
+ * ```
+ */
+export async function main(io: CliIo): Promise<number> {
+  return (await import('./main.ts')).main(io);
+}

@@ -48,11 +48,6 @@ export interface ElevenLabsDriverOptions extends DriverOptions {
 
 /**
  * Provider options a `separate` call may pass (`providerOptions`), typed.
- *
- * @example
- * ```ts
- * await stemkit.separate({ source, stems: ['vocals'], providerOptions: { outputFormat: 'mp3_44100_192' } });
- * ```
  */
 export interface ElevenLabsProviderOptions {
   /** The exact `output_format`, overriding the one mapped from the neutral format. */

@@ -30,11 +30,6 @@ export function lalalUploadOf(asset: Asset): UploadResponse | undefined {
 
 /**
  * The `SplitTrack` (type, label, url…) behind a LALAL.AI output, or `undefined` for another asset.
- *
- * @example
- * ```ts
- * lalalTrackOf(output)?.label; // 'no_vocals'
- * ```
  */
 export function lalalTrackOf(asset: Asset): SplitTrack | undefined {
   return asset.provider === 'lalal' && asset.role !== 'source' ? (asset.raw as SplitTrack) : undefined;

@@ -73,15 +73,6 @@ export interface LalalDriver extends StemkitDriver {
 /**
  * Creates the LALAL.AI driver. The licence key comes from the options or `LALAL_LICENSE_KEY`. No official
  * JavaScript client exists; this driver speaks the v1 API as its OpenAPI document describes it.
- *
- * @example
- * ```ts
- * import { createStemkit } from '@stemkit/core';
- * import { lalal } from '@stemkit/lalal';
- *
- * const stemkit = createStemkit({ driver: lalal({ licenseKey }) });
- * const job = await stemkit.wait(await stemkit.separate({ source: blob, stems: ['vocals', 'drums', 'piano'] }));
- * ```
  */
 export const lalal = /* @__PURE__ */ defineDriver({
   provider: 'lalal',

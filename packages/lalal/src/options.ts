@@ -2,11 +2,6 @@ import type { DriverOptions, SettingsDeclaration } from '@stemkit/core/driver';
 
 /**
  * The v1 API's base URL (every path ends with a slash), used unless `baseUrl` or `LALAL_BASE_URL` says otherwise.
- *
- * @example
- * ```ts
- * lalal({ licenseKey, baseUrl: DEFAULT_BASE_URL });
- * ```
  */
 export const DEFAULT_BASE_URL = 'https://www.lalal.ai/api/v1/';
 

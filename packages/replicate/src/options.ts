@@ -35,11 +35,6 @@ export type ReplicateDemucsModel = 'ryan5453/demucs' | 'cjwbw/demucs';
 /**
  * Options of {@link replicate}. `apiToken`, `webhookSecret` and `baseUrl` fall back to `REPLICATE_API_TOKEN`,
  * `REPLICATE_WEBHOOK_SECRET` and `REPLICATE_BASE_URL`.
- *
- * @example
- * ```ts
- * const options: ReplicateDriverOptions = { model: 'cjwbw/demucs', demucsModel: 'htdemucs_6s', outputFormat: 'wav' };
- * ```
  */
 export interface ReplicateDriverOptions extends DriverOptions {
   /** The API token, `r8_…`, sent as `Authorization: Bearer` (default: `REPLICATE_API_TOKEN`). Never logged. */

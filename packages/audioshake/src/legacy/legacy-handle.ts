@@ -4,11 +4,6 @@ import { LEGACY_PROVIDER } from './options.ts';
 /**
  * The handle of one legacy job by its id, as the legacy driver reads it (one target per job): for tools that
  * know a legacy job id but not the handle the driver wrote (migration), so the handle's layout stays here.
- *
- * @example
- * ```ts
- * const job = await stemkit.status(legacyHandle('clxyz123'));
- * ```
  */
 export function legacyHandle(jobId: string): JobHandle {
   return { contract: DRIVER_CONTRACT_VERSION, provider: LEGACY_PROVIDER, id: jobId, parts: [jobId] };

@@ -17,13 +17,6 @@ export interface LocalFile {
  * and the outputs of drivers whose provider answers with bytes instead of links. When a new file would pass the
  * bound, the oldest files are forgotten first; a forgotten asset is no longer downloadable. `@stemkit/core/node`
  * spills files to a temporary folder so memory stays flat; the main entry keeps them in memory.
- *
- * @example
- * ```ts
- * const store = memoryStore({ maxBytes: 64 * 1024 * 1024 });
- * const kept = await store.put(asset, stream); // kept.sizeBytes counted
- * const file = await store.open(asset.id);
- * ```
  */
 export interface LocalStore {
   /**

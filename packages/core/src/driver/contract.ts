@@ -256,11 +256,6 @@ export interface StemkitDriver {
    * task ids), answering in the order of `handles`. Declared by `capabilities.batchedStatus`, which bounds the
    * count per call and the requests per minute: `wait` then coalesces every job it waits on into such calls,
    * within that budget. An error for the whole call rejects it; one job's trouble is that job's status.
-   *
-   * @example
-   * ```ts
-   * const [first, second] = await driver.statusMany!([handleA, handleB]);
-   * ```
    */
   statusMany?(handles: readonly JobHandle[], options?: DriverCallOptions): Promise<readonly StatusResult[]>;
   /** Fetches a fresh download link for one output of the job. */

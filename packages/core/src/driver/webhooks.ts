@@ -5,11 +5,6 @@ export const STANDARD_WEBHOOK_TOLERANCE_SECONDS = 300;
 
 /**
  * What {@link verifyStandardWebhook} checks: a delivery's headers and its body exactly as received.
- *
- * @example
- * ```ts
- * const delivery: StandardWebhookDelivery = { headers: request.headers, rawBody: await request.text() };
- * ```
  */
 export interface StandardWebhookDelivery {
   /** The delivery's headers: `webhook-id`, `webhook-timestamp`, `webhook-signature`. */
@@ -40,11 +35,6 @@ export interface StandardWebhookOptions {
  * `id.timestamp.body` with the base64-decoded secret, compared in constant time with each `v1,` signature of
  * the header, and a timestamp within the replay window. Runs on Web Crypto alone, so in browsers, workers,
  * Node, Bun and Deno alike. Throws `InvalidArgumentError` naming the header that fails (never the secret).
- *
- * @example
- * ```ts
- * await verifyStandardWebhook({ headers: request.headers, rawBody }, { secret: settings.webhookSecret });
- * ```
  */
 export async function verifyStandardWebhook(
   delivery: StandardWebhookDelivery,
@@ -77,11 +67,6 @@ export async function verifyStandardWebhook(
 /**
  * The `v1` signature (base64, without the `v1,` label) of a Standard Webhooks delivery: what a provider, or an
  * emulator of one, puts in `webhook-signature`.
- *
- * @example
- * ```ts
- * const signature = `v1,${await signStandardWebhook('msg_1', 1614265330, '{"test": 1}', secret)}`;
- * ```
  */
 export async function signStandardWebhook(
   id: string,

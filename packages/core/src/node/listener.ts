@@ -8,16 +8,6 @@ import { Readable } from 'node:stream';
  * because a signature covers the exact bytes: a body already parsed into an object (`express.json()`) is never
  * re-serialised, the request is refused with 415 and a message saying to mount `express.raw()` instead.
  * Whatever the handler does, the request is answered (500 at worst, with no error text).
- *
- * @example
- * ```ts
- * import { createServer } from 'node:http';
- * import { createCallbackReceiver, toNodeListener } from '@stemkit/core/node';
- *
- * createServer(toNodeListener(createCallbackReceiver(stemkit))).listen(8080);
- * // Express: no body parser on this route, or express.raw():
- * app.post('/stemkit/callbacks', express.raw({ type: 'application/json' }), toNodeListener(createCallbackReceiver(stemkit)));
- * ```
  */
 export function toNodeListener(
   handler: (request: Request) => Promise<Response>,

@@ -63,11 +63,6 @@ export function failureOfError(error: unknown): Failure {
  * later one fails, creation stops there, the jobs made keep running and stay in the result, and every target
  * short of jobs carries the failure. One by one because a create call is rarely idempotent: a parallel burst
  * that fails half way leaves more uncertain jobs than a sequence that stops at the first failure.
- *
- * @example
- * ```ts
- * const created = await createFanOut(plans, (body) => createJob(body, signal), (job) => job.id);
- * ```
  */
 export async function createFanOut<Request, ProviderJob>(
   plans: ReadonlyArray<FanOutPlan<Request>>,
@@ -131,12 +126,6 @@ export type FanOutTargets = z.infer<ReturnType<typeof fanOutTargetsSchema>>;
 /**
  * What a fan-out's handle keeps: `parts`, every provider job id in creation order, and `targets`, which of them
  * make which neutral target (write both with `context.handle(parts[0], { parts, data: { targets } })`).
- *
- * @example
- * ```ts
- * const { parts, targets } = fanOutHandle(created.targets, (job) => job.id);
- * const handle = context.handle(parts[0]!, { parts, data: { targets } });
- * ```
  */
 export function fanOutHandle<ProviderJob>(
   targets: ReadonlyArray<CreatedTarget<ProviderJob>>,
@@ -154,11 +143,6 @@ export function fanOutHandle<ProviderJob>(
 /**
  * Reads every provider job of a fan-out handle back, in parallel, grouped by target as the handle says. A
  * handle without `targets` (written by hand, or by an older version) is one target per part.
- *
- * @example
- * ```ts
- * const targets = await readFanOut(data.targets, parts, (id) => getJob(id, signal));
- * ```
  */
 export async function readFanOut<ProviderJob>(
   targets: FanOutTargets | undefined,
@@ -177,11 +161,6 @@ export async function readFanOut<ProviderJob>(
 
 /**
  * The warning a partly created fan-out job carries (`partial-creation`), or `undefined` when all was made.
- *
- * @example
- * ```ts
- * const warning = partialCreationWarning(created, 'legacy jobs');
- * ```
  */
 export function partialCreationWarning(creation: FanOutCreation<unknown>, noun: string): Warning | undefined {
   if (!creation.failure) return undefined;

@@ -83,11 +83,6 @@ export function inferOutputRole(name: string, format?: string, role?: AssetRole)
 /**
  * The output of `job` that `request` asks for: the asset itself (matched by id), or, for another `format`, the
  * output of the same target, role and base name in that format. `undefined` when the job has none.
- *
- * @example
- * ```ts
- * const mp3 = findOutput(job, { asset: wav, format: 'mp3' });
- * ```
  */
 export function findOutput(job: Job, request: LinkRequest): Asset | undefined {
   const { asset, format } = request;
@@ -111,11 +106,6 @@ export function findOutput(job: Job, request: LinkRequest): Asset | undefined {
  * place to get a fresh one. A `format` no output has is an `UnsupportedCapabilityError` (such a provider
  * converts nothing on demand; `remedy` says what to do instead); an asset not in the job, or without a URL, a
  * `NotFoundError`.
- *
- * @example
- * ```ts
- * link: async (handle, request) => outputLink((await status(handle)).job, request, 'ask for it at start'),
- * ```
  */
 export function outputLink(job: Job, request: LinkRequest, remedy: string): LinkResult {
   const { asset, format } = request;
@@ -139,11 +129,6 @@ export function outputLink(job: Job, request: LinkRequest, remedy: string): Link
  * The default `link` of a driver declaring `links: true` whose outputs carry expiring URLs: reads the job again
  * through the driver's own `status`, then {@link outputLink}. `remedy` may depend on the request (the format
  * asked for).
- *
- * @example
- * ```ts
- * link: linkFromStatus((handle, options) => status(api, handle, options), (request) => `ask for ${request.format}`),
- * ```
  */
 export function linkFromStatus<Handle, Options>(
   readStatus: (handle: Handle, options?: Options) => Promise<{ readonly job: Job }>,

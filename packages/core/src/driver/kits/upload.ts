@@ -51,11 +51,6 @@ export interface UploadPresetOptions<Schema extends z.ZodMiniType> {
 
 /**
  * Posts the file as a streamed `multipart/form-data` body with one file part (`field`, default `file`).
- *
- * @example
- * ```ts
- * const asset = await uploadMultipart(http, request, { path: 'assets', schema: AssetSchema, signal });
- * ```
  */
 export async function uploadMultipart<Schema extends z.ZodMiniType>(
   http: HttpClient,
@@ -86,11 +81,6 @@ export async function uploadMultipart<Schema extends z.ZodMiniType>(
 /**
  * Sends the file as the raw request body, named by a `Content-Disposition: attachment` header (RFC 6266, with
  * an RFC 8187 `filename*` for names outside ASCII and a quoted ASCII fallback) and typed by `Content-Type`.
- *
- * @example
- * ```ts
- * const { id } = await uploadRaw(http, request, { path: 'upload/', schema: UploadAnswer, signal });
- * ```
  */
 export async function uploadRaw<Schema extends z.ZodMiniType>(
   http: HttpClient,
@@ -131,14 +121,6 @@ export interface SignedUploadSlot {
  * Asks the API for a signed upload slot (`createSlot`, the driver's own call), then streams the file there with
  * `http.transfer`: no credential is sent to the storage host. A refusal is an `UploadError` (a 403 said to be an
  * expired or altered signature). Resolves with the slot the create call answered, once the bytes are stored.
- *
- * @example
- * ```ts
- * const slot = await uploadToSignedUrl(http, request, async () => {
- *   const { data } = await http.call({ method: 'POST', path: 'uploads', json: {}, schema: Slot, idempotent: false });
- *   return { ...data, url: data.signedUrl };
- * }, { signal });
- * ```
  */
 export async function uploadToSignedUrl<Slot extends SignedUploadSlot>(
   http: HttpClient,
@@ -168,11 +150,6 @@ export async function uploadToSignedUrl<Slot extends SignedUploadSlot>(
 /**
  * Asks the provider to fetch a public URL itself (its "upload from link" call): a JSON body of the URL, under
  * `urlField` (default `url`), and its file name as `name`.
- *
- * @example
- * ```ts
- * const asset = await uploadFromUrl(http, source.url, { path: 'upload/link', schema: AssetSchema, urlField: 'link' });
- * ```
  */
 export async function uploadFromUrl<Schema extends z.ZodMiniType>(
   http: HttpClient,

@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 
 // Core's dist carries copies of the packages tsup bundles (`noExternal` in tsup.config.ts); their licenses ship
 // beside it. A version bump without a new notice fails here.
-const BUNDLED = ['ky', 'ts-pattern', 'zod'];
+const BUNDLED = ['ky', 'ts-pattern', 'zod', 'p-throttle'];
 
 it('ships the license of every bundled package, at the version bundled', () => {
   const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
